@@ -1,0 +1,80 @@
+// @xport/provider-sdk — the contract xport providers compile against.
+
+// Errors
+export { XportError, describeErrorCode } from './errors.js';
+export type { ErrorDetails, XportErrorOptions } from './errors.js';
+export { ERROR_CODES } from './error-codes.js';
+export type { ErrorCode } from './error-codes.js';
+
+// Addresses
+export {
+  parseRecipient,
+  formatRecipient,
+  toRecipient,
+  normalizeAddressType,
+  sameAddressType,
+  toMailboxKey,
+  ADDRESS_TYPE_PATTERN,
+  MAX_ADDRESS_LENGTH,
+  MAX_DISPLAY_NAME_LENGTH,
+} from './address.js';
+export type { Recipient } from './address.js';
+export { checkSmtpAddress } from './smtp-address.js';
+
+// Messages and outcomes
+export type {
+  RecipientRole,
+  MessageKind,
+  ContentInput,
+  AttachmentInput,
+  MessageInput,
+  MessageEnvelope,
+  PartInfo,
+  ContentPartInput,
+  AssignedRecipient,
+  OutboundMessage,
+  InboundMessage,
+} from './message.js';
+export { outcome, isRecipientOutcome } from './outcome.js';
+export type { RecipientOutcome, OutcomeStatus } from './outcome.js';
+
+// Manifest
+export { manifestSchema, MANIFEST_VERSION, PROVIDER_ID_PATTERN, CREDENTIAL_NAME_PATTERN } from './manifest.js';
+export type { ProviderManifest, ProviderKind, CredentialDeclaration } from './manifest.js';
+
+// Services and DI tokens
+export { XportTokens } from './tokens.js';
+export { Secret } from './secret.js';
+export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort, InboundReceipt } from './services.js';
+
+// Writing providers
+export { isProviderDefinition } from './provider.js';
+export type { ProviderLifecycle, ProviderContext, ProviderDefinition } from './provider.js';
+export { defineTransportProvider } from './transport.js';
+export type { TransportProvider, TransportDefinition, SendContext, Preprocessor, TransportAvailability } from './transport.js';
+export { defineHookProvider } from './hook.js';
+export type { HookProvider, HookDefinition, OutboundVerdict, InboundVerdict, OutboundHookInput } from './hook.js';
+export { defineStoreProvider } from './store-provider.js';
+export type { StoreProvider, StoreDefinition } from './store-provider.js';
+
+// Message store contract
+export { FINAL_RECIPIENT_STATES } from './store.js';
+export type {
+  MessageStore,
+  RecipientState,
+  RecipientError,
+  StoredRecipient,
+  StoredMessage,
+  SubmitRequest,
+  SubmitResult,
+  ClaimRequest,
+  Claim,
+  ClaimResult,
+  Completion,
+  CompletionReceipt,
+  QueueCounts,
+  InboxEntry,
+  ReceiveRequest,
+  ListOptions,
+  QuarantinedRecord,
+} from './store.js';

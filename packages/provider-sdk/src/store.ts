@@ -1,0 +1,196 @@
+import type { Readable } from 'node:stream';
+import type { Recipient } from './address.js';
+import type { ContentPartInput, MessageEnvelope, PartInfo, RecipientRole } from './message.js';
+
+/**
+ * Where one recipient of a queued message stands. `delivered`, `failed`, `expired` and `aborted`
+ * are final; a message whose recipients are all final moves to sent.
+ */
+export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'delivered' | 'failed' | 'expired' | 'aborted';
+
+export const FINAL_RECIPIENT_STATES: readonly RecipientState[] = ['delivered', 'failed', 'expired', 'aborted'];
+
+export interface RecipientError {
+  readonly code: string;
+  readonly diagnostic: string;
+}
+
+export interface StoredRecipient {
+  readonly index: number;
+  readonly recipient: Recipient;
+  readonly role: RecipientRole;
+  /** Id of the provider responsible for it now (MAPI's PR_RESPONSIBILITY); null when none can take it. */
+  readonly provider: string | null;
+  readonly state: RecipientState;
+  readonly attempts: number;
+  /** When it is due (queued/deferred), epoch ms. */
+  readonly nextAttemptAt: number | null;
+  readonly lastError?: RecipientError;
+  readonly updatedAt: number;
+}
+
+export interface StoredMessage {
+  readonly id: string;
+  readonly envelope: MessageEnvelope;
+  readonly recipients: readonly StoredRecipient[];
+  readonly parts: readonly PartInfo[];
+  readonly size: number;
+  readonly submittedAt: number;
+  /** After this time a recipient not yet final expires (and gets an NDR). */
+  readonly expiresAt: number;
+  /** Set once every recipient is final (the message is in sent). */
+  readonly finishedAt?: number;
+  readonly idempotencyKey?: string;
+}
+
+export interface SubmitRequest {
+  readonly envelope: MessageEnvelope;
+  readonly recipients: ReadonlyArray<{
+    readonly recipient: Recipient;
+    readonly role: RecipientRole;
+    readonly provider: string | null;
+    /** Normally `queued`; `failed` for a recipient no provider can take (the kernel reports it). */
+    readonly state?: 'queued' | 'failed';
+    readonly lastError?: RecipientError;
+  }>;
+  readonly parts: readonly ContentPartInput[];
+  readonly submittedAt: number;
+  readonly expiresAt: number;
+  /** The same key twice yields one message: the second submit returns the first one's id. */
+  readonly idempotencyKey?: string;
+}
+
+export interface SubmitResult {
+  readonly messageId: string;
+  /** True when the idempotency key matched an earlier message and nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface ClaimRequest {
+  /** Who claims (a spooler instance id); kept on the lease for diagnostics. */
+  readonly owner: string;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly now: number;
+  /** Only recipients whose responsible provider is one of these (the online ones). Omit for all. */
+  readonly providers?: readonly string[];
+}
+
+/**
+ * One recipient a spooler now holds under a lease. Due recipients are queued or deferred ones with
+ * `nextAttemptAt <= now`, and in-flight ones whose lease has expired (their claimer died).
+ */
+export interface Claim {
+  readonly leaseId: string;
+  readonly messageId: string;
+  readonly recipientIndex: number;
+  readonly recipient: Recipient;
+  readonly role: RecipientRole;
+  readonly provider: string;
+  /** Attempts made before this claim. */
+  readonly attempts: number;
+  readonly leaseExpiresAt: number;
+}
+
+/** What becomes of a claimed recipient. */
+export type ClaimResult =
+  | { readonly state: 'delivered' }
+  | { readonly state: 'deferred'; readonly nextAttemptAt: number; readonly error?: RecipientError; readonly countAttempt: boolean }
+  | { readonly state: 'failed'; readonly error: RecipientError }
+  | { readonly state: 'expired'; readonly error: RecipientError }
+  /** Back to the queue under `provider` (not-me hand-over, or release at stop), no attempt counted. */
+  | { readonly state: 'queued'; readonly provider: string | null; readonly nextAttemptAt?: number };
+
+export interface Completion {
+  readonly leaseId: string;
+  readonly messageId: string;
+  readonly recipientIndex: number;
+  readonly result: ClaimResult;
+}
+
+export interface CompletionReceipt {
+  /** True when this completion made every recipient of the message final (it moved to sent). */
+  readonly messageFinished: boolean;
+}
+
+export interface QueueCounts {
+  readonly byState: Readonly<Record<RecipientState, number>>;
+  /** Non-final recipients per responsible provider (`''` for none). */
+  readonly byProvider: Readonly<Record<string, { readonly queued: number; readonly inFlight: number; readonly deferred: number }>>;
+}
+
+export interface InboxEntry {
+  readonly id: string;
+  readonly mailbox: string;
+  readonly envelope: MessageEnvelope;
+  readonly parts: readonly PartInfo[];
+  readonly size: number;
+  readonly receivedAt: number;
+  readonly read: boolean;
+  readonly receivedBy?: string;
+}
+
+export interface ReceiveRequest {
+  readonly mailboxes: readonly string[];
+  readonly envelope: MessageEnvelope;
+  readonly parts: readonly ContentPartInput[];
+  readonly receivedAt: number;
+  readonly receivedBy?: string;
+  /** The same key twice yields the same entries (an inbound retry after a lost acknowledgement). */
+  readonly idempotencyKey?: string;
+}
+
+export interface ListOptions {
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A record the store could not decode, set aside instead of failing the queue. */
+export interface QuarantinedRecord {
+  readonly id: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+/**
+ * The message store service: outbox, inbox and sent. Every write resolves only once it is durable
+ * for that store (for SQLite: committed to the WAL). Implementations run the store conformance suite
+ * from `@xport/provider-sdk/testing`.
+ */
+export interface MessageStore {
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  // --- outbox
+  submit(request: SubmitRequest): Promise<SubmitResult>;
+  claim(request: ClaimRequest): Promise<Claim[]>;
+  /** Applies a result to a claim; rejects with `XPORT_STORE_STALE_LEASE` if the lease is no longer the current one. */
+  complete(completion: Completion): Promise<CompletionReceipt>;
+  /** Makes deferred recipients of these providers due now (store-and-forward: provider back online, or flush). */
+  makeDue(providers: readonly string[], now: number): Promise<number>;
+  /** Cancels a queued message; `XPORT_STORE_IN_FLIGHT` if a recipient is being sent, `XPORT_STORE_NOT_FOUND` if unknown. */
+  abort(messageId: string, now: number): Promise<void>;
+  getMessage(messageId: string): Promise<StoredMessage | undefined>;
+  listQueue(options?: ListOptions): Promise<StoredMessage[]>;
+  listSent(options?: ListOptions): Promise<StoredMessage[]>;
+  counts(): Promise<QueueCounts>;
+  /** Earliest `nextAttemptAt` of a waiting recipient, or of an in-flight lease's expiry; null if none. */
+  nextWakeAt(): Promise<number | null>;
+  /** Removes sent messages finished before `before`. Returns how many. */
+  purgeSent(before: number): Promise<number>;
+
+  // --- inbox
+  receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>>;
+  listInbox(mailbox: string, options?: ListOptions & { readonly unreadOnly?: boolean }): Promise<InboxEntry[]>;
+  getInboxEntry(id: string): Promise<InboxEntry | undefined>;
+  markRead(id: string, read: boolean): Promise<void>;
+
+  // --- content
+  /** Streams one stored part (outbox, sent or inbox) by its part id. */
+  openPart(partId: string): Readable;
+
+  // --- health
+  quarantined(): Promise<QuarantinedRecord[]>;
+  /** Calls `listener` when new work may be due (submits from this or, where supported, other processes). */
+  onWork(listener: () => void): () => void;
+}

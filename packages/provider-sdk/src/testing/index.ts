@@ -1,0 +1,2 @@
+// @xport/provider-sdk/testing — test kits for provider authors (vitest).
+export {};

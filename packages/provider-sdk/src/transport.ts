@@ -1,0 +1,60 @@
+import type { InboundMessage, OutboundMessage, AssignedRecipient } from './message.js';
+import type { RecipientOutcome } from './outcome.js';
+import { brandDefinition, type ProviderContext, type ProviderDefinition, type ProviderLifecycle } from './provider.js';
+
+export interface SendContext {
+  /** Aborted when the kernel gives up on this attempt (timeout or stop); stop work and return. */
+  readonly signal: AbortSignal;
+}
+
+/** Runs before a transport sends, for the address types it registered it for; may rewrite the message. */
+export interface Preprocessor {
+  readonly addressTypes: readonly string[];
+  run(message: OutboundMessage, recipients: readonly AssignedRecipient[]): Promise<OutboundMessage> | OutboundMessage;
+}
+
+/** A transport's availability as it sees it; `unavailable` makes its recipients wait without burning attempts. */
+export type TransportAvailability = 'available' | 'unavailable';
+
+/**
+ * A transport provider (MAPI's IXPLogon). `send` is handed only the recipients this transport is
+ * responsible for, and returns one outcome per recipient, in the same order (or one outcome for all).
+ * A thrown error counts as a deferral for every recipient — never a loss.
+ */
+export interface TransportProvider extends ProviderLifecycle {
+  send(
+    message: OutboundMessage,
+    recipients: readonly AssignedRecipient[],
+    context: SendContext,
+  ): Promise<readonly RecipientOutcome[] | RecipientOutcome>;
+  readonly preprocessors?: readonly Preprocessor[];
+  /** Polled by the kernel to notice a transport that lost its connection; omit if always available once started. */
+  availability?(): TransportAvailability;
+  /** Set by the kernel when the transport may start receiving. */
+  readonly receives?: boolean;
+}
+
+export type TransportDefinition<Config> = ProviderDefinition<'transport', TransportProvider> & {
+  create(context: ProviderContext<Config>): TransportProvider | Promise<TransportProvider>;
+};
+
+/**
+ * Defines a transport provider module. Default-export the result from the manifest's `entry`.
+ *
+ * @example
+ * export default defineTransportProvider<{ prefix: string }>({
+ *   create: ({ config, logger }) => ({
+ *     async send(message, recipients) {
+ *       logger.info('sending', { id: message.id, to: recipients.length });
+ *       return recipients.map(() => outcome.delivered());
+ *     },
+ *   }),
+ * });
+ */
+export function defineTransportProvider<Config = Record<string, unknown>>(definition: {
+  create(context: ProviderContext<Config>): TransportProvider | Promise<TransportProvider>;
+}): TransportDefinition<Config> {
+  return brandDefinition({ kind: 'transport', create: definition.create } as TransportDefinition<Config>);
+}
+
+export type { InboundMessage };
