@@ -28,9 +28,9 @@ function invalid(input: string, why: string): XportError {
  * @example
  * normalizeAddressType('SMTP') // 'smtp'
  */
-export function normalizeAddressType(type: string): string {
+export function normalizeAddressType(type: string, input: string = type): string {
   if (!ADDRESS_TYPE_PATTERN.test(type)) {
-    throw invalid(type, `address type must match ${ADDRESS_TYPE_PATTERN.source}`);
+    throw invalid(input, `address type ${JSON.stringify(type.slice(0, 80))} must match ${ADDRESS_TYPE_PATTERN.source}`);
   }
   return type.toLowerCase();
 }
@@ -51,8 +51,10 @@ function parseDisplayName(raw: string, input: string): string | undefined {
   if (name.startsWith('"')) {
     if (!name.endsWith('"') || name.length < 2) throw invalid(input, 'display name has an unterminated quote');
     name = name.slice(1, -1).replace(/\\(.)/g, '$1');
-  } else if (/[<>"]/.test(name)) {
-    throw invalid(input, 'display name contains <, > or " and is not quoted');
+  } else if (/[<>]/.test(name)) {
+    throw invalid(input, 'nested angle brackets are not allowed');
+  } else if (name.includes('"')) {
+    throw invalid(input, 'display name contains " and is not quoted');
   }
   if (name.length > MAX_DISPLAY_NAME_LENGTH) throw invalid(input, `display name is longer than ${MAX_DISPLAY_NAME_LENGTH} characters`);
   return name === '' ? undefined : name;
@@ -75,7 +77,7 @@ function splitTyped(spec: string): { type: string; address: string } | undefined
  */
 export function toRecipient(type: string, address: string, name?: string): Recipient {
   const input = `${type}:${address}`;
-  const normalized = normalizeAddressType(type);
+  const normalized = normalizeAddressType(type, input);
   if (address.length === 0) throw invalid(input, 'address is empty');
   if (address.length > MAX_ADDRESS_LENGTH) throw invalid(input, `address is longer than ${MAX_ADDRESS_LENGTH} characters`);
   if (CONTROL.test(address)) throw invalid(input, 'address contains a control character (CR, LF, NUL, ...)');

@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   XPORT_ADDRESS_INVALID: 'A recipient address could not be parsed or breaks a rule of its address type.',
   XPORT_MESSAGE_INVALID: 'A submitted message breaks a rule (header characters, size, missing recipients).',
+  XPORT_MESSAGE_REJECTED: 'An outbound hook rejected a submitted message (or threw); nothing was queued.',
   XPORT_MANIFEST_INVALID: 'A provider package\'s "xport" manifest does not match the manifest schema.',
   XPORT_MANIFEST_UNREADABLE: 'A provider package.json could not be read or parsed, or is too large or too deep.',
   XPORT_KERNEL_INCOMPATIBLE: 'A provider\'s manifest "kernel" range does not include this kernel\'s API version.',
@@ -18,6 +19,7 @@ export const ERROR_CODES = {
   XPORT_LOGON_FAILED: 'A provider rejected its credentials at logon.',
   XPORT_PROVIDER_UNAVAILABLE: 'A provider cannot be reached now (network, remote server down); its work waits.',
   XPORT_CREDENTIAL_MISSING: 'A required credential is not present in any credential source.',
+  XPORT_CREDENTIAL_FILE_REFUSED: 'The credentials file is readable by group or others (chmod 600 it), or is not valid JSON of the expected shape.',
   XPORT_CREDENTIAL_UNDECLARED: 'A provider asked for a credential its manifest does not declare.',
   XPORT_CONFIG_INVALID: 'xport.config.json is unreadable or does not match the configuration schema.',
   XPORT_STORE_NOT_CONFIGURED: 'No message store is configured or available.',
