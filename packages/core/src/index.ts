@@ -1,1 +1,52 @@
-export const KERNEL_API_VERSION = '1.0.0';
+import 'reflect-metadata';
+
+// @xport/core — the xport kernel. reflect-metadata is imported first, once, for tsyringe.
+
+// Kernel
+export { createKernel } from './kernel.js';
+export type { Kernel, KernelOptions, StartOptions } from './kernel-types.js';
+export { KERNEL_API_VERSION } from './version.js';
+
+// Configuration
+export { loadConfig, toXportConfig, CONFIG_FILE_NAME } from './config/load-config.js';
+export { configSchema } from './config/config-schema.js';
+export type { XportConfig, XportConfigInput, ProviderSettings, SpoolerSettings, ConfigLogLevel } from './config/config-schema.js';
+
+// Discovery and validation
+export type { DiscoveryReport, ProviderReport, CredentialProblem } from './discovery/discovery-report.js';
+export type { DiscoveryStatus, ReportedError } from './discovery/provider-record.js';
+export { isKernelCompatible } from './validation/check-compatibility.js';
+
+// Lifecycle and status
+export type { ProviderState, ProviderStateChange, KernelEvents } from './lifecycle/provider-state.js';
+export type { Scheduler } from './lifecycle/scheduler.js';
+export { logonRetryDelay } from './lifecycle/backoff.js';
+export type { BackoffPolicy } from './lifecycle/backoff.js';
+export type { ProviderStatus } from './status/status-row.js';
+
+// Routing
+export { createRoutingTable } from './routing/routing-table.js';
+export type { RoutingTable, RoutableTransport } from './routing/routing-table.js';
+
+// Credentials and logging
+export { toEnvCredentialName } from './credentials/env-credential-name.js';
+export { createPinoLogger } from './logging/pino-logger.js';
+export type { PinoLoggerOptions } from './logging/pino-logger.js';
+export { SecretRedactor } from './logging/secret-redactor.js';
+
+// Spooler
+export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAttempt, SpoolerStatus } from './spooler/index.js';
+export type {
+  Spooler,
+  QueueDepth,
+  SubmitReceipt,
+  SpoolerHost,
+  SpoolerOptions,
+  RetryOptions,
+  ProviderLimits,
+  SpoolerEvents,
+  SpoolerEventName,
+  SpoolerListener,
+  RecipientEvent,
+  SubmittedRecipient,
+} from './spooler/index.js';

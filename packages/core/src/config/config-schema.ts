@@ -1,0 +1,141 @@
+import { PROVIDER_ID_PATTERN } from '@xport/provider-sdk';
+
+/**
+ * JSON Schema of `xport.config.json`. Every property has a default, so an empty file (or none) is a
+ * complete configuration. Every key is documented in docs/configuration.md, which a test keeps in step.
+ */
+export const configSchema = {
+  $id: 'https://xport.dev/schemas/config-v1.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string', description: 'Editor hint; ignored by the kernel.' },
+    discovery: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        nodeModules: { type: 'boolean', default: true },
+        paths: { type: 'array', default: [], maxItems: 256, items: { type: 'string', minLength: 1, maxLength: 1024 } },
+      },
+    },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        provider: { type: 'string', pattern: PROVIDER_ID_PATTERN },
+      },
+    },
+    transportOrder: {
+      type: 'array',
+      default: [],
+      uniqueItems: true,
+      maxItems: 1024,
+      items: { type: 'string', pattern: PROVIDER_ID_PATTERN },
+    },
+    providers: {
+      type: 'object',
+      default: {},
+      propertyNames: { pattern: PROVIDER_ID_PATTERN },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          enabled: { type: 'boolean', default: true },
+          config: { type: 'object', default: {} },
+          limits: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            properties: {
+              concurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 8 },
+              ratePerSecond: { type: 'number', minimum: 0, default: 0 },
+            },
+          },
+        },
+      },
+    },
+    credentials: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        env: { type: 'boolean', default: true },
+        file: { type: 'string', minLength: 1, default: '.xport/credentials.json' },
+      },
+    },
+    logonRetry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        minDelayMs: { type: 'integer', minimum: 1, default: 1000 },
+        maxDelayMs: { type: 'integer', minimum: 1, default: 300000 },
+      },
+    },
+    spooler: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        leaseMs: { type: 'integer', minimum: 1000, default: 300000 },
+        batchSize: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+        pollMs: { type: 'integer', minimum: 10, default: 1000 },
+        sendTimeoutMs: { type: 'integer', minimum: 1, default: 120000 },
+        stopTimeoutMs: { type: 'integer', minimum: 1, default: 10000 },
+        maxMessageBytes: { type: 'integer', minimum: 1, default: 26214400 },
+        retry: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            minDelayMs: { type: 'integer', minimum: 1, default: 300000 },
+            maxDelayMs: { type: 'integer', minimum: 1, default: 4000000 },
+            lifetimeMs: { type: 'integer', minimum: 1, default: 432000000 },
+          },
+        },
+      },
+    },
+    logLevel: { enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
+  },
+} as const;
+
+export type ConfigLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface ProviderSettings {
+  readonly enabled: boolean;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly limits: { readonly concurrency: number; readonly ratePerSecond: number };
+}
+
+export interface SpoolerSettings {
+  readonly leaseMs: number;
+  readonly batchSize: number;
+  readonly pollMs: number;
+  readonly sendTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly maxMessageBytes: number;
+  readonly retry: { readonly minDelayMs: number; readonly maxDelayMs: number; readonly lifetimeMs: number };
+}
+
+/** `xport.config.json` after validation: every default applied. */
+export interface XportConfig {
+  readonly discovery: { readonly nodeModules: boolean; readonly paths: readonly string[] };
+  readonly store: { readonly provider?: string };
+  readonly transportOrder: readonly string[];
+  readonly providers: Readonly<Record<string, ProviderSettings>>;
+  readonly credentials: { readonly env: boolean; readonly file: string };
+  readonly logonRetry: { readonly minDelayMs: number; readonly maxDelayMs: number };
+  readonly spooler: SpoolerSettings;
+  readonly logLevel: ConfigLogLevel;
+}
+
+/** What a person may write: any key may be left out. */
+export type XportConfigInput = DeepPartial<XportConfig> & { readonly $schema?: string };
+
+type DeepPartial<T> = T extends readonly (infer _U)[]
+  ? T
+  : T extends object
+    ? { -readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;

@@ -1,0 +1,74 @@
+import type { DependencyContainer } from 'tsyringe';
+import {
+  XportError,
+  XportTokens,
+  type Clock,
+  type CredentialView,
+  type InboundPort,
+  type Logger,
+  type MessageStore,
+  type ProviderContext,
+  type ProviderInfo,
+} from '@xport/provider-sdk';
+
+export interface ProviderScope {
+  readonly info: ProviderInfo;
+  readonly config: Record<string, unknown>;
+  readonly credentials: CredentialView;
+  readonly logger: Logger;
+  /** The active store, read when asked (it may come online after this provider was created). */
+  readonly store: () => MessageStore | undefined;
+}
+
+/** Hands received messages to whatever inbound port the kernel's root container holds at call time. */
+function createInboundPort(root: DependencyContainer, providerId: string): InboundPort {
+  return {
+    deliver(message) {
+      if (!root.isRegistered(XportTokens.Inbound)) {
+        return Promise.reject(
+          new XportError('XPORT_STORE_NOT_CONFIGURED', `provider "${providerId}" delivered an inbound message, but the kernel has no inbound path (no store or spooler running)`),
+        );
+      }
+      return root.resolve<InboundPort>(XportTokens.Inbound).deliver({ ...message, receivedBy: providerId });
+    },
+  };
+}
+
+/**
+ * One provider's child container: its own Config, Logger, Credentials and ProviderInfo, plus the
+ * Store and Inbound port. Because these are registered on the child, a provider resolving
+ * `XportTokens.Config` or `XportTokens.Credentials` can only ever get its own.
+ */
+export function createProviderScope(root: DependencyContainer, scope: ProviderScope): { container: DependencyContainer; context: ProviderContext } {
+  const child = root.createChildContainer();
+  const kind = scope.info.manifest.kind;
+  child.register(XportTokens.Config, { useValue: scope.config });
+  child.register(XportTokens.Logger, { useValue: scope.logger });
+  child.register(XportTokens.Credentials, { useValue: scope.credentials });
+  child.register(XportTokens.ProviderInfo, { useValue: scope.info });
+  if (kind !== 'store') {
+    child.register(XportTokens.Store, {
+      useFactory: () => {
+        const store = scope.store();
+        if (store === undefined) throw new XportError('XPORT_STORE_NOT_CONFIGURED', `provider "${scope.info.id}" asked for the message store, but none is configured or online`);
+        return store;
+      },
+    });
+  }
+  const inbound = kind === 'store' ? undefined : createInboundPort(root, scope.info.id);
+  if (inbound !== undefined) child.register(XportTokens.Inbound, { useValue: inbound });
+  const context: ProviderContext = {
+    info: scope.info,
+    config: scope.config,
+    credentials: scope.credentials,
+    logger: scope.logger,
+    clock: child.resolve<Clock>(XportTokens.Clock),
+    get store() {
+      return kind === 'store' ? undefined : scope.store();
+    },
+    inbound,
+    resolve: (token) => child.resolve(token),
+    container: child,
+  };
+  return { container: child, context };
+}

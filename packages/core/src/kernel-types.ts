@@ -1,0 +1,69 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Clock, HookProvider, InboundPort, Logger, MessageInput, MessageStore, TransportProvider } from '@xport/provider-sdk';
+import type { XportConfig, XportConfigInput } from './config/config-schema.js';
+import type { DiscoveryReport } from './discovery/discovery-report.js';
+import type { KernelEvents, ProviderState } from './lifecycle/provider-state.js';
+import type { Scheduler } from './lifecycle/scheduler.js';
+import type { RoutingTable } from './routing/routing-table.js';
+import type { ProviderStatus } from './status/status-row.js';
+import type { Spooler } from './spooler/spooler.js';
+import type { SubmitReceipt } from './spooler/submit-message.js';
+
+export interface StartOptions {
+  /**
+   * true (default): start every provider and the spool loop — a daemon.
+   * false: open the store and hooks only, so `submit` queues messages for a daemon to send (`xport send`).
+   */
+  readonly spool?: boolean;
+}
+
+export interface KernelOptions {
+  /** The application root: where xport.config.json and node_modules are. */
+  readonly root: string;
+  /** Configuration to use instead of reading root/xport.config.json (validated the same way). */
+  readonly config?: XportConfigInput;
+  /** A message store the application built; the kernel opens it at start and closes it at stop. */
+  readonly store?: MessageStore;
+  /** The inbound path (normally registered by the spooler); transports reach it through their context. */
+  readonly inbound?: InboundPort;
+  /** Credentials by provider id, then name. Searched before the environment and the credentials file. */
+  readonly credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Where logs go; pino JSON lines to standard error when omitted. Known secrets are masked either way. */
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Environment for `XPORT_<ID>_<NAME>` credentials; `process.env` when omitted. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Timers for logon retries; real, unref'ed timers when omitted. Tests pass a manual one. */
+  readonly scheduler?: Scheduler;
+}
+
+/** The xport kernel: discovery, validation, DI, credentials, lifecycle, status and routing. */
+export interface Kernel {
+  readonly root: string;
+  /** Validated configuration, defaults applied (the defaults when the file is invalid; start() then rejects). */
+  readonly config: XportConfig;
+  /** Root DI container (kernel services: Clock, Logger, Store, Inbound). */
+  readonly container: DependencyContainer;
+  /** Finds and validates providers without loading their code. */
+  discover(): Promise<DiscoveryReport>;
+  /** Discovers, then loads, logs on and starts every valid, enabled provider (store first), then the spooler. Idempotent. */
+  start(options?: StartOptions): Promise<void>;
+  /** Stops providers in reverse start order (store last) and cancels retries. Idempotent. */
+  stop(): Promise<void>;
+  status(): ProviderStatus[];
+  /** Routing table from the last discovery (empty before the first). */
+  routing(): RoutingTable;
+  store(): MessageStore | undefined;
+  /** The loaded transport instance, whatever its state: check providerState(id) before sending. */
+  transport(id: string): TransportProvider | undefined;
+  /** Online hook providers, in discovery order. */
+  hooks(): HookProvider[];
+  providerState(id: string): ProviderState | undefined;
+  on<K extends keyof KernelEvents>(event: K, listener: (payload: KernelEvents[K]) => void): () => void;
+  /** The spooler (submit, flush, abort, queue depth, events). Throws when the kernel is stopped or has no store. */
+  spooler(): Spooler;
+  /** Validates, routes and queues a message; once it resolves the message is the kernel's responsibility. */
+  submit(input: MessageInput): Promise<SubmitReceipt>;
+  /** Re-runs logon for a provider now (MAPI ValidateState) and resolves with its new state. */
+  revalidate(id: string): Promise<ProviderState>;
+}

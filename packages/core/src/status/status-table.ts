@@ -1,0 +1,27 @@
+import type { ProviderRecord, ReportedError } from '../discovery/provider-record.js';
+import type { ProviderState } from '../lifecycle/provider-state.js';
+import type { SecretRedactor } from '../logging/secret-redactor.js';
+import type { ProviderStatus } from './status-row.js';
+
+/** `kernel.status()`: one row per discovered provider. Error messages pass through the redactor once more. */
+export function toStatusTable(
+  runners: Iterable<{ readonly record: ProviderRecord; readonly state: ProviderState; readonly lastError: ReportedError | undefined }>,
+  redactor: SecretRedactor,
+): ProviderStatus[] {
+  const rows: ProviderStatus[] = [];
+  for (const runner of runners) {
+    const { record, lastError } = runner;
+    rows.push({
+      id: record.id,
+      packageName: record.packageName,
+      version: record.version,
+      kind: record.kind,
+      addressTypes: [...record.addressTypes],
+      state: runner.state,
+      enabled: record.enabled,
+      ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: redactor.redact(lastError.message) } }),
+      directory: record.directory,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,17 @@
+import { manifestSchema, type ProviderManifest } from '@xport/provider-sdk';
+import { createAjv } from './create-ajv.js';
+import { formatSchemaErrors } from './format-schema-errors.js';
+
+const validateShape = createAjv().compile(manifestSchema);
+
+export type ManifestValidation = { readonly ok: true; readonly manifest: ProviderManifest } | { readonly ok: false; readonly problems: readonly string[] };
+
+/**
+ * Validates a package's `"xport"` field against the SDK's manifest schema, every error reported and
+ * each naming the package and field, e.g.
+ * `xport-provider-fax: manifest field /addressTypes/0 must match ^[A-Za-z0-9._-]+$ (got "FAX TYPE")`.
+ */
+export function validateManifest(packageName: string, manifest: unknown): ManifestValidation {
+  if (validateShape(manifest)) return { ok: true, manifest: manifest as ProviderManifest };
+  return { ok: false, problems: formatSchemaErrors(validateShape.errors, manifest, `${packageName}: manifest field`) };
+}

@@ -1,0 +1,33 @@
+import { createAjv } from './create-ajv.js';
+import { formatSchemaErrors } from './format-schema-errors.js';
+import type { ProviderManifest } from '@xport/provider-sdk';
+
+const ajv = createAjv({ useDefaults: true });
+
+export type ProviderConfigValidation =
+  | { readonly ok: true; readonly config: Record<string, unknown> }
+  | { readonly ok: false; readonly code: 'XPORT_PROVIDER_CONFIG_INVALID' | 'XPORT_MANIFEST_INVALID'; readonly message: string };
+
+/**
+ * Validates `providers.<id>.config` from xport.config.json against the manifest's `configSchema`,
+ * applying its defaults to a copy. A provider without a configSchema gets its configuration as given.
+ */
+export function validateProviderConfig(packageName: string, manifest: ProviderManifest, given: Readonly<Record<string, unknown>>): ProviderConfigValidation {
+  const config = structuredClone(given) as Record<string, unknown>;
+  if (manifest.configSchema === undefined) return { ok: true, config };
+  let validate;
+  try {
+    // A schema with its own $id gets its own ajv, so two providers may reuse an id without clashing.
+    const compiler = Object.hasOwn(manifest.configSchema, '$id') ? createAjv({ useDefaults: true }) : ajv;
+    validate = compiler.compile(manifest.configSchema);
+  } catch (error) {
+    return { ok: false, code: 'XPORT_MANIFEST_INVALID', message: `${packageName}: manifest field /configSchema is not a valid JSON Schema (${(error as Error).message})` };
+  }
+  if (validate(config)) return { ok: true, config };
+  const problems = formatSchemaErrors(validate.errors, config, 'field');
+  return {
+    ok: false,
+    code: 'XPORT_PROVIDER_CONFIG_INVALID',
+    message: `provider "${manifest.id}" (${packageName}): configuration in xport.config.json providers.${manifest.id}.config: ${problems.join('; ')}`,
+  };
+}

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createKernel, logonRetryDelay, type Kernel, type ProviderStateChange } from '../src/index.js';
+import { createCaptureLogger, createManualScheduler, createTestApp, fixtureLog, nextSettledState, resetFixtureGlobals, type TestApp } from './helpers/test-app.js';
+
+let app: TestApp | undefined;
+let kernel: Kernel | undefined;
+beforeEach(resetFixtureGlobals);
+afterEach(async () => {
+  await kernel?.stop();
+  await app?.cleanup();
+  app = undefined;
+  kernel = undefined;
+});
+
+const credentials = { alpha: { token: 't-alpha' }, beta: { token: 't-beta' } };
+
+/** Fires the next retry timer and waits until the provider settles again. */
+async function fireRetry(k: Kernel, scheduler: ReturnType<typeof createManualScheduler>, id: string): Promise<string> {
+  const settled = nextSettledState(k, id);
+  scheduler.fireNext();
+  return settled;
+}
+
+describe('lifecycle', () => {
+  it('keeps running the valid providers when others fail to import, mismatch their kind, export nothing or throw on start', async () => {
+    app = await createTestApp(['throws-on-import', 'kind-mismatch', 'exports-nothing', 'start-throws', 'xport-transport-alpha', 'xport-hook-audit']);
+    kernel = createKernel({ root: app.root, credentials, env: {} });
+    await kernel.start();
+    const row = (id: string) => kernel!.status().find((r) => r.id === id);
+    expect(row('throws-on-import')).toMatchObject({ state: 'failed', lastError: { code: 'XPORT_PROVIDER_IMPORT_FAILED' } });
+    expect(row('throws-on-import')?.lastError?.message).toMatch(/^throws-on-import: importing .*index\.js threw: fixture: this module cannot be imported$/);
+    expect(row('kind-mismatch')?.lastError).toEqual({
+      code: 'XPORT_PROVIDER_IMPORT_FAILED',
+      message: 'kind-mismatch: entry exports a hook provider definition, but the manifest kind is "transport"',
+    });
+    expect(row('exports-nothing')?.state).toBe('failed');
+    expect(row('exports-nothing')?.lastError?.message).toContain('default-exports a number; expected a defineTransportProvider(...) definition or an @injectable() class');
+    expect(row('start-throws')).toMatchObject({
+      state: 'failed',
+      lastError: { code: 'XPORT_PROVIDER_START_FAILED', message: 'provider "start-throws": start threw: fixture: port 25 already in use' },
+    });
+    expect(row('alpha')?.state).toBe('online');
+    expect(kernel.hooks()).toHaveLength(1);
+    expect(kernel.routing().addressTypes()).toEqual(['alpha', 'exports-nothing', 'kind-mismatch', 'start-throws', 'throws-on-import']);
+  });
+
+  it('marks a provider whose logon rejects its credentials logon-failed and retries with backoff', async () => {
+    app = await createTestApp(['logon-rejects', 'xport-hook-audit']);
+    const scheduler = createManualScheduler();
+    const changes: ProviderStateChange[] = [];
+    kernel = createKernel({ root: app.root, credentials: { 'logon-rejects': { password: 'wrong-horse' } }, env: {}, scheduler, config: { logonRetry: { minDelayMs: 1000, maxDelayMs: 4000 } } });
+    kernel.on('provider-state', (change) => changes.push(change));
+    await kernel.start();
+    expect(kernel.providerState('logon-rejects')).toBe('logon-failed');
+    const row = kernel.status().find((r) => r.id === 'logon-rejects');
+    expect(row?.lastError).toEqual({ code: 'XPORT_LOGON_FAILED', message: 'logon-rejects: server refused password [redacted]' });
+    expect(JSON.stringify(kernel.status())).not.toContain('wrong-horse');
+    expect(changes.filter((c) => c.id === 'logon-rejects').map((c) => c.to)).toEqual(['loading', 'logging-on', 'logon-failed']);
+    expect(changes.find((c) => c.to === 'logon-failed')?.error?.code).toBe('XPORT_LOGON_FAILED');
+    expect(kernel.providerState('audit')).toBe('online');
+    // Doubling delays, capped, never a tight loop: each retry is one scheduled timer.
+    for (let i = 0; i < 3; i++) expect(await fireRetry(kernel, scheduler, 'logon-rejects')).toBe('logon-failed');
+    expect(scheduler.delays()).toEqual([1000, 2000, 4000, 4000]);
+    expect(scheduler.active()).toBe(1);
+    expect(fixtureLog().filter((l) => l === 'logon-rejects:logon')).toHaveLength(4);
+    await kernel.stop();
+    expect(scheduler.active()).toBe(0);
+  });
+
+  it('takes an unavailable provider offline, retries it, and brings it online when the server is back', async () => {
+    app = await createTestApp(['logon-unavailable']);
+    const scheduler = createManualScheduler();
+    kernel = createKernel({ root: app.root, env: {}, scheduler });
+    await kernel.start();
+    expect(kernel.providerState('logon-unavailable')).toBe('offline');
+    expect(kernel.status()[0]?.lastError).toEqual({ code: 'XPORT_PROVIDER_UNAVAILABLE', message: 'logon-unavailable: server unreachable' });
+    expect(scheduler.delays()).toEqual([1000]);
+    expect(await fireRetry(kernel, scheduler, 'logon-unavailable')).toBe('offline');
+    expect(scheduler.delays()).toEqual([1000, 2000]);
+    (globalThis as Record<string, unknown>).__xportFixtureServerUp = true;
+    expect(await fireRetry(kernel, scheduler, 'logon-unavailable')).toBe('online');
+    expect(scheduler.active()).toBe(0);
+    expect(fixtureLog()).toEqual(['logon-unavailable:logon', 'logon-unavailable:logon', 'logon-unavailable:logon', 'logon-unavailable:start']);
+  });
+
+  it('revalidate() re-runs logon now and cancels the pending retry', async () => {
+    app = await createTestApp(['logon-unavailable']);
+    const scheduler = createManualScheduler();
+    kernel = createKernel({ root: app.root, env: {}, scheduler });
+    await kernel.start();
+    expect(scheduler.active()).toBe(1);
+    (globalThis as Record<string, unknown>).__xportFixtureServerUp = true;
+    await expect(kernel.revalidate('logon-unavailable')).resolves.toBe('online');
+    expect(scheduler.active()).toBe(0);
+    await expect(kernel.revalidate('nobody')).rejects.toMatchObject({ code: 'XPORT_PROVIDER_NOT_FOUND' });
+    await kernel.stop();
+    await expect(kernel.revalidate('logon-unavailable')).rejects.toMatchObject({ code: 'XPORT_KERNEL_STOPPED' });
+  });
+
+  it('starts the store first, stops in reverse start order with the store last, and is idempotent', async () => {
+    app = await createTestApp(['xport-transport-alpha', 'xport-hook-audit', 'xport-store-memory', 'xport-smtp-a'], {
+      store: { provider: 'store-memory' },
+      transportOrder: ['smtp-a', 'alpha'],
+    });
+    kernel = createKernel({ root: app.root, credentials, env: {} });
+    await Promise.all([kernel.start(), kernel.start()]);
+    await kernel.start();
+    expect(fixtureLog()).toEqual([
+      'store-memory:logon',
+      'store-memory:open',
+      'store-memory:start',
+      'smtp-a:logon',
+      'smtp-a:start',
+      'alpha:logon',
+      'alpha:start',
+      'audit:logon',
+      'audit:start',
+    ]);
+    expect(kernel.store()).toBeDefined();
+    resetFixtureGlobals();
+    await Promise.all([kernel.stop(), kernel.stop()]);
+    await kernel.stop();
+    expect(fixtureLog()).toEqual(['audit:stop', 'alpha:stop', 'smtp-a:stop', 'store-memory:stop', 'store-memory:close']);
+    expect(kernel.status().map((r) => r.state)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
+  });
+
+  it('opens a store passed to createKernel before providers start and closes it after they stop', async () => {
+    app = await createTestApp(['xport-hook-audit']);
+    const calls: string[] = [];
+    const log = (globalThis as { __xportFixtureLog?: string[] }).__xportFixtureLog as string[];
+    const store = { open: async () => void log.push('store:open'), close: async () => void log.push('store:close') } as never;
+    kernel = createKernel({ root: app.root, env: {}, store });
+    await kernel.start();
+    await kernel.stop();
+    calls.push(...fixtureLog());
+    expect(calls).toEqual(['store:open', 'audit:logon', 'audit:start', 'audit:stop', 'store:close']);
+    expect(kernel.store()).toBe(store);
+  });
+
+  it('a stop() called while start() runs waits for it, then stops everything', async () => {
+    app = await createTestApp(['xport-hook-audit', 'xport-transport-alpha']);
+    kernel = createKernel({ root: app.root, credentials, env: {} });
+    const starting = kernel.start();
+    const stopping = kernel.stop();
+    await Promise.all([starting, stopping]);
+    expect(kernel.status().map((r) => r.state)).toEqual(['stopped', 'stopped']);
+    expect(fixtureLog().slice(-2)).toEqual(['audit:stop', 'alpha:stop']);
+  });
+
+  it('computes logon retry delays that double up to the maximum, with jitter in the upper half', () => {
+    const policy = { minDelayMs: 1000, maxDelayMs: 300_000 };
+    expect([0, 1, 2, 3].map((n) => logonRetryDelay(n, policy, () => 1))).toEqual([1000, 2000, 4000, 8000]);
+    expect(logonRetryDelay(20, policy, () => 1)).toBe(300_000);
+    expect(logonRetryDelay(3, policy, () => 0)).toBe(4000);
+  });
+
+  it('logs the failure reason through the injected logger, scoped to the provider', async () => {
+    app = await createTestApp(['start-throws']);
+    const logger = createCaptureLogger();
+    kernel = createKernel({ root: app.root, env: {}, logger });
+    await kernel.start();
+    const line = logger.lines.find((l) => l.message === 'provider failed to start');
+    expect(line?.fields).toMatchObject({ provider: 'start-throws', error: { code: 'XPORT_PROVIDER_START_FAILED' } });
+  });
+});
