@@ -1,0 +1,48 @@
+import type { Clock, Logger, MessageStore, TransportProvider } from '@xport/provider-sdk';
+import type { XportConfig } from './config/config-schema.js';
+import type { ProviderRunner } from './lifecycle/provider-runner.js';
+import type { ProviderStateChange } from './lifecycle/provider-state.js';
+import type { RoutingTable } from './routing/routing-table.js';
+import type { HookEntry, SpoolerHost } from './spooler/host.js';
+import { toSpoolerOptions } from './spooler/options.js';
+
+// The same defaults xport.config.json applies to a provider listed without limits.
+const DEFAULT_LIMITS = { concurrency: 8, ratePerSecond: 0 } as const;
+
+export interface SpoolerHostParts {
+  readonly store: MessageStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly config: XportConfig;
+  routing(): RoutingTable;
+  runners(): readonly ProviderRunner[];
+  hooks(): readonly HookEntry[];
+  onProviderState(listener: (change: ProviderStateChange) => void): () => void;
+}
+
+/** The kernel seen through the spooler's narrow host interface. */
+export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
+  const transportRunner = (id: string) => parts.runners().find((r) => r.id === id && r.record.kind === 'transport');
+  return {
+    store: parts.store,
+    clock: parts.clock,
+    logger: parts.logger.child({ component: 'spooler' }),
+    options: toSpoolerOptions(parts.config.spooler),
+    routing: () => parts.routing(),
+    transportIds: () => parts.runners().filter((r) => r.record.kind === 'transport' && r.instance !== undefined).map((r) => r.id),
+    transport: (id) => transportRunner(id)?.instance as TransportProvider | undefined,
+    isAvailable(id) {
+      const runner = transportRunner(id);
+      if (runner === undefined || runner.state !== 'online') return false;
+      const transport = runner.instance as TransportProvider | undefined;
+      try {
+        return transport?.availability?.() !== 'unavailable';
+      } catch {
+        return false;
+      }
+    },
+    onProviderState: (listener) => parts.onProviderState((change) => listener({ id: change.id, to: change.to })),
+    hooks: () => parts.hooks(),
+    limits: (id) => parts.config.providers[id]?.limits ?? DEFAULT_LIMITS,
+  };
+}

@@ -1,0 +1,71 @@
+import type { Claim } from '@xport/provider-sdk';
+import { attemptSend } from './attempt-send.js';
+import type { SpoolerHost } from './host.js';
+import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
+import { expiredError, toClaimResult } from './outcomes.js';
+import { releaseClaims, settleClaim, type SettleContext } from './settle-claim.js';
+
+export interface GroupContext extends SettleContext {
+  readonly host: SpoolerHost;
+  readonly stopSignal: AbortSignal;
+  readonly random?: () => number;
+}
+
+/**
+ * Sends one message to one transport for the recipients it is responsible for (and only those),
+ * then records each recipient's result. A message past its lifetime is expired without a send.
+ */
+export async function deliverGroup(ctx: GroupContext, providerId: string, claims: readonly Claim[]): Promise<void> {
+  const { host } = ctx;
+  const messageId = claims[0]?.messageId;
+  if (messageId === undefined) return;
+  const stored = await host.store.getMessage(messageId);
+  if (!stored) {
+    ctx.logger.error('claimed message is missing from the store', { messageId, provider: providerId });
+    return;
+  }
+
+  if (ctx.clock.now() >= stored.expiresAt) {
+    for (const claim of claims) {
+      const last = stored.recipients[claim.recipientIndex]?.lastError;
+      await settleClaim(ctx, stored, claim, { state: 'expired', error: expiredError(stored.submittedAt, stored.expiresAt, last) });
+    }
+    return;
+  }
+
+  const transport = host.transport(providerId);
+  if (!transport || !host.isAvailable(providerId)) {
+    await releaseClaims(ctx, claims);
+    return;
+  }
+
+  const attempt = await attemptSend({
+    providerId,
+    transport,
+    message: toOutboundMessage(stored, host.store),
+    recipients: toAssignedRecipients(claims),
+    timeoutMs: host.options.sendTimeoutMs,
+    stopSignal: ctx.stopSignal,
+  });
+  if (attempt.kind === 'stopped') {
+    await releaseClaims(ctx, claims);
+    return;
+  }
+
+  const now = ctx.clock.now();
+  const routing = host.routing();
+  for (const [i, claim] of claims.entries()) {
+    const outcome = attempt.outcomes[i];
+    if (!outcome) continue;
+    const result = toClaimResult(outcome, {
+      claim,
+      now,
+      submittedAt: stored.submittedAt,
+      expiresAt: stored.expiresAt,
+      retry: host.options.retry,
+      routing,
+      ...(ctx.random ? { random: ctx.random } : {}),
+    });
+    await settleClaim(ctx, stored, claim, result, outcome.status === 'delivered' ? outcome.diagnostic : undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import type { Clock, HookProvider, Logger, MessageStore, TransportProvider } from '@xport/provider-sdk';
+
+/** Retry schedule for deferred recipients (Postfix's minimal/maximal backoff and maximal queue lifetime). */
+export interface RetryOptions {
+  /** First retry delay; doubles per attempt. Postfix `minimal_backoff_time`: 300 s. */
+  readonly minDelayMs: number;
+  /** Ceiling of the backoff. Postfix `maximal_backoff_time`: 4000 s. */
+  readonly maxDelayMs: number;
+  /** After this long a recipient not yet final expires (NDR). Postfix `maximal_queue_lifetime`: 5 days. */
+  readonly lifetimeMs: number;
+}
+
+export interface SpoolerOptions {
+  /** How long a claim is held before another spooler may take it over. */
+  readonly leaseMs: number;
+  /** Most recipients claimed per store round trip. */
+  readonly batchSize: number;
+  /** Longest sleep between two looks at the queue when nothing wakes the spooler. */
+  readonly pollMs: number;
+  /** A `send` that has not settled by then is aborted and counted as a deferral. */
+  readonly sendTimeoutMs: number;
+  /** How long `stop()` lets in-flight sends finish before aborting them. */
+  readonly stopTimeoutMs: number;
+  /** Largest accepted message: text + HTML + attachments, in bytes. */
+  readonly maxMessageBytes: number;
+  readonly retry: RetryOptions;
+}
+
+/** Per-provider send limits the spooler enforces. */
+export interface ProviderLimits {
+  /** Most messages in flight at once for this provider; 0 = unlimited. */
+  readonly concurrency: number;
+  /** Most messages handed over per second (token bucket); 0 = unlimited. */
+  readonly ratePerSecond: number;
+}
+
+export interface ProviderStateChange {
+  readonly id: string;
+  /** The state the provider moved to (`online`, `offline`, ...). */
+  readonly to: string;
+}
+
+/** The address-type routing table: which transports take a type, first choice first. */
+export interface RoutingView {
+  providersFor(addressType: string): readonly string[];
+}
+
+/** A loaded hook provider and its id (named in rejection messages). */
+export interface HookEntry {
+  readonly id: string;
+  readonly hook: HookProvider;
+}
+
+/**
+ * What the spooler needs from the kernel. Narrow on purpose: the kernel owns discovery, lifecycle
+ * and the routing table; the spooler only reads them.
+ */
+export interface SpoolerHost {
+  readonly store: MessageStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly options: SpoolerOptions;
+  routing(): RoutingView;
+  /** Ids of every loaded transport provider, whatever its state. */
+  transportIds(): readonly string[];
+  transport(id: string): TransportProvider | undefined;
+  /** True when the provider is online and its `availability()` is not `unavailable`. */
+  isAvailable(id: string): boolean;
+  onProviderState(listener: (event: ProviderStateChange) => void): () => void;
+  /** Hook providers in configured order. */
+  hooks(): readonly HookEntry[];
+  limits(id: string): ProviderLimits;
+}

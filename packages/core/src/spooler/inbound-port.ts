@@ -1,0 +1,77 @@
+import { toMailboxKey, XportError, type InboundMessage, type InboundPort, type InboundReceipt, type InboundVerdict } from '@xport/provider-sdk';
+import { toContentParts } from './content-parts.js';
+import type { SpoolerEmitter } from './events.js';
+import type { SpoolerHost } from './host.js';
+import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
+
+type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options'>;
+
+/** Runs inbound hooks in order; returns the message to keep, or the reason the first rejecting hook gave. */
+async function applyInboundHooks(host: InboundHost, message: InboundMessage): Promise<{ message: InboundMessage } | { reason: string }> {
+  let current = message;
+  for (const { id, hook } of host.hooks()) {
+    if (!hook.inbound) continue;
+    const verdict: InboundVerdict = await hook.inbound(current);
+    if (verdict?.action === 'reject') return { reason: `inbound hook '${id}' rejected the message: ${String(verdict.reason)}` };
+    if (verdict?.action === 'rewrite') current = verdict.message;
+    else if (verdict?.action !== 'pass') throw new XportError('XPORT_MESSAGE_REJECTED', `inbound hook '${id}' returned an unknown verdict`, { details: { hook: id } });
+  }
+  return { message: current };
+}
+
+/**
+ * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks, then one
+ * inbox entry per recipient mailbox, then a `received` event. Resolves only once the store has
+ * accepted, and rejects if it did not, so the transport never acknowledges what was not kept.
+ */
+export function createInboundPort(host: InboundHost, events: SpoolerEmitter): InboundPort {
+  return {
+    async deliver(input: InboundMessage): Promise<InboundReceipt> {
+      if (typeof input !== 'object' || input === null || !Array.isArray(input.recipients) || input.recipients.length === 0) {
+        throw new XportError('XPORT_MESSAGE_INVALID', 'inbound message has no recipients', {});
+      }
+      const verdict = await applyInboundHooks(host, input);
+      if ('reason' in verdict) {
+        const mailboxes = [...new Set(input.recipients.map((r) => toMailboxKey(r)))];
+        host.logger.info('inbound message rejected by a hook', { reason: verdict.reason, receivedBy: input.receivedBy });
+        return { entries: [], rejected: mailboxes.map((mailbox) => ({ mailbox, reason: verdict.reason })) };
+      }
+      const message = verdict.message;
+      const recipients = message.recipients.map((r, i) => toDraftRecipient(r, `inbound recipients[${i}]`));
+      const from = message.from === undefined ? undefined : toDraftRecipient(message.from, 'inbound from');
+      const mailboxes = [...new Set(recipients.map((r) => toMailboxKey(r)))];
+      if (message.subject !== undefined) checkHeaderField('Subject', message.subject);
+      const content = toContentParts(message, host.options.maxMessageBytes);
+      const kind = message.kind ?? 'note';
+      let entries: Array<{ mailbox: string; id: string }>;
+      try {
+        entries = await host.store.receive({
+          mailboxes,
+          envelope: {
+            ...(from ? { from } : {}),
+            ...(message.subject !== undefined ? { subject: message.subject } : {}),
+            headers: checkHeaders(message.headers),
+            ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+            kind,
+            ...(message.reportFor !== undefined ? { reportFor: message.reportFor } : {}),
+            deliveryReport: false,
+            suppressNdr: false,
+          },
+          parts: content.parts,
+          receivedAt: host.clock.now(),
+          ...(message.receivedBy !== undefined ? { receivedBy: message.receivedBy } : {}),
+          ...(message.idempotencyKey !== undefined ? { idempotencyKey: message.idempotencyKey } : {}),
+        });
+      } catch (err) {
+        throw content.overLimit() ?? err;
+      }
+      events.emit('received', {
+        entries,
+        kind,
+        ...(message.receivedBy !== undefined ? { receivedBy: message.receivedBy } : {}),
+        ...(message.reportFor !== undefined ? { reportFor: message.reportFor } : {}),
+      });
+      return { entries, rejected: [] };
+    },
+  };
+}

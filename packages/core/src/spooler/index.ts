@@ -1,0 +1,18 @@
+// The spooler: the public surface the kernel wires in. Everything else in this folder is internal.
+
+// Spooler
+export { createSpooler } from './spooler.js';
+export type { Spooler, QueueDepth, CreateSpoolerOptions } from './spooler.js';
+export type { SubmitReceipt } from './submit-message.js';
+
+// Host interface the kernel implements
+export type { SpoolerHost, SpoolerOptions, RetryOptions, ProviderLimits, ProviderStateChange, RoutingView, HookEntry } from './host.js';
+export { DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions } from './options.js';
+export type { SpoolerOptionsInput } from './options.js';
+
+// Events
+export type { SpoolerEvents, SpoolerEventName, SpoolerListener, RecipientEvent, SubmittedRecipient } from './events.js';
+
+// Diagnostics the spooler writes
+export { SpoolerStatus } from './status-codes.js';
+export { computeNextAttempt, MIN_RETRY_AFTER_MS } from './backoff.js';

@@ -1,0 +1,66 @@
+import type { ProviderLimits } from './host.js';
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export interface ProviderLimiter {
+  /** True when the provider has a free concurrency slot and a rate token now. */
+  hasCapacity(providerId: string, now: number): boolean;
+  /** Takes a slot and a token for one message; false (nothing taken) when either is missing. */
+  tryAcquire(providerId: string, now: number): boolean;
+  /** Gives the slot back when the send has settled. */
+  release(providerId: string): void;
+  /** When the next rate token arrives (now if one is there). */
+  nextTokenAt(providerId: string, now: number): number;
+  inFlight(providerId: string): number;
+}
+
+/**
+ * Per-provider concurrency (messages in flight) and rate (messages per second, a token bucket whose
+ * burst is one second's worth) for handing messages to transports. Limits are read on every call,
+ * so a configuration reload applies at once.
+ */
+export function createProviderLimiter(limitsOf: (providerId: string) => ProviderLimits): ProviderLimiter {
+  const inFlight = new Map<string, number>();
+  const buckets = new Map<string, Bucket>();
+
+  const refill = (id: string, now: number, rate: number): Bucket => {
+    const burst = Math.max(1, rate);
+    let bucket = buckets.get(id);
+    if (!bucket) buckets.set(id, (bucket = { tokens: burst, at: now }));
+    const elapsed = Math.max(0, now - bucket.at);
+    bucket.tokens = Math.min(burst, bucket.tokens + (elapsed * rate) / 1000);
+    bucket.at = now;
+    return bucket;
+  };
+  const slotFree = (id: string, concurrency: number): boolean => concurrency <= 0 || (inFlight.get(id) ?? 0) < concurrency;
+  const tokenThere = (id: string, now: number, rate: number): boolean => rate <= 0 || refill(id, now, rate).tokens >= 1;
+
+  return {
+    hasCapacity(id, now) {
+      const { concurrency, ratePerSecond } = limitsOf(id);
+      return slotFree(id, concurrency) && tokenThere(id, now, ratePerSecond);
+    },
+    tryAcquire(id, now) {
+      const { concurrency, ratePerSecond } = limitsOf(id);
+      if (!slotFree(id, concurrency) || !tokenThere(id, now, ratePerSecond)) return false;
+      if (ratePerSecond > 0) refill(id, now, ratePerSecond).tokens -= 1;
+      inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+      return true;
+    },
+    release(id) {
+      const n = (inFlight.get(id) ?? 0) - 1;
+      if (n > 0) inFlight.set(id, n);
+      else inFlight.delete(id);
+    },
+    nextTokenAt(id, now) {
+      const { ratePerSecond } = limitsOf(id);
+      if (ratePerSecond <= 0) return now;
+      const bucket = refill(id, now, ratePerSecond);
+      return bucket.tokens >= 1 ? now : now + Math.ceil(((1 - bucket.tokens) * 1000) / ratePerSecond);
+    },
+    inFlight: (id) => inFlight.get(id) ?? 0,
+  };
+}

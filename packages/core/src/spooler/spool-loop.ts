@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { XportError, type Claim } from '@xport/provider-sdk';
+import { deliverGroup, type GroupContext } from './deliver-group.js';
+import type { SpoolerEmitter } from './events.js';
+import { groupClaims } from './group-claims.js';
+import type { SpoolerHost } from './host.js';
+import { createProviderLimiter } from './provider-limiter.js';
+import { releaseClaims } from './settle-claim.js';
+
+export interface SpoolLoop {
+  start(): void;
+  stop(): Promise<void>;
+  /** Look at the queue now (coalesced with a look already under way). */
+  wake(): Promise<void>;
+  flush(providerId?: string): Promise<void>;
+  readonly running: boolean;
+}
+
+export interface SpoolLoopOptions {
+  /** Lease owner name for this spooler instance (diagnostics); a random one by default. */
+  readonly owner?: string;
+  /** Jitter source in [0, 1) for the backoff; injected by tests. */
+  readonly random?: () => number;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+// flush follows hand-overs (not-me) and work freed by limits, but a transport deferring with tiny delays cannot keep it forever.
+const MAX_FLUSH_ROUNDS = 32;
+
+/**
+ * The spooler loop: claims due recipients of available transports that have room under their
+ * limits, hands each message to each transport for its own recipients, and sleeps until the store
+ * signals work, a provider comes online, the next recipient is due, or `pollMs` passes.
+ */
+export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, options: SpoolLoopOptions = {}): SpoolLoop {
+  const owner = options.owner ?? `spooler-${randomUUID()}`;
+  const limiter = createProviderLimiter((id) => host.limits(id));
+  const inflight = new Set<Promise<void>>();
+  let running = false;
+  let stopping: Promise<void> | undefined;
+  let stopController = new AbortController();
+  let unsubscribe: Array<() => void> = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let draining: Promise<void> | undefined;
+  let again = false;
+  let claimed = 0;
+
+  const ctx = (): GroupContext => ({
+    host,
+    store: host.store,
+    clock: host.clock,
+    logger: host.logger,
+    events,
+    stopSignal: stopController.signal,
+    ...(options.random ? { random: options.random } : {}),
+  });
+
+  const dispatch = (provider: string, claims: Claim[]): void => {
+    const sending: Promise<void> = deliverGroup(ctx(), provider, claims)
+      .catch((err: unknown) => host.logger.error('send of a claimed message failed unexpectedly', { provider, messageId: claims[0]?.messageId, error: String(err) }))
+      .finally(() => {
+        limiter.release(provider);
+        inflight.delete(sending);
+        void wake();
+      });
+    inflight.add(sending);
+  };
+
+  const claimBatch = async (): Promise<void> => {
+    const now = host.clock.now();
+    const providers = host.transportIds().filter((id) => host.isAvailable(id) && limiter.hasCapacity(id, now));
+    if (providers.length === 0) return;
+    const { batchSize, leaseMs } = host.options;
+    const claims = await host.store.claim({ owner, limit: batchSize, leaseMs, now, providers });
+    claimed += claims.length;
+    for (const group of groupClaims(claims)) {
+      const t = host.clock.now();
+      if (running && limiter.tryAcquire(group.provider, t)) dispatch(group.provider, group.claims);
+      else {
+        const at = running ? limiter.nextTokenAt(group.provider, t) : t;
+        await releaseClaims(ctx(), group.claims, at > t ? at : undefined);
+      }
+    }
+    if (claims.length >= batchSize) again = true;
+  };
+
+  const scheduleNext = async (): Promise<void> => {
+    let delay = host.options.pollMs;
+    try {
+      const next = await host.store.nextWakeAt();
+      if (next !== null && next > host.clock.now()) delay = Math.min(delay, next - host.clock.now());
+    } catch (err) {
+      host.logger.warn('could not read the next wake time; polling', { error: String(err) });
+    }
+    if (!running) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void wake(), Math.min(Math.max(delay, 1), MAX_TIMER_MS));
+  };
+
+  const wake = (): Promise<void> => {
+    if (!running) return Promise.resolve();
+    again = true;
+    draining ??= (async () => {
+      try {
+        while (again && running) {
+          again = false;
+          await claimBatch();
+        }
+      } catch (err) {
+        host.logger.error('spooler could not claim work; will try again', { error: String(err) });
+      } finally {
+        draining = undefined;
+        void scheduleNext();
+      }
+    })();
+    return draining;
+  };
+
+  const onProviderState = ({ id, to }: { id: string; to: string }): void => {
+    if (to !== 'online') return;
+    // Store-and-forward: what waited for this provider goes out now, not at its backoff time.
+    host.store
+      .makeDue([id], host.clock.now())
+      .catch((err: unknown) => host.logger.warn('could not make queued work due', { provider: id, error: String(err) }))
+      .finally(() => void wake());
+  };
+
+  return {
+    get running() {
+      return running;
+    },
+    start() {
+      if (running) return;
+      if (stopping) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
+      running = true;
+      stopController = new AbortController();
+      unsubscribe = [host.store.onWork(() => void wake()), host.onProviderState(onProviderState)];
+      void wake();
+    },
+    wake,
+    async flush(providerId) {
+      if (!running) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is not running; start it before flush()');
+      await host.store.makeDue(providerId === undefined ? host.transportIds() : [providerId], host.clock.now());
+      for (let round = 0; round < MAX_FLUSH_ROUNDS && running; round++) {
+        const before = claimed;
+        await wake();
+        if (inflight.size === 0 && claimed === before) break;
+        await Promise.allSettled([...inflight]);
+      }
+    },
+    stop() {
+      if (stopping) return stopping;
+      if (!running) return Promise.resolve();
+      running = false;
+      stopping = (async () => {
+        clearTimeout(timer);
+        for (const off of unsubscribe) off();
+        unsubscribe = [];
+        await draining;
+        if (inflight.size > 0) {
+          const deadline = setTimeout(() => stopController.abort(), host.options.stopTimeoutMs);
+          await Promise.allSettled([...inflight]);
+          clearTimeout(deadline);
+        }
+      })().finally(() => {
+        stopping = undefined;
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { InboundPort, MessageInput } from '@xport/provider-sdk';
+import { createSpoolerEmitter, type SpoolerEventName, type SpoolerListener } from './events.js';
+import type { SpoolerHost } from './host.js';
+import { createInboundPort } from './inbound-port.js';
+import { createSpoolLoop, type SpoolLoopOptions } from './spool-loop.js';
+import { submitMessage, type SubmitReceipt } from './submit-message.js';
+
+/** Recipients not yet final, for one provider. */
+export interface QueueDepth {
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly deferred: number;
+}
+
+export interface Spooler {
+  /** Starts the loop; idempotent. */
+  start(): void;
+  /** Claims nothing new, lets in-flight sends end (then aborts them after `stopTimeoutMs`), releases what is still claimed. */
+  stop(): Promise<void>;
+  /** Validates, runs outbound hooks, routes and queues a message. Rejects when it was not accepted. */
+  submit(input: MessageInput): Promise<SubmitReceipt>;
+  /** Makes deferred work (of one provider, or all) due now and resolves once it has been attempted. */
+  flush(providerId?: string): Promise<void>;
+  /** Cancels a queued message (no NDR). `XPORT_STORE_IN_FLIGHT` while a recipient is being sent. */
+  abort(messageId: string): Promise<void>;
+  /** Non-final recipients per transport. */
+  queueDepth(): Promise<Record<string, QueueDepth>>;
+  /** The inbound path a transport's receive side hands messages to. */
+  readonly inbound: InboundPort;
+  on<E extends SpoolerEventName>(name: E, listener: SpoolerListener<E>): () => void;
+  readonly running: boolean;
+}
+
+export type CreateSpoolerOptions = SpoolLoopOptions;
+
+/**
+ * Creates the spooler over the kernel's host interface.
+ *
+ * @example
+ * const spooler = createSpooler(host);
+ * spooler.on('delivered', (e) => log.info('delivered', { id: e.messageId, to: e.recipient.address }));
+ * spooler.start();
+ * const { messageId } = await spooler.submit({ from: 'loopback:me', to: ['loopback:you'], text: 'hi' });
+ */
+export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions = {}): Spooler {
+  const events = createSpoolerEmitter(host.logger);
+  const loop = createSpoolLoop(host, events, options);
+  const inbound = createInboundPort(host, events);
+  return {
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    submit: (input) => submitMessage(host, events, input),
+    flush: (providerId) => loop.flush(providerId),
+    abort: (messageId) => host.store.abort(messageId, host.clock.now()),
+    async queueDepth() {
+      const { byProvider } = await host.store.counts();
+      const depth: Record<string, QueueDepth> = {};
+      for (const id of host.transportIds()) depth[id] = { queued: 0, inFlight: 0, deferred: 0 };
+      for (const [id, counts] of Object.entries(byProvider)) {
+        if (id !== '') depth[id] = { queued: counts.queued, inFlight: counts.inFlight, deferred: counts.deferred };
+      }
+      return depth;
+    },
+    inbound,
+    on: (name, listener) => events.on(name, listener),
+    get running() {
+      return loop.running;
+    },
+  };
+}

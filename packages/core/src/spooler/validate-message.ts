@@ -1,0 +1,110 @@
+import { XportError, parseRecipient, toRecipient, type MessageInput, type Recipient, type RecipientRole } from '@xport/provider-sdk';
+
+export interface DraftRecipient {
+  readonly recipient: Recipient;
+  readonly role: RecipientRole;
+}
+
+/** A submitted message after validation, before hooks and routing. Content stays on the input. */
+export interface MessageDraft {
+  readonly from?: Recipient;
+  readonly recipients: readonly DraftRecipient[];
+  readonly subject?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly messageId?: string;
+  readonly deliveryReport: boolean;
+  readonly suppressNdr: boolean;
+  readonly idempotencyKey?: string;
+}
+
+// RFC 5322 §3.6.8: a field name is printable US-ASCII except the colon.
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]{1,998}$/;
+// Unstructured field bodies may hold horizontal tab; every other C0/C1 control (CR, LF, NUL...) is refused.
+// eslint-disable-next-line no-control-regex
+const FIELD_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+const MAX_FIELD_VALUE = 16 * 1024;
+
+function messageInvalid(message: string, details: Record<string, unknown>): XportError {
+  return new XportError('XPORT_MESSAGE_INVALID', message, { details });
+}
+
+/** Throws `XPORT_MESSAGE_INVALID` naming the header when its name or value could break the header block. */
+export function checkHeaderField(name: string, value: unknown): void {
+  const shown = JSON.stringify(name.slice(0, 80));
+  if (!FIELD_NAME.test(name)) {
+    throw messageInvalid(`header ${shown}: name must be printable US-ASCII without ":" or spaces (RFC 5322 field name)`, { header: name });
+  }
+  if (typeof value !== 'string') {
+    throw messageInvalid(`header ${shown}: value must be a string (got ${typeof value})`, { header: name });
+  }
+  if (FIELD_VALUE_FORBIDDEN.test(value)) {
+    throw messageInvalid(`header ${shown}: value contains CR, LF, NUL or another control character`, { header: name });
+  }
+  if (value.length > MAX_FIELD_VALUE) {
+    throw messageInvalid(`header ${shown}: value is longer than ${MAX_FIELD_VALUE} characters`, { header: name });
+  }
+}
+
+/** Checks a whole header record; returns a plain copy. */
+export function checkHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    checkHeaderField(name, value);
+    const key = name.toLowerCase();
+    if (seen.has(key)) throw messageInvalid(`header ${JSON.stringify(name)}: given twice (header names are case-insensitive)`, { header: name });
+    seen.add(key);
+    out[name] = value;
+  }
+  return out;
+}
+
+/** A recipient given as text or as an object, checked by the SDK; the error names the field. */
+export function toDraftRecipient(value: Recipient | string, field: string): Recipient {
+  try {
+    if (typeof value === 'string') return parseRecipient(value);
+    if (typeof value !== 'object' || value === null || typeof value.type !== 'string' || typeof value.address !== 'string') {
+      throw new XportError('XPORT_ADDRESS_INVALID', 'expected { type, address, name? } or the text form TYPE:address');
+    }
+    return toRecipient(value.type, value.address, value.name);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new XportError('XPORT_ADDRESS_INVALID', `${field}: ${reason}`, { cause: err, details: { field } });
+  }
+}
+
+/**
+ * Validates what an application submitted: recipients (at least one), sender, subject, headers.
+ * A delivery report needs a sender to go to, so `deliveryReport` without `from` is refused;
+ * without `from`, non-delivery reports have nowhere to go and are dropped (like SMTP's null sender).
+ *
+ * @example
+ * validateMessage({ from: 'loopback:me', to: ['loopback:you'], subject: 'hi', text: 'hello' })
+ */
+export function validateMessage(input: MessageInput): MessageDraft {
+  if (typeof input !== 'object' || input === null) throw messageInvalid('message must be an object', {});
+  const recipients: DraftRecipient[] = [];
+  for (const role of ['to', 'cc', 'bcc'] as const) {
+    const list = input[role];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw messageInvalid(`${role} must be an array of recipients`, { field: role });
+    list.forEach((value: Recipient | string, i: number) => recipients.push({ recipient: toDraftRecipient(value, `${role}[${i}]`), role }));
+  }
+  if (recipients.length === 0) throw messageInvalid('message has no recipients (to, cc and bcc are all empty)', { field: 'to' });
+  const from = input.from === undefined ? undefined : toDraftRecipient(input.from, 'from');
+  if (input.deliveryReport === true && from === undefined) {
+    throw messageInvalid('deliveryReport asks for a report to the sender, but the message has no from', { field: 'from' });
+  }
+  if (input.subject !== undefined) checkHeaderField('Subject', input.subject);
+  if (input.messageId !== undefined) checkHeaderField('Message-ID', input.messageId);
+  return {
+    ...(from ? { from } : {}),
+    recipients,
+    ...(input.subject !== undefined ? { subject: input.subject } : {}),
+    headers: checkHeaders(input.headers),
+    ...(input.messageId !== undefined ? { messageId: input.messageId } : {}),
+    deliveryReport: input.deliveryReport === true,
+    suppressNdr: input.suppressNdr === true,
+    ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+import { outcome } from '@xport/provider-sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, recordingTransport } from './harness.js';
+
+type Harness = Awaited<ReturnType<typeof createHarness>>;
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.spooler.stop();
+  h = undefined;
+});
+
+describe('per-provider limits', () => {
+  it('never has more messages in flight to a transport than its concurrency', async () => {
+    h = await createHarness({ limits: { fx: { concurrency: 2, ratePerSecond: 0 } } });
+    let current = 0;
+    let highest = 0;
+    const transport = recordingTransport(async (r) => {
+      current += 1;
+      highest = Math.max(highest, current);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      current -= 1;
+      return r.map(() => outcome.delivered());
+    });
+    h.addTransport('fx', ['x400'], transport);
+    for (let i = 0; i < 5; i++) await h.spooler.submit({ to: [`x400:r${i}`], text: 'x' });
+    h.spooler.start();
+    await h.spooler.flush();
+
+    expect(transport.calls).toHaveLength(5);
+    expect(highest).toBe(2);
+    expect((await h.store.listSent()).length).toBe(5);
+  });
+
+  it('hands over no more messages per second than the rate allows', async () => {
+    h = await createHarness({ limits: { fx: { concurrency: 0, ratePerSecond: 1 } } });
+    const transport = recordingTransport();
+    h.addTransport('fx', ['x400'], transport);
+    for (let i = 0; i < 3; i++) await h.spooler.submit({ to: [`x400:r${i}`], text: 'x' });
+    h.spooler.start();
+
+    await h.spooler.flush();
+    expect(transport.calls).toHaveLength(1);
+    // Nothing burned on the recipients held back by the limit.
+    expect((await h.store.listQueue()).flatMap((m) => m.recipients.map((r) => r.attempts))).toEqual([0, 0]);
+
+    h.clock.advance(1000);
+    await h.spooler.flush();
+    expect(transport.calls).toHaveLength(2);
+
+    h.clock.advance(1000);
+    await h.spooler.flush();
+    expect(transport.calls).toHaveLength(3);
+  });
+});
