@@ -110,4 +110,9 @@ export interface InboundMessage {
   readonly reportFor?: string;
   /** Id of the provider that received it, set by the kernel. */
   readonly receivedBy?: string;
+  /**
+   * The same key twice yields the same inbox entries: lets a transport retry a hand-over whose
+   * acknowledgement it lost without duplicating the message.
+   */
+  readonly idempotencyKey?: string;
 }
