@@ -92,7 +92,10 @@ export interface Claim {
   readonly leaseExpiresAt: number;
 }
 
-/** What becomes of a claimed recipient. */
+/**
+ * What becomes of a claimed recipient. `delivered` and `failed` count the attempt that was made;
+ * `deferred` counts it when `countAttempt` is true; `expired` and `queued` count none.
+ */
 export type ClaimResult =
   | { readonly state: 'delivered' }
   | { readonly state: 'deferred'; readonly nextAttemptAt: number; readonly error?: RecipientError; readonly countAttempt: boolean }
@@ -106,6 +109,8 @@ export interface Completion {
   readonly messageId: string;
   readonly recipientIndex: number;
   readonly result: ClaimResult;
+  /** When the result was decided (epoch ms): the recipient's `updatedAt` and the message's `finishedAt`. Defaults to `Date.now()`. */
+  readonly now?: number;
 }
 
 export interface CompletionReceipt {

@@ -1,0 +1,176 @@
+import type { Readable } from 'node:stream';
+import {
+  XportError,
+  type Claim,
+  type ClaimRequest,
+  type Completion,
+  type CompletionReceipt,
+  type InboxEntry,
+  type ListOptions,
+  type MessageStore,
+  type QuarantinedRecord,
+  type QueueCounts,
+  type ReceiveRequest,
+  type StoredMessage,
+  type SubmitRequest,
+  type SubmitResult,
+} from '@xport/provider-sdk';
+import { MemoryContent } from './memory-content.js';
+import { MemoryInbox } from './memory-inbox.js';
+import { MemoryOutbox } from './memory-outbox.js';
+import { toStoredMessage } from './memory-records.js';
+import { countRecipients, earliestDue, listFinished, listQueued } from './queue-views.js';
+import { WorkSignal } from './work-signal.js';
+
+export interface MemoryStoreOptions {
+  /** Name used in error messages, to tell several memory stores apart. */
+  readonly name?: string;
+}
+
+/** The memory store: the whole contract, nothing durable. Content is read in before a write is applied. */
+class MemoryStore implements MessageStore {
+  private readonly outbox = new MemoryOutbox();
+  private readonly inbox = new MemoryInbox();
+  private readonly content = new MemoryContent();
+  private readonly work = new WorkSignal();
+  private opened = false;
+
+  constructor(private readonly name: string) {}
+
+  async open(): Promise<void> {
+    this.opened = true;
+  }
+
+  async close(): Promise<void> {
+    this.opened = false;
+    this.work.clear();
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    this.assertOpen();
+    const earlier = this.outbox.findByKey(request.idempotencyKey);
+    if (earlier) return { messageId: earlier.id, duplicate: true };
+    const parts = await this.content.writeParts(request.parts);
+    // The key may have been taken while the content streamed in.
+    const raced = this.outbox.findByKey(request.idempotencyKey);
+    if (raced) {
+      this.content.deleteParts(parts);
+      return { messageId: raced.id, duplicate: true };
+    }
+    const result = this.outbox.insert(request, parts);
+    this.work.emit();
+    return result;
+  }
+
+  async claim(request: ClaimRequest): Promise<Claim[]> {
+    this.assertOpen();
+    return this.outbox.claim(request);
+  }
+
+  async complete(completion: Completion): Promise<CompletionReceipt> {
+    this.assertOpen();
+    const receipt = this.outbox.complete(completion);
+    const state = completion.result.state;
+    if (state === 'queued' || state === 'deferred') this.work.emit();
+    return receipt;
+  }
+
+  async makeDue(providers: readonly string[], now: number): Promise<number> {
+    this.assertOpen();
+    const count = this.outbox.makeDue(providers, now);
+    if (count > 0) this.work.emit();
+    return count;
+  }
+
+  async abort(messageId: string, now: number): Promise<void> {
+    this.assertOpen();
+    this.outbox.abort(messageId, now);
+  }
+
+  async getMessage(messageId: string): Promise<StoredMessage | undefined> {
+    const message = this.outbox.find(messageId);
+    return message ? toStoredMessage(message) : undefined;
+  }
+
+  async listQueue(options?: ListOptions): Promise<StoredMessage[]> {
+    return listQueued(this.outbox.queue.values(), options);
+  }
+
+  async listSent(options?: ListOptions): Promise<StoredMessage[]> {
+    return listFinished(this.outbox.sent.values(), options);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    return countRecipients([...this.outbox.queue.values(), ...this.outbox.sent.values()]);
+  }
+
+  async nextWakeAt(): Promise<number | null> {
+    return earliestDue(this.outbox.queue.values());
+  }
+
+  async purgeSent(before: number): Promise<number> {
+    this.assertOpen();
+    const purged = this.outbox.purgeSent(before);
+    for (const message of purged) this.content.deleteParts(message.parts);
+    return purged.length;
+  }
+
+  async receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
+    this.assertOpen();
+    const earlier = this.inbox.findByKey(request.idempotencyKey);
+    if (earlier) return earlier;
+    const parts = await this.content.writeParts(request.parts);
+    const raced = this.inbox.findByKey(request.idempotencyKey);
+    if (raced) {
+      this.content.deleteParts(parts);
+      return raced;
+    }
+    return this.inbox.insert(request, parts);
+  }
+
+  async listInbox(mailbox: string, options?: ListOptions & { readonly unreadOnly?: boolean }): Promise<InboxEntry[]> {
+    return this.inbox.list(mailbox, options);
+  }
+
+  async getInboxEntry(id: string): Promise<InboxEntry | undefined> {
+    return this.inbox.get(id);
+  }
+
+  async markRead(id: string, read: boolean): Promise<void> {
+    this.assertOpen();
+    this.inbox.markRead(id, read);
+  }
+
+  openPart(partId: string): Readable {
+    return this.content.openPart(partId);
+  }
+
+  async quarantined(): Promise<QuarantinedRecord[]> {
+    // Nothing is ever decoded from bytes here, so nothing can be undecodable.
+    return [];
+  }
+
+  onWork(listener: () => void): () => void {
+    return this.work.add(listener);
+  }
+
+  private assertOpen(): void {
+    if (!this.opened) {
+      throw new XportError('XPORT_STORE_UNAVAILABLE', `memory store "${this.name}" is not open (call open() first)`, {
+        details: { store: this.name, expected: 'open', found: 'closed' },
+      });
+    }
+  }
+}
+
+/**
+ * Creates an in-memory message store, for tests and ephemeral use: nothing survives the process.
+ *
+ * @example
+ * const store = createMemoryStore();
+ * await store.open();
+ * const { messageId } = await store.submit(request);
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MessageStore {
+  return new MemoryStore(options.name ?? 'memory');
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { Claim, ClaimRequest, RecipientRole } from '@xport/provider-sdk';
+import { UndecodableRecord, decodeEnvelope, decodeParts, decodeRecipient } from './records.js';
+import { quarantineMessage } from './quarantine.js';
+import { sql } from './statements.js';
+
+interface DueRow {
+  message_seq: number;
+  idx: number;
+  id: string;
+  recipient: string;
+  role: string;
+  provider: string;
+  attempts: number;
+  envelope: string;
+  parts: string;
+}
+
+const SELECT_DUE = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
+  FROM recipients r JOIN messages m ON m.seq = r.message_seq
+  WHERE r.due_at IS NOT NULL AND r.due_at <= ? AND r.provider IS NOT NULL`;
+const ORDER = ' ORDER BY r.due_at, r.message_seq, r.idx LIMIT ?';
+
+function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[] {
+  if (request.providers === undefined) return sql<[number, number], DueRow>(db, SELECT_DUE + ORDER).all(request.now, limit);
+  return sql<[number, string, number], DueRow>(db, `${SELECT_DUE} AND r.provider IN (SELECT value FROM json_each(?))${ORDER}`).all(
+    request.now,
+    JSON.stringify(request.providers),
+    limit,
+  );
+}
+
+export interface Quarantined {
+  readonly messageId: string;
+  readonly reason: string;
+}
+
+/**
+ * Leases due recipients in the caller's (immediate) transaction. A message that does not decode is
+ * quarantined on the way and the claim goes on without it.
+ */
+export function leaseDueRecipients(db: Database, request: ClaimRequest, quarantined: Quarantined[]): Claim[] {
+  let claims: Claim[] = [];
+  const lease = sql(
+    db,
+    `UPDATE recipients SET state = 'in-flight', lease_id = ?, lease_owner = ?, lease_expires_at = ?, due_at = ?, updated_at = ?
+     WHERE message_seq = ? AND idx = ?`,
+  );
+  const checked = new Set<number>();
+  const bad = new Set<number>();
+  const leaseExpiresAt = request.now + request.leaseMs;
+  while (claims.length < request.limit) {
+    const rows = selectDue(db, request, request.limit - claims.length);
+    let skipped = false;
+    for (const row of rows) {
+      if (bad.has(row.message_seq)) continue;
+      let recipient;
+      try {
+        recipient = decodeRecipient(row.recipient);
+        if (!checked.has(row.message_seq)) {
+          decodeEnvelope(row.envelope);
+          decodeParts(row.parts);
+          checked.add(row.message_seq);
+        }
+      } catch (error) {
+        if (!(error instanceof UndecodableRecord)) throw error;
+        const reason = `message ${row.id}: ${error.message}`;
+        quarantineMessage(db, row.id, reason, Date.now());
+        bad.add(row.message_seq);
+        // Recipients of it leased earlier in this batch are not handed out either.
+        claims = claims.filter((c) => c.messageId !== row.id);
+        quarantined.push({ messageId: row.id, reason });
+        skipped = true;
+        continue;
+      }
+      const leaseId = randomUUID();
+      lease.run(leaseId, request.owner, leaseExpiresAt, leaseExpiresAt, request.now, row.message_seq, row.idx);
+      claims.push({
+        leaseId,
+        messageId: row.id,
+        recipientIndex: row.idx,
+        recipient,
+        role: row.role as RecipientRole,
+        provider: row.provider,
+        attempts: row.attempts,
+        leaseExpiresAt,
+      });
+    }
+    // Quarantined rows no longer qualify, so another pass may fill the batch; otherwise we are done.
+    if (!skipped) break;
+  }
+  return claims;
+}

@@ -1,0 +1,113 @@
+import type { Database } from 'better-sqlite3';
+import { XportError } from '@xport/provider-sdk';
+import { sql } from './statements.js';
+import { toStoreError, toUnavailable } from './storage-errors.js';
+
+interface Job {
+  readonly action: string;
+  readonly work: (db: Database) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Group commit: every write queued during one turn of the event loop runs in one `BEGIN IMMEDIATE`
+ * transaction, each job under its own savepoint, and no job resolves before `COMMIT` returns — so
+ * durability costs one WAL sync per batch, not per message, and a failed commit fails every job in it.
+ */
+export class GroupCommitWriter {
+  private pending: Job[] = [];
+  private scheduled = false;
+  private closed = false;
+  private drained: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly path: string,
+    private readonly maxBatch = 2000,
+  ) {}
+
+  /** Runs `work` inside the next batch's transaction; resolves with its result once committed. */
+  run<T>(action: string, work: (db: Database) => T): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new XportError('XPORT_STORE_UNAVAILABLE', `sqlite store ${this.path}: cannot ${action}: the store is closed`, { details: { path: this.path, action } }));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ action, work, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Stops taking jobs and resolves once the queued ones are written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pending.length === 0 && !this.scheduled) return;
+    await new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: it gathers every write issued in this turn, including those
+    // issued from I/O callbacks that run before the check phase.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (this.pending.length > 0) this.schedule();
+    const outcomes = this.runBatch(batch);
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+    if (this.pending.length === 0 && !this.scheduled) {
+      for (const resolve of this.drained.splice(0)) resolve();
+    }
+  }
+
+  private runBatch(batch: readonly Job[]): Outcome[] {
+    const db = this.db;
+    try {
+      sql(db, 'BEGIN IMMEDIATE').run();
+    } catch (error) {
+      return batch.map((job) => ({ ok: false, error: toUnavailable(this.path, job.action, error) }));
+    }
+    const outcomes: Outcome[] = batch.map((job) => this.runJob(job));
+    if (!db.inTransaction) {
+      // SQLite rolled the whole transaction back (disk full, I/O error): nothing in it was written.
+      const lost = outcomes.find((o) => !o.ok);
+      const reason = lost && !lost.ok ? lost.error : 'transaction rolled back';
+      const cause = XportError.is(reason) && reason.cause !== undefined ? reason.cause : reason;
+      return batch.map((job) => ({ ok: false, error: toUnavailable(this.path, job.action, cause) }));
+    }
+    try {
+      sql(db, 'COMMIT').run();
+      return outcomes;
+    } catch (error) {
+      if (db.inTransaction) sql(db, 'ROLLBACK').run();
+      return batch.map((job) => ({ ok: false, error: toUnavailable(this.path, job.action, error) }));
+    }
+  }
+
+  private runJob(job: Job): Outcome {
+    const db = this.db;
+    if (!db.inTransaction) return { ok: false, error: toUnavailable(this.path, job.action, 'transaction rolled back by an earlier failure') };
+    sql(db, 'SAVEPOINT job').run();
+    try {
+      const value = job.work(db);
+      sql(db, 'RELEASE job').run();
+      return { ok: true, value };
+    } catch (error) {
+      if (db.inTransaction) {
+        sql(db, 'ROLLBACK TO job').run();
+        sql(db, 'RELEASE job').run();
+      }
+      return { ok: false, error: toStoreError(this.path, job.action, error) };
+    }
+  }
+}

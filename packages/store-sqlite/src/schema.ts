@@ -1,0 +1,115 @@
+import type { Database } from 'better-sqlite3';
+import { XportError } from '@xport/provider-sdk';
+
+/** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+/** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
+const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        idempotency_key TEXT UNIQUE,
+        envelope TEXT NOT NULL,
+        parts TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        submitted_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        open_recipients INTEGER NOT NULL,
+        quarantined INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX messages_open ON messages (seq) WHERE finished_at IS NULL;
+      CREATE INDEX messages_sent ON messages (finished_at, seq) WHERE finished_at IS NOT NULL;
+
+      CREATE TABLE recipients (
+        message_seq INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        recipient TEXT NOT NULL,
+        role TEXT NOT NULL,
+        provider TEXT,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        due_at INTEGER,
+        last_error TEXT,
+        updated_at INTEGER NOT NULL,
+        lease_id TEXT,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        PRIMARY KEY (message_seq, idx)
+      ) WITHOUT ROWID;
+      CREATE INDEX recipients_due ON recipients (due_at, message_seq, idx) WHERE due_at IS NOT NULL;
+
+      CREATE TABLE parts (
+        id TEXT PRIMARY KEY,
+        owner TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX parts_by_owner ON parts (owner);
+      CREATE TABLE part_chunks (
+        part_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (part_id, seq)
+      );
+
+      CREATE TABLE inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        mailbox TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        parts TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        received_by TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        idempotency_key TEXT,
+        quarantined INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX inbox_by_mailbox ON inbox (mailbox, received_at, seq);
+      CREATE INDEX inbox_by_key ON inbox (idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+      CREATE TABLE quarantine (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+    `),
+];
+
+export function readSchemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Refuses a database written by a newer schema before anything is written to it. */
+export function assertSchemaNotNewer(db: Database, path: string): void {
+  const found = readSchemaVersion(db);
+  if (found > SQLITE_SCHEMA_VERSION) {
+    throw new XportError(
+      'XPORT_STORE_SCHEMA_NEWER',
+      `sqlite store ${path}: schema version ${found} was written by a newer xport; this version supports up to ${SQLITE_SCHEMA_VERSION}. Upgrade xport or use another store path.`,
+      { details: { path, expected: `<= ${SQLITE_SCHEMA_VERSION}`, found } },
+    );
+  }
+}
+
+/** Applies the missing migrations in one immediate transaction (another process may be migrating too). */
+export function migrateSchema(db: Database, path: string): void {
+  if (readSchemaVersion(db) === SQLITE_SCHEMA_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    assertSchemaNotNewer(db, path);
+    for (let version = readSchemaVersion(db); version < SQLITE_SCHEMA_VERSION; version += 1) {
+      MIGRATIONS[version]!(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}

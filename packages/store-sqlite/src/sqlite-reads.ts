@@ -1,0 +1,69 @@
+import type { Database } from 'better-sqlite3';
+import type { ListOptions, QueueCounts, RecipientState } from '@xport/provider-sdk';
+import type { InboxRow, MessageRow, RecipientRow } from './records.js';
+import { sql } from './statements.js';
+
+const MESSAGE_COLUMNS = 'seq, id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at';
+const NO_LIMIT = -1;
+
+export function readMessage(db: Database, messageId: string): MessageRow | undefined {
+  return sql<[string], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND quarantined = 0`).get(messageId);
+}
+
+export function readRecipients(db: Database, seq: number): RecipientRow[] {
+  return sql<[number], RecipientRow>(
+    db,
+    'SELECT idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at FROM recipients WHERE message_seq = ? ORDER BY idx',
+  ).all(seq);
+}
+
+export function readQueuePage(db: Database, options: ListOptions = {}): MessageRow[] {
+  return sql<[number, number], MessageRow>(
+    db,
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE finished_at IS NULL AND quarantined = 0 ORDER BY seq LIMIT ? OFFSET ?`,
+  ).all(options.limit ?? NO_LIMIT, options.offset ?? 0);
+}
+
+export function readSentPage(db: Database, options: ListOptions = {}): MessageRow[] {
+  return sql<[number, number], MessageRow>(
+    db,
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE finished_at IS NOT NULL AND quarantined = 0 ORDER BY finished_at DESC, seq DESC LIMIT ? OFFSET ?`,
+  ).all(options.limit ?? NO_LIMIT, options.offset ?? 0);
+}
+
+const INBOX_COLUMNS = 'id, mailbox, envelope, parts, size, received_at, received_by, read';
+
+export function readInboxPage(db: Database, mailbox: string, options: ListOptions & { readonly unreadOnly?: boolean } = {}): InboxRow[] {
+  const unread = options.unreadOnly ? ' AND read = 0' : '';
+  return sql<[string, number, number], InboxRow>(
+    db,
+    `SELECT ${INBOX_COLUMNS} FROM inbox WHERE mailbox = ? AND quarantined = 0${unread} ORDER BY received_at DESC, seq DESC LIMIT ? OFFSET ?`,
+  ).all(mailbox, options.limit ?? NO_LIMIT, options.offset ?? 0);
+}
+
+export function readInboxEntry(db: Database, id: string): InboxRow | undefined {
+  return sql<[string], InboxRow>(db, `SELECT ${INBOX_COLUMNS} FROM inbox WHERE id = ? AND quarantined = 0`).get(id);
+}
+
+export function countRecipients(db: Database): QueueCounts {
+  const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
+  const byProvider: Record<string, { queued: number; inFlight: number; deferred: number }> = {};
+  const rows = sql<[], { state: RecipientState; provider: string | null; n: number }>(
+    db,
+    `SELECT r.state, r.provider, count(*) AS n FROM recipients r JOIN messages m ON m.seq = r.message_seq
+     WHERE m.quarantined = 0 GROUP BY r.state, r.provider`,
+  ).all();
+  for (const { state, provider, n } of rows) {
+    byState[state] += n;
+    if (state !== 'queued' && state !== 'in-flight' && state !== 'deferred') continue;
+    const slot = (byProvider[provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0 });
+    if (state === 'queued') slot.queued += n;
+    else if (state === 'in-flight') slot.inFlight += n;
+    else slot.deferred += n;
+  }
+  return { byState, byProvider };
+}
+
+export function earliestDue(db: Database): number | null {
+  return sql<[], { at: number | null }>(db, 'SELECT min(due_at) AS at FROM recipients WHERE due_at IS NOT NULL AND provider IS NOT NULL').get()?.at ?? null;
+}

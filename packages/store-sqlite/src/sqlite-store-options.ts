@@ -1,0 +1,20 @@
+import type { Logger } from '@xport/provider-sdk';
+
+export interface SqliteStoreOptions {
+  /** Database file (absolute, or relative to the working directory). `:memory:` for a private throwaway store. */
+  readonly path: string;
+  /** `FULL` (default): a commit survives power loss. `NORMAL`: it survives a crash of the process. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** Finished messages older than this many days are purged (checked at open and hourly). 0 or absent: never. */
+  readonly sentRetentionDays?: number;
+  /** How long a write waits for another process's lock before failing with `XPORT_STORE_UNAVAILABLE`. Default 5000. */
+  readonly busyTimeoutMs?: number;
+  /** Bytes per stored content chunk. Default 256 KiB. */
+  readonly chunkSize?: number;
+  /** A size quota: writes beyond it fail with `XPORT_STORE_UNAVAILABLE`, as on a full disk. */
+  readonly maxSizeBytes?: number;
+  /** How often to look for other processes' commits while `onWork` listeners exist. Default 200 ms; 0 disables. */
+  readonly workPollMs?: number;
+  /** Where quarantined records are reported. */
+  readonly logger?: Logger;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Database } from 'better-sqlite3';
+import {
+  XportError,
+  type Claim,
+  type ClaimRequest,
+  type Completion,
+  type CompletionReceipt,
+  type InboxEntry,
+  type ListOptions,
+  type MessageStore,
+  type QuarantinedRecord,
+  type QueueCounts,
+  type ReceiveRequest,
+  type StoredMessage,
+  type SubmitRequest,
+  type SubmitResult,
+} from '@xport/provider-sdk';
+import { leaseDueRecipients, type Quarantined } from './claim-write.js';
+import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
+import { deleteOrphanParts, prepareParts } from './content-writer.js';
+import { GroupCommitWriter } from './group-commit.js';
+import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
+import { openDatabase } from './open-database.js';
+import { openPartStream } from './part-reader.js';
+import { listQuarantined } from './quarantine.js';
+import { RecordReader } from './record-reader.js';
+import { countRecipients, earliestDue } from './sqlite-reads.js';
+import { findMessageByKey, insertMessage } from './submit-write.js';
+import { startRetention } from './retention.js';
+import { WorkSignal } from './work-signal.js';
+import type { SqliteStoreOptions } from './sqlite-store-options.js';
+
+/** The SQLite store: writes go through one group-commit writer; reads use the connection directly. */
+class SqliteStore implements MessageStore {
+  private db: Database | undefined;
+  private writer: GroupCommitWriter | undefined;
+  private stopRetention: (() => void) | undefined;
+  private readonly work: WorkSignal;
+  private readonly records: RecordReader;
+  private readonly chunkSize: number;
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    this.chunkSize = options.chunkSize ?? 256 * 1024;
+    this.work = new WorkSignal(() => this.db, options.workPollMs ?? 200);
+    this.records = new RecordReader(options.path, () => this.connection(), (action, work) => this.write(action, work), options.logger);
+  }
+
+  async open(): Promise<void> {
+    if (this.db) return;
+    const { path } = this.options;
+    this.db = openDatabase({
+      path,
+      synchronous: this.options.synchronous ?? 'FULL',
+      busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
+      ...(this.options.maxSizeBytes === undefined ? {} : { maxSizeBytes: this.options.maxSizeBytes }),
+    });
+    this.writer = new GroupCommitWriter(this.db, path);
+    await this.writer.run('remove orphaned content', (db) => deleteOrphanParts(db, Date.now()));
+    const days = this.options.sentRetentionDays ?? 0;
+    if (days > 0) this.stopRetention = startRetention(days, (before) => this.purgeSent(before), this.options.logger);
+  }
+
+  async close(): Promise<void> {
+    this.stopRetention?.();
+    this.work.clear();
+    await this.writer?.close();
+    this.db?.close();
+    this.db = undefined;
+    this.writer = undefined;
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const earlier = findMessageByKey(this.connection(), request.idempotencyKey);
+    if (earlier !== undefined) return { messageId: earlier, duplicate: true };
+    const parts = await prepareParts(this.requireWriter('submit'), request.parts, this.chunkSize);
+    const result = await this.write('submit a message', (db) => insertMessage(db, randomUUID(), request, parts));
+    if (!result.duplicate) this.work.emit();
+    return result;
+  }
+
+  async claim(request: ClaimRequest): Promise<Claim[]> {
+    const quarantined: Quarantined[] = [];
+    const claims = await this.write('claim recipients', (db) => leaseDueRecipients(db, request, quarantined));
+    for (const q of quarantined) this.records.report(q.messageId, q.reason);
+    return claims;
+  }
+
+  async complete(completion: Completion): Promise<CompletionReceipt> {
+    const receipt = await this.write('complete a claim', (db) => applyCompletion(db, this.options.path, completion));
+    if (completion.result.state === 'queued' || completion.result.state === 'deferred') this.work.emit();
+    return receipt;
+  }
+
+  async makeDue(providers: readonly string[], now: number): Promise<number> {
+    const count = await this.write('make recipients due', (db) => makeRecipientsDue(db, providers, now));
+    if (count > 0) this.work.emit();
+    return count;
+  }
+
+  async abort(messageId: string, now: number): Promise<void> {
+    await this.write('abort a message', (db) => abortMessage(db, this.options.path, messageId, now));
+  }
+
+  getMessage(messageId: string): Promise<StoredMessage | undefined> {
+    return this.records.message(messageId);
+  }
+
+  listQueue(options?: ListOptions): Promise<StoredMessage[]> {
+    return this.records.queue(options);
+  }
+
+  listSent(options?: ListOptions): Promise<StoredMessage[]> {
+    return this.records.sent(options);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    return countRecipients(this.connection());
+  }
+
+  async nextWakeAt(): Promise<number | null> {
+    return earliestDue(this.connection());
+  }
+
+  purgeSent(before: number): Promise<number> {
+    return this.write('purge sent messages', (db) => purgeFinished(db, before));
+  }
+
+  async receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
+    const earlier = findReceiptByKey(this.connection(), request.idempotencyKey);
+    if (earlier) return earlier;
+    const parts = await prepareParts(this.requireWriter('receive'), request.parts, this.chunkSize);
+    return this.write('receive a message', (db) => insertInboxEntries(db, request, parts));
+  }
+
+  listInbox(mailbox: string, options?: ListOptions & { readonly unreadOnly?: boolean }): Promise<InboxEntry[]> {
+    return this.records.inbox(mailbox, options);
+  }
+
+  getInboxEntry(id: string): Promise<InboxEntry | undefined> {
+    return this.records.inboxEntry(id);
+  }
+
+  async markRead(id: string, read: boolean): Promise<void> {
+    await this.write('mark an inbox entry read', (db) => setRead(db, this.options.path, id, read));
+  }
+
+  openPart(partId: string): Readable {
+    return openPartStream(() => this.connection(), this.options.path, partId);
+  }
+
+  async quarantined(): Promise<QuarantinedRecord[]> {
+    return listQuarantined(this.connection());
+  }
+
+  onWork(listener: () => void): () => void {
+    return this.work.add(listener);
+  }
+
+  private write<T>(action: string, work: (db: Database) => T): Promise<T> {
+    return this.requireWriter(action).run(action, work);
+  }
+
+  private requireWriter(action: string): GroupCommitWriter {
+    if (!this.writer) throw this.notOpen(action);
+    return this.writer;
+  }
+
+  private connection(): Database {
+    if (!this.db) throw this.notOpen('read');
+    return this.db;
+  }
+
+  private notOpen(action: string): XportError {
+    const { path } = this.options;
+    return new XportError('XPORT_STORE_UNAVAILABLE', `sqlite store ${path}: cannot ${action}: the store is not open (call open() first)`, {
+      details: { path, action, expected: 'open', found: 'closed' },
+    });
+  }
+}
+
+/**
+ * Creates the embedded SQLite message store (WAL, group commit, schema migrations on open).
+ *
+ * @example
+ * const store = createSqliteStore({ path: '.xport/store.db' });
+ * await store.open();
+ */
+export function createSqliteStore(options: SqliteStoreOptions): MessageStore {
+  return new SqliteStore(options);
+}

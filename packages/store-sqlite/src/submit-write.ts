@@ -1,0 +1,58 @@
+import type { Database } from 'better-sqlite3';
+import type { SubmitRequest, SubmitResult } from '@xport/provider-sdk';
+import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
+import { sql } from './statements.js';
+
+export function findMessageByKey(db: Database, key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  return sql<[string], { id: string }>(db, 'SELECT id FROM messages WHERE idempotency_key = ?').get(key)?.id;
+}
+
+/** Writes a message, its recipients and its content in the caller's transaction (or finds its key). */
+export function insertMessage(db: Database, messageId: string, request: SubmitRequest, parts: readonly PreparedPart[]): SubmitResult {
+  const earlier = findMessageByKey(db, request.idempotencyKey);
+  if (earlier !== undefined) {
+    deletePartRows(db, parts.filter((p) => !p.inline).map((p) => p.info.partId));
+    return { messageId: earlier, duplicate: true };
+  }
+  const now = request.submittedAt;
+  for (const part of parts) attachPart(db, part, messageId, now);
+  const open = request.recipients.filter((r) => (r.state ?? 'queued') === 'queued').length;
+  const infos = parts.map((p) => p.info);
+  const { lastInsertRowid } = sql(
+    db,
+    `INSERT INTO messages (id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    messageId,
+    request.idempotencyKey ?? null,
+    JSON.stringify(request.envelope),
+    JSON.stringify(infos),
+    infos.reduce((sum, p) => sum + p.size, 0),
+    now,
+    request.expiresAt,
+    open === 0 ? now : null,
+    open,
+  );
+  const insertRecipient = sql(
+    db,
+    `INSERT INTO recipients (message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, due_at, last_error, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+  );
+  request.recipients.forEach((r, index) => {
+    const queued = (r.state ?? 'queued') === 'queued';
+    insertRecipient.run(
+      lastInsertRowid,
+      index,
+      JSON.stringify(r.recipient),
+      r.role,
+      r.provider,
+      queued ? 'queued' : 'failed',
+      queued ? now : null,
+      queued ? now : null,
+      r.lastError === undefined ? null : JSON.stringify(r.lastError),
+      now,
+    );
+  });
+  return { messageId, duplicate: false };
+}

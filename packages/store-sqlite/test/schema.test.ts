@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { XportError } from '@xport/provider-sdk';
+import { makeSubmitRequest } from '@xport/provider-sdk/testing';
+import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
+import { makeTempDir } from './temp-store.js';
+
+function rawVersion(path: string): number {
+  const db = new BetterSqlite3(path, { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
+describe('sqlite store schema versions', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('refuses a database written by a newer schema, saying which version it found and which it supports, and leaves it untouched', async () => {
+    const raw = new BetterSqlite3(temp.dbPath);
+    raw.exec('CREATE TABLE future_things (x)');
+    raw.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 6}`);
+    raw.close();
+
+    const error = await createSqliteStore({ path: temp.dbPath }).open().catch((e: unknown) => e);
+    expect(XportError.is(error, 'XPORT_STORE_SCHEMA_NEWER')).toBe(true);
+    expect((error as XportError).message).toContain(`schema version ${SQLITE_SCHEMA_VERSION + 6}`);
+    expect((error as XportError).message).toContain(`supports up to ${SQLITE_SCHEMA_VERSION}`);
+    expect((error as XportError).message).toContain(temp.dbPath);
+
+    const after = new BetterSqlite3(temp.dbPath, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION + 6);
+    const tables = after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    expect(tables).toEqual([{ name: 'future_things' }]);
+    after.close();
+  });
+
+  it('migrates an empty (zero-byte) file to the current schema on open', async () => {
+    writeFileSync(temp.dbPath, '');
+    const store = createSqliteStore({ path: temp.dbPath });
+    await store.open();
+    const { messageId } = await store.submit(makeSubmitRequest());
+    expect((await store.getMessage(messageId))?.id).toBe(messageId);
+    await store.close();
+    expect(rawVersion(temp.dbPath)).toBe(SQLITE_SCHEMA_VERSION);
+  });
+
+  it('migrates a version-0 database that already holds unrelated tables, keeping them', async () => {
+    const raw = new BetterSqlite3(temp.dbPath);
+    raw.exec("CREATE TABLE app_notes (note TEXT); INSERT INTO app_notes VALUES ('keep me')");
+    raw.close();
+    const store = createSqliteStore({ path: temp.dbPath });
+    await store.open();
+    await store.close();
+    const after = new BetterSqlite3(temp.dbPath, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    expect(after.prepare('SELECT note FROM app_notes').all()).toEqual([{ note: 'keep me' }]);
+    expect(after.pragma('journal_mode', { simple: true })).toBe('wal');
+    after.close();
+  });
+
+  it('reopens its own database without migrating again and keeps the data', async () => {
+    const first = createSqliteStore({ path: temp.dbPath });
+    await first.open();
+    const { messageId } = await first.submit(makeSubmitRequest());
+    await first.close();
+    const second = createSqliteStore({ path: temp.dbPath });
+    await second.open();
+    expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
+    await second.close();
+  });
+});
+
+describe('sqlite store content left behind by a crash', () => {
+  it('removes day-old content that no record owns when it opens, and keeps recent content', async () => {
+    const temp = await makeTempDir();
+    try {
+      const store = createSqliteStore({ path: temp.dbPath });
+      await store.open();
+      await store.close();
+      const raw = new BetterSqlite3(temp.dbPath);
+      raw.prepare('INSERT INTO parts (id, owner, created_at) VALUES (?, NULL, ?)').run('old-orphan', Date.now() - 2 * 86_400_000);
+      raw.prepare('INSERT INTO part_chunks (part_id, seq, data) VALUES (?, 0, ?)').run('old-orphan', Buffer.from('lost'));
+      raw.prepare('INSERT INTO parts (id, owner, created_at) VALUES (?, NULL, ?)').run('streaming-now', Date.now());
+      raw.close();
+      await store.open();
+      await store.close();
+      const after = new BetterSqlite3(temp.dbPath, { readonly: true });
+      expect(after.prepare('SELECT id FROM parts ORDER BY id').all()).toEqual([{ id: 'streaming-now' }]);
+      expect(after.prepare('SELECT count(*) AS n FROM part_chunks').get()).toEqual({ n: 0 });
+      after.close();
+    } finally {
+      await temp.cleanup();
+    }
+  });
+});
