@@ -1,0 +1,169 @@
+import { XportError } from '@xport/provider-sdk';
+
+/** SASL mechanism used at the relay; unset lets nodemailer pick from what the server offers. */
+export type SmtpAuthMethod = 'PLAIN' | 'LOGIN' | 'XOAUTH2';
+
+/** Outbound relay (submission server) settings. Mirrors `relay` in the manifest's configSchema. */
+export interface SmtpRelayConfig {
+  readonly host: string;
+  readonly port?: number;
+  /** Implicit TLS from the first byte (port 465 style). */
+  readonly secure?: boolean;
+  /** Refuse to go on without STARTTLS. Forced on whenever credentials are used. */
+  readonly requireTLS?: boolean;
+  /** Extra trusted CA: a PEM string or a path to one (relative to the application root). */
+  readonly ca?: string;
+  readonly rejectUnauthorized?: boolean;
+  readonly pool?: { readonly maxConnections?: number; readonly maxMessages?: number };
+  readonly connectionTimeoutMs?: number;
+  readonly greetingTimeoutMs?: number;
+  readonly socketTimeoutMs?: number;
+  /** EHLO name. */
+  readonly name?: string;
+  readonly authMethod?: SmtpAuthMethod;
+}
+
+/** Inbound listener settings. Mirrors `listen` in the manifest's configSchema. */
+export interface SmtpListenConfig {
+  readonly enabled?: boolean;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Domains whose every address is accepted. */
+  readonly domains?: readonly string[];
+  /** Single addresses accepted in addition to `domains`. */
+  readonly addresses?: readonly string[];
+  readonly requireAuth?: boolean;
+  /** Allow AUTH without TLS (only sensible on loopback); otherwise requireAuth needs `tls`. */
+  readonly allowInsecureAuth?: boolean;
+  readonly maxMessageBytes?: number;
+  /** PEM strings or paths, for STARTTLS. */
+  readonly tls?: { readonly key?: string; readonly cert?: string };
+}
+
+/** Configuration of the `smtp` transport provider. */
+export interface SmtpConfig {
+  readonly relay?: SmtpRelayConfig;
+  readonly listen?: SmtpListenConfig;
+}
+
+export interface ResolvedRelayConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly requireTLS: boolean | undefined;
+  readonly ca: string | undefined;
+  readonly rejectUnauthorized: boolean;
+  readonly maxConnections: number;
+  readonly maxMessages: number;
+  readonly connectionTimeoutMs: number;
+  readonly greetingTimeoutMs: number;
+  readonly socketTimeoutMs: number;
+  readonly name: string | undefined;
+  readonly authMethod: SmtpAuthMethod | undefined;
+}
+
+export interface ResolvedListenConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly domains: readonly string[];
+  readonly addresses: readonly string[];
+  readonly requireAuth: boolean;
+  readonly allowInsecureAuth: boolean;
+  readonly maxMessageBytes: number;
+  readonly tls: { readonly key: string; readonly cert: string } | undefined;
+}
+
+export interface ResolvedSmtpConfig {
+  readonly relay: ResolvedRelayConfig | undefined;
+  readonly listen: ResolvedListenConfig;
+}
+
+/** Defaults, equal to the ones in the manifest's configSchema (a test keeps them in step). */
+export const SMTP_CONFIG_DEFAULTS = {
+  relay: {
+    port: 587,
+    secure: false,
+    rejectUnauthorized: true,
+    pool: { maxConnections: 5, maxMessages: 100 },
+    connectionTimeoutMs: 30_000,
+    greetingTimeoutMs: 30_000,
+    socketTimeoutMs: 120_000,
+  },
+  listen: {
+    enabled: false,
+    host: '127.0.0.1',
+    port: 2525,
+    domains: [] as string[],
+    addresses: [] as string[],
+    requireAuth: false,
+    allowInsecureAuth: false,
+    maxMessageBytes: 26_214_400,
+  },
+} as const;
+
+function invalid(field: string, expected: string, found: unknown): XportError {
+  return new XportError(
+    'XPORT_PROVIDER_CONFIG_INVALID',
+    `provider "smtp": config field ${field} must be ${expected} (got ${JSON.stringify(found)})`,
+    { details: { provider: 'smtp', field, expected, found } },
+  );
+}
+
+function resolveRelay(relay: SmtpRelayConfig): ResolvedRelayConfig {
+  const d = SMTP_CONFIG_DEFAULTS.relay;
+  if (typeof relay.host !== 'string' || relay.host.trim() === '') throw invalid('/relay/host', 'a host name', relay.host);
+  const port = relay.port ?? d.port;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw invalid('/relay/port', 'an integer 1..65535', port);
+  return {
+    host: relay.host,
+    port,
+    secure: relay.secure ?? d.secure,
+    requireTLS: relay.requireTLS,
+    ca: relay.ca,
+    rejectUnauthorized: relay.rejectUnauthorized ?? d.rejectUnauthorized,
+    maxConnections: relay.pool?.maxConnections ?? d.pool.maxConnections,
+    maxMessages: relay.pool?.maxMessages ?? d.pool.maxMessages,
+    connectionTimeoutMs: relay.connectionTimeoutMs ?? d.connectionTimeoutMs,
+    greetingTimeoutMs: relay.greetingTimeoutMs ?? d.greetingTimeoutMs,
+    socketTimeoutMs: relay.socketTimeoutMs ?? d.socketTimeoutMs,
+    name: relay.name,
+    authMethod: relay.authMethod,
+  };
+}
+
+function resolveListen(listen: SmtpListenConfig): ResolvedListenConfig {
+  const d = SMTP_CONFIG_DEFAULTS.listen;
+  const port = listen.port ?? d.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw invalid('/listen/port', 'an integer 0..65535', port);
+  const maxMessageBytes = listen.maxMessageBytes ?? d.maxMessageBytes;
+  if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1) throw invalid('/listen/maxMessageBytes', 'a positive integer', maxMessageBytes);
+  const tls = listen.tls;
+  if (tls && (tls.key === undefined) !== (tls.cert === undefined)) throw invalid('/listen/tls', 'both key and cert, or neither', Object.keys(tls));
+  return {
+    enabled: listen.enabled ?? d.enabled,
+    host: listen.host ?? d.host,
+    port,
+    domains: (listen.domains ?? d.domains).map((domain) => domain.toLowerCase()),
+    addresses: (listen.addresses ?? d.addresses).map((address) => address.toLowerCase()),
+    requireAuth: listen.requireAuth ?? d.requireAuth,
+    allowInsecureAuth: listen.allowInsecureAuth ?? d.allowInsecureAuth,
+    maxMessageBytes,
+    tls: tls?.key !== undefined && tls.cert !== undefined ? { key: tls.key, cert: tls.cert } : undefined,
+  };
+}
+
+/**
+ * Applies defaults and checks the few rules a JSON Schema cannot say. The kernel has already
+ * validated the config against the manifest's schema; this also serves direct callers.
+ *
+ * @example
+ * resolveSmtpConfig({ relay: { host: 'smtp.example.org' } }).relay?.port // 587
+ */
+export function resolveSmtpConfig(config: SmtpConfig | undefined): ResolvedSmtpConfig {
+  return {
+    relay: config?.relay ? resolveRelay(config.relay) : undefined,
+    listen: resolveListen(config?.listen ?? {}),
+  };
+}

@@ -1,0 +1,42 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { checkSmtpAddress, type Secret } from '@xport/provider-sdk';
+import type { ResolvedListenConfig } from './config.js';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** An SMTP reply for smtp-server: `code` is the reply code, the message starts with the enhanced status. */
+export function smtpReply(code: number, text: string): Error & { responseCode: number } {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
+/** Rejects MAIL FROM / RCPT TO parameters that carry control characters (header and log injection). */
+export function checkEnvelopeArgs(args: Readonly<Record<string, string | true>> | false): Error | undefined {
+  if (!args) return undefined;
+  for (const [key, value] of Object.entries(args)) {
+    if (CONTROL.test(key) || (typeof value === 'string' && CONTROL.test(value))) {
+      return smtpReply(501, `5.5.4 Control character in parameter ${key.replace(CONTROL, '?')}`);
+    }
+  }
+  return undefined;
+}
+
+/** Why RCPT TO `address` is refused by this listener, or undefined when it serves that mailbox. */
+export function refuseRecipient(address: string, listen: ResolvedListenConfig): Error | undefined {
+  if (checkSmtpAddress(address) !== undefined) return smtpReply(553, '5.1.3 Bad destination mailbox address syntax');
+  const lower = address.toLowerCase();
+  const domain = lower.slice(lower.lastIndexOf('@') + 1);
+  if (listen.addresses.includes(lower) || listen.domains.includes(domain)) return undefined;
+  return smtpReply(550, '5.7.1 Relaying denied');
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant-time comparison of what a client sent at AUTH with the provider's credentials. */
+export function credentialsMatch(username: string, password: string, expected: { username: Secret; password: Secret }): boolean {
+  const userOk = timingSafeEqual(digest(username), digest(expected.username.reveal()));
+  const passOk = timingSafeEqual(digest(password), digest(expected.password.reveal()));
+  return userOk && passOk;
+}

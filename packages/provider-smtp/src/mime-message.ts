@@ -1,0 +1,115 @@
+import type { Readable } from 'node:stream';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { AssignedRecipient, OutboundMessage, PartInfo, Recipient } from '@xport/provider-sdk';
+
+// Headers nodemailer writes from the message's own fields or its MIME structure; a copy in
+// envelope.headers would either duplicate them or break the structure.
+const OWNED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition']);
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+// Per-part and per-message allowance for MIME headers and boundaries in the size estimate.
+const PART_OVERHEAD = 512;
+const MESSAGE_OVERHEAD = 2048;
+
+/** Size of `bytes` once base64-encoded in 76-character lines with CRLF. */
+function base64Size(bytes: number): number {
+  const encoded = Math.ceil(bytes / 3) * 4;
+  return encoded + Math.ceil(encoded / 76) * 2;
+}
+
+function toAddress(recipient: Recipient): Mail.Address {
+  return { name: recipient.name ?? '', address: recipient.address };
+}
+
+/** The content streams opened for one send, so whatever was not consumed can be released. */
+export class OpenedParts {
+  readonly streams: Readable[] = [];
+
+  open(message: OutboundMessage, part: PartInfo): Readable {
+    const stream = message.openPart(part.partId);
+    this.streams.push(stream);
+    return stream;
+  }
+
+  destroyAll(error?: Error): void {
+    for (const stream of this.streams) if (!stream.destroyed) stream.destroy(error);
+  }
+}
+
+export interface MailBuild {
+  readonly options: SMTPPool.MailOptions;
+  /** Upper estimate of the encoded message size, announced as SIZE= (RFC 1870). */
+  readonly estimatedSize: number;
+}
+
+/**
+ * Builds nodemailer's mail options from a queued message. Bodies and attachments are streamed
+ * from the store (`openPart`), never read whole; text bodies are base64 so the size estimate
+ * holds. The envelope (MAIL FROM / RCPT TO) comes from the sender and the recipients the kernel
+ * assigned; To and Cc headers come from the message's recipient roles, Bcc never appears.
+ */
+export function toMailOptions(message: OutboundMessage, envelopeTo: readonly string[], parts: OpenedParts): MailBuild {
+  const env = message.envelope;
+  const sender = env.from?.type === 'smtp' ? env.from : undefined;
+  const shown = (role: AssignedRecipient['role']): Mail.Address[] =>
+    message.recipients.filter((r) => r.role === role && r.recipient.type === 'smtp').map((r) => toAddress(r.recipient));
+
+  const headers: Record<string, string> = {};
+  let headerBytes = 0;
+  for (const [name, value] of Object.entries(env.headers)) {
+    if (OWNED_HEADERS.has(name.toLowerCase()) || CONTROL.test(value) || CONTROL.test(name)) continue;
+    headers[name] = value;
+    headerBytes += name.length + value.length * 3 + 4;
+  }
+
+  let text: Readable | undefined;
+  let html: Readable | undefined;
+  const attachments: Mail.Attachment[] = [];
+  let estimatedSize = MESSAGE_OVERHEAD + headerBytes + (env.subject?.length ?? 0) * 3;
+  for (const part of message.parts) {
+    estimatedSize += base64Size(part.size) + PART_OVERHEAD + (part.filename?.length ?? 0) * 3;
+    if (part.kind === 'text' && text === undefined) text = parts.open(message, part);
+    else if (part.kind === 'html' && html === undefined) html = parts.open(message, part);
+    else {
+      attachments.push({
+        content: parts.open(message, part),
+        contentType: part.contentType,
+        contentTransferEncoding: 'base64',
+        ...(part.filename === undefined ? {} : { filename: part.filename }),
+        ...(part.contentId === undefined ? { contentDisposition: 'attachment' as const } : { cid: part.contentId, contentDisposition: 'inline' as const }),
+      });
+    }
+  }
+  const to = shown('to');
+  const cc = shown('cc');
+  estimatedSize += [...to, ...cc].reduce((sum, a) => sum + a.address.length + (a.name?.length ?? 0) * 3 + 8, 0);
+
+  const options: SMTPPool.MailOptions = {
+    envelope: { from: sender?.address ?? '', to: [...envelopeTo], size: estimatedSize } as unknown as Mail.Envelope,
+    headers,
+    textEncoding: 'base64',
+    attachments,
+    ...(sender ? { from: toAddress(sender) } : {}),
+    ...(to.length > 0 ? { to } : {}),
+    ...(cc.length > 0 ? { cc } : {}),
+    ...(env.subject === undefined ? {} : { subject: env.subject }),
+    ...(env.messageId === undefined ? {} : { messageId: env.messageId }),
+    ...(Object.keys(headers).some((h) => h.toLowerCase() === 'date') ? {} : { date: new Date(message.submittedAt) }),
+    ...(text === undefined ? {} : { text }),
+    ...(html === undefined ? {} : { html }),
+    ...dsnOptions(message),
+  };
+  return { options, estimatedSize };
+}
+
+/** DSN (RFC 3461) parameters; nodemailer sends them only when the server advertises DSN. */
+function dsnOptions(message: OutboundMessage): Pick<SMTPPool.MailOptions, 'dsn'> {
+  const env = message.envelope;
+  if (env.deliveryReport) {
+    const notify: ('SUCCESS' | 'FAILURE' | 'DELAY')[] = env.suppressNdr ? ['SUCCESS'] : ['SUCCESS', 'FAILURE', 'DELAY'];
+    return { dsn: { envid: message.id, ret: 'HDRS', notify } };
+  }
+  if (env.suppressNdr) return { dsn: { envid: message.id, ret: 'HDRS', notify: 'NEVER' } };
+  return {};
+}

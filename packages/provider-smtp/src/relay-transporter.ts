@@ -1,0 +1,48 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { XportError } from '@xport/provider-sdk';
+import type { ResolvedRelayConfig } from './config.js';
+import type { RelayAuth } from './relay-auth.js';
+
+export type RelayTransporter = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
+
+/** True when the relay session must be encrypted: asked for, or credentials would cross the wire. */
+export function mustUseTls(relay: ResolvedRelayConfig, auth: RelayAuth): boolean {
+  if (auth.option === undefined) return relay.requireTLS === true;
+  if (relay.requireTLS === false && !relay.secure) {
+    throw new XportError(
+      'XPORT_PROVIDER_CONFIG_INVALID',
+      'provider "smtp": config field /relay/requireTLS must not be false when credentials are used (got false): credentials never cross the wire unencrypted',
+      { details: { provider: 'smtp', field: '/relay/requireTLS', expected: 'true or unset', found: false } },
+    );
+  }
+  return true;
+}
+
+/**
+ * The pooled nodemailer transport to the relay. File and URL access are off, so no header or
+ * attachment can make nodemailer read local files or fetch URLs.
+ */
+export function createRelayTransporter(relay: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined): RelayTransporter {
+  const options: SMTPPool.Options = {
+    pool: true,
+    host: relay.host,
+    port: relay.port,
+    secure: relay.secure,
+    requireTLS: mustUseTls(relay, auth),
+    tls: { rejectUnauthorized: relay.rejectUnauthorized, ...(ca === undefined ? {} : { ca }) },
+    maxConnections: relay.maxConnections,
+    maxMessages: relay.maxMessages,
+    connectionTimeout: relay.connectionTimeoutMs,
+    greetingTimeout: relay.greetingTimeoutMs,
+    socketTimeout: relay.socketTimeoutMs,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    logger: false,
+    debug: false,
+    ...(relay.name === undefined ? {} : { name: relay.name }),
+    ...(relay.authMethod === undefined ? {} : { authMethod: relay.authMethod }),
+    ...(auth.option === undefined ? {} : { auth: auth.option as SMTPPool.Options['auth'] }),
+  };
+  return nodemailer.createTransport(options);
+}

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import { createSmtpTransport, type SmtpTransport } from '../src/index.js';
+import { createOutboundMessage, neverAborted } from './support/outbound-message.js';
+import { createTestContext } from './support/provider-context.js';
+import { startScriptedServer, type ScriptedServer, type ScriptedServerOptions } from './support/scripted-server.js';
+
+let server: ScriptedServer | undefined;
+let transport: SmtpTransport | undefined;
+
+afterEach(async () => {
+  await transport?.stop?.();
+  await server?.close();
+  transport = undefined;
+  server = undefined;
+});
+
+async function setUp(script: ScriptedServerOptions = {}): Promise<{ server: ScriptedServer; transport: SmtpTransport }> {
+  server = await startScriptedServer(script);
+  const { context } = createTestContext({ relay: { host: '127.0.0.1', port: server.port, pool: { maxConnections: 1 }, connectionTimeoutMs: 5_000, greetingTimeoutMs: 5_000, socketTimeoutMs: 5_000 } });
+  transport = createSmtpTransport(context);
+  return { server, transport };
+}
+
+describe('send through a relay', () => {
+  it('delivers text, html, attachments and headers, with the envelope from the assigned recipients', async () => {
+    const { server, transport } = await setUp();
+    await transport.logon?.();
+    const attachment = Buffer.alloc(100_000, 7);
+    const { message, assigned } = createOutboundMessage({
+      from: 'ada@example.org',
+      to: ['bob@example.net'],
+      cc: ['carol@example.net'],
+      bcc: ['dave@example.net'],
+      subject: 'Quarterly report — é',
+      headers: { 'X-Ticket': 'T-42', 'Reply-To': 'desk@example.org' },
+      messageId: '<fixed-id-1@example.org>',
+      parts: [
+        { kind: 'text', contentType: 'text/plain; charset=utf-8', content: Buffer.from('plain body ✓\r\n') },
+        { kind: 'html', contentType: 'text/html; charset=utf-8', content: Buffer.from('<p>html body</p>') },
+        { kind: 'attachment', contentType: 'application/octet-stream', filename: 'data.bin', content: attachment },
+      ],
+    });
+    const outcomes = await transport.send(message, assigned, neverAborted());
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'delivered' }),
+      expect.objectContaining({ status: 'delivered' }),
+      expect.objectContaining({ status: 'delivered' }),
+    ]);
+    expect(server.received).toHaveLength(1);
+    const mail = server.received[0]!;
+    expect(mail.from).toBe('ada@example.org');
+    expect(mail.to.sort()).toEqual(['bob@example.net', 'carol@example.net', 'dave@example.net']);
+    const parsed = await simpleParser(mail.raw);
+    expect(parsed.messageId).toBe('<fixed-id-1@example.org>');
+    expect(parsed.subject).toBe('Quarterly report — é');
+    expect(parsed.text).toBe('plain body ✓\r\n'.replace(/\r\n/g, '\n'));
+    expect(parsed.html).toBe('<p>html body</p>');
+    expect(parsed.headers.get('x-ticket')).toBe('T-42');
+    expect(parsed.headers.get('bcc')).toBeUndefined();
+    expect(mail.raw.toString('latin1')).not.toContain('dave@example.net');
+    expect(parsed.attachments).toHaveLength(1);
+    expect(parsed.attachments[0]!.filename).toBe('data.bin');
+    expect(Buffer.compare(parsed.attachments[0]!.content, attachment)).toBe(0);
+    expect((parsed.to as { text: string }).text).toContain('bob@example.net');
+    expect((parsed.cc as { text: string }).text).toContain('carol@example.net');
+  });
+
+  it('fails only the recipient whose RCPT TO got a 5xx; the others still go out', async () => {
+    const { server, transport } = await setUp({ rcpt: (a) => (a === 'nobody@example.net' ? { code: 550, text: '5.1.1 User unknown' } : undefined) });
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'nobody@example.net', 'carol@example.net'] });
+    const outcomes = await transport.send(message, assigned, neverAborted());
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'delivered' }),
+      { status: 'failed', code: '5.1.1', diagnostic: expect.stringContaining('User unknown') },
+      expect.objectContaining({ status: 'delivered' }),
+    ]);
+    expect(server.received[0]!.to).toEqual(['bob@example.net', 'carol@example.net']);
+  });
+
+  it('defers a recipient on a 4xx RCPT reply and delivers it on the next attempt', async () => {
+    let busy = true;
+    const { server, transport } = await setUp({ rcpt: (a) => (a === 'bob@example.net' && busy ? { code: 451, text: '4.2.1 Mailbox busy, try later' } : undefined) });
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net'] });
+    const first = await transport.send(message, assigned, neverAborted());
+    expect(first).toEqual([{ status: 'deferred', code: '4.2.1', diagnostic: expect.stringContaining('Mailbox busy') }]);
+    expect(server.received).toHaveLength(0);
+    busy = false;
+    const second = await transport.send(message, assigned, neverAborted());
+    expect(second).toEqual([expect.objectContaining({ status: 'delivered' })]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('applies a 5xx final reply to every accepted recipient, keeping RCPT rejections their own', async () => {
+    const { transport } = await setUp({
+      rcpt: (a) => (a === 'later@example.net' ? { code: 452, text: '4.2.2 Mailbox full' } : undefined),
+      data: () => ({ code: 554, text: '5.6.0 Content rejected' }),
+    });
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'later@example.net', 'carol@example.net'] });
+    const outcomes = await transport.send(message, assigned, neverAborted());
+    expect(outcomes).toEqual([
+      { status: 'failed', code: '5.6.0', diagnostic: expect.stringContaining('Content rejected') },
+      { status: 'deferred', code: '4.2.2', diagnostic: expect.stringContaining('Mailbox full') },
+      { status: 'failed', code: '5.6.0', diagnostic: expect.stringContaining('Content rejected') },
+    ]);
+  });
+
+  it('defers everyone when the connection drops after the final "." with no reply', async () => {
+    const { transport } = await setUp({ data: () => 'drop' });
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'carol@example.net'] });
+    const outcomes = await transport.send(message, assigned, neverAborted());
+    expect(outcomes.map((o) => o.status)).toEqual(['deferred', 'deferred']);
+    expect(transport.availability?.()).toBe('unavailable');
+  });
+
+  it('fails a message bigger than the SIZE the server advertises, without a retry', async () => {
+    const { server, transport } = await setUp({ server: { size: 50_000 } });
+    const { message, assigned } = createOutboundMessage({
+      from: 'ada@example.org',
+      to: ['bob@example.net'],
+      parts: [{ kind: 'attachment', contentType: 'application/octet-stream', filename: 'big.bin', content: Buffer.alloc(60_000, 1) }],
+    });
+    const outcomes = await transport.send(message, assigned, neverAborted());
+    expect(outcomes).toEqual([{ status: 'failed', code: '5.3.4', diagnostic: expect.any(String) }]);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('fails a malformed address with 5.1.3 before it reaches the wire', async () => {
+    const { server, transport } = await setUp();
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'bad address@example.net'] });
+    const outcomes = await transport.send(message, assigned, neverAborted());
+    expect(outcomes[0]).toEqual(expect.objectContaining({ status: 'delivered' }));
+    expect(outcomes[1]).toEqual({ status: 'failed', code: '5.1.3', diagnostic: expect.stringContaining('local part') });
+    expect(server.received[0]!.to).toEqual(['bob@example.net']);
+  });
+
+  it('passes DSN NOTIFY when a delivery report is asked for and the server offers DSN', async () => {
+    const { server, transport } = await setUp({ server: { hideDSN: false } });
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net'], deliveryReport: true });
+    await transport.send(message, assigned, neverAborted());
+    expect(server.received[0]!.rcptArgs[0]!.dsn?.notify).toEqual(['SUCCESS', 'FAILURE', 'DELAY']);
+  });
+
+  it('defers without sending when the kernel aborts the attempt', async () => {
+    const { server, transport } = await setUp();
+    const controller = new AbortController();
+    controller.abort();
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net'] });
+    const outcomes = await transport.send(message, assigned, { signal: controller.signal });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'deferred' })]);
+    expect(server.received).toHaveLength(0);
+  });
+});

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { container as rootContainer } from 'tsyringe';
+import {
+  Secret,
+  XportError,
+  type CredentialView,
+  type InboundMessage,
+  type InboundReceipt,
+  type Logger,
+  type ProviderContext,
+  type ProviderManifest,
+} from '@xport/provider-sdk';
+import { readFileSync } from 'node:fs';
+import type { SmtpConfig } from '../../src/index.js';
+
+export const manifest = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { xport: ProviderManifest }).xport;
+
+export interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+function collectingLogger(lines: LogLine[], bindings: Readonly<Record<string, unknown>> = {}): Logger {
+  const log = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
+    lines.push({ level, message, fields: { ...bindings, ...fields } });
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (more) => collectingLogger(lines, { ...bindings, ...more }) };
+}
+
+/** A CredentialView over a map of Secrets that refuses names the manifest does not declare. */
+function credentialView(values: Readonly<Record<string, string>>): CredentialView {
+  const declared = Object.keys(manifest.credentials ?? {});
+  const secrets = new Map(Object.entries(values).map(([name, value]) => [name, new Secret(value)]));
+  const get = (name: string): Secret | undefined => {
+    if (!declared.includes(name)) {
+      throw new XportError('XPORT_CREDENTIAL_UNDECLARED', `provider "smtp" asked for credential "${name}", declared: ${declared.join(', ')}`);
+    }
+    return secrets.get(name);
+  };
+  return {
+    declared,
+    get,
+    require(name) {
+      const secret = get(name);
+      if (!secret) throw new XportError('XPORT_CREDENTIAL_MISSING', `credential "${name}" is missing (searched: test map)`);
+      return secret;
+    },
+  };
+}
+
+export interface TestContext {
+  readonly context: ProviderContext<SmtpConfig>;
+  readonly logs: LogLine[];
+  readonly delivered: InboundMessage[];
+  /** Makes the next deliveries reject (the store refusing), until set back to false. */
+  failDeliveries: boolean;
+}
+
+/** Assembles the provider's input the way the kernel would, with collecting services. */
+export function createTestContext(config: SmtpConfig, credentials: Readonly<Record<string, string>> = {}): TestContext {
+  const logs: LogLine[] = [];
+  const delivered: InboundMessage[] = [];
+  const state: TestContext = {
+    logs,
+    delivered,
+    failDeliveries: false,
+    context: undefined as unknown as ProviderContext<SmtpConfig>,
+  };
+  const child = rootContainer.createChildContainer();
+  let nextId = 0;
+  const context: ProviderContext<SmtpConfig> = {
+    info: { id: 'smtp', packageName: '@xport/provider-smtp', version: '0.1.0', directory: process.cwd(), manifest, appRoot: process.cwd() },
+    config,
+    credentials: credentialView(credentials),
+    logger: collectingLogger(logs),
+    clock: { now: () => Date.now() },
+    store: undefined,
+    inbound: {
+      async deliver(message): Promise<InboundReceipt> {
+        if (state.failDeliveries) throw new XportError('XPORT_STORE_UNAVAILABLE', 'test store refuses writes');
+        delivered.push(message);
+        return { entries: message.recipients.map((r) => ({ mailbox: `smtp:${r.address}`, id: `in-${(nextId += 1)}` })), rejected: [] };
+      },
+    },
+    resolve: (token) => child.resolve(token),
+    container: child,
+  };
+  return Object.assign(state, { context });
+}
