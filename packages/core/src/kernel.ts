@@ -13,6 +13,7 @@ import { createKernelServices, type KernelServices } from './kernel-services.js'
 import type { Kernel, KernelOptions } from './kernel-types.js';
 import { KERNEL_API_VERSION } from './version.js';
 import { createSpoolerHost } from './kernel-spooler.js';
+import { missingStoreMethods } from './store-contract.js';
 import { createSpooler, type Spooler } from './spooler/spooler.js';
 import type { HookEntry } from './spooler/host.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
@@ -28,6 +29,7 @@ class XportKernel implements Kernel {
   private storeRunner: ProviderRunner | undefined;
   private running = false;
   private spoolerInstance: Spooler | undefined;
+  private spoolerProblem: XportError | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -130,7 +132,14 @@ class XportKernel implements Kernel {
 
   private createSpooler(): Spooler | undefined {
     const store = this.store();
+    this.spoolerProblem = undefined;
     if (store === undefined) return undefined;
+    const missing = missingStoreMethods(store);
+    if (missing.length > 0) {
+      this.spoolerProblem = new XportError('XPORT_STORE_NOT_CONFIGURED', `the message store does not implement the MessageStore contract (missing: ${missing.join(', ')}); the spooler is off`);
+      this.services.logger.error(this.spoolerProblem.message, { code: this.spoolerProblem.code });
+      return undefined;
+    }
     const spooler = createSpooler(
       createSpoolerHost({
         store,
@@ -199,6 +208,7 @@ class XportKernel implements Kernel {
   }
 
   spooler(): Spooler {
+    if (this.spoolerProblem) throw this.spoolerProblem;
     if (this.spoolerInstance === undefined) {
       const why = this.running ? 'no message store is configured or online' : 'the kernel is not started';
       throw new XportError(this.running ? 'XPORT_STORE_NOT_CONFIGURED' : 'XPORT_KERNEL_STOPPED', `the spooler is not available: ${why}`);

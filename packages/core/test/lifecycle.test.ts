@@ -137,6 +137,15 @@ describe('lifecycle', () => {
     expect(kernel.store()).toBe(store);
   });
 
+  it('runs without a spooler, and says why, when the store does not implement the contract', async () => {
+    app = await createTestApp(['xport-hook-audit']);
+    const store = { open: async () => undefined, close: async () => undefined } as never;
+    kernel = createKernel({ root: app.root, env: {}, store });
+    await kernel.start();
+    expect(() => kernel!.spooler()).toThrow(/does not implement the MessageStore contract \(missing: submit, claim, complete/);
+    expect(kernel.status().map((r) => r.state)).toEqual(['online']);
+  });
+
   it('a stop() called while start() runs waits for it, then stops everything', async () => {
     app = await createTestApp(['xport-hook-audit', 'xport-transport-alpha']);
     kernel = createKernel({ root: app.root, credentials, env: {} });

@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path';
+import { createKernel, loadConfig, type Kernel, type KernelOptions } from '@xport/core';
+import { createSqliteStore, DEFAULT_STORE_PATH } from '@xport/store-sqlite';
+import type { Logger } from '@xport/provider-sdk';
+import type { CliIO } from './output.js';
+
+/** Global options every command accepts. */
+export interface GlobalOptions {
+  readonly root?: string;
+}
+
+export function appRoot(io: CliIO, options: GlobalOptions): string {
+  return resolve(io.cwd, options.root ?? '.');
+}
+
+/**
+ * A kernel for the application at `root`. When xport.config.json names no store, the CLI composes
+ * the embedded default: SQLite at `.xport/store.db` under the application root.
+ */
+export function openKernel(root: string, io: CliIO, extra: Partial<KernelOptions> = {}): Kernel {
+  let storeConfigured = false;
+  try {
+    storeConfigured = loadConfig(root).store.provider !== undefined;
+  } catch {
+    // An invalid config is reported by the kernel itself (discover/start); fall back to the default store.
+  }
+  const store = storeConfigured ? undefined : createSqliteStore({ path: join(root, DEFAULT_STORE_PATH) });
+  // One-shot commands log warnings and errors only; the daemon passes its own logger.
+  return createKernel({ root, env: io.env, logger: createConsoleLogger(io, 'warn'), ...(store ? { store } : {}), ...extra });
+}
+
+/** A logger that writes human-readable lines (for the daemon's terminal). */
+export function createConsoleLogger(io: CliIO, level: 'debug' | 'info' | 'warn' | 'error' | 'silent', bindings: Record<string, unknown> = {}): Logger {
+  const order = ['debug', 'info', 'warn', 'error'];
+  const min = level === 'silent' ? Infinity : order.indexOf(level);
+  const write = (lvl: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
+    if (order.indexOf(lvl) < min) return;
+    const all = { ...bindings, ...fields };
+    const tail = Object.entries(all)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    io.stderr(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${tail ? ` ${tail}` : ''}\n`);
+  };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (more) => createConsoleLogger(io, level, { ...bindings, ...more }),
+  };
+}

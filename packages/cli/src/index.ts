@@ -1,0 +1,11 @@
+// @xport/cli — the xport command line, also usable in-process (tests, embedding).
+
+// Running the CLI
+export { runCli, createProgram } from './program.js';
+export type { ExitCode, CommandContext } from './program.js';
+export { processIO } from './output.js';
+export type { CliIO } from './output.js';
+
+// The daemon's published status
+export { readDaemonRecord, DAEMON_FILE } from './daemon-file.js';
+export type { DaemonRecord } from './daemon-file.js';
