@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatRecipient, parseRecipient, toRecipient, XportError, type Recipient } from '../src/index.js';
 
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const addressType = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,10}$/).filter((t) => t.toLowerCase() !== 'smtp');
 const printable = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !CONTROL.test(s) && s === s.trim() && !/[<>]/.test(s));
