@@ -1,0 +1,57 @@
+import type { Claim, ClaimRequest, Recipient, RecipientRole } from '@xport/provider-sdk';
+import type { Database } from './database.js';
+
+interface LeasedRow {
+  id: string;
+  message_seq: number;
+  idx: number;
+  was_due: number;
+  lease_id: string;
+  recipient: Recipient;
+  role: string;
+  provider: string;
+  attempts: number;
+}
+
+function claimSql(db: Database, filtered: boolean): string {
+  return `
+    WITH due AS (
+      SELECT r.message_seq, r.idx, r.due_at
+      FROM ${db.s}.recipients r
+      WHERE r.due_at <= $1 AND r.provider IS NOT NULL ${filtered ? 'AND r.provider = ANY($5::text[])' : ''}
+      ORDER BY r.due_at, r.message_seq, r.idx
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE ${db.s}.recipients r
+    SET state = 'in-flight', lease_id = gen_random_uuid()::text, lease_owner = $3, lease_expires_at = $4, due_at = $4, updated_at = $1
+    FROM due JOIN ${db.s}.messages m ON m.seq = due.message_seq
+    WHERE r.message_seq = due.message_seq AND r.idx = due.idx
+    RETURNING m.id, r.message_seq, r.idx, due.due_at AS was_due, r.lease_id, r.recipient, r.role, r.provider, r.attempts`;
+}
+
+/**
+ * Leases due recipients in one statement. `FOR UPDATE SKIP LOCKED` lets many claimers (in this
+ * process or other daemons) run at once without waiting on, or sharing, each other's rows; a row
+ * another claimer leased meanwhile is re-checked against `due_at <= now` and left out.
+ */
+export async function leaseDueRecipients(db: Database, request: ClaimRequest): Promise<Claim[]> {
+  const limit = Math.max(0, Math.floor(request.limit));
+  if (limit === 0 || (request.providers !== undefined && request.providers.length === 0)) return [];
+  const leaseExpiresAt = request.now + request.leaseMs;
+  const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt];
+  if (request.providers !== undefined) values.push(request.providers);
+  const { rows } = await db.pool.query<LeasedRow>(claimSql(db, request.providers !== undefined), values);
+  // RETURNING has no order of its own: hand claims out in due order, then submit order.
+  rows.sort((a, b) => a.was_due - b.was_due || a.message_seq - b.message_seq || a.idx - b.idx);
+  return rows.map((row) => ({
+    leaseId: row.lease_id,
+    messageId: row.id,
+    recipientIndex: row.idx,
+    recipient: row.recipient,
+    role: row.role as RecipientRole,
+    provider: row.provider,
+    attempts: row.attempts,
+    leaseExpiresAt,
+  }));
+}

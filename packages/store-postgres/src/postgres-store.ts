@@ -1,0 +1,241 @@
+import type { Readable } from 'node:stream';
+import {
+  XportError,
+  type Claim,
+  type ClaimRequest,
+  type Completion,
+  type CompletionReceipt,
+  type InboxEntry,
+  type ListOptions,
+  type Logger,
+  type MessageStore,
+  type QuarantinedRecord,
+  type QueueCounts,
+  type ReceiveRequest,
+  type StoredMessage,
+  type SubmitRequest,
+  type SubmitResult,
+} from '@xport/provider-sdk';
+import { abortMessage } from './abort-write.js';
+import { leaseDueRecipients } from './claim-write.js';
+import { applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
+import { SCHEMA_NAME_PATTERN, clientConfig, createPool, describeTarget, type DatabaseTarget, type PoolSettings } from './connection.js';
+import { prepareParts } from './content-write.js';
+import type { Database } from './database.js';
+import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
+import { openPartStream } from './part-reader.js';
+import { countRecipients, earliestDue, readQuarantine } from './reads.js';
+import { RecordReader } from './record-reader.js';
+import { startRetention } from './retention.js';
+import { migrateSchema, quoteSchema } from './schema.js';
+import { findMessageByKey, insertMessage } from './submit-write.js';
+import { toStoreError, toUnavailable } from './unavailable.js';
+import { WorkSignal } from './work-signal.js';
+
+export interface PostgresStoreOptions {
+  /** libpq connection string. Never logged or put in an error: only host, port and database are. */
+  readonly connectionString: string;
+  /** Schema holding every table (created and migrated on open). Default `xport`. */
+  readonly schema?: string;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number;
+  /** How long to wait for a connection before failing with `XPORT_STORE_UNAVAILABLE`. Default 5000. */
+  readonly connectionTimeoutMs?: number;
+  /** Client `query_timeout` and server `statement_timeout` for one query. Default 30000. */
+  readonly queryTimeoutMs?: number;
+  /** `application_name` of every connection (find them in `pg_stat_activity`). Default `xport-store`. */
+  readonly applicationName?: string;
+  /** Bytes per stored content chunk. Default 256 KiB. */
+  readonly chunkSize?: number;
+  /** Finished messages older than this many days are purged (at open and hourly). 0 or absent: never. */
+  readonly sentRetentionDays?: number;
+  readonly logger?: Logger;
+}
+
+/** The PostgreSQL store: every write is one statement or one transaction, committed before it resolves. */
+class PostgresStore implements MessageStore {
+  private db: Database | undefined;
+  private stopRetention: (() => void) | undefined;
+  private readonly settings: PoolSettings;
+  private readonly target: DatabaseTarget;
+  private readonly work: WorkSignal;
+  private readonly records: RecordReader;
+  private readonly chunkSize: number;
+
+  constructor(private readonly options: PostgresStoreOptions) {
+    const schema = options.schema ?? 'xport';
+    if (!SCHEMA_NAME_PATTERN.test(schema)) {
+      throw new XportError('XPORT_PROVIDER_CONFIG_INVALID', `postgres store: schema must match ${SCHEMA_NAME_PATTERN.source} (got "${schema}")`, {
+        details: { field: 'schema', expected: SCHEMA_NAME_PATTERN.source, found: schema },
+      });
+    }
+    this.settings = {
+      connectionString: options.connectionString,
+      schema,
+      poolSize: options.poolSize ?? 10,
+      connectionTimeoutMs: options.connectionTimeoutMs ?? 5000,
+      queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+      applicationName: options.applicationName ?? 'xport-store',
+    };
+    this.target = describeTarget(options.connectionString, schema);
+    this.chunkSize = options.chunkSize ?? 256 * 1024;
+    this.work = new WorkSignal({
+      clientConfig: () => (this.db ? clientConfig(this.settings) : undefined),
+      channel: `xport_work_${schema}`,
+      target: this.target,
+      logger: options.logger,
+    });
+    this.records = new RecordReader(() => this.database('read'), options.logger);
+  }
+
+  async open(): Promise<void> {
+    if (this.db) return;
+    const pool = createPool(this.settings, this.target, this.options.logger);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrateSchema(client, this.settings.schema, this.target);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw this.toError('open the store', error);
+    }
+    this.db = { pool, s: quoteSchema(this.settings.schema), channel: `xport_work_${this.settings.schema}`, target: this.target };
+    this.options.logger?.info(`${this.target.label}: open`, { host: this.target.host, port: this.target.port, database: this.target.database });
+    const days = this.options.sentRetentionDays ?? 0;
+    if (days > 0) this.stopRetention = startRetention(days, (before) => this.purgeSent(before), this.options.logger);
+  }
+
+  async close(): Promise<void> {
+    this.stopRetention?.();
+    this.stopRetention = undefined;
+    this.work.clear();
+    const pool = this.db?.pool;
+    this.db = undefined;
+    await pool?.end();
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    return this.run('submit a message', async (db) => {
+      const earlier = await findMessageByKey(db, request.idempotencyKey);
+      if (earlier !== undefined) return { messageId: earlier, duplicate: true };
+      const parts = await prepareParts(db, request.parts, this.chunkSize);
+      const result = await insertMessage(db, request, parts);
+      if (!result.duplicate) this.work.emit();
+      return result;
+    });
+  }
+
+  claim(request: ClaimRequest): Promise<Claim[]> {
+    return this.run('claim recipients', (db) => leaseDueRecipients(db, request));
+  }
+
+  async complete(completion: Completion): Promise<CompletionReceipt> {
+    const receipt = await this.run('complete a claim', (db) => applyCompletion(db, completion));
+    if (completion.result.state === 'queued' || completion.result.state === 'deferred') this.work.emit();
+    return receipt;
+  }
+
+  async makeDue(providers: readonly string[], now: number): Promise<number> {
+    const count = await this.run('make recipients due', (db) => makeRecipientsDue(db, providers, now));
+    if (count > 0) this.work.emit();
+    return count;
+  }
+
+  abort(messageId: string, now: number): Promise<void> {
+    return this.run('abort a message', (db) => abortMessage(db, messageId, now));
+  }
+
+  getMessage(messageId: string): Promise<StoredMessage | undefined> {
+    return this.run('read a message', () => this.records.message(messageId));
+  }
+
+  listQueue(options?: ListOptions): Promise<StoredMessage[]> {
+    return this.run('list the queue', () => this.records.queue(options));
+  }
+
+  listSent(options?: ListOptions): Promise<StoredMessage[]> {
+    return this.run('list sent messages', () => this.records.sent(options));
+  }
+
+  counts(): Promise<QueueCounts> {
+    return this.run('count recipients', (db) => countRecipients(db));
+  }
+
+  nextWakeAt(): Promise<number | null> {
+    return this.run('find the next due time', (db) => earliestDue(db));
+  }
+
+  purgeSent(before: number): Promise<number> {
+    return this.run('purge sent messages', (db) => purgeFinished(db, before));
+  }
+
+  receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
+    return this.run('receive a message', async (db) => {
+      const earlier = await findReceiptByKey(db, request.idempotencyKey);
+      if (earlier) return earlier;
+      return insertInboxEntries(db, request, await prepareParts(db, request.parts, this.chunkSize));
+    });
+  }
+
+  listInbox(mailbox: string, options?: ListOptions & { readonly unreadOnly?: boolean }): Promise<InboxEntry[]> {
+    return this.run('list an inbox', () => this.records.inbox(mailbox, options));
+  }
+
+  getInboxEntry(id: string): Promise<InboxEntry | undefined> {
+    return this.run('read an inbox entry', () => this.records.inboxEntry(id));
+  }
+
+  markRead(id: string, read: boolean): Promise<void> {
+    return this.run('mark an inbox entry read', (db) => setRead(db, id, read));
+  }
+
+  openPart(partId: string): Readable {
+    return openPartStream(
+      () => this.database(`read content part ${partId}`),
+      partId,
+      (action, error) => this.toError(action, error),
+    );
+  }
+
+  quarantined(): Promise<QuarantinedRecord[]> {
+    return this.run('list quarantined records', (db) => readQuarantine(db));
+  }
+
+  onWork(listener: () => void): () => void {
+    return this.work.add(listener);
+  }
+
+  /** Runs one store operation, turning connection failures into `XPORT_STORE_UNAVAILABLE`. */
+  private async run<T>(action: string, work: (db: Database) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.database(action));
+    } catch (error) {
+      throw this.toError(action, error);
+    }
+  }
+
+  private database(action: string): Database {
+    if (this.db) return this.db;
+    throw toUnavailable(this.target, action, new Error('the store is not open (call open() first)'), '');
+  }
+
+  private toError(action: string, error: unknown): unknown {
+    return toStoreError(this.target, action, error, this.options.connectionString);
+  }
+}
+
+/**
+ * Creates a PostgreSQL message store: several daemons, on one host or many, can share its queue.
+ *
+ * @example
+ * const store = createPostgresStore({ connectionString: process.env.DATABASE_URL!, schema: 'xport' });
+ * await store.open();
+ * const { messageId } = await store.submit(request);
+ */
+export function createPostgresStore(options: PostgresStoreOptions): MessageStore {
+  return new PostgresStore(options);
+}
+

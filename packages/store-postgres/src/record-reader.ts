@@ -1,0 +1,70 @@
+import type { InboxEntry, ListOptions, Logger, StoredMessage } from '@xport/provider-sdk';
+import type { Database } from './database.js';
+import { UndecodableRecord, toInboxEntry, toStoredMessage, type InboxRow, type MessageRow } from './records.js';
+import { quarantineRecord, readInboxEntry, readInboxPage, readMessage, readQueuePage, readRecipients, readSentPage } from './reads.js';
+
+/** Decodes stored rows into contract records; a row that does not decode is quarantined and skipped. */
+export class RecordReader {
+  constructor(
+    private readonly db: () => Database,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  async message(messageId: string): Promise<StoredMessage | undefined> {
+    const row = await readMessage(this.db(), messageId);
+    return row ? (await this.decodeMessages([row]))[0] : undefined;
+  }
+
+  async queue(options?: ListOptions): Promise<StoredMessage[]> {
+    return this.decodeMessages(await readQueuePage(this.db(), options));
+  }
+
+  async sent(options?: ListOptions): Promise<StoredMessage[]> {
+    return this.decodeMessages(await readSentPage(this.db(), options));
+  }
+
+  async inbox(mailbox: string, options?: ListOptions & { readonly unreadOnly?: boolean }): Promise<InboxEntry[]> {
+    return this.decodeInbox(await readInboxPage(this.db(), mailbox, options));
+  }
+
+  async inboxEntry(id: string): Promise<InboxEntry | undefined> {
+    const row = await readInboxEntry(this.db(), id);
+    return row ? (await this.decodeInbox([row]))[0] : undefined;
+  }
+
+  private async decodeMessages(rows: readonly MessageRow[]): Promise<StoredMessage[]> {
+    const recipients = await readRecipients(
+      this.db(),
+      rows.map((r) => r.seq),
+    );
+    const messages: StoredMessage[] = [];
+    for (const row of rows) {
+      try {
+        messages.push(toStoredMessage(row, recipients.get(row.seq) ?? []));
+      } catch (error) {
+        if (!(error instanceof UndecodableRecord)) throw error;
+        await this.quarantine('message', row.id, `message ${row.id}: ${error.message}`);
+      }
+    }
+    return messages;
+  }
+
+  private async decodeInbox(rows: readonly InboxRow[]): Promise<InboxEntry[]> {
+    const entries: InboxEntry[] = [];
+    for (const row of rows) {
+      try {
+        entries.push(toInboxEntry(row));
+      } catch (error) {
+        if (!(error instanceof UndecodableRecord)) throw error;
+        await this.quarantine('inbox', row.id, `inbox entry ${row.id}: ${error.message}`);
+      }
+    }
+    return entries;
+  }
+
+  private async quarantine(kind: 'message' | 'inbox', id: string, reason: string): Promise<void> {
+    const db = this.db();
+    await quarantineRecord(db, kind, id, reason, Date.now());
+    this.logger?.warn(`${db.target.label}: quarantined undecodable record ${id}: ${reason}`, { recordId: id, reason });
+  }
+}

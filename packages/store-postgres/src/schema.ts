@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import { XportError } from '@xport/provider-sdk';
+import type { DatabaseTarget } from './connection.js';
+
+/** The schema version this build writes and understands (kept in the `meta` table). */
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+/** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
+const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
+  (s) => `
+    CREATE TABLE ${s}.messages (
+      seq BIGSERIAL PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      idempotency_key TEXT UNIQUE,
+      envelope JSONB NOT NULL,
+      parts JSONB NOT NULL,
+      size BIGINT NOT NULL,
+      submitted_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL,
+      finished_at BIGINT,
+      open_recipients INTEGER NOT NULL,
+      quarantined BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE INDEX messages_open ON ${s}.messages (seq) WHERE finished_at IS NULL;
+    CREATE INDEX messages_sent ON ${s}.messages (finished_at, seq) WHERE finished_at IS NOT NULL;
+
+    CREATE TABLE ${s}.recipients (
+      message_seq BIGINT NOT NULL REFERENCES ${s}.messages (seq) ON DELETE CASCADE,
+      idx INTEGER NOT NULL,
+      recipient JSONB NOT NULL,
+      role TEXT NOT NULL,
+      provider TEXT,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at BIGINT,
+      -- When it can next be claimed: next_attempt_at while waiting, the lease expiry while in flight, NULL when final.
+      due_at BIGINT,
+      last_error JSONB,
+      updated_at BIGINT NOT NULL,
+      lease_id TEXT,
+      lease_owner TEXT,
+      lease_expires_at BIGINT,
+      PRIMARY KEY (message_seq, idx)
+    );
+    CREATE INDEX recipients_due ON ${s}.recipients (due_at, message_seq, idx) WHERE due_at IS NOT NULL AND provider IS NOT NULL;
+
+    CREATE TABLE ${s}.parts (
+      id TEXT PRIMARY KEY,
+      -- A message id or an inbox receipt id; NULL while a streamed part is still being written.
+      owner TEXT,
+      created_at BIGINT NOT NULL
+    );
+    CREATE INDEX parts_by_owner ON ${s}.parts (owner);
+    CREATE TABLE ${s}.part_chunks (
+      part_id TEXT NOT NULL REFERENCES ${s}.parts (id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      data BYTEA NOT NULL,
+      PRIMARY KEY (part_id, seq)
+    );
+
+    CREATE TABLE ${s}.inbox_receipts (
+      id TEXT PRIMARY KEY,
+      idempotency_key TEXT UNIQUE,
+      received_at BIGINT NOT NULL
+    );
+    CREATE TABLE ${s}.inbox (
+      seq BIGSERIAL PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      receipt_id TEXT NOT NULL REFERENCES ${s}.inbox_receipts (id),
+      mailbox TEXT NOT NULL,
+      envelope JSONB NOT NULL,
+      parts JSONB NOT NULL,
+      size BIGINT NOT NULL,
+      received_at BIGINT NOT NULL,
+      received_by TEXT,
+      read BOOLEAN NOT NULL DEFAULT FALSE,
+      quarantined BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE INDEX inbox_by_mailbox ON ${s}.inbox (mailbox, received_at DESC, seq DESC);
+    CREATE INDEX inbox_by_receipt ON ${s}.inbox (receipt_id);
+
+    CREATE TABLE ${s}.quarantine (
+      id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      at BIGINT NOT NULL
+    );
+  `,
+];
+
+/** Quotes a schema name that already matched SCHEMA_NAME_PATTERN. */
+export function quoteSchema(schema: string): string {
+  return `"${schema}"`;
+}
+
+async function readVersion(client: pg.PoolClient, s: string): Promise<number> {
+  const { rows } = await client.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
+  return rows[0] === undefined ? 0 : Number(rows[0].value);
+}
+
+function schemaNewer(target: DatabaseTarget, found: number): XportError {
+  return new XportError(
+    'XPORT_STORE_SCHEMA_NEWER',
+    `${target.label}: schema version ${found} was written by a newer xport; this version supports up to ${POSTGRES_SCHEMA_VERSION}. Upgrade xport or use another schema.`,
+    { details: { host: target.host, database: target.database, expected: `<= ${POSTGRES_SCHEMA_VERSION}`, found } },
+  );
+}
+
+/**
+ * Creates the schema and applies missing migrations in one transaction, under an advisory lock on
+ * the schema name: daemons starting together take turns, and the later ones find nothing to do.
+ */
+export async function migrateSchema(client: pg.PoolClient, schema: string, target: DatabaseTarget): Promise<void> {
+  const s = quoteSchema(schema);
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`xport.store-postgres.schema:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    const found = await readVersion(client, s);
+    if (found > POSTGRES_SCHEMA_VERSION) throw schemaNewer(target, found);
+    for (let version = found; version < POSTGRES_SCHEMA_VERSION; version += 1) {
+      await client.query(MIGRATIONS[version]!(s));
+      await client.query(
+        `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [String(version + 1)],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
