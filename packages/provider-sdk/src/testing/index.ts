@@ -7,3 +7,21 @@ export type { StoreFactory } from './store-conformance.js';
 // Fixtures
 export { makeEnvelope, makeSubmitRequest, makeReceiveRequest, generateBytes, hashStream, readText } from './store-fixtures.js';
 export type { FixtureRecipient } from './store-fixtures.js';
+
+// Transport conformance
+export { describeTransportConformance } from './transport-conformance.js';
+export type { TransportConformanceOptions, TransportConformanceSetup } from './transport-options.js';
+export { checkTransportManifest } from './transport-manifest.js';
+
+// Test kernel harness
+export { createTestKernel } from './test-kernel.js';
+export type { TestKernelOptions, TestKernel, RecordedOutcome } from './test-kernel.js';
+export type { TestKernelHandle, TestStatusRow, TestSubmitReceipt, TestSpoolerEvent, TestDiscoveredProvider, KernelModules } from './test-kernel-modules.js';
+export type { FixturePackage, ProviderPackageInfo } from './test-kernel-app.js';
+export { createLogCollector } from './test-kernel-logs.js';
+export type { LogCollector, CollectedLogLine } from './test-kernel-logs.js';
+export { waitUntil } from './test-kernel-wait.js';
+
+// Message fixtures
+export { makeMessageInput, makeOutboundMessage } from './message-fixtures.js';
+export type { FixturePart, FixtureOutbound } from './message-fixtures.js';

@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XportError } from '../errors.js';
+import type { ProviderManifest } from '../manifest.js';
+
+/** A provider package the harness writes into the temporary application (a fixture, not a mock). */
+export interface FixturePackage {
+  /** npm package name, e.g. `xport-conformance-sink`. */
+  readonly name: string;
+  /** The `package.json` content; `name` and `type: module` are filled in. */
+  readonly packageJson: Readonly<Record<string, unknown>>;
+  /** Files by path relative to the package, e.g. `{ 'provider.js': '...' }`. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** A provider package directory with its manifest, as read from its package.json. */
+export interface ProviderPackageInfo {
+  readonly directory: string;
+  readonly packageName: string;
+  readonly manifest: ProviderManifest | undefined;
+  readonly rawManifest: unknown;
+}
+
+/** The SDK's own package directory: linked into the app so fixture packages can import it. */
+const SDK_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Reads a provider package's name and `"xport"` manifest.
+ *
+ * @example
+ * const { packageName, manifest } = await readProviderPackage('./');
+ */
+export async function readProviderPackage(directory: string): Promise<ProviderPackageInfo> {
+  const absolute = resolve(directory);
+  let pkg: { name?: unknown; xport?: unknown };
+  try {
+    pkg = JSON.parse(await readFile(join(absolute, 'package.json'), 'utf8')) as typeof pkg;
+  } catch (cause) {
+    throw new XportError('XPORT_MANIFEST_UNREADABLE', `${join(absolute, 'package.json')}: expected a readable JSON package.json (${String(cause)})`, { cause });
+  }
+  if (typeof pkg.name !== 'string') throw new XportError('XPORT_MANIFEST_INVALID', `${join(absolute, 'package.json')}: expected a "name", found none`);
+  const manifest = typeof pkg.xport === 'object' && pkg.xport !== null ? (pkg.xport as ProviderManifest) : undefined;
+  return { directory: absolute, packageName: pkg.name, manifest, rawManifest: pkg.xport };
+}
+
+async function linkPackage(root: string, name: string, target: string): Promise<void> {
+  const link = join(root, 'node_modules', ...name.split('/'));
+  await mkdir(dirname(link), { recursive: true });
+  await symlink(target, link, 'dir');
+}
+
+/**
+ * Creates a temporary application root whose `node_modules` links the given provider packages (the
+ * way npm/pnpm link a dependency) plus the SDK, with fixture packages written beside them.
+ */
+export async function createTestApp(providers: readonly ProviderPackageInfo[], fixtures: readonly FixturePackage[]): Promise<{ root: string; cleanup(): Promise<void> }> {
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'xport-test-kernel-')));
+  const linked = new Set<string>();
+  for (const provider of providers) {
+    await linkPackage(root, provider.packageName, provider.directory);
+    linked.add(provider.packageName);
+  }
+  if (!linked.has('@xport/provider-sdk')) await linkPackage(root, '@xport/provider-sdk', SDK_DIRECTORY);
+  for (const fixture of fixtures) {
+    const directory = join(root, 'fixtures', fixture.name.replace('/', '__'));
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, 'package.json'), JSON.stringify({ ...fixture.packageJson, name: fixture.name, type: 'module' }, null, 2));
+    for (const [file, text] of Object.entries(fixture.files)) {
+      await mkdir(dirname(join(directory, file)), { recursive: true });
+      await writeFile(join(directory, file), text);
+    }
+    await linkPackage(root, fixture.name, directory);
+  }
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}

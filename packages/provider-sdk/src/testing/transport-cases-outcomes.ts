@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { parseRecipient, toMailboxKey } from '../address.js';
+import { isRecipientOutcome, type OutcomeStatus, type RecipientOutcome } from '../outcome.js';
+import type { StoredMessage } from '../store.js';
+import { makeMessageInput, makeOutboundMessage } from './message-fixtures.js';
+import type { TestKernel } from './test-kernel.js';
+import type { TransportSuiteContext } from './transport-context.js';
+import { SINK_PROVIDER_ID, conformanceSinkPackage, sinkDeliveries } from './transport-sink.js';
+
+const key = (text: string): string => toMailboxKey(parseRecipient(text));
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+async function farEnd(ctx: TransportSuiteContext, harness: TestKernel): Promise<Map<string, number> | undefined> {
+  const observe = ctx.options().deliveredTo;
+  return observe ? countBy((await observe(harness)).map(key)) : undefined;
+}
+
+function recipientsOf(message: StoredMessage): Array<{ to: string; state: string; provider: string | null; code?: string }> {
+  return message.recipients.map((r) => ({ to: toMailboxKey(r.recipient), state: r.state, provider: r.provider, ...(r.lastError ? { code: r.lastError.code } : {}) }));
+}
+
+/** Per-recipient outcomes: their shape, what the kernel makes of them, not-me and deferred. */
+export function outcomeCases(ctx: TransportSuiteContext): void {
+  describe('outcomes', () => {
+    it('returns one well-formed outcome per recipient of a batch, matching each recipient', async () => {
+      const { deliver, fail = [], defer = [], notMine = [] } = ctx.options();
+      const expected: Array<[string, OutcomeStatus]> = [
+        ...deliver.map((to): [string, OutcomeStatus] => [to, 'delivered']),
+        ...fail.map((to): [string, OutcomeStatus] => [to, 'failed']),
+        ...defer.map((to): [string, OutcomeStatus] => [to, 'deferred']),
+        ...notMine.map((to): [string, OutcomeStatus] => [to, 'not-me']),
+      ];
+      const harness = await ctx.open();
+      const transport = harness.transport(ctx.id());
+      expect(transport).toBeDefined();
+      const { message, assigned } = makeOutboundMessage({ from: ctx.options().from ?? deliver[0], to: expected.map(([to]) => to) });
+      const result = await transport!.send(message, assigned, { signal: new AbortController().signal });
+      const outcomes: readonly RecipientOutcome[] = Array.isArray(result) ? result : assigned.map(() => result as RecipientOutcome);
+      expect(outcomes, 'one outcome per recipient, in order (or a single outcome for all)').toHaveLength(assigned.length);
+      const malformed = outcomes.filter((o) => !isRecipientOutcome(o));
+      expect(malformed, 'outcomes the kernel would treat as a deferral because of their shape').toEqual([]);
+      expect(outcomes.map((o, i) => [expected[i]![0], o.status])).toEqual(expected);
+      for (const o of outcomes) {
+        if (o.status === 'failed') {
+          expect(o.code, 'a failure code such as 5.1.1').toMatch(/\S/);
+          expect(o.diagnostic, 'a diagnostic a person can act on').toMatch(/\S/);
+        }
+      }
+    });
+
+    it('through the kernel: delivered and failed recipients end final, each with exactly one outcome', async () => {
+      const { deliver, fail = [], defer = [] } = ctx.options();
+      const to = [...deliver, ...fail, ...defer];
+      const harness = await ctx.open();
+      const before = await farEnd(ctx, harness);
+      const receipt = await harness.submit(makeMessageInput({ from: ctx.options().from ?? deliver[0]!, to }));
+      expect(receipt.recipients.map((r) => r.provider)).toEqual(to.map(() => ctx.id()));
+      const stored = await harness.waitForOutcomes(receipt.messageId, { timeoutMs: ctx.timeoutMs() });
+      const wanted = [...deliver.map(() => 'delivered'), ...fail.map(() => 'failed'), ...defer.map(() => 'deferred')];
+      expect(recipientsOf(stored).map((r) => [r.to, r.state])).toEqual(to.map((t, i) => [key(t), wanted[i]]));
+      for (const r of stored.recipients.filter((r) => r.state === 'failed')) {
+        expect(r.lastError?.code).toMatch(/\S/);
+        expect(r.lastError?.diagnostic).toMatch(/\S/);
+      }
+      const events = harness.outcomes.filter((e) => e.messageId === receipt.messageId);
+      expect(countBy(events.map((e) => String(e.recipientIndex)))).toEqual(new Map(to.map((_, i) => [String(i), 1])));
+      expect(events.map((e) => [e.recipientIndex, e.event]).sort()).toEqual(to.map((_, i) => [i, wanted[i]]).sort());
+
+      const after = await farEnd(ctx, harness);
+      if (before && after) {
+        const arrived = (address: string): number => (after.get(key(address)) ?? 0) - (before.get(key(address)) ?? 0);
+        expect(deliver.map((d) => [d, arrived(d)]), 'each delivered recipient reached the far end once').toEqual(deliver.map((d) => [d, 1]));
+        expect([...fail, ...defer].map((d) => [d, arrived(d)]), 'failed and deferred recipients never reached the far end').toEqual([...fail, ...defer].map((d) => [d, 0]));
+      }
+    });
+
+    it('not-me: the kernel hands the recipient to the next transport for its address type', async ({ skip }) => {
+      const notMine = ctx.options().notMine ?? [];
+      if (notMine.length === 0) return skip('no notMine recipients given');
+      // The sink declares the provider's own kernel range: compatible exactly when the provider is.
+      const sink = conformanceSinkPackage(ctx.manifest().addressTypes ?? [], ctx.manifest().kernel);
+      const harness = await ctx.open({ fixtures: [sink], transportOrder: [ctx.id(), SINK_PROVIDER_ID] });
+      expect(harness.kernel.providerState(SINK_PROVIDER_ID)).toBe('online');
+      const seenBefore = countBy(sinkDeliveries());
+      const receipt = await harness.submit(makeMessageInput({ from: ctx.options().from ?? ctx.options().deliver[0]!, to: notMine }));
+      expect(receipt.recipients.map((r) => r.provider), 'the provider under test is tried first').toEqual(notMine.map(() => ctx.id()));
+      const stored = await harness.waitForOutcomes(receipt.messageId, { timeoutMs: ctx.timeoutMs() });
+      expect(recipientsOf(stored).map((r) => [r.to, r.state, r.provider])).toEqual(notMine.map((t) => [key(t), 'delivered', SINK_PROVIDER_ID]));
+      const seenAfter = countBy(sinkDeliveries());
+      expect(notMine.map((t) => (seenAfter.get(key(t)) ?? 0) - (seenBefore.get(key(t)) ?? 0))).toEqual(notMine.map(() => 1));
+    });
+
+    it('deferred: the kernel keeps the recipient queued with a later attempt, no report', async ({ skip }) => {
+      const defer = ctx.options().defer ?? [];
+      if (defer.length === 0) return skip('no defer recipients given');
+      const harness = await ctx.open();
+      const from = ctx.options().from ?? ctx.options().deliver[0]!;
+      const receipt = await harness.submit(makeMessageInput({ from, to: defer }));
+      const stored = await harness.waitForOutcomes(receipt.messageId, { timeoutMs: ctx.timeoutMs() });
+      for (const r of stored.recipients) {
+        expect(r.state).toBe('deferred');
+        expect(r.attempts).toBe(1);
+        expect(r.provider).toBe(ctx.id());
+        expect(r.nextAttemptAt).toBeGreaterThan(stored.submittedAt);
+      }
+      expect(stored.finishedAt).toBeUndefined();
+      expect((await harness.inbox(from)).filter((e) => e.envelope.reportFor === receipt.messageId)).toEqual([]);
+    });
+  });
+}
