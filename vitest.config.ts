@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Known secrets in every worker, every output recorded, and a check that none of them leaked.
+    setupFiles: ['./test/support/leak-check.setup.ts'],
   },
 });

@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIO } from '@xport/cli';
 import { createE2eApp, PACKAGES, type E2eApp } from './test-app.js';
+import { recordOutput } from '../support/output-recorder.js';
 
 const BIN = join(PACKAGES, 'cli', 'dist', 'bin.js');
 
 function captureIO(cwd: string, env: NodeJS.ProcessEnv = {}): CliIO & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: (s) => void (out += s), stderr: (s) => void (err += s), cwd, env, interactive: false, out: () => out, err: () => err };
+  // Everything the CLI prints also goes to the suite-wide leak check.
+  const stdout = (s: string) => void ((out += s), recordOutput('cli stdout', s));
+  const stderr = (s: string) => void ((err += s), recordOutput('cli stderr', s));
+  return { stdout, stderr, cwd, env, interactive: false, out: () => out, err: () => err };
 }
 
 async function xport(app: E2eApp, args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -83,7 +87,11 @@ describe('xport CLI on an application with the embedded default store', () => {
     app = await createE2eApp(['provider-loopback'], { transportOrder: ['loopback'], spooler: { pollMs: 100 } });
     const daemon = spawn(process.execPath, [BIN, '--root', app.root, 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
-    daemon.stderr.on('data', (chunk) => (log += String(chunk)));
+    daemon.stderr.on('data', (chunk) => {
+      log += String(chunk);
+      recordOutput('daemon stderr', String(chunk));
+    });
+    daemon.stdout.on('data', (chunk) => recordOutput('daemon stdout', String(chunk)));
     const exited = new Promise<number | null>((resolve) => daemon.on('exit', resolve));
     try {
       await expect.poll(() => log, { timeout: 20_000 }).toContain('xport daemon running');

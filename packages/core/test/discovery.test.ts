@@ -3,6 +3,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createKernel, type DiscoveryReport, type ProviderReport } from '../src/index.js';
 import { createCaptureLogger, createTestApp, resetFixtureGlobals, type TestApp } from './helpers/test-app.js';
+import { KNOWN_SECRETS as K } from '../../../test/support/known-secrets.js';
 
 let app: TestApp | undefined;
 beforeEach(resetFixtureGlobals);
@@ -17,7 +18,7 @@ function byPackage(report: DiscoveryReport, packageName: string): ProviderReport
   return found;
 }
 
-const credentials = { alpha: { token: 't-alpha' }, beta: { token: 't-beta' } };
+const credentials = { alpha: { token: K.alphaToken }, beta: { token: K.betaToken } };
 
 describe('discovery', () => {
   it('finds plain, scoped, workspace-linked and explicitly listed providers without loading their code', async () => {
@@ -225,7 +226,7 @@ describe('discovery', () => {
   it('reports missing required credentials by name only, and an unknown store provider', async () => {
     app = await createTestApp(['xport-transport-alpha', { fixture: 'xport-transport-beta', scope: '@acme' }], { store: { provider: 'store-nowhere' } });
     const logger = createCaptureLogger();
-    const report = await createKernel({ root: app.root, logger, env: { XPORT_BETA_TOKEN: 'from-env' } }).discover();
+    const report = await createKernel({ root: app.root, logger, env: { XPORT_BETA_TOKEN: K.betaToken } }).discover();
     expect(report.credentialProblems).toEqual([
       {
         code: 'XPORT_CREDENTIAL_MISSING',
@@ -234,7 +235,7 @@ describe('discovery', () => {
         message: expect.stringContaining('provider "alpha" needs credential "token", which no source has (searched: createKernel({ credentials }); environment variable XPORT_ALPHA_TOKEN; credentials file'),
       },
     ]);
-    expect(JSON.stringify(report)).not.toContain('from-env');
+    expect(JSON.stringify(report)).not.toContain(K.betaToken);
     expect(byPackage(report, '@acme/xport-transport-beta').credentials).toEqual([
       { name: 'token', required: true, present: true },
       { name: 'apiKey', required: false, present: false },

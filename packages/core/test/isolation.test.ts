@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XportTokens } from '@xport/provider-sdk';
 import { createKernel, type Kernel } from '../src/index.js';
 import { createTestApp, resetFixtureGlobals, type TestApp } from './helpers/test-app.js';
+import { KNOWN_SECRETS as K } from '../../../test/support/known-secrets.js';
 
 let app: TestApp | undefined;
 let kernel: Kernel | undefined;
@@ -27,7 +28,7 @@ describe('provider isolation', () => {
     kernel = createKernel({
       root: app.root,
       env: {},
-      credentials: { alpha: { token: 'alpha-token' }, beta: { token: 'beta-token', apiKey: 'beta-key', secretOfAlpha: 'nope' } },
+      credentials: { alpha: { token: K.alphaToken }, beta: { token: K.betaToken, apiKey: K.betaApiKey, secretOfAlpha: K.wrongPassword } },
       config: { providers: { alpha: { config: { greeting: 'alpha says hi' } }, beta: { config: { retries: 9 } }, classy: { config: { label: 'mine' } } } },
     });
     await kernel.start();
@@ -37,8 +38,8 @@ describe('provider isolation', () => {
     expect(alpha.config).toEqual({ greeting: 'alpha says hi', retries: 3 });
     expect(alpha.resolvedConfig).toBe(alpha.config);
     expect(beta.config).toEqual({ greeting: 'hello', retries: 9 });
-    expect(alpha.ownToken.value).toBe('alpha-token');
-    expect(beta.ownToken.value).toBe('beta-token');
+    expect(alpha.ownToken.value).toBe(K.alphaToken);
+    expect(beta.ownToken.value).toBe(K.betaToken);
     // alpha asks for beta's credential, beta for a name only alpha's test data mentions: both undeclared.
     expect(alpha.otherCredential).toMatchObject({ code: 'XPORT_CREDENTIAL_UNDECLARED' });
     expect(alpha.otherCredential.message).toBe('provider "alpha" asked for credential "apiKey", which its manifest does not declare (declared: token)');
@@ -59,7 +60,7 @@ describe('provider isolation', () => {
 
   it('looks a credential up under the asking provider id only', async () => {
     app = await createTestApp(['xport-transport-alpha', { fixture: 'xport-transport-beta', scope: '@acme' }]);
-    kernel = createKernel({ root: app.root, env: {}, credentials: { alpha: { token: 'only-alpha-has-one' } } });
+    kernel = createKernel({ root: app.root, env: {}, credentials: { alpha: { token: K.alphaToken } } });
     await kernel.start();
     expect(kernel.providerState('alpha')).toBe('online');
     // beta declares "token" too, but alpha's value is never handed to it.

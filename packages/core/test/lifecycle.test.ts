@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKernel, logonRetryDelay, type Kernel, type ProviderStateChange } from '../src/index.js';
 import { createCaptureLogger, createManualScheduler, createTestApp, fixtureLog, nextSettledState, resetFixtureGlobals, type TestApp } from './helpers/test-app.js';
+import { KNOWN_SECRETS as K } from '../../../test/support/known-secrets.js';
 
 let app: TestApp | undefined;
 let kernel: Kernel | undefined;
@@ -48,13 +49,13 @@ describe('lifecycle', () => {
     app = await createTestApp(['logon-rejects', 'xport-hook-audit']);
     const scheduler = createManualScheduler();
     const changes: ProviderStateChange[] = [];
-    kernel = createKernel({ root: app.root, credentials: { 'logon-rejects': { password: 'wrong-horse' } }, env: {}, scheduler, config: { logonRetry: { minDelayMs: 1000, maxDelayMs: 4000 } } });
+    kernel = createKernel({ root: app.root, credentials: { 'logon-rejects': { password: K.wrongPassword } }, env: {}, scheduler, config: { logonRetry: { minDelayMs: 1000, maxDelayMs: 4000 } } });
     kernel.on('provider-state', (change) => changes.push(change));
     await kernel.start();
     expect(kernel.providerState('logon-rejects')).toBe('logon-failed');
     const row = kernel.status().find((r) => r.id === 'logon-rejects');
     expect(row?.lastError).toEqual({ code: 'XPORT_LOGON_FAILED', message: 'logon-rejects: server refused password [redacted]' });
-    expect(JSON.stringify(kernel.status())).not.toContain('wrong-horse');
+    expect(JSON.stringify(kernel.status())).not.toContain(K.wrongPassword);
     expect(changes.filter((c) => c.id === 'logon-rejects').map((c) => c.to)).toEqual(['loading', 'logging-on', 'logon-failed']);
     expect(changes.find((c) => c.to === 'logon-failed')?.error?.code).toBe('XPORT_LOGON_FAILED');
     expect(kernel.providerState('audit')).toBe('online');

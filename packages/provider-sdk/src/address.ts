@@ -60,6 +60,34 @@ function parseDisplayName(raw: string, input: string): string | undefined {
   return name === '' ? undefined : name;
 }
 
+/**
+ * RFC 5322 group syntax — `Team: a@x.org, b@y.org;`, `undisclosed-recipients:;`, groups inside
+ * groups — names several recipients (or none) in one string. A recipient here is exactly one
+ * address, so a group is refused with a message that says so instead of being misread as a
+ * `TYPE:address` whose "address" is a list. X.400-style addresses also end with ";" but hold no "@".
+ */
+const GROUP_REFUSED = 'RFC 5322 group syntax ("name: address, ...;") is not accepted; give each recipient as its own entry';
+
+function isGroupSyntax(text: string): boolean {
+  if (!text.endsWith(';')) return false;
+  const colon = text.indexOf(':');
+  if (colon < 0) return false;
+  const body = text.slice(colon + 1, -1).trim();
+  return body === '' || body.includes('@') || body.endsWith(';');
+}
+
+/** True when `text` has a "," outside double quotes: a list of addresses, not one. */
+function hasUnquotedComma(text: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && quoted) i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) return true;
+  }
+  return false;
+}
+
 function splitTyped(spec: string): { type: string; address: string } | undefined {
   const colon = spec.indexOf(':');
   if (colon <= 0) return undefined;
@@ -82,7 +110,9 @@ export function toRecipient(type: string, address: string, name?: string): Recip
   if (address.length > MAX_ADDRESS_LENGTH) throw invalid(input, `address is longer than ${MAX_ADDRESS_LENGTH} characters`);
   if (CONTROL.test(address)) throw invalid(input, 'address contains a control character (CR, LF, NUL, ...)');
   if (address !== address.trim()) throw invalid(input, 'address has leading or trailing white space');
+  if (isGroupSyntax(input)) throw invalid(input, GROUP_REFUSED);
   if (normalized === 'smtp') {
+    if (hasUnquotedComma(address)) throw invalid(input, 'holds several addresses separated by ","; give each recipient as its own entry');
     const problem = checkSmtpAddress(address);
     if (problem) throw invalid(input, problem);
   }
@@ -107,6 +137,7 @@ export function parseRecipient(input: string): Recipient {
   if (CONTROL.test(input)) throw invalid(input, 'recipient contains a control character (CR, LF, NUL, ...)');
   const text = input.trim();
   if (text === '') throw invalid(input, 'recipient is empty');
+  if (isGroupSyntax(text)) throw invalid(input, GROUP_REFUSED);
 
   let name: string | undefined;
   let spec = text;
@@ -120,10 +151,14 @@ export function parseRecipient(input: string): Recipient {
     throw invalid(input, 'angle brackets must enclose the whole address at the end: Name <TYPE:address>');
   }
   if (spec === '') throw invalid(input, 'address is empty');
+  if (spec.startsWith(':')) throw invalid(input, 'address type is empty (expected TYPE:address)');
 
   const typed = splitTyped(spec);
   if (typed) return toRecipient(typed.type, typed.address, name);
-  if (spec.includes('@')) return toRecipient('smtp', spec, name);
+  if (spec.includes('@')) {
+    if (hasUnquotedComma(spec)) throw invalid(input, 'holds several addresses separated by ","; give each recipient as its own entry');
+    return toRecipient('smtp', spec, name);
+  }
   throw invalid(input, 'expected TYPE:address or an e-mail address');
 }
 

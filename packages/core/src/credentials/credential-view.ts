@@ -1,5 +1,6 @@
 import { Secret, XportError, type CredentialDeclaration, type CredentialView } from '@xport/provider-sdk';
 import type { CredentialService } from './credential-service.js';
+import { toMissingCredentialError } from './required-credentials.js';
 
 /**
  * A provider's view of the credential service: only the names its manifest declares, looked up
@@ -31,9 +32,7 @@ export function createCredentialView(
       check(name);
       const { value, searched } = service.lookup(providerId, name);
       if (value !== undefined) return new Secret(value);
-      throw new XportError('XPORT_CREDENTIAL_MISSING', `provider "${providerId}" needs credential "${name}", which no source has (searched: ${searched.join('; ')})`, {
-        details: { provider: providerId, credential: name, searched },
-      });
+      throw toMissingCredentialError(providerId, name, searched);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrorCode, ProviderKind } from '@xport/provider-sdk';
 import type { CredentialService } from '../credentials/credential-service.js';
+import { toMissingCredentialError } from '../credentials/required-credentials.js';
 import type { DiscoveryStatus, ProviderRecord, ReportedError } from './provider-record.js';
 
 /** One provider as `discover()` (and `xport providers` / `xport doctor`) shows it. */
@@ -59,7 +60,7 @@ export async function toDiscoveryReport(input: {
           code: 'XPORT_CREDENTIAL_MISSING',
           provider: record.id,
           credential: name,
-          message: `provider "${record.id}" needs credential "${name}", which no source has (searched: ${lookup.searched.join('; ')})`,
+          message: toMissingCredentialError(record.id, name, lookup.searched).message,
         });
       }
       return { name, required: declaration.required, present };

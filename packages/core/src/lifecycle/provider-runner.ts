@@ -3,6 +3,7 @@ import { XportError, type Logger, type MessageStore } from '@xport/provider-sdk'
 import type { ProviderRecord, ReportedError } from '../discovery/provider-record.js';
 import type { CredentialService } from '../credentials/credential-service.js';
 import { createCredentialView } from '../credentials/credential-view.js';
+import { findMissingCredential } from '../credentials/required-credentials.js';
 import type { SecretRedactor } from '../logging/secret-redactor.js';
 import { createProviderScope } from '../di/provider-container.js';
 import { loadProvider, type ProviderInstance } from './load-provider.js';
@@ -111,6 +112,9 @@ export class ProviderRunner {
     try {
       const fileProblem = await this.services.credentials.refresh();
       if (fileProblem && this.record.manifest?.credentials !== undefined) this.logger.warn(fileProblem.message, { code: fileProblem.code });
+      // Required credentials are the kernel's to check, whether or not the provider asks for them.
+      const missing = findMissingCredential(this.services.credentials, this.id, this.record.manifest?.credentials);
+      if (missing) throw missing;
       await instance.logon?.();
     } catch (error) {
       const unavailable = XportError.is(error, 'XPORT_PROVIDER_UNAVAILABLE');
@@ -151,6 +155,18 @@ export class ProviderRunner {
       this.cancelRetry = undefined;
       void this.bringOnline();
     }, delayMs);
+  }
+
+  /**
+   * A transport that is online told the kernel (through `availability()`) that it lost its
+   * connection. It goes `offline` and logs on again with backoff; a logon that succeeds brings it
+   * back `online`, which makes its queued recipients due at once (store and forward). Without this a
+   * transport the spooler no longer calls would have no way back.
+   */
+  noteUnavailable(): void {
+    if (this.state !== 'online' || this.closing) return;
+    this.move('offline', { code: 'XPORT_PROVIDER_UNAVAILABLE', message: `provider "${this.id}" reported itself unavailable; logging on again` });
+    this.scheduleRetry();
   }
 
   /** MAPI ValidateState: logon again now, cancelling any pending retry. */

@@ -13,6 +13,6 @@ export function toRedactingLogger(target: Logger, redactor: SecretRedactor): Log
     info: (message, fields) => target.info(redactor.redact(message), fieldsOf(fields)),
     warn: (message, fields) => target.warn(redactor.redact(message), fieldsOf(fields)),
     error: (message, fields) => target.error(redactor.redact(message), fieldsOf(fields)),
-    child: (bindings) => toRedactingLogger(target.child(bindings), redactor),
+    child: (bindings) => toRedactingLogger(target.child(fieldsOf(bindings) as Record<string, unknown>), redactor),
   };
 }

@@ -31,13 +31,49 @@ export class SecretRedactor {
     return out;
   }
 
-  /** Masks secrets in strings inside plain objects and arrays (a copy; other objects are kept as they are). */
+  /** True when `text` holds a known secret (as is or JSON-escaped). */
+  contains(text: string): boolean {
+    return this.redact(text) !== text;
+  }
+
+  /**
+   * Masks secrets in a log record's fields (a copy): in strings, in keys, inside plain objects and
+   * arrays, in errors (message, code, details, cause) and inside any other object, which is replaced
+   * by its redacted JSON form when — and only when — its serialization holds a secret.
+   */
   redactDeep(value: unknown, depth = 0): unknown {
     if (typeof value === 'string') return this.redact(value);
     if (depth > 16 || typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, depth + 1));
-    if (value instanceof Error) return { name: value.name, message: this.redact(value.message), code: (value as { code?: unknown }).code };
-    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v, depth + 1)]));
+    if (value instanceof Error) {
+      const error = value as Error & { code?: unknown; details?: unknown };
+      return {
+        name: error.name,
+        message: this.redact(error.message),
+        ...(error.code !== undefined ? { code: this.redactDeep(error.code, depth + 1) } : {}),
+        ...(error.details !== undefined ? { details: this.redactDeep(error.details, depth + 1) } : {}),
+        ...(error.cause !== undefined ? { cause: this.redactDeep(error.cause, depth + 1) } : {}),
+      };
+    }
+    if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v, depth + 1)]));
+    }
+    return this.redactOther(value);
+  }
+
+  /** A class instance, Map, Buffer…: kept as it is unless its serialization holds a secret. */
+  private redactOther(value: object): unknown {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      return value; // circular: a sink cannot serialize it either
+    }
+    if (json === undefined || !this.contains(json)) return value;
+    try {
+      return JSON.parse(this.redact(json)) as unknown;
+    } catch {
+      return MASK;
+    }
   }
 }

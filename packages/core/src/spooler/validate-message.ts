@@ -22,7 +22,15 @@ const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]{1,998}$/;
 // Unstructured field bodies may hold horizontal tab; every other C0/C1 control (CR, LF, NUL...) is refused.
 // eslint-disable-next-line no-control-regex
 const FIELD_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const MAX_FIELD_VALUE = 16 * 1024;
+/** Extra headers one message may carry, and their total size: a header block is held in memory and in every envelope read. */
+export const MAX_HEADER_FIELDS = 128;
+export const MAX_HEADER_BLOCK_CHARS = 64 * 1024;
+/** A message may go to this many recipients (to + cc + bcc) at most. */
+export const MAX_RECIPIENTS = 10_000;
+const MAX_IDEMPOTENCY_KEY = 256;
 
 function messageInvalid(message: string, details: Record<string, unknown>): XportError {
   return new XportError('XPORT_MESSAGE_INVALID', message, { details });
@@ -45,11 +53,33 @@ export function checkHeaderField(name: string, value: unknown): void {
   }
 }
 
+/**
+ * Bounds the extra headers of a submitted message: at most {@link MAX_HEADER_FIELDS} of them and
+ * {@link MAX_HEADER_BLOCK_CHARS} characters together. (Inbound messages are not bounded here: a
+ * transport hands over what its protocol already limited, and refusing would lose received mail.)
+ */
+function checkHeaderBlock(headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null) return;
+  const entries = Object.entries(headers);
+  if (entries.length > MAX_HEADER_FIELDS) {
+    throw messageInvalid(`headers: ${entries.length} extra headers, more than the ${MAX_HEADER_FIELDS} allowed`, { field: 'headers', count: entries.length });
+  }
+  let chars = 0;
+  for (const [name, value] of entries) chars += name.length + (typeof value === 'string' ? value.length : 0);
+  if (chars > MAX_HEADER_BLOCK_CHARS) {
+    throw messageInvalid(`headers: ${chars} characters together, more than the ${MAX_HEADER_BLOCK_CHARS} allowed`, { field: 'headers' });
+  }
+}
+
 /** Checks a whole header record; returns a plain copy. */
 export function checkHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const seen = new Set<string>();
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    if (headers === undefined) return out;
+    throw messageInvalid('headers must be an object of header names to string values', { field: 'headers' });
+  }
+  for (const [name, value] of Object.entries(headers)) {
     checkHeaderField(name, value);
     const key = name.toLowerCase();
     if (seen.has(key)) throw messageInvalid(`header ${JSON.stringify(name)}: given twice (header names are case-insensitive)`, { header: name });
@@ -57,6 +87,12 @@ export function checkHeaders(headers: Readonly<Record<string, string>> | undefin
     out[name] = value;
   }
   return out;
+}
+
+function checkIdempotencyKey(key: unknown): void {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY || CONTROL.test(key)) {
+    throw messageInvalid(`idempotencyKey must be a string of 1 to ${MAX_IDEMPOTENCY_KEY} characters without control characters`, { field: 'idempotencyKey' });
+  }
 }
 
 /** A recipient given as text or as an object, checked by the SDK; the error names the field. */
@@ -88,6 +124,9 @@ export function validateMessage(input: MessageInput): MessageDraft {
     const list = input[role];
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw messageInvalid(`${role} must be an array of recipients`, { field: role });
+    if (recipients.length + list.length > MAX_RECIPIENTS) {
+      throw messageInvalid(`${role}: the message has more than the ${MAX_RECIPIENTS} recipients allowed (to, cc and bcc together)`, { field: role });
+    }
     list.forEach((value: Recipient | string, i: number) => recipients.push({ recipient: toDraftRecipient(value, `${role}[${i}]`), role }));
   }
   if (recipients.length === 0) throw messageInvalid('message has no recipients (to, cc and bcc are all empty)', { field: 'to' });
@@ -97,6 +136,8 @@ export function validateMessage(input: MessageInput): MessageDraft {
   }
   if (input.subject !== undefined) checkHeaderField('Subject', input.subject);
   if (input.messageId !== undefined) checkHeaderField('Message-ID', input.messageId);
+  if (input.idempotencyKey !== undefined) checkIdempotencyKey(input.idempotencyKey);
+  checkHeaderBlock(input.headers);
   return {
     ...(from ? { from } : {}),
     recipients,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@xport/provider-sdk';
 import type { Kernel } from '../../src/index.js';
+import { recordOutput } from '../../../../test/support/output-recorder.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, '..', 'fixtures', 'providers');
@@ -71,10 +72,12 @@ export interface CapturedLine {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-/** A Logger that keeps every line, bindings merged into fields, for assertions. */
+/** A Logger that keeps every line, bindings merged into fields, for assertions; each line also goes to the leak check. */
 export function createCaptureLogger(lines: CapturedLine[] = [], bindings: Record<string, unknown> = {}): Logger & { lines: CapturedLine[] } {
   const write = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
-    lines.push({ level, message, fields: { ...bindings, ...fields } });
+    const line = { level, message, fields: { ...bindings, ...fields } };
+    recordOutput('core test logger', line);
+    lines.push(line);
   };
   return {
     lines,

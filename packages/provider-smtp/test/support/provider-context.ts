@@ -12,6 +12,7 @@ import {
 } from '@xport/provider-sdk';
 import { readFileSync } from 'node:fs';
 import type { SmtpConfig } from '../../src/index.js';
+import { recordOutput, registerSecret } from '../../../../test/support/output-recorder.js';
 
 export const manifest = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { xport: ProviderManifest }).xport;
 
@@ -23,13 +24,17 @@ export interface LogLine {
 
 function collectingLogger(lines: LogLine[], bindings: Readonly<Record<string, unknown>> = {}): Logger {
   const log = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
-    lines.push({ level, message, fields: { ...bindings, ...fields } });
+    const line = { level, message, fields: { ...bindings, ...fields } };
+    recordOutput('smtp test logger', line); // the suite-wide leak check scans every provider log line
+    lines.push(line);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (more) => collectingLogger(lines, { ...bindings, ...more }) };
 }
 
 /** A CredentialView over a map of Secrets that refuses names the manifest does not declare. */
 function credentialView(values: Readonly<Record<string, string>>): CredentialView {
+  // Passwords and tokens a test hands the provider must never reach its logs (the user name may).
+  for (const [name, value] of Object.entries(values)) if (name !== 'username') registerSecret(`smtp ${name}`, value);
   const declared = Object.keys(manifest.credentials ?? {});
   const secrets = new Map(Object.entries(values).map(([name, value]) => [name, new Secret(value)]));
   const get = (name: string): Secret | undefined => {

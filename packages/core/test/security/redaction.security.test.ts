@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { Secret, XportError } from '@xport/provider-sdk';
+import { createKernel, createPinoLogger, SecretRedactor, type Kernel } from '../../src/index.js';
+import { toRedactingLogger } from '../../src/logging/redacting-logger.js';
+import { createCaptureLogger, createManualScheduler, resetFixtureGlobals, type TestApp } from '../helpers/test-app.js';
+import { KNOWN_SECRETS as K } from '../../../../test/support/known-secrets.js';
+import { recordOutput } from '../../../../test/support/output-recorder.js';
+import { createSecurityApp } from './security-app.js';
+
+function redactorOf(...values: string[]): SecretRedactor {
+  const redactor = new SecretRedactor();
+  for (const value of values) redactor.add(value);
+  return redactor;
+}
+
+class Connection {
+  constructor(
+    readonly host: string,
+    readonly password: string,
+  ) {}
+}
+
+describe('Secret', () => {
+  it('never prints its value: String, template, JSON, util.inspect, console formatting', () => {
+    const secret = new Secret(K.betaApiKey);
+    const shown = [String(secret), `${secret}`, JSON.stringify({ secret }), inspect(secret), inspect({ nested: [secret] }, { depth: 5 }), secret.toString()];
+    recordOutput('secret forms', shown);
+    expect(shown.join('\n')).not.toContain(K.betaApiKey);
+    expect(Object.keys(secret)).toEqual([]);
+    expect(secret.reveal()).toBe(K.betaApiKey);
+    expect(Secret.is(secret)).toBe(true);
+  });
+});
+
+describe('the redacting logger (an injected logger)', () => {
+  it('masks secrets in the message, nested fields, keys, errors and their causes, class instances and child bindings', () => {
+    const logger = createCaptureLogger();
+    const redacting = toRedactingLogger(logger, redactorOf(K.alphaToken, K.betaToken));
+    const cause = new Error(`socket said ${K.betaToken}`);
+    const error = new XportError('XPORT_LOGON_FAILED', `refused ${K.alphaToken}`, { cause, details: { tried: [K.alphaToken] } });
+    redacting.child({ session: `s-${K.betaToken}` }).error(`logon with ${K.alphaToken} failed`, {
+      deep: { a: [{ b: { c: `x${K.alphaToken}y` } }] },
+      [K.betaToken]: 'secret used as a key',
+      error,
+      connection: new Connection('relay.example.org', K.betaToken),
+      quoted: JSON.stringify({ token: K.alphaToken }),
+    });
+    const line = JSON.stringify(logger.lines);
+    expect(line).not.toContain(K.alphaToken);
+    expect(line).not.toContain(K.betaToken);
+    const fields = logger.lines[0]?.fields as Record<string, unknown>;
+    expect(logger.lines[0]?.message).toBe('logon with [redacted] failed');
+    expect(fields.session).toBe('s-[redacted]');
+    expect(fields.connection).toEqual({ host: 'relay.example.org', password: '[redacted]' });
+    expect(fields.error).toMatchObject({ code: 'XPORT_LOGON_FAILED', message: 'refused [redacted]', details: { tried: ['[redacted]'] }, cause: { message: 'socket said [redacted]' } });
+  });
+
+  it('passes objects without secrets through untouched', () => {
+    const logger = createCaptureLogger();
+    const connection = new Connection('relay.example.org', 'no secret here');
+    toRedactingLogger(logger, redactorOf(K.alphaToken)).info('connected', { connection });
+    expect(logger.lines[0]?.fields.connection).toBe(connection);
+  });
+});
+
+describe('the pino logger (the default)', () => {
+  it('masks secrets anywhere in the written line, escaped or not', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        recordOutput('pino line', String(chunk));
+        done();
+      },
+    });
+    const tricky = 'ks-"tricky"\\secret\n42';
+    const logger = createPinoLogger({ level: 'debug', redactor: redactorOf(K.alphaToken, tricky), destination: sink });
+    logger.child({ bound: K.alphaToken }).warn(`token ${K.alphaToken}`, {
+      err: new Error(`bad ${tricky}`),
+      list: [tricky, { deeper: K.alphaToken }],
+      connection: new Connection('h', K.alphaToken),
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(K.alphaToken);
+    expect(lines[0]).not.toContain(JSON.stringify(tricky).slice(1, -1));
+    expect(lines[0]).not.toContain('tricky');
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ bound: '[redacted]', msg: 'token [redacted]', list: ['[redacted]', { deeper: '[redacted]' }] });
+  });
+});
+
+describe('the kernel', () => {
+  let app: TestApp | undefined;
+  let kernel: Kernel | undefined;
+  beforeEach(resetFixtureGlobals);
+  afterEach(async () => {
+    if (kernel) recordOutput('kernel status', kernel.status());
+    await kernel?.stop();
+    await app?.cleanup();
+  });
+
+  it('masks a secret a provider logs, and learns environment values when it reads them', async () => {
+    app = await createSecurityApp(['xport-transport-alpha'], []);
+    const logger = createCaptureLogger();
+    kernel = createKernel({ root: app.root, env: { XPORT_ALPHA_TOKEN: K.alphaToken }, logger, scheduler: createManualScheduler() });
+    await kernel.start();
+    expect(kernel.providerState('alpha')).toBe('online');
+    // The alpha fixture logs "started with token <its token>" from start().
+    const started = logger.lines.find((l) => l.message.startsWith('started with token'));
+    expect(started?.message).toBe('started with token [redacted]');
+    expect(JSON.stringify(logger.lines)).not.toContain(K.alphaToken);
+  });
+});
