@@ -69,6 +69,8 @@ export type {
   SubmitResult,
   ClaimRequest,
   Claim,
+  StrandedClaimRequest,
+  StrandedClaim,
   ClaimResult,
   Completion,
   CompletionReceipt,

@@ -49,7 +49,11 @@ export interface SubmitRequest {
     readonly recipient: Recipient;
     readonly role: RecipientRole;
     readonly provider: string | null;
-    /** Normally `queued`; `failed` for a recipient no provider can take (the kernel reports it). */
+    /**
+     * Normally `queued`. A recipient no provider can take (`provider: null`) is either `failed` at
+     * once, or `queued` so it stays open until the kernel has written its NDR and settled it through
+     * {@link MessageStore.claimStranded} (what the kernel does: a crash in between loses no report).
+     */
     readonly state?: 'queued' | 'failed';
     readonly lastError?: RecipientError;
   }>;
@@ -90,6 +94,24 @@ export interface Claim {
   /** Attempts made before this claim. */
   readonly attempts: number;
   readonly leaseExpiresAt: number;
+}
+
+export interface StrandedClaimRequest {
+  /** Who claims (a spooler instance id); kept on the lease for diagnostics. */
+  readonly owner: string;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly now: number;
+  /** Only this message's recipients (the submit that just queued it). Omit for every message. */
+  readonly messageId?: string;
+}
+
+/**
+ * A recipient the spooler settles without a send (see {@link MessageStore.claimStranded}): `provider`
+ * is null when no transport takes its address type. Completed like any claim, by its `leaseId`.
+ */
+export interface StrandedClaim extends Omit<Claim, 'provider'> {
+  readonly provider: string | null;
 }
 
 /**
@@ -169,6 +191,17 @@ export interface MessageStore {
   // --- outbox
   submit(request: SubmitRequest): Promise<SubmitResult>;
   claim(request: ClaimRequest): Promise<Claim[]>;
+  /**
+   * Leases the recipients no send can settle, whatever their provider's availability: waiting ones
+   * (queued, deferred, or in flight under an expired lease) that have no responsible provider, or
+   * whose message is past `expiresAt` at `now`. The spooler fails the first and expires the second,
+   * each with its report, so neither an unroutable recipient nor one whose transport stays offline
+   * waits forever. Same lease rules as `claim`; order is submit order, then recipient index.
+   *
+   * @example
+   * const stranded = await store.claimStranded({ owner: 'spooler-1', limit: 100, leaseMs: 60_000, now: Date.now() });
+   */
+  claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]>;
   /** Applies a result to a claim; rejects with `XPORT_STORE_STALE_LEASE` if the lease is no longer the current one. */
   complete(completion: Completion): Promise<CompletionReceipt>;
   /** Makes deferred recipients of these providers due now (store-and-forward: provider back online, or flush). */

@@ -6,9 +6,12 @@ import {
   type Completion,
   type CompletionReceipt,
   type PartInfo,
+  type StrandedClaim,
+  type StrandedClaimRequest,
   type SubmitRequest,
   type SubmitResult,
 } from '@xport/provider-sdk';
+import { DueIndex } from './due-index.js';
 import { dueAt, isFinalState, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
 import { applyClaimResult } from './recipient-transitions.js';
 
@@ -18,6 +21,7 @@ export class MemoryOutbox {
   readonly queue = new Map<string, MemoryMessage>();
   readonly sent = new Map<string, MemoryMessage>();
   private readonly byKey = new Map<string, string>();
+  private readonly due = new DueIndex();
   private seq = 0;
 
   find(messageId: string): MemoryMessage | undefined {
@@ -58,38 +62,55 @@ export class MemoryOutbox {
     };
     if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, message.id);
     this.queue.set(message.id, message);
+    for (const r of recipients) this.due.update(message, r, dueAt(r));
     this.finishIfDone(message, now);
     return { messageId: message.id, duplicate: false };
   }
 
   claim(request: ClaimRequest): Claim[] {
-    const wanted = request.providers ? new Set(request.providers) : undefined;
-    const due: Array<{ message: MemoryMessage; recipient: MemoryRecipient; at: number }> = [];
-    for (const message of this.queue.values()) {
+    const due = this.due.takeDue(request.now, Math.max(0, request.limit), request.providers);
+    return due.map(({ message, recipient }) => ({ ...this.lease(message, recipient, request), provider: recipient.provider as string }));
+  }
+
+  claimStranded(request: StrandedClaimRequest): StrandedClaim[] {
+    const limit = Math.max(0, request.limit);
+    const claims: StrandedClaim[] = [];
+    const only = request.messageId === undefined ? undefined : this.queue.get(request.messageId);
+    if (request.messageId !== undefined && only === undefined) return claims;
+    for (const message of only ? [only] : this.queue.values()) {
+      const expired = message.expiresAt <= request.now;
       for (const recipient of message.recipients) {
+        if (claims.length >= limit) return claims;
         const at = dueAt(recipient);
-        if (at === null || at > request.now || recipient.provider === null) continue;
-        if (wanted && !wanted.has(recipient.provider)) continue;
-        due.push({ message, recipient, at });
+        const waiting = at !== null && (recipient.state !== 'in-flight' || at <= request.now);
+        if (waiting && (expired || recipient.provider === null)) claims.push(this.lease(message, recipient, request));
       }
     }
-    due.sort((a, b) => a.at - b.at || a.message.seq - b.message.seq || a.recipient.index - b.recipient.index);
-    return due.slice(0, Math.max(0, request.limit)).map(({ message, recipient }) => {
-      const lease = { id: randomUUID(), owner: request.owner, expiresAt: request.now + request.leaseMs };
-      recipient.state = 'in-flight';
-      recipient.lease = lease;
-      recipient.updatedAt = request.now;
-      return {
-        leaseId: lease.id,
-        messageId: message.id,
-        recipientIndex: recipient.index,
-        recipient: { ...recipient.recipient },
-        role: recipient.role,
-        provider: recipient.provider as string,
-        attempts: recipient.attempts,
-        leaseExpiresAt: lease.expiresAt,
-      };
-    });
+    return claims;
+  }
+
+  /** Puts a recipient in flight under a new lease. */
+  private lease(message: MemoryMessage, recipient: MemoryRecipient, request: ClaimRequest | StrandedClaimRequest): StrandedClaim {
+    const lease = { id: randomUUID(), owner: request.owner, expiresAt: request.now + request.leaseMs };
+    recipient.state = 'in-flight';
+    recipient.lease = lease;
+    recipient.updatedAt = request.now;
+    this.due.update(message, recipient, lease.expiresAt);
+    return {
+      leaseId: lease.id,
+      messageId: message.id,
+      recipientIndex: recipient.index,
+      recipient: { ...recipient.recipient },
+      role: recipient.role,
+      provider: recipient.provider,
+      attempts: recipient.attempts,
+      leaseExpiresAt: lease.expiresAt,
+    };
+  }
+
+  /** Earliest time a claimable recipient becomes due (one with no provider can never be claimed). */
+  nextWakeAt(): number | null {
+    return this.due.earliest();
   }
 
   complete(completion: Completion): CompletionReceipt {
@@ -107,6 +128,7 @@ export class MemoryOutbox {
     }
     const now = completion.now ?? Date.now();
     applyClaimResult(recipient, completion.result, now);
+    this.due.update(message, recipient, dueAt(recipient));
     return { messageFinished: this.finishIfDone(message, now) };
   }
 
@@ -119,6 +141,7 @@ export class MemoryOutbox {
         if (r.nextAttemptAt !== null && r.nextAttemptAt <= now) continue;
         r.nextAttemptAt = now;
         r.updatedAt = now;
+        this.due.update(message, r, now);
         count += 1;
       }
     }
@@ -145,6 +168,7 @@ export class MemoryOutbox {
       r.nextAttemptAt = null;
       r.updatedAt = now;
       delete r.lease;
+      this.due.update(message, r, null);
     }
     this.finishIfDone(message, now);
   }

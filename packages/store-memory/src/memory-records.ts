@@ -1,3 +1,4 @@
+import type { DueEntry } from './due-index.js';
 import {
   FINAL_RECIPIENT_STATES,
   type MessageEnvelope,
@@ -27,6 +28,8 @@ export interface MemoryRecipient {
   lastError?: RecipientError;
   updatedAt: number;
   lease?: Lease;
+  /** Its current place in the due index, while it is claimable. */
+  dueEntry?: DueEntry;
 }
 
 export interface MemoryMessage {

@@ -10,6 +10,8 @@ import {
   type MessageStore,
   type QuarantinedRecord,
   type QueueCounts,
+  type StrandedClaim,
+  type StrandedClaimRequest,
   type ReceiveRequest,
   type StoredMessage,
   type SubmitRequest,
@@ -19,7 +21,7 @@ import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { toStoredMessage } from './memory-records.js';
-import { countRecipients, earliestDue, listFinished, listQueued } from './queue-views.js';
+import { countRecipients, listFinished, listQueued } from './queue-views.js';
 import { WorkSignal } from './work-signal.js';
 
 export interface MemoryStoreOptions {
@@ -67,6 +69,11 @@ class MemoryStore implements MessageStore {
     return this.outbox.claim(request);
   }
 
+  async claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]> {
+    this.assertOpen();
+    return this.outbox.claimStranded(request);
+  }
+
   async complete(completion: Completion): Promise<CompletionReceipt> {
     this.assertOpen();
     const receipt = this.outbox.complete(completion);
@@ -105,7 +112,7 @@ class MemoryStore implements MessageStore {
   }
 
   async nextWakeAt(): Promise<number | null> {
-    return earliestDue(this.outbox.queue.values());
+    return this.outbox.nextWakeAt();
   }
 
   async purgeSent(before: number): Promise<number> {

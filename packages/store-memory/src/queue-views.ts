@@ -1,5 +1,5 @@
 import type { ListOptions, QueueCounts, RecipientState, StoredMessage } from '@xport/provider-sdk';
-import { dueAt, isFinalState, toStoredMessage, type MemoryMessage } from './memory-records.js';
+import { isFinalState, toStoredMessage, type MemoryMessage } from './memory-records.js';
 
 function page<T>(items: T[], options: ListOptions = {}): T[] {
   const offset = options.offset ?? 0;
@@ -35,16 +35,4 @@ export function countRecipients(messages: Iterable<MemoryMessage>): QueueCounts 
     }
   }
   return { byState, byProvider };
-}
-
-/** Earliest time a claimable recipient becomes due (a recipient with no provider can never be claimed). */
-export function earliestDue(queue: Iterable<MemoryMessage>): number | null {
-  let earliest: number | null = null;
-  for (const message of queue) {
-    for (const r of message.recipients) {
-      const at = r.provider === null ? null : dueAt(r);
-      if (at !== null && (earliest === null || at < earliest)) earliest = at;
-    }
-  }
-  return earliest;
 }

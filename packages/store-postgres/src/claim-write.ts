@@ -1,4 +1,4 @@
-import type { Claim, ClaimRequest, Recipient, RecipientRole } from '@xport/provider-sdk';
+import type { Claim, ClaimRequest, Recipient, RecipientRole, StrandedClaim, StrandedClaimRequest } from '@xport/provider-sdk';
 import type { Database } from './database.js';
 
 interface LeasedRow {
@@ -44,6 +44,50 @@ export async function leaseDueRecipients(db: Database, request: ClaimRequest): P
   const { rows } = await db.pool.query<LeasedRow>(claimSql(db, request.providers !== undefined), values);
   // RETURNING has no order of its own: hand claims out in due order, then submit order.
   rows.sort((a, b) => a.was_due - b.was_due || a.message_seq - b.message_seq || a.idx - b.idx);
+  return rows.map((row) => ({
+    leaseId: row.lease_id,
+    messageId: row.id,
+    recipientIndex: row.idx,
+    recipient: row.recipient,
+    role: row.role as RecipientRole,
+    provider: row.provider,
+    attempts: row.attempts,
+    leaseExpiresAt,
+  }));
+}
+
+interface StrandedRow extends Omit<LeasedRow, 'provider' | 'was_due'> {
+  provider: string | null;
+}
+
+// Waiting (or under an expired lease), and either without a provider or past the message's lifetime.
+function strandedSql(db: Database, oneMessage: boolean): string {
+  return `
+    WITH stranded AS (
+      SELECT r.message_seq, r.idx
+      FROM ${db.s}.messages m JOIN ${db.s}.recipients r ON r.message_seq = m.seq
+      WHERE m.finished_at IS NULL AND NOT m.quarantined AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= $1)
+        AND (r.provider IS NULL OR m.expires_at <= $1) ${oneMessage ? 'AND m.id = $5' : ''}
+      ORDER BY r.message_seq, r.idx
+      LIMIT $2
+      FOR UPDATE OF r SKIP LOCKED
+    )
+    UPDATE ${db.s}.recipients r
+    SET state = 'in-flight', lease_id = gen_random_uuid()::text, lease_owner = $3, lease_expires_at = $4, due_at = $4, updated_at = $1
+    FROM stranded JOIN ${db.s}.messages m ON m.seq = stranded.message_seq
+    WHERE r.message_seq = stranded.message_seq AND r.idx = stranded.idx
+    RETURNING m.id, r.message_seq, r.idx, r.lease_id, r.recipient, r.role, r.provider, r.attempts`;
+}
+
+/** Leases the recipients no send can settle (no provider, or past the lifetime), skipping rows another claimer holds. */
+export async function leaseStrandedRecipients(db: Database, request: StrandedClaimRequest): Promise<StrandedClaim[]> {
+  const limit = Math.max(0, Math.floor(request.limit));
+  if (limit === 0) return [];
+  const leaseExpiresAt = request.now + request.leaseMs;
+  const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt];
+  if (request.messageId !== undefined) values.push(request.messageId);
+  const { rows } = await db.pool.query<StrandedRow>(strandedSql(db, request.messageId !== undefined), values);
+  rows.sort((a, b) => a.message_seq - b.message_seq || a.idx - b.idx);
   return rows.map((row) => ({
     leaseId: row.lease_id,
     messageId: row.id,

@@ -11,13 +11,15 @@ import {
   type MessageStore,
   type QuarantinedRecord,
   type QueueCounts,
+  type StrandedClaim,
+  type StrandedClaimRequest,
   type ReceiveRequest,
   type StoredMessage,
   type SubmitRequest,
   type SubmitResult,
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
-import { leaseDueRecipients } from './claim-write.js';
+import { leaseDueRecipients, leaseStrandedRecipients } from './claim-write.js';
 import { applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { SCHEMA_NAME_PATTERN, clientConfig, createPool, describeTarget, type DatabaseTarget, type PoolSettings } from './connection.js';
 import { prepareParts } from './content-write.js';
@@ -130,6 +132,10 @@ class PostgresStore implements MessageStore {
 
   claim(request: ClaimRequest): Promise<Claim[]> {
     return this.run('claim recipients', (db) => leaseDueRecipients(db, request));
+  }
+
+  claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]> {
+    return this.run('claim stranded recipients', (db) => leaseStrandedRecipients(db, request));
   }
 
   async complete(completion: Completion): Promise<CompletionReceipt> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { Claim, ClaimRequest, RecipientRole } from '@xport/provider-sdk';
+import type { Claim, ClaimRequest, RecipientRole, StrandedClaim, StrandedClaimRequest } from '@xport/provider-sdk';
 import { UndecodableRecord, decodeEnvelope, decodeParts, decodeRecipient } from './records.js';
 import { quarantineMessage } from './quarantine.js';
 import { sql } from './statements.js';
@@ -11,7 +11,7 @@ interface DueRow {
   id: string;
   recipient: string;
   role: string;
-  provider: string;
+  provider: string | null;
   attempts: number;
   envelope: string;
   parts: string;
@@ -31,6 +31,22 @@ function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[]
   );
 }
 
+// Waiting (or under an expired lease), and either without a provider or past the message's lifetime.
+const SELECT_STRANDED = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
+  FROM messages m JOIN recipients r ON r.message_seq = m.seq
+  WHERE m.finished_at IS NULL AND m.quarantined = 0 AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= @now)
+  AND (r.provider IS NULL OR m.expires_at <= @now)`;
+const STRANDED_ORDER = ' ORDER BY m.seq, r.idx LIMIT @limit';
+
+function selectStranded(db: Database, request: StrandedClaimRequest, limit: number): DueRow[] {
+  if (request.messageId === undefined) return sql<[{ now: number; limit: number }], DueRow>(db, SELECT_STRANDED + STRANDED_ORDER).all({ now: request.now, limit });
+  return sql<[{ now: number; limit: number; id: string }], DueRow>(db, `${SELECT_STRANDED} AND m.id = @id${STRANDED_ORDER}`).all({
+    now: request.now,
+    limit,
+    id: request.messageId,
+  });
+}
+
 export interface Quarantined {
   readonly messageId: string;
   readonly reason: string;
@@ -41,7 +57,21 @@ export interface Quarantined {
  * quarantined on the way and the claim goes on without it.
  */
 export function leaseDueRecipients(db: Database, request: ClaimRequest, quarantined: Quarantined[]): Claim[] {
-  let claims: Claim[] = [];
+  return leaseRows(db, request, quarantined, (limit) => selectDue(db, request, limit)) as Claim[];
+}
+
+/** Leases the recipients no send can settle (no provider, or past the lifetime), like `leaseDueRecipients`. */
+export function leaseStrandedRecipients(db: Database, request: StrandedClaimRequest, quarantined: Quarantined[]): StrandedClaim[] {
+  return leaseRows(db, request, quarantined, (limit) => selectStranded(db, request, limit));
+}
+
+function leaseRows(
+  db: Database,
+  request: ClaimRequest | StrandedClaimRequest,
+  quarantined: Quarantined[],
+  select: (limit: number) => DueRow[],
+): StrandedClaim[] {
+  let claims: StrandedClaim[] = [];
   const lease = sql(
     db,
     `UPDATE recipients SET state = 'in-flight', lease_id = ?, lease_owner = ?, lease_expires_at = ?, due_at = ?, updated_at = ?
@@ -51,7 +81,7 @@ export function leaseDueRecipients(db: Database, request: ClaimRequest, quaranti
   const bad = new Set<number>();
   const leaseExpiresAt = request.now + request.leaseMs;
   while (claims.length < request.limit) {
-    const rows = selectDue(db, request, request.limit - claims.length);
+    const rows = select(request.limit - claims.length);
     let skipped = false;
     for (const row of rows) {
       if (bad.has(row.message_seq)) continue;

@@ -12,12 +12,14 @@ import {
   type MessageStore,
   type QuarantinedRecord,
   type QueueCounts,
+  type StrandedClaim,
+  type StrandedClaimRequest,
   type ReceiveRequest,
   type StoredMessage,
   type SubmitRequest,
   type SubmitResult,
 } from '@xport/provider-sdk';
-import { leaseDueRecipients, type Quarantined } from './claim-write.js';
+import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './claim-write.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { deleteOrphanParts, prepareParts } from './content-writer.js';
 import { GroupCommitWriter } from './group-commit.js';
@@ -83,6 +85,13 @@ class SqliteStore implements MessageStore {
   async claim(request: ClaimRequest): Promise<Claim[]> {
     const quarantined: Quarantined[] = [];
     const claims = await this.write('claim recipients', (db) => leaseDueRecipients(db, request, quarantined));
+    for (const q of quarantined) this.records.report(q.messageId, q.reason);
+    return claims;
+  }
+
+  async claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]> {
+    const quarantined: Quarantined[] = [];
+    const claims = await this.write('claim stranded recipients', (db) => leaseStrandedRecipients(db, request, quarantined));
     for (const q of quarantined) this.records.report(q.messageId, q.reason);
     return claims;
   }

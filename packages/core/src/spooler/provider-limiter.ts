@@ -8,6 +8,8 @@ interface Bucket {
 export interface ProviderLimiter {
   /** True when the provider has a free concurrency slot and a rate token now. */
   hasCapacity(providerId: string, now: number): boolean;
+  /** How many more messages may be handed over now (free slots, whole rate tokens); Infinity when unlimited. */
+  capacity(providerId: string, now: number): number;
   /** Takes a slot and a token for one message; false (nothing taken) when either is missing. */
   tryAcquire(providerId: string, now: number): boolean;
   /** Gives the slot back when the send has settled. */
@@ -42,6 +44,12 @@ export function createProviderLimiter(limitsOf: (providerId: string) => Provider
     hasCapacity(id, now) {
       const { concurrency, ratePerSecond } = limitsOf(id);
       return slotFree(id, concurrency) && tokenThere(id, now, ratePerSecond);
+    },
+    capacity(id, now) {
+      const { concurrency, ratePerSecond } = limitsOf(id);
+      const slots = concurrency <= 0 ? Infinity : Math.max(0, concurrency - (inFlight.get(id) ?? 0));
+      const tokens = ratePerSecond <= 0 ? Infinity : Math.floor(refill(id, now, ratePerSecond).tokens);
+      return Math.min(slots, tokens);
     },
     tryAcquire(id, now) {
       const { concurrency, ratePerSecond } = limitsOf(id);

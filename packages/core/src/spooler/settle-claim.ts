@@ -1,4 +1,4 @@
-import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage } from '@xport/provider-sdk';
+import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
 import type { SpoolerEmitter } from './events.js';
 import { writeReport, type ReportKind } from './reports.js';
 
@@ -24,7 +24,7 @@ function reportKindFor(result: ClaimResult): ReportKind | undefined {
 export async function settleClaim(
   ctx: SettleContext,
   stored: StoredMessage,
-  claim: Claim,
+  claim: Claim | StrandedClaim,
   result: ClaimResult,
   diagnostic?: string,
 ): Promise<boolean> {
@@ -61,7 +61,7 @@ export async function settleClaim(
   return true;
 }
 
-function emitResult(events: SpoolerEmitter, claim: Claim, result: ClaimResult, diagnostic?: string): void {
+function emitResult(events: SpoolerEmitter, claim: Claim | StrandedClaim, result: ClaimResult, diagnostic?: string): void {
   const base = { messageId: claim.messageId, recipientIndex: claim.recipientIndex, recipient: claim.recipient, provider: claim.provider };
   switch (result.state) {
     case 'delivered':
@@ -85,7 +85,7 @@ function emitResult(events: SpoolerEmitter, claim: Claim, result: ClaimResult, d
  * Puts claimed recipients back in the queue under the same provider, no attempt counted: at stop,
  * or when a limit or a vanished transport keeps them from being sent now.
  */
-export async function releaseClaims(ctx: SettleContext, claims: readonly Claim[], nextAttemptAt?: number): Promise<void> {
+export async function releaseClaims(ctx: SettleContext, claims: ReadonlyArray<Claim | StrandedClaim>, nextAttemptAt?: number): Promise<void> {
   const now = ctx.clock.now();
   for (const claim of claims) {
     const result: ClaimResult = { state: 'queued', provider: claim.provider, ...(nextAttemptAt !== undefined ? { nextAttemptAt } : {}) };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { XportError, type Claim } from '@xport/provider-sdk';
 import { deliverGroup, type GroupContext } from './deliver-group.js';
 import type { SpoolerEmitter } from './events.js';
@@ -6,6 +7,7 @@ import { groupClaims } from './group-claims.js';
 import type { SpoolerHost } from './host.js';
 import { createProviderLimiter } from './provider-limiter.js';
 import { releaseClaims } from './settle-claim.js';
+import { settleStranded } from './settle-stranded.js';
 
 export interface SpoolLoop {
   start(): void;
@@ -13,6 +15,8 @@ export interface SpoolLoop {
   /** Look at the queue now (coalesced with a look already under way). */
   wake(): Promise<void>;
   flush(providerId?: string): Promise<void>;
+  /** Fails unroutable and expires outlived recipients (of one message, or all), with their reports. Works stopped too. */
+  settleStranded(messageId?: string): Promise<number>;
   readonly running: boolean;
 }
 
@@ -44,6 +48,8 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   let draining: Promise<void> | undefined;
   let again = false;
   let claimed = 0;
+  // The first look after start sweeps at once: what a crashed spooler left stranded is settled on restart.
+  let nextSweepAt = -Infinity;
 
   const ctx = (): GroupContext => ({
     host,
@@ -66,12 +72,15 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     inflight.add(sending);
   };
 
-  const claimBatch = async (): Promise<void> => {
-    const now = host.clock.now();
-    const providers = host.transportIds().filter((id) => host.isAvailable(id) && limiter.hasCapacity(id, now));
-    if (providers.length === 0) return;
+  const sweep = (messageId?: string): Promise<number> => settleStranded(ctx(), { owner, ...(messageId !== undefined ? { messageId } : {}) });
+
+  // Each available transport is asked for no more than it can take now, so nothing is claimed only
+  // to be released again (a write per recipient) when its limits are full.
+  const claimFor = async (id: string, now: number): Promise<void> => {
     const { batchSize, leaseMs } = host.options;
-    const claims = await host.store.claim({ owner, limit: batchSize, leaseMs, now, providers });
+    const limit = Math.min(batchSize, limiter.capacity(id, now));
+    if (limit <= 0) return;
+    const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;
     for (const group of groupClaims(claims)) {
       const t = host.clock.now();
@@ -84,11 +93,34 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     if (claims.length >= batchSize) again = true;
   };
 
+  const claimBatch = async (): Promise<void> => {
+    const now = host.clock.now();
+    if (now >= nextSweepAt) {
+      nextSweepAt = now + host.options.pollMs;
+      try {
+        claimed += await sweep();
+      } catch (err) {
+        host.logger.error('spooler could not sweep stranded recipients; will try again', { error: String(err) });
+      }
+    }
+    const providers = host.transportIds().filter((id) => host.isAvailable(id));
+    await Promise.all(providers.map((id) => claimFor(id, now)));
+  };
+
   const scheduleNext = async (): Promise<void> => {
     let delay = host.options.pollMs;
     try {
       const next = await host.store.nextWakeAt();
-      if (next !== null && next > host.clock.now()) delay = Math.min(delay, next - host.clock.now());
+      const now = host.clock.now();
+      if (next !== null && next > now) delay = Math.min(delay, next - now);
+      else if (next !== null) {
+        // Due work was left for want of a rate token: look again when the next one arrives.
+        for (const id of host.transportIds()) {
+          const wait = limiter.nextTokenAt(id, now) - now;
+          if (wait > 0 && host.isAvailable(id)) delay = Math.min(delay, wait);
+        }
+      }
+      delay = Math.min(delay, Math.max(nextSweepAt - now, 1));
     } catch (err) {
       host.logger.warn('could not read the next wake time; polling', { error: String(err) });
     }
@@ -134,13 +166,18 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       if (stopping) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
       running = true;
       stopController = new AbortController();
+      // One listener per send in flight; a transport's concurrency may be in the hundreds.
+      setMaxListeners(0, stopController.signal);
+      nextSweepAt = -Infinity;
       unsubscribe = [host.store.onWork(() => void wake()), host.onProviderState(onProviderState)];
       void wake();
     },
     wake,
+    settleStranded: sweep,
     async flush(providerId) {
       if (!running) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is not running; start it before flush()');
       await host.store.makeDue(providerId === undefined ? host.transportIds() : [providerId], host.clock.now());
+      nextSweepAt = -Infinity;
       for (let round = 0; round < MAX_FLUSH_ROUNDS && running; round++) {
         const before = claimed;
         await wake();

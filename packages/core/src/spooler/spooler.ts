@@ -49,7 +49,7 @@ export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions =
   return {
     start: () => loop.start(),
     stop: () => loop.stop(),
-    submit: (input) => submitMessage(host, events, input),
+    submit: (input) => submitMessage(host, events, input, (messageId) => loop.settleStranded(messageId)),
     flush: (providerId) => loop.flush(providerId),
     abort: (messageId) => host.store.abort(messageId, host.clock.now()),
     async queueDepth() {

@@ -1,9 +1,8 @@
-import type { MessageEnvelope, MessageInput, StoredMessage } from '@xport/provider-sdk';
+import type { MessageEnvelope, MessageInput } from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SubmittedRecipient } from './events.js';
 import type { SpoolerHost } from './host.js';
 import { applyOutboundHooks } from './outbound-hooks.js';
-import { writeReport } from './reports.js';
 import { routeRecipients } from './route-recipients.js';
 import { validateMessage, type MessageDraft } from './validate-message.js';
 
@@ -29,9 +28,11 @@ function toEnvelope(draft: MessageDraft): MessageEnvelope {
 
 /**
  * Validates, runs outbound hooks, routes each recipient to its first transport and queues the
- * message. Recipients no transport handles are stored failed and get an NDR at once.
+ * message. A recipient no transport handles is queued without a provider and failed, with its NDR,
+ * before `submit` resolves; the store keeps it open until then, so a crash in between leaves it to
+ * the spooler's sweep instead of losing the report.
  */
-export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, input: MessageInput): Promise<SubmitReceipt> {
+export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, input: MessageInput, settle: SettleUnroutable): Promise<SubmitReceipt> {
   const validated = validateMessage(input);
   const content = toContentParts(input, host.options.maxMessageBytes);
   const draft = await applyOutboundHooks(host.hooks(), validated);
@@ -42,7 +43,7 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   try {
     result = await host.store.submit({
       envelope: toEnvelope(draft),
-      recipients: routed,
+      recipients: routed.map((r) => (r.provider === null ? { ...r, state: 'queued' as const } : r)),
       parts: content.parts,
       submittedAt: now,
       expiresAt: now + host.options.retry.lifetimeMs,
@@ -53,41 +54,22 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
     throw content.overLimit() ?? err;
   }
 
-  const stored = await host.store.getMessage(result.messageId);
-  const recipients: SubmittedRecipient[] = stored
-    ? stored.recipients.map((r) => ({ recipient: r.recipient, provider: r.provider, state: r.state }))
-    : routed.map((r) => ({ recipient: r.recipient, provider: r.provider, state: r.state }));
-  if (stored) await reportUnroutable(host, events, stored, result.duplicate);
+  // Also on a duplicate: a client retrying after a crash between queueing and reporting repairs the gap.
+  if (routed.some((r) => r.provider === null)) {
+    try {
+      await settle(result.messageId);
+    } catch (err) {
+      host.logger.error('could not settle the unroutable recipients of a message; the sweep will', { messageId: result.messageId, error: String(err) });
+    }
+  }
+  let recipients: SubmittedRecipient[] = routed.map((r) => ({ recipient: r.recipient, provider: r.provider, state: r.state }));
+  if (result.duplicate) {
+    const stored = await host.store.getMessage(result.messageId);
+    if (stored) recipients = stored.recipients.map((r) => ({ recipient: r.recipient, provider: r.provider, state: r.provider === null ? 'failed' : r.state }));
+  }
   events.emit('submitted', { messageId: result.messageId, duplicate: result.duplicate, recipients });
   return { messageId: result.messageId, duplicate: result.duplicate, recipients };
 }
 
-/**
- * NDRs for recipients failed at submission. Rewritten on a duplicate submit too: the report key is
- * idempotent, so a client retrying after a crash between queueing and reporting repairs the gap.
- */
-async function reportUnroutable(host: SpoolerHost, events: SpoolerEmitter, stored: StoredMessage, duplicate: boolean): Promise<void> {
-  for (const r of stored.recipients) {
-    if (r.provider !== null || r.state !== 'failed' || !r.lastError) continue;
-    try {
-      await writeReport(
-        host.store,
-        {
-          kind: 'report.ndr',
-          messageId: stored.id,
-          envelope: stored.envelope,
-          submittedAt: stored.submittedAt,
-          recipientIndex: r.index,
-          recipient: r.recipient,
-          provider: null,
-          state: 'failed',
-          error: r.lastError,
-        },
-        host.clock.now(),
-      );
-    } catch (err) {
-      host.logger.error('could not write the NDR for an unroutable recipient', { messageId: stored.id, recipientIndex: r.index, error: String(err) });
-    }
-    if (!duplicate) events.emit('failed', { messageId: stored.id, recipientIndex: r.index, recipient: r.recipient, provider: null, error: r.lastError });
-  }
-}
+/** Fails a just-queued message's unroutable recipients with their NDRs (the spooler's stranded sweep, for one message). */
+export type SettleUnroutable = (messageId: string) => Promise<unknown>;

@@ -10,6 +10,7 @@ import { finishCases } from './store-cases/finish.js';
 import { idempotencyCases } from './store-cases/idempotency.js';
 import { inboxCases } from './store-cases/inbox.js';
 import { leaseCases } from './store-cases/lease.js';
+import { strandedCases } from './store-cases/stranded.js';
 import type { ConformanceContext } from './store-cases/context.js';
 
 /** Makes a fresh, unopened store for one test; `cleanup` runs after the suite has closed it. */
@@ -57,5 +58,6 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
     contentCases(context);
     concurrencyCases(context);
     countsCases(context);
+    strandedCases(context);
   });
 }
