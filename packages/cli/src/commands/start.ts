@@ -43,11 +43,25 @@ export function registerStart(program: Command, context: CommandContext): void {
       spooler.on('failed', (e) => logger.warn('failed', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider, code: e.error.code, diagnostic: e.error.diagnostic }));
       spooler.on('expired', (e) => logger.warn('expired', { message: e.messageId, to: formatRecipient(e.recipient) }));
       spooler.on('received', (e) => logger.info(`received ${e.kind}`, { mailboxes: e.entries.map((entry) => entry.mailbox).join(', ') }));
+      // SIGHUP: log every provider on again with fresh credentials (rotation; `xport revalidate` sends it).
+      const onHangup = () => {
+        logger.info('SIGHUP: re-validating providers (credentials are read again)');
+        for (const row of kernel.status()) {
+          if (row.enabled && row.kind !== 'store' && ['online', 'offline', 'logon-failed'].includes(row.state)) {
+            kernel.revalidate(row.id).then(
+              (state) => logger.info(`provider ${row.id} re-validated: ${state}`),
+              (error: unknown) => logger.warn(`provider ${row.id} could not be re-validated`, { error: (error as Error).message }),
+            );
+          }
+        }
+      };
+      process.on('SIGHUP', onHangup);
       logger.info(`xport daemon running in ${root} (pid ${process.pid}); Ctrl-C stops it`);
       logger.info(`try: xport --root ${root} send --from loopback:me --to loopback:you --subject hi --text hello`);
       const signal = await untilSignal();
       logger.info(`${signal}: stopping (in-flight sends finish, the rest stays queued)`);
       clearInterval(heartbeat);
+      process.off('SIGHUP', onHangup);
       await kernel.stop();
       removeDaemonRecord(root);
       logger.info('stopped');
