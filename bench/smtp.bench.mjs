@@ -1,44 +1,154 @@
 /* global AbortController */
-// SMTP transport throughput: raw nodemailer (pooled) vs the xport smtp transport's send(), to the
-// same local smtp-server sink in the same run, then the inbound listener's accept rate.
-// Needs `pnpm build` first (imports packages/provider-smtp/dist). Prints figures; asserts nothing.
+// SMTP throughput, all in one run against the same local smtp-server sink:
+//   1. raw nodemailer, pooled, Nagle off (the baseline), and the same with nodemailer's default
+//      socket (Nagle on) to show what that costs;
+//   2. xport: kernel + provider-smtp found by discovery, SQLite store, N submits until all delivered;
+//   3. the provider's send() alone, without the kernel;
+//   4. inbound: messages/s the kernel's SMTP listener accepts into the SQLite store.
+// Needs `pnpm build` first. Prints figures and ratios against the baseline; asserts nothing.
+// SMTP_BENCH_MESSAGES (default 3000) sets N; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
+// SMTP_BENCH_ONLY=kernel (with SMTP_BENCH_STORE=store-memory|store-sqlite) runs only the kernel
+// path, e.g. under --cpu-prof.
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const pkg = join(here, '..', 'packages', 'provider-smtp');
+const packages = join(here, '..', 'packages');
+const pkg = join(packages, 'provider-smtp');
 const require = createRequire(join(pkg, 'package.json'));
 const nodemailer = require('nodemailer');
 const { SMTPServer } = require('smtp-server');
 const { createSmtpTransport } = await import(pathToFileURL(join(pkg, 'dist', 'index.js')).href);
+const { createKernel } = await import(pathToFileURL(join(packages, 'core', 'dist', 'index.js')).href);
 
 const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 3000);
+const NAGLE_MESSAGES = Math.min(MESSAGES, 300);
 const POOL = { maxConnections: 5, maxMessages: 1000 };
+// Messages handed to the transport at once: enough that every pooled connection has its next
+// message queued when it finishes one (pool size × 4).
+const CONCURRENCY = Number(process.env.SMTP_BENCH_CONCURRENCY ?? POOL.maxConnections * 4);
 const TEXT = Buffer.from('Benchmark body line.\r\n'.repeat(40));
 
+/**
+ * The relay: an smtp-server in a worker thread (a relay is never in the sender's event loop), so
+ * its CPU does not count against whichever sender is measured. It counts what it accepted.
+ */
 async function startSink() {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { sink: true } });
+  const port = await new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (m) => resolve(m.port));
+  });
+  const count = () =>
+    new Promise((resolve) => {
+      worker.once('message', (m) => resolve(m.count));
+      worker.postMessage('count');
+    });
+  return { port, count, close: () => worker.terminate() };
+}
+
+async function runSinkWorker() {
   let count = 0;
   const server = new SMTPServer({
-    logger: false, disableReverseLookup: true, authOptional: true, hideSTARTTLS: true,
+    logger: false,
+    disableReverseLookup: true,
+    authOptional: true,
+    hideSTARTTLS: true,
+    disabledCommands: ['AUTH'],
     onData(stream, _session, callback) {
       stream.on('data', () => {});
-      stream.on('end', () => { count += 1; callback(null, 'ok'); });
+      stream.on('end', () => {
+        count += 1;
+        callback(null, 'ok');
+      });
     },
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: server.server.address().port, count: () => count, close: () => new Promise((r) => server.close(r)) };
+  parentPort.on('message', () => parentPort.postMessage({ count }));
+  parentPort.postMessage({ port: server.server.address().port });
 }
 
-function context(config, deliver = async () => ({ entries: [], rejected: [] })) {
+/** What provider-smtp does (src/relay-socket.ts): connect the pool's sockets with Nagle off. */
+function noDelaySocket(options, callback) {
+  const socket = connect({ host: options.host, port: options.port, noDelay: true });
+  socket.once('connect', () => {
+    socket.removeAllListeners('error');
+    callback(null, { connection: socket });
+  });
+  socket.once('error', callback);
+}
+
+async function timed(label, count, run) {
+  const started = process.hrtime.bigint();
+  await run();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rate = count / seconds;
+  console.log(`${label.padEnd(52)} ${String(count).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${rate.toFixed(0).padStart(5)} msgs/s`);
+  return rate;
+}
+
+async function rawNodemailer(port, count, socket) {
+  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, ...socket, logger: false });
+  try {
+    await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'bench@example.org', to: 'sink@example.net', subject: `bench ${i}`, text: Readable.from([TEXT]), textEncoding: 'base64' })));
+  } finally {
+    transport.close();
+  }
+}
+
+/** A temporary application whose node_modules link the built workspace packages. */
+async function createApp(config) {
+  const root = await mkdtemp(join(tmpdir(), 'xport-smtp-bench-'));
+  await mkdir(join(root, 'node_modules', '@xport'), { recursive: true });
+  for (const name of ['provider-smtp', 'store-sqlite', 'store-memory']) await symlink(join(packages, name), join(root, 'node_modules', '@xport', name), 'dir');
+  await writeFile(join(root, 'xport.config.json'), JSON.stringify(config));
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+async function throughKernel(port, storeId = 'store-sqlite') {
+  const app = await createApp({
+    store: { provider: storeId },
+    transportOrder: ['smtp'],
+    providers: { smtp: { config: { relay: { host: '127.0.0.1', port, pool: POOL } }, limits: { concurrency: CONCURRENCY } } },
+    spooler: { pollMs: 1000 },
+    logLevel: 'warn',
+  });
+  const kernel = createKernel({ root: app.root, env: {} });
+  try {
+    await kernel.start();
+    if (kernel.providerState('smtp') !== 'online') throw new Error(`smtp is ${kernel.providerState('smtp')}`);
+    let delivered = 0;
+    let other = 0;
+    let finished;
+    const allDone = new Promise((resolve) => (finished = resolve));
+    const settle = () => delivered + other === MESSAGES && finished();
+    kernel.spooler().on('delivered', () => ((delivered += 1), settle()));
+    for (const event of ['failed', 'expired', 'deferred']) kernel.spooler().on(event, () => ((other += 1), settle()));
+    const rate = await timed(`xport: kernel + provider-smtp + ${storeId} (concurrency ${CONCURRENCY})`, MESSAGES, async () => {
+      await Promise.all(Array.from({ length: MESSAGES }, (_, i) => kernel.submit({ from: 'bench@example.org', to: ['sink@example.net'], subject: `bench ${i}`, text: TEXT.toString() })));
+      await allDone;
+    });
+    return { rate, delivered, other };
+  } finally {
+    await kernel.stop();
+    await app.cleanup();
+  }
+}
+
+function providerContext(config) {
   const noop = () => {};
   const logger = { debug: noop, info: noop, warn: noop, error: noop, child: () => logger };
   return {
     info: { id: 'smtp', packageName: '@xport/provider-smtp', version: '0.1.0', directory: pkg, manifest: {}, appRoot: pkg },
     config,
     credentials: { declared: ['username', 'password', 'oauth2AccessToken'], get: () => undefined, require: (n) => { throw new Error(`no ${n}`); } },
-    logger, clock: { now: Date.now }, store: undefined, inbound: { deliver },
+    logger, clock: { now: Date.now }, store: undefined, inbound: undefined,
     resolve: () => { throw new Error('no container'); }, container: undefined,
   };
 }
@@ -54,42 +164,81 @@ function outboundMessage(i) {
   };
 }
 
-async function timed(label, run) {
-  const started = process.hrtime.bigint();
-  await run();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rate = MESSAGES / seconds;
-  console.log(`${label.padEnd(34)} ${MESSAGES} msgs in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} msgs/s`);
-  return rate;
+async function providerSendOnly(port, count, quiet = false) {
+  const transport = createSmtpTransport(providerContext({ relay: { host: '127.0.0.1', port, pool: POOL } }));
+  await transport.logon();
+  let failures = 0;
+  try {
+    const run = () =>
+      Promise.all(Array.from({ length: count }, async (_, i) => {
+        const message = outboundMessage(i);
+        const [result] = await transport.send(message, [{ index: 0, recipient: message.recipients[0].recipient, role: 'to', attempts: 0 }], { signal: new AbortController().signal });
+        if (result.status !== 'delivered') failures += 1;
+      }));
+    const rate = quiet ? (await run(), 0) : await timed('provider-smtp send() alone, no kernel', count, run);
+    return { rate, failures };
+  } finally {
+    await transport.stop();
+  }
 }
 
+async function inboundThroughKernel() {
+  const app = await createApp({
+    store: { provider: 'store-sqlite' },
+    transportOrder: ['smtp'],
+    providers: { smtp: { config: { listen: { enabled: true, port: 0, domains: ['example.org'] } } } },
+    logLevel: 'warn',
+  });
+  const kernel = createKernel({ root: app.root, env: {} });
+  try {
+    await kernel.start();
+    const { port } = kernel.transport('smtp').listenAddress();
+    const client = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, getSocket: noDelaySocket, logger: false });
+    const rate = await timed('inbound: listener -> kernel -> SQLite inbox', MESSAGES, () =>
+      Promise.all(Array.from({ length: MESSAGES }, (_, i) => client.sendMail({ from: 'peer@example.net', to: 'ada@example.org', subject: `in ${i}`, text: TEXT.toString() }))));
+    client.close();
+    const stored = (await kernel.store().listInbox('smtp:ada@example.org', { limit: MESSAGES + 1 })).length;
+    return { rate, stored };
+  } finally {
+    await kernel.stop();
+    await app.cleanup();
+  }
+}
+
+if (!isMainThread && workerData?.sink) {
+  await runSinkWorker();
+} else {
+  await main();
+}
+
+async function main() {
 const sink = await startSink();
-const relay = { host: '127.0.0.1', port: sink.port, pool: POOL };
+try {
+  if (process.env.SMTP_BENCH_ONLY === 'kernel') {
+    await throughKernel(sink.port, process.env.SMTP_BENCH_STORE);
+    process.exit(0);
+  }
+  // Warm-up (JIT, TLS-less pool set-up) on both code paths; not measured.
+  await rawNodemailer(sink.port, 300, { getSocket: noDelaySocket });
+  await providerSendOnly(sink.port, 300, true);
 
-const rawTransport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, ignoreTLS: true, ...POOL, logger: false, textEncoding: 'base64' });
-const raw = await timed('raw nodemailer (pool 5)', () =>
-  Promise.all(Array.from({ length: MESSAGES }, (_, i) => rawTransport.sendMail({ from: 'bench@example.org', to: 'sink@example.net', subject: `bench ${i}`, text: Readable.from([TEXT]), textEncoding: 'base64' }))));
-rawTransport.close();
-
-const transport = createSmtpTransport(context({ relay }));
-await transport.logon();
-let failures = 0;
-const ours = await timed('xport smtp transport send() (pool 5)', () =>
-  Promise.all(Array.from({ length: MESSAGES }, async (_, i) => {
-    const message = outboundMessage(i);
-    const [result] = await transport.send(message, [{ index: 0, recipient: message.recipients[0].recipient, role: 'to', attempts: 0 }], { signal: new AbortController().signal });
-    if (result.status !== 'delivered') failures += 1;
-  })));
-await transport.stop();
-console.log(`ratio transport/raw: ${(ours / raw).toFixed(2)}x (target >= 0.9x)${failures ? `, ${failures} not delivered` : ''}; sink received ${sink.count()}`);
-await sink.close();
-
-let accepted = 0;
-const listener = createSmtpTransport(context({ listen: { enabled: true, port: 0, domains: ['example.org'] } }, async () => { accepted += 1; return { entries: [], rejected: [] }; }));
-await listener.start();
-const client = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: listener.listenAddress().port, ignoreTLS: true, ...POOL, logger: false });
-await timed('inbound listener accept (pool 5)', () =>
-  Promise.all(Array.from({ length: MESSAGES }, (_, i) => client.sendMail({ from: 'peer@example.net', to: 'ada@example.org', subject: `in ${i}`, text: TEXT.toString() }))));
-client.close();
-await listener.stop();
-console.log(`inbound accepted ${accepted}`);
+  const rawBefore = await timed('raw nodemailer, pool 5, Nagle off (baseline, 1st)', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
+  const memory = await throughKernel(sink.port, 'store-memory');
+  const sqlite = await throughKernel(sink.port, 'store-sqlite');
+  const direct = await providerSendOnly(sink.port, MESSAGES);
+  const rawAfter = await timed('raw nodemailer, pool 5, Nagle off (baseline, 2nd)', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
+  const nagle = await timed('raw nodemailer, pool 5, default socket (Nagle on)', NAGLE_MESSAGES, () => rawNodemailer(sink.port, NAGLE_MESSAGES, {}));
+  const raw = (rawBefore + rawAfter) / 2;
+  const lost = (run) => (run.other ? `, ${run.other} NOT delivered` : '');
+  console.log(`baseline (mean of both raw runs): ${raw.toFixed(0)} msgs/s`);
+  console.log(`ratio xport kernel + smtp, memory store / raw: ${(memory.rate / raw).toFixed(2)}x (target >= 0.9x)${lost(memory)}`);
+  console.log(`ratio xport kernel + smtp, SQLite store / raw: ${(sqlite.rate / raw).toFixed(2)}x (durable: one WAL fsync per group commit)${lost(sqlite)}`);
+  console.log(`ratio provider send() alone / raw:             ${(direct.rate / raw).toFixed(2)}x${direct.failures ? `, ${direct.failures} NOT delivered` : ''}`);
+  console.log(`ratio Nagle on / Nagle off:                    ${(nagle / raw).toFixed(2)}x`);
+  console.log(`sink received ${await sink.count()} (expected ${MESSAGES * 5 + NAGLE_MESSAGES + 600})`);
+} finally {
+  await sink.close();
+}
+const inbound = await inboundThroughKernel();
+console.log(`inbound stored ${inbound.stored}/${MESSAGES} in the SQLite inbox`);
+}

@@ -35,11 +35,15 @@ export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
       const runner = transportRunner(id);
       if (runner === undefined || runner.state !== 'online') return false;
       const transport = runner.instance as TransportProvider | undefined;
+      let available: boolean;
       try {
-        return transport?.availability?.() !== 'unavailable';
+        available = transport?.availability?.() !== 'unavailable';
       } catch {
-        return false;
+        available = false;
       }
+      // The runner takes it offline and logs on again with backoff, so it can come back.
+      if (!available) runner.noteUnavailable();
+      return available;
     },
     onProviderState: (listener) => parts.onProviderState((change) => listener({ id: change.id, to: change.to })),
     hooks: () => parts.hooks(),

@@ -92,6 +92,7 @@ class XportKernel implements Kernel {
       redactor: services.redactor,
       scheduler: services.scheduler,
       backoff: services.config.logonRetry,
+      stopTimeoutMs: services.config.spooler.stopTimeoutMs,
       store: () => this.store(),
       onStateChange: (change) => this.events.emit('provider-state', change),
       onStarted: (runner) => {

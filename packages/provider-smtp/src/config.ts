@@ -21,6 +21,8 @@ export interface SmtpRelayConfig {
   /** EHLO name. */
   readonly name?: string;
   readonly authMethod?: SmtpAuthMethod;
+  /** Domain for senders of other address types: `loopback:ada` is sent as `ada@<senderDomain>`. */
+  readonly senderDomain?: string;
 }
 
 /** Inbound listener settings. Mirrors `listen` in the manifest's configSchema. */
@@ -61,6 +63,7 @@ export interface ResolvedRelayConfig {
   readonly socketTimeoutMs: number;
   readonly name: string | undefined;
   readonly authMethod: SmtpAuthMethod | undefined;
+  readonly senderDomain: string | undefined;
 }
 
 export interface ResolvedListenConfig {
@@ -130,6 +133,7 @@ function resolveRelay(relay: SmtpRelayConfig): ResolvedRelayConfig {
     socketTimeoutMs: relay.socketTimeoutMs ?? d.socketTimeoutMs,
     name: relay.name,
     authMethod: relay.authMethod,
+    senderDomain: relay.senderDomain?.toLowerCase(),
   };
 }
 

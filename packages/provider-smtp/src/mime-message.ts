@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import type { AssignedRecipient, OutboundMessage, PartInfo, Recipient } from '@xport/provider-sdk';
+import { checkSmtpAddress, type AssignedRecipient, type OutboundMessage, type PartInfo, type Recipient } from '@xport/provider-sdk';
 
 // Headers nodemailer writes from the message's own fields or its MIME structure; a copy in
 // envelope.headers would either duplicate them or break the structure.
@@ -37,6 +37,20 @@ export class OpenedParts {
   }
 }
 
+/**
+ * The SMTP identity of the sender. An `smtp` sender is itself; a sender of another address type
+ * (a gateway case: `loopback:ada`) becomes `ada@<senderDomain>` when that is configured and gives
+ * a valid address; otherwise there is none and the envelope sender is the null path `<>`.
+ */
+export function toSmtpSender(from: Recipient | undefined, senderDomain: string | undefined): Recipient | undefined {
+  if (from === undefined) return undefined;
+  if (from.type === 'smtp') return from;
+  if (senderDomain === undefined) return undefined;
+  const address = `${from.address}@${senderDomain}`;
+  if (checkSmtpAddress(address) !== undefined) return undefined;
+  return from.name === undefined ? { type: 'smtp', address } : { type: 'smtp', address, name: from.name };
+}
+
 export interface MailBuild {
   readonly options: SMTPPool.MailOptions;
   /** Upper estimate of the encoded message size, announced as SIZE= (RFC 1870). */
@@ -49,9 +63,9 @@ export interface MailBuild {
  * holds. The envelope (MAIL FROM / RCPT TO) comes from the sender and the recipients the kernel
  * assigned; To and Cc headers come from the message's recipient roles, Bcc never appears.
  */
-export function toMailOptions(message: OutboundMessage, envelopeTo: readonly string[], parts: OpenedParts): MailBuild {
+export function toMailOptions(message: OutboundMessage, envelopeTo: readonly string[], parts: OpenedParts, senderDomain?: string): MailBuild {
   const env = message.envelope;
-  const sender = env.from?.type === 'smtp' ? env.from : undefined;
+  const sender = toSmtpSender(env.from, senderDomain);
   const shown = (role: AssignedRecipient['role']): Mail.Address[] =>
     message.recipients.filter((r) => r.role === role && r.recipient.type === 'smtp').map((r) => toAddress(r.recipient));
 

@@ -35,6 +35,7 @@ export async function sendThroughRelay(
   message: OutboundMessage,
   recipients: readonly AssignedRecipient[],
   signal: AbortSignal,
+  senderDomain?: string,
 ): Promise<RelayAttempt> {
   const early = recipients.map((r): RecipientOutcome | undefined => {
     if (r.recipient.type !== 'smtp') return outcome.notMe();
@@ -53,7 +54,7 @@ export async function sendThroughRelay(
   const parts = new OpenedParts();
   let record: RcptRecord | undefined;
   try {
-    const { options } = toMailOptions(message, addresses, parts);
+    const { options } = toMailOptions(message, addresses, parts, senderDomain);
     const sending = transporter.sendMail({ ...options, [RCPT_PROBE]: (r: RcptRecord) => (record = r) } as Mail.Options);
     const result = await raceAbort(sending, signal, parts);
     if (result === 'aborted') return aborted();

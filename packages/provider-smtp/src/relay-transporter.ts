@@ -3,6 +3,7 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { XportError } from '@xport/provider-sdk';
 import type { ResolvedRelayConfig } from './config.js';
 import type { RelayAuth } from './relay-auth.js';
+import { connectRelaySocket } from './relay-socket.js';
 
 export type RelayTransporter = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
 
@@ -20,12 +21,14 @@ export function mustUseTls(relay: ResolvedRelayConfig, auth: RelayAuth): boolean
 }
 
 /**
- * The pooled nodemailer transport to the relay. File and URL access are off, so no header or
- * attachment can make nodemailer read local files or fetch URLs.
+ * The pooled nodemailer transport to the relay, on sockets with Nagle off (see relay-socket.ts).
+ * File and URL access are off, so no header or attachment can make nodemailer read local files or
+ * fetch URLs.
  */
 export function createRelayTransporter(relay: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined): RelayTransporter {
   const options: SMTPPool.Options = {
     pool: true,
+    getSocket: connectRelaySocket(relay.connectionTimeoutMs),
     host: relay.host,
     port: relay.port,
     secure: relay.secure,

@@ -88,7 +88,7 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
     async send(message, recipients, { signal }) {
       if (!config.relay) return recipients.map(() => outcome.notMe());
       relay ??= await openRelay(config.relay);
-      const attempt = await sendThroughRelay(relay.transporter, message, recipients, signal);
+      const attempt = await sendThroughRelay(relay.transporter, message, recipients, signal, relay.config.senderDomain);
       if (attempt.error?.code === 'EAUTH') {
         available = 'unavailable';
         throw toLogonError(attempt.error, relay.config, relay.auth);

@@ -56,6 +56,17 @@ describe('relay logon', () => {
     expect(transport.availability?.()).toBe('available');
   });
 
+  it('speaks implicit TLS (relay.secure) over the socket it opens itself', async () => {
+    server = await startScriptedServer({ server: { secure: true, key: certificate.key, cert: certificate.cert, authMethods: ['PLAIN', 'LOGIN'] } });
+    const test: TestContext = createTestContext(relayConfig(server.port, { secure: true }), { username: 'ada', password: PASSWORD });
+    transport = createSmtpTransport(test.context);
+    await transport.logon!();
+    expect(server.authAttempts.map((a) => a.username)).toEqual(['ada']);
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net'] });
+    expect(await transport.send(message, assigned, neverAborted())).toEqual([expect.objectContaining({ status: 'delivered' })]);
+    expect(server.received.map((m) => m.to)).toEqual([['bob@example.net']]);
+  });
+
   it('turns a 535 into XPORT_LOGON_FAILED with the server reply and without the password', async () => {
     server = await startScriptedServer({
       server: { hideSTARTTLS: false, key: certificate.key, cert: certificate.cert },

@@ -151,3 +151,25 @@ describe('send through a relay', () => {
     expect(server.received).toHaveLength(0);
   });
 });
+
+describe('sender of another address type (gateway)', () => {
+  async function sendFromLoopback(senderDomain: string | undefined): Promise<{ from: string; header: string | undefined }> {
+    server = await startScriptedServer();
+    const relay = { host: '127.0.0.1', port: server.port, pool: { maxConnections: 1 }, ...(senderDomain === undefined ? {} : { senderDomain }) };
+    transport = createSmtpTransport(createTestContext({ relay }).context);
+    const { message, assigned } = createOutboundMessage({ to: ['bob@example.net'] });
+    const fromLoopback = { ...message, envelope: { ...message.envelope, from: { type: 'loopback', address: 'ada', name: 'Ada' } } };
+    expect(await transport.send(fromLoopback, assigned, neverAborted())).toEqual([expect.objectContaining({ status: 'delivered' })]);
+    const mail = server.received[0]!;
+    const parsed = await simpleParser(mail.raw);
+    return { from: mail.from, header: (parsed.from as { text: string } | undefined)?.text };
+  }
+
+  it('is sent as <address>@<relay.senderDomain>, envelope and From header', async () => {
+    expect(await sendFromLoopback('Example.ORG')).toEqual({ from: 'ada@example.org', header: '"Ada" <ada@example.org>' });
+  });
+
+  it('goes out with the null sender and no From when relay.senderDomain is not set', async () => {
+    expect(await sendFromLoopback(undefined)).toEqual({ from: '', header: undefined });
+  });
+});

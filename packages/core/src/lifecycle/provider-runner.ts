@@ -23,7 +23,11 @@ export interface RunnerServices {
   readonly onStateChange: (change: ProviderStateChange) => void;
   /** Called once, the first time the provider's start() succeeds: the kernel keeps the start order. */
   readonly onStarted: (runner: ProviderRunner) => void;
+  /** How long the provider's stop() may take before the kernel stops waiting for it. Default 10 s. */
+  readonly stopTimeoutMs?: number;
 }
+
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 /**
  * Drives one provider through load → logon → start → online, retries logon with backoff when it
@@ -166,6 +170,7 @@ export class ProviderRunner {
   noteUnavailable(): void {
     if (this.state !== 'online' || this.closing) return;
     this.move('offline', { code: 'XPORT_PROVIDER_UNAVAILABLE', message: `provider "${this.id}" reported itself unavailable; logging on again` });
+    this.logger.warn('transport reported itself unavailable; offline until a logon succeeds');
     this.scheduleRetry();
   }
 
@@ -182,8 +187,9 @@ export class ProviderRunner {
     return this.exclusive(async () => {
       if (this.instance === undefined) return;
       this.move('stopping');
+      let abandoned: ReportedError | undefined;
       try {
-        if (this.started) await this.instance.stop?.();
+        if (this.started) abandoned = await this.stopWithin(this.instance);
         if (this.opened) await (this.instance as unknown as MessageStore).close();
       } catch (error) {
         // A provider that throws while stopping is still stopped: the kernel will not call it again.
@@ -191,7 +197,28 @@ export class ProviderRunner {
       }
       this.started = false;
       this.opened = false;
-      this.move('stopped');
+      this.move('stopped', abandoned);
     });
+  }
+
+  /**
+   * Runs the provider's stop() for at most `stopTimeoutMs`. One that never settles must not keep
+   * the kernel (and the store, stopped after it) from stopping: the kernel stops waiting, says so,
+   * and never calls the provider again. Returns the error to record when it gave up.
+   */
+  private async stopWithin(instance: ProviderInstance): Promise<ReportedError | undefined> {
+    const limitMs = this.services.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    const stopping = Promise.resolve().then(() => instance.stop?.());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limitMs)));
+    try {
+      if ((await Promise.race([stopping, late])) !== 'late') return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+    stopping.catch(() => undefined);
+    const message = `provider "${this.id}": stop() did not finish within ${limitMs} ms; the kernel stopped waiting for it and will not call it again`;
+    this.logger.error('provider did not stop in time; abandoned', { timeoutMs: limitMs });
+    return { code: 'XPORT_PROVIDER_UNAVAILABLE', message };
   }
 }

@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './test-app.js';
+
+// Runs examples/smtp-relay/run.mjs as a user would, so the example cannot rot.
+function runExample(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['run.mjs'], { cwd: join(REPO, 'examples', 'smtp-relay'), stdio: ['ignore', 'pipe', 'pipe'], timeout: 25_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('examples/smtp-relay', () => {
+  it('takes inbound SMTP mail for its domain into a loopback mailbox and relays a loopback user\'s mail out over SMTP', async () => {
+    const run = await runExample();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^kernel online: domain-to-loopback, loopback, smtp, store-sqlite; SMTP listener on 127\.0\.0\.1:\d+, relay sink on 127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/^inbound: grace@elsewhere\.test -> ada@example\.org, listener replied "250 2\.0\.0 Ok: queued as [0-9a-f-]+", stored in mailbox loopback:ada \(subject "Hello Ada \(inbound\)", received by smtp\)$/);
+    expect(lines[2]).toBe(
+      'outbound: loopback:ada -> bob@remote.test, routed to provider smtp, relay sink got MAIL FROM:<ada@example.org> RCPT TO:<bob@remote.test> (subject "Hello Bob (outbound)"), spooler event bob@remote.test delivered',
+    );
+  });
+});
