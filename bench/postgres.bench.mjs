@@ -1,13 +1,18 @@
-// PostgreSQL store throughput and multi-process scaling. Run after `pnpm build`:
+// PostgreSQL store throughput and multi-daemon scaling. Run after `pnpm build`:
 // `node bench/postgres.bench.mjs` (or `pnpm bench postgres`). Needs a PostgreSQL at XPORT_TEST_PG_URL
-// (default postgres://postgres@127.0.0.1:5432/test); everything goes in a fresh schema, dropped at the end.
+// (default postgres://postgres@127.0.0.1:5432/test); everything goes in fresh schemas, dropped at the end.
 //  1. submit → claim → complete of 5,000 one-recipient messages through the store, against plain `pg`
 //     queries doing the equivalent enqueue / SKIP LOCKED claim / complete, batched by 100, same run.
-//  2. 1, 2 and 3 worker processes draining 3,000 messages: claim → "send" (5 ms timer: I/O wait,
-//     not CPU) → complete, 4 sends in flight per worker. Reports msgs/s and the 2-vs-1 and 3-vs-1 ratios.
+//  2. 1, 2 and 3 real daemons (`xport start`, each with its own app root, all on one schema) draining
+//     pre-queued messages through the loopback transport with `latencyMs: 5` (I/O wait, not CPU).
+//     Reports msgs/s, per-daemon counts and the 2-vs-1 and 3-vs-1 ratios.
+// XPORT_BENCH_MESSAGES overrides the scaling run's message count (default 3,000).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { access, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -17,47 +22,37 @@ const require = createRequire(new URL('../packages/store-postgres/package.json',
 const pg = require('pg');
 
 const URL_ = process.env.XPORT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PACKAGES = fileURLToPath(new URL('../packages/', import.meta.url));
+const BIN = join(PACKAGES, 'cli', 'dist', 'bin.js');
 const MESSAGES = 5_000;
 const BATCH = 100;
-const SCALING_MESSAGES = 3_000;
+const SCALING_MESSAGES = Number(process.env.XPORT_BENCH_MESSAGES ?? 3_000);
+// What an integrator would set for a relay that answers in ~5 ms: a few parallel sends per daemon (the
+// remote side's limit, not ours), claims sized to those slots (a larger batch is claimed, then mostly
+// handed back), a short poll only as a fallback (LISTEN/NOTIFY wakes the daemons), and a lease well
+// above the slowest send.
 const SEND_MS = 5;
-const SENDS_IN_FLIGHT = 4;
+const DAEMON = {
+  concurrency: Number(process.env.XPORT_BENCH_CONCURRENCY ?? 4),
+  batchSize: Number(process.env.XPORT_BENCH_BATCH_SIZE ?? 4),
+  pollMs: 1000,
+  leaseMs: 30_000,
+  poolSize: 10,
+  logLevel: process.env.XPORT_BENCH_LOG_LEVEL ?? 'info',
+};
+const DAEMON_COUNTS = (process.env.XPORT_BENCH_DAEMONS ?? '1,2,3').split(',').map(Number);
+const SKIP_RAW = process.env.XPORT_BENCH_SKIP_RAW === '1';
 const envelope = { subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false };
 const body = 'x'.repeat(512);
 
-function request(n) {
+function request(n, type = 'bench', provider = 'p1', submittedAt = 1000) {
   return {
     envelope,
-    recipients: [{ recipient: { type: 'bench', address: `r${n}` }, role: 'to', provider: 'p1' }],
+    recipients: [{ recipient: { type, address: `r${n}` }, role: 'to', provider }],
     parts: [{ kind: 'text', contentType: 'text/plain', content: body }],
-    submittedAt: 1000,
-    expiresAt: 1_000_000_000,
+    submittedAt,
+    expiresAt: submittedAt + 86_400_000,
   };
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---------------------------------------------------------------- worker process (scaling runs)
-if (process.argv[2] === '--worker') {
-  const [, , , schema, name] = process.argv;
-  const store = createPostgresStore({ connectionString: URL_, schema, poolSize: SENDS_IN_FLIGHT + 1, applicationName: `xport-bench-${name}` });
-  await store.open();
-  process.stdout.write('ready\n');
-  await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
-  let sent = 0;
-  const lane = async () => {
-    for (;;) {
-      const [claim] = await store.claim({ owner: name, limit: 1, leaseMs: 60_000, now: Date.now() });
-      if (!claim) return;
-      await sleep(SEND_MS);
-      await store.complete({ ...claim, result: { state: 'delivered' }, now: Date.now() });
-      sent += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: SENDS_IN_FLIGHT }, lane));
-  process.stdout.write(`done ${sent}\n`);
-  await store.close();
-  process.exit(0);
 }
 
 // ---------------------------------------------------------------- 1. raw pg vs the store
@@ -106,34 +101,82 @@ async function storeRun(schema) {
   return { done, seconds };
 }
 
-// ---------------------------------------------------------------- 2. scaling over worker processes
-async function fill(schema, count) {
-  const store = createPostgresStore({ connectionString: URL_, schema, poolSize: 10 });
-  await store.open();
-  let next = 0;
-  await Promise.all(Array.from({ length: 50 }, async () => {
-    while (next < count) await store.submit(request(next++));
-  }));
-  await store.close();
+// ---------------------------------------------------------------- 2. scaling over real daemons
+/** An application root like an integrator's: node_modules links the built workspace packages. */
+async function createDaemonApp(schema) {
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'xport-bench-')));
+  await mkdir(join(root, 'node_modules', '@xport'), { recursive: true });
+  for (const name of ['provider-loopback', 'store-postgres']) await symlink(join(PACKAGES, name), join(root, 'node_modules', '@xport', name), 'dir');
+  const config = {
+    store: { provider: 'store-postgres' },
+    transportOrder: ['loopback'],
+    providers: {
+      'store-postgres': { config: { schema, poolSize: DAEMON.poolSize } },
+      loopback: { config: { latencyMs: SEND_MS }, limits: { concurrency: DAEMON.concurrency } },
+    },
+    spooler: { batchSize: DAEMON.batchSize, pollMs: DAEMON.pollMs, leaseMs: DAEMON.leaseMs },
+  };
+  await writeFile(join(root, 'xport.config.json'), JSON.stringify(config, null, 2));
+  return root;
 }
 
-async function scalingRun(schema, workers) {
-  await fill(schema, SCALING_MESSAGES);
-  const children = Array.from({ length: workers }, (_, i) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--worker', schema, `w${workers}-${i}`], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout });
-    const ready = new Promise((resolve) => lines.once('line', resolve));
-    const done = new Promise((resolve) => lines.on('line', (line) => line.startsWith('done') && resolve(Number(line.split(' ')[1]))));
-    return { child, ready, done };
+function startDaemon(root) {
+  const child = spawn(process.execPath, [...(process.env.XPORT_BENCH_NODE_ARGS?.split(' ') ?? []), BIN, '--root', root, 'start', '--log-level', DAEMON.logLevel], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    env: { ...process.env, XPORT_STORE_POSTGRES_CONNECTIONSTRING: URL_ },
   });
-  await Promise.all(children.map((c) => c.ready));
-  const start = performance.now();
-  for (const c of children) c.child.stdin.write('go\n');
-  const counts = await Promise.all(children.map((c) => c.done));
-  const seconds = (performance.now() - start) / 1000;
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total !== SCALING_MESSAGES) throw new Error(`scaling run with ${workers} worker(s) sent ${total}, expected ${SCALING_MESSAGES}`);
-  return { rate: total / seconds, counts, seconds };
+  const daemon = { child, delivered: 0, log: '' };
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (/ delivered message=/.test(line)) daemon.delivered += 1;
+    else if (daemon.log.length < 20_000) daemon.log += `${line}\n`;
+  });
+  daemon.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  // Running once it has published .xport/daemon.json (after kernel.start()), whatever the log level.
+  daemon.running = (async () => {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`daemon exited before it ran:\n${daemon.log}`);
+      if (await access(join(root, '.xport', 'daemon.json')).then(() => true, () => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return daemon;
+}
+
+async function scalingRun(admin, daemons) {
+  const schema = `xport_bench_${randomBytes(4).toString('hex')}`;
+  const roots = [];
+  const children = [];
+  try {
+    // Pre-queue everything not yet due (submitted "an hour from now"): the daemons start idle, and
+    // one makeDue below releases the whole queue to all of them at once, as a NOTIFY.
+    const store = createPostgresStore({ connectionString: URL_, schema, poolSize: 10 });
+    await store.open();
+    const later = Date.now() + 3_600_000;
+    let next = 0;
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      while (next < SCALING_MESSAGES) await store.submit(request(next++, 'loopback', 'loopback', later));
+    }));
+    for (let i = 0; i < daemons; i += 1) roots.push(await createDaemonApp(schema));
+    for (const root of roots) children.push(startDaemon(root));
+    await Promise.all(children.map((d) => d.running));
+    const start = performance.now();
+    await store.makeDue(['loopback'], Date.now());
+    let open = SCALING_MESSAGES;
+    while (open > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ({ rows: [{ open }] } = await admin.query(`SELECT count(*)::int AS open FROM "${schema}".messages WHERE finished_at IS NULL`));
+    }
+    const seconds = (performance.now() - start) / 1000;
+    await store.close();
+    for (const d of children) d.child.kill('SIGTERM');
+    await Promise.all(children.map((d) => d.exited));
+    const counts = children.map((d) => d.delivered);
+    return { rate: SCALING_MESSAGES / seconds, seconds, counts };
+  } finally {
+    for (const d of children) if (d.child.exitCode === null && d.child.signalCode === null) d.child.kill('SIGKILL');
+    for (const root of roots) await rm(root, { recursive: true, force: true });
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  }
 }
 
 // ---------------------------------------------------------------- main
@@ -141,23 +184,42 @@ const schema = `xport_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Pool({ connectionString: URL_, max: 2 });
 await admin.query(`CREATE SCHEMA "${schema}"`);
 try {
-  const raw = await rawRun(admin, schema);
-  const stored = await storeRun(schema);
-  const rawRate = raw.done / raw.seconds;
-  const storeRate = stored.done / stored.seconds;
-  console.log(`1) enqueue → claim → complete, ${MESSAGES} messages`);
-  console.log(`   raw pg (batches of ${BATCH}):        ${rawRate.toFixed(0).padStart(7)} msgs/s  (${raw.seconds.toFixed(2)} s)`);
-  console.log(`   store submit/claim/complete:     ${storeRate.toFixed(0).padStart(7)} msgs/s  (${stored.seconds.toFixed(2)} s)`);
-  console.log(`   store / raw:                     ${(storeRate / rawRate).toFixed(2)}×`);
-
-  console.log(`2) scaling: ${SCALING_MESSAGES} messages, send = ${SEND_MS} ms wait, ${SENDS_IN_FLIGHT} sends in flight per worker`);
-  const rates = {};
-  for (const workers of [1, 2, 3]) {
-    const run = await scalingRun(schema, workers);
-    rates[workers] = run.rate;
-    console.log(`   ${workers} worker(s): ${run.rate.toFixed(0).padStart(6)} msgs/s  (${run.seconds.toFixed(2)} s; per worker ${run.counts.join(', ')})`);
+  let rawRate;
+  let storeRate;
+  if (!SKIP_RAW) {
+    const raw = await rawRun(admin, schema);
+    const stored = await storeRun(schema);
+    rawRate = raw.done / raw.seconds;
+    storeRate = stored.done / stored.seconds;
+    console.log(`1) enqueue → claim → complete, ${MESSAGES} messages`);
+    console.log(`   raw pg (batches of ${BATCH}):        ${rawRate.toFixed(0).padStart(7)} msgs/s  (${raw.seconds.toFixed(2)} s)`);
+    console.log(`   store submit/claim/complete:     ${storeRate.toFixed(0).padStart(7)} msgs/s  (${stored.seconds.toFixed(2)} s)`);
+    console.log(`   store / raw:                     ${(storeRate / rawRate).toFixed(2)}×`);
   }
-  console.log(`   2 vs 1: ${(rates[2] / rates[1]).toFixed(2)}×   3 vs 1: ${(rates[3] / rates[1]).toFixed(2)}× (target ≥ 2.5×)`);
+
+  console.log(`2) scaling: ${SCALING_MESSAGES} pre-queued messages drained by real daemons (xport start) on one schema`);
+  console.log(`   transport: loopback, latencyMs ${SEND_MS} (I/O wait), delivering into the store's inbox`);
+  console.log(
+    `   per daemon: providers.loopback.limits.concurrency ${DAEMON.concurrency}, spooler.batchSize ${DAEMON.batchSize}, ` +
+      `spooler.pollMs ${DAEMON.pollMs}, spooler.leaseMs ${DAEMON.leaseMs}, store poolSize ${DAEMON.poolSize}, --log-level ${DAEMON.logLevel}`,
+  );
+  const rates = {};
+  for (const daemons of DAEMON_COUNTS) {
+    const run = await scalingRun(admin, daemons);
+    rates[daemons] = run.rate;
+    const ceiling = (daemons * DAEMON.concurrency * 1000) / SEND_MS;
+    console.log(
+      `   ${daemons} daemon(s): ${run.rate.toFixed(0).padStart(6)} msgs/s  (${run.seconds.toFixed(2)} s; delivered per daemon ${run.counts.join(', ')}; ` +
+        `send-time ceiling ${ceiling.toFixed(0)} msgs/s)`,
+    );
+  }
+  if (rates[1] !== undefined) {
+    const ratio = (n) => (rates[n] === undefined ? 'n/a' : `${(rates[n] / rates[1]).toFixed(2)}×`);
+    console.log(`   2 vs 1: ${ratio(2)}   3 vs 1: ${ratio(3)} (target ≥ 2.5×)`);
+  }
+  if (rawRate !== undefined) {
+    console.log(`   beside it, raw pg: ${rawRate.toFixed(0)} msgs/s enqueue+claim+complete (batches of ${BATCH}); the store alone: ${storeRate.toFixed(0)} msgs/s`);
+  }
 } finally {
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();

@@ -1,88 +1,154 @@
 import { XportError, type Completion, type CompletionReceipt } from '@xport/provider-sdk';
 import type { Database } from './database.js';
+import type { JobOutcome } from './group-commit.js';
 
 interface CompletionRow {
-  found_state: string;
+  ord: number;
+  found_state: string | null;
   found_lease: string | null;
   applied: boolean;
-  finished_at: number | null;
+  finished: boolean;
+}
+
+// Deadlocks (a batch and an abort, or two daemons' batches touching one message) and serialization
+// failures are retried: the statement as a whole was rolled back, nothing of it was applied.
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+/**
+ * One statement for a whole batch of completions: lock the target rows in key order (so batches of
+ * different daemons cannot deadlock on each other), apply each result only where its lease is
+ * still the current one, and count down each message's open recipients by the final results it got.
+ * The message row lock serialises concurrent completions of one message, so exactly one statement
+ * sees its count reach zero; within a batch, the last completion of that message reports it.
+ */
+function completeBatchSql(db: Database): string {
+  return `
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text, requeue boolean,
+        provider text, counted int, final boolean, next_at bigint, at_ms bigint, error jsonb, wakes boolean)
+    ), target AS (
+      SELECT i.ord, r.message_seq, r.idx, r.state, r.lease_id, r.next_attempt_at, r.provider
+      FROM input i
+      JOIN ${db.s}.messages m ON m.id = i.message_id
+      JOIN ${db.s}.recipients r ON r.message_seq = m.seq AND r.idx = i.idx
+      ORDER BY r.message_seq, r.idx
+      FOR NO KEY UPDATE OF r, m
+    ), updated AS (
+      UPDATE ${db.s}.recipients r SET
+        state = i.state,
+        provider = CASE WHEN i.requeue THEN i.provider ELSE t.provider END,
+        attempts = r.attempts + i.counted,
+        next_attempt_at = CASE WHEN i.final THEN NULL ELSE COALESCE(i.next_at, t.next_attempt_at, i.at_ms) END,
+        due_at = CASE WHEN i.final THEN NULL ELSE COALESCE(i.next_at, t.next_attempt_at, i.at_ms) END,
+        last_error = COALESCE(i.error, r.last_error),
+        updated_at = i.at_ms, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+      FROM target t JOIN input i ON i.ord = t.ord
+      WHERE r.message_seq = t.message_seq AND r.idx = t.idx AND t.state = 'in-flight' AND t.lease_id = i.lease_id
+      RETURNING i.ord, r.message_seq, i.final, i.at_ms, i.wakes
+    ), closing AS (
+      SELECT message_seq, count(*)::int AS n, max(at_ms) AS at_ms, max(ord) AS last_ord FROM updated WHERE final GROUP BY message_seq
+    ), finished AS (
+      UPDATE ${db.s}.messages m SET
+        open_recipients = m.open_recipients - c.n,
+        finished_at = CASE WHEN m.open_recipients = c.n THEN c.at_ms ELSE NULL END
+      FROM closing c
+      WHERE m.seq = c.message_seq
+      RETURNING m.seq, m.finished_at, c.last_ord
+    )
+    SELECT i.ord, t.state AS found_state, t.lease_id AS found_lease, u.ord IS NOT NULL AS applied,
+      COALESCE(f.finished_at IS NOT NULL AND f.last_ord = i.ord, false) AS finished,
+      (SELECT count(*) FROM pg_notify($2, '') WHERE EXISTS (SELECT 1 FROM updated WHERE wakes)) AS notified
+    FROM input i
+    LEFT JOIN target t ON t.ord = i.ord
+    LEFT JOIN updated u ON u.ord = i.ord
+    LEFT JOIN finished f ON f.seq = u.message_seq
+    ORDER BY i.ord`;
+}
+
+function toInputRow(completion: Completion, ord: number): Record<string, unknown> {
+  const { messageId, recipientIndex, leaseId, result } = completion;
+  const final = result.state === 'delivered' || result.state === 'failed' || result.state === 'expired';
+  const counted = result.state === 'delivered' || result.state === 'failed' || (result.state === 'deferred' && result.countAttempt);
+  return {
+    ord,
+    message_id: messageId,
+    idx: recipientIndex,
+    lease_id: leaseId,
+    state: result.state,
+    requeue: result.state === 'queued',
+    provider: result.state === 'queued' ? result.provider : null,
+    counted: counted ? 1 : 0,
+    final,
+    next_at: result.state === 'deferred' ? result.nextAttemptAt : result.state === 'queued' ? (result.nextAttemptAt ?? null) : null,
+    at_ms: completion.now ?? Date.now(),
+    error: 'error' in result && result.error !== undefined ? result.error : null,
+    wakes: result.state === 'queued' || result.state === 'deferred',
+  };
+}
+
+function toReceipt(db: Database, completion: Completion, row: CompletionRow | undefined): JobOutcome<CompletionReceipt> {
+  const { messageId, recipientIndex, leaseId } = completion;
+  if (!row || row.found_state === null) {
+    return {
+      ok: false,
+      error: new XportError('XPORT_STORE_NOT_FOUND', `${db.target.label}: message ${messageId} recipient #${recipientIndex} does not exist`, {
+        details: { messageId, recipientIndex },
+      }),
+    };
+  }
+  if (!row.applied) {
+    return {
+      ok: false,
+      error: new XportError(
+        'XPORT_STORE_STALE_LEASE',
+        `${db.target.label}: message ${messageId} recipient #${recipientIndex}: lease ${leaseId} is no longer current (found ${row.found_lease ?? 'no lease'}, state ${row.found_state})`,
+        { details: { messageId, recipientIndex, expected: leaseId, found: row.found_lease } },
+      ),
+    };
+  }
+  return { ok: true, value: { messageFinished: row.finished } };
+}
+
+async function runCompletionBatch(db: Database, completions: readonly Completion[]): Promise<Array<JobOutcome<CompletionReceipt>>> {
+  const input = JSON.stringify(completions.map(toInputRow));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const { rows } = await db.pool.query<CompletionRow>(completeBatchSql(db), [input, db.channel]);
+      const byOrd = new Map(rows.map((row) => [row.ord, row]));
+      return completions.map((completion, ord) => toReceipt(db, completion, byOrd.get(ord)));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+    }
+  }
 }
 
 /**
- * One statement: lock the recipient row, apply the result only if the lease is still the current
- * one, and count down the message's open recipients. The message row update serialises concurrent
- * completions of one message, so exactly one of them sees the count reach zero and finishes it.
+ * Applies a batch of claim results in one statement, each refused on its own
+ * (`XPORT_STORE_STALE_LEASE`, `XPORT_STORE_NOT_FOUND`) when its lease is no longer current. A batch
+ * that fails as a whole for a reason other than the database being unavailable is retried one
+ * completion at a time, so a completion the database rejects fails alone.
  */
-function completeSql(db: Database): string {
-  return `
-    WITH target AS (
-      SELECT r.message_seq, r.idx, r.state, r.lease_id, r.next_attempt_at, r.provider
-      FROM ${db.s}.messages m JOIN ${db.s}.recipients r ON r.message_seq = m.seq AND r.idx = $2
-      WHERE m.id = $1
-      FOR UPDATE OF r
-    ), updated AS (
-      UPDATE ${db.s}.recipients r SET
-        state = $4,
-        provider = CASE WHEN $5::boolean THEN $6 ELSE t.provider END,
-        attempts = r.attempts + $7,
-        next_attempt_at = CASE WHEN $8::boolean THEN NULL ELSE COALESCE($9::bigint, t.next_attempt_at, $10::bigint) END,
-        due_at = CASE WHEN $8::boolean THEN NULL ELSE COALESCE($9::bigint, t.next_attempt_at, $10::bigint) END,
-        last_error = COALESCE($11::jsonb, r.last_error),
-        updated_at = $10, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-      FROM target t
-      WHERE r.message_seq = t.message_seq AND r.idx = t.idx AND t.state = 'in-flight' AND t.lease_id = $3
-      RETURNING r.message_seq
-    ), finished AS (
-      UPDATE ${db.s}.messages m SET
-        open_recipients = m.open_recipients - 1,
-        finished_at = CASE WHEN m.open_recipients = 1 THEN $10::bigint ELSE NULL END
-      FROM updated u
-      WHERE m.seq = u.message_seq AND $8::boolean
-      RETURNING m.finished_at
-    )
-    SELECT t.state AS found_state, t.lease_id AS found_lease,
-      EXISTS (SELECT 1 FROM updated) AS applied,
-      (SELECT finished_at FROM finished) AS finished_at,
-      (SELECT count(*) FROM updated, pg_notify($12, '') WHERE $13::boolean) AS notified
-    FROM target t`;
-}
-
-/** Applies a claim result, refusing it (`XPORT_STORE_STALE_LEASE`) when the lease is no longer current. */
-export async function applyCompletion(db: Database, completion: Completion): Promise<CompletionReceipt> {
-  const { messageId, recipientIndex, leaseId, result } = completion;
-  const now = completion.now ?? Date.now();
-  const final = result.state === 'delivered' || result.state === 'failed' || result.state === 'expired';
-  const counted = result.state === 'delivered' || result.state === 'failed' || (result.state === 'deferred' && result.countAttempt);
-  const error = 'error' in result && result.error !== undefined ? JSON.stringify(result.error) : null;
-  const { rows } = await db.pool.query<CompletionRow>(completeSql(db), [
-    messageId,
-    recipientIndex,
-    leaseId,
-    result.state,
-    result.state === 'queued',
-    result.state === 'queued' ? result.provider : null,
-    counted ? 1 : 0,
-    final,
-    result.state === 'deferred' ? result.nextAttemptAt : result.state === 'queued' ? (result.nextAttemptAt ?? null) : null,
-    now,
-    error,
-    db.channel,
-    result.state === 'queued' || result.state === 'deferred',
-  ]);
-  const row = rows[0];
-  if (!row) {
-    throw new XportError('XPORT_STORE_NOT_FOUND', `${db.target.label}: message ${messageId} recipient #${recipientIndex} does not exist`, {
-      details: { messageId, recipientIndex },
-    });
+export async function applyCompletions(
+  db: Database,
+  completions: readonly Completion[],
+  isUnavailable: (error: unknown) => boolean,
+): Promise<Array<JobOutcome<CompletionReceipt>>> {
+  try {
+    return await runCompletionBatch(db, completions);
+  } catch (error) {
+    if (completions.length === 1 || isUnavailable(error)) return completions.map(() => ({ ok: false, error }));
   }
-  if (!row.applied) {
-    throw new XportError(
-      'XPORT_STORE_STALE_LEASE',
-      `${db.target.label}: message ${messageId} recipient #${recipientIndex}: lease ${leaseId} is no longer current (found ${row.found_lease ?? 'no lease'}, state ${row.found_state})`,
-      { details: { messageId, recipientIndex, expected: leaseId, found: row.found_lease } },
-    );
+  const outcomes: Array<JobOutcome<CompletionReceipt>> = [];
+  for (const completion of completions) {
+    try {
+      outcomes.push(...(await runCompletionBatch(db, [completion])));
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+    }
   }
-  return { messageFinished: row.finished_at !== null };
+  return outcomes;
 }
 
 /** Makes waiting recipients of these providers due at `now`; returns how many moved. */

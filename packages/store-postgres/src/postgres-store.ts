@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   XportError,
@@ -20,18 +21,19 @@ import {
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
 import { leaseDueRecipients, leaseStrandedRecipients } from './claim-write.js';
-import { applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
+import { applyCompletions, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { SCHEMA_NAME_PATTERN, clientConfig, createPool, describeTarget, type DatabaseTarget, type PoolSettings } from './connection.js';
 import { prepareParts } from './content-write.js';
 import type { Database } from './database.js';
+import { GroupCommit } from './group-commit.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
 import { openPartStream } from './part-reader.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
 import { startRetention } from './retention.js';
 import { migrateSchema, quoteSchema } from './schema.js';
-import { findMessageByKey, insertMessage } from './submit-write.js';
-import { toStoreError, toUnavailable } from './unavailable.js';
+import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
+import { isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
 import { WorkSignal } from './work-signal.js';
 
 export interface PostgresStoreOptions {
@@ -63,6 +65,9 @@ class PostgresStore implements MessageStore {
   private readonly work: WorkSignal;
   private readonly records: RecordReader;
   private readonly chunkSize: number;
+  // Group commit: concurrent completions and submits share one statement and one commit.
+  private readonly completions: GroupCommit<Completion, CompletionReceipt>;
+  private readonly submits: GroupCommit<PreparedSubmit, SubmitResult>;
 
   constructor(private readonly options: PostgresStoreOptions) {
     const schema = options.schema ?? 'xport';
@@ -88,6 +93,23 @@ class PostgresStore implements MessageStore {
       logger: options.logger,
     });
     this.records = new RecordReader(() => this.database('read'), options.logger);
+    this.completions = new GroupCommit({
+      write: (batch) => applyCompletions(this.database('complete a claim'), batch, isUnavailable),
+      keyOf: (c) => `${c.messageId}#${c.recipientIndex}`,
+    });
+    this.submits = new GroupCommit({
+      write: async (batch) => {
+        const db = this.database('submit a message');
+        try {
+          return await insertMessages(db, batch);
+        } catch (error) {
+          if (batch.length === 1 || isUnavailable(error)) throw error;
+          // One request the database refuses must not fail the others: write them one by one.
+          return Promise.all(batch.map((one) => insertMessages(db, [one]).then(([outcome]) => outcome!, (e: unknown) => ({ ok: false as const, error: e }))));
+        }
+      },
+      keyOf: (p) => p.request.idempotencyKey ?? randomUUID(),
+    });
   }
 
   async open(): Promise<void> {
@@ -114,6 +136,8 @@ class PostgresStore implements MessageStore {
     this.stopRetention?.();
     this.stopRetention = undefined;
     this.work.clear();
+    // Writes already handed to a batch are committed (or fail) before the pool goes.
+    await Promise.all([this.completions.drained(), this.submits.drained()]);
     const pool = this.db?.pool;
     this.db = undefined;
     await pool?.end();
@@ -124,7 +148,7 @@ class PostgresStore implements MessageStore {
       const earlier = await findMessageByKey(db, request.idempotencyKey);
       if (earlier !== undefined) return { messageId: earlier, duplicate: true };
       const parts = await prepareParts(db, request.parts, this.chunkSize);
-      const result = await insertMessage(db, request, parts);
+      const result = await this.submits.run({ request, parts });
       if (!result.duplicate) this.work.emit();
       return result;
     });
@@ -139,7 +163,7 @@ class PostgresStore implements MessageStore {
   }
 
   async complete(completion: Completion): Promise<CompletionReceipt> {
-    const receipt = await this.run('complete a claim', (db) => applyCompletion(db, completion));
+    const receipt = await this.run('complete a claim', () => this.completions.run(completion));
     if (completion.result.state === 'queued' || completion.result.state === 'deferred') this.work.emit();
     return receipt;
   }

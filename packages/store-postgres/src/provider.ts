@@ -8,6 +8,7 @@ export interface PostgresStoreConfig {
   readonly connectionTimeoutMs?: number;
   readonly queryTimeoutMs?: number;
   readonly sentRetentionDays?: number;
+  readonly applicationName?: string;
 }
 
 /**
@@ -23,7 +24,7 @@ export default defineStoreProvider<PostgresStoreConfig>({
       connectionTimeoutMs: config.connectionTimeoutMs ?? 5000,
       queryTimeoutMs: config.queryTimeoutMs ?? 30_000,
       sentRetentionDays: config.sentRetentionDays ?? 30,
-      applicationName: `xport-${info.id}`,
+      applicationName: config.applicationName ?? `xport-${info.id}`,
       logger,
     });
     return Object.assign(store, { stop: () => store.close() });

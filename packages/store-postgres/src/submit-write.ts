@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SubmitRequest, SubmitResult } from '@xport/provider-sdk';
-import { attachPartsSql, attachPartsValues, discardParts, type PreparedParts } from './content-write.js';
+import { discardParts, type PreparedParts } from './content-write.js';
 import type { Database } from './database.js';
+import type { JobOutcome } from './group-commit.js';
 
 export async function findMessageByKey(db: Database, key: string | undefined): Promise<string | undefined> {
   if (key === undefined) return undefined;
@@ -9,29 +10,41 @@ export async function findMessageByKey(db: Database, key: string | undefined): P
   return rows[0]?.id;
 }
 
-function insertSql(db: Database): string {
+/** A submit whose content is prepared (inline bytes in hand, streamed parts already written, unowned). */
+export interface PreparedSubmit {
+  readonly request: SubmitRequest;
+  readonly parts: PreparedParts;
+}
+
+function insertBatchSql(db: Database): string {
   return `
-    WITH msg AS (
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id text, idempotency_key text, envelope jsonb, parts jsonb, size bigint,
+        submitted_at bigint, expires_at bigint, finished_at bigint, open_recipients int, recipients jsonb)
+    ), msg AS (
       INSERT INTO ${db.s}.messages (id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      SELECT id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients FROM input ORDER BY ord
       ON CONFLICT (idempotency_key) DO NOTHING
-      RETURNING seq
+      RETURNING seq, id
     ), rcpt AS (
       INSERT INTO ${db.s}.recipients (message_seq, idx, recipient, role, provider, state, next_attempt_at, due_at, last_error, updated_at)
       SELECT msg.seq, (e.ord - 1)::int, e.value->'recipient', e.value->>'role', e.value->>'provider', e.value->>'state',
-        (e.value->>'nextAttemptAt')::bigint, (e.value->>'dueAt')::bigint, e.value->'lastError', $6
-      FROM msg, jsonb_array_elements($10::jsonb) WITH ORDINALITY AS e(value, ord)
-    ), ${attachPartsSql(db, 'msg', '$1', '$6', 12)}
-    SELECT msg.seq FROM msg, pg_notify($11, '')`;
+        (e.value->>'nextAttemptAt')::bigint, (e.value->>'dueAt')::bigint, e.value->'lastError', i.submitted_at
+      FROM msg JOIN input i ON i.id = msg.id, jsonb_array_elements(i.recipients) WITH ORDINALITY AS e(value, ord)
+    ), inline_parts AS (
+      INSERT INTO ${db.s}.parts (id, owner, created_at)
+      SELECT p.part_id, msg.id, i.submitted_at FROM unnest($2::text[], $3::text[]) AS p(part_id, owner) JOIN msg ON msg.id = p.owner JOIN input i ON i.id = msg.id
+    ), inline_chunks AS (
+      INSERT INTO ${db.s}.part_chunks (part_id, seq, data)
+      SELECT c.part_id, c.seq, c.data FROM unnest($4::text[], $5::int[], $6::bytea[], $7::text[]) AS c(part_id, seq, data, owner) JOIN msg ON msg.id = c.owner
+    ), streamed_parts AS (
+      UPDATE ${db.s}.parts p SET owner = s.owner FROM unnest($8::text[], $9::text[]) AS s(part_id, owner) JOIN msg ON msg.id = s.owner WHERE p.id = s.part_id
+    )
+    SELECT msg.id FROM msg, pg_notify($10, '')`;
 }
 
-/**
- * Writes a message, its recipients and its in-memory content in one statement (one round trip, one
- * commit) and notifies the work channel in the same transaction. The same idempotency key twice,
- * even concurrently, yields one message: the unique index makes the second insert wait, then do nothing.
- */
-export async function insertMessage(db: Database, request: SubmitRequest, parts: PreparedParts): Promise<SubmitResult> {
-  const messageId = randomUUID();
+function toInputRow(prepared: PreparedSubmit, id: string, ord: number): Record<string, unknown> {
+  const { request, parts } = prepared;
   const now = request.submittedAt;
   const recipients = request.recipients.map((r) => {
     const state = r.state ?? 'queued';
@@ -46,24 +59,77 @@ export async function insertMessage(db: Database, request: SubmitRequest, parts:
     };
   });
   const open = recipients.filter((r) => r.state === 'queued').length;
-  const { rows } = await db.pool.query<{ seq: number }>(insertSql(db), [
-    messageId,
-    request.idempotencyKey ?? null,
-    JSON.stringify(request.envelope),
-    JSON.stringify(parts.infos),
-    parts.infos.reduce((sum, p) => sum + p.size, 0),
-    now,
-    request.expiresAt,
-    open === 0 ? now : null,
-    open,
-    JSON.stringify(recipients),
-    db.channel,
-    ...attachPartsValues(parts),
-  ]);
-  if (rows.length > 0) return { messageId, duplicate: false };
-  // The key was taken by another submit (possibly from another daemon) while our content streamed in.
-  await discardParts(db, parts.streamedIds);
-  const earlier = await findMessageByKey(db, request.idempotencyKey);
-  if (earlier === undefined) throw new Error(`postgres store: submit with idempotency key "${request.idempotencyKey}" wrote nothing and found no earlier message`);
-  return { messageId: earlier, duplicate: true };
+  return {
+    ord,
+    id,
+    idempotency_key: request.idempotencyKey ?? null,
+    envelope: request.envelope,
+    parts: parts.infos,
+    size: parts.infos.reduce((sum, p) => sum + p.size, 0),
+    submitted_at: now,
+    expires_at: request.expiresAt,
+    finished_at: open === 0 ? now : null,
+    open_recipients: open,
+    recipients,
+  };
+}
+
+/** Parallel arrays of every prepared part of the batch, each tagged with the message id that owns it. */
+function partArrays(batch: readonly PreparedSubmit[], ids: readonly string[]): unknown[] {
+  const inlineIds: string[] = [];
+  const inlineOwners: string[] = [];
+  const chunkPartIds: string[] = [];
+  const chunkSeqs: number[] = [];
+  const chunks: Buffer[] = [];
+  const chunkOwners: string[] = [];
+  const streamedIds: string[] = [];
+  const streamedOwners: string[] = [];
+  batch.forEach(({ parts }, i) => {
+    const owner = ids[i]!;
+    for (const id of parts.inlineIds) {
+      inlineIds.push(id);
+      inlineOwners.push(owner);
+    }
+    parts.chunkPartIds.forEach((id, c) => {
+      chunkPartIds.push(id);
+      chunkSeqs.push(parts.chunkSeqs[c]!);
+      chunks.push(parts.chunks[c]!);
+      chunkOwners.push(owner);
+    });
+    for (const id of parts.streamedIds) {
+      streamedIds.push(id);
+      streamedOwners.push(owner);
+    }
+  });
+  return [inlineIds, inlineOwners, chunkPartIds, chunkSeqs, chunks, chunkOwners, streamedIds, streamedOwners];
+}
+
+/**
+ * Writes a batch of messages, their recipients and their in-memory content in one statement (one
+ * round trip, one commit) and notifies the work channel in the same transaction. The same
+ * idempotency key twice, even concurrently from another daemon, yields one message: the unique index
+ * makes the second insert wait, then do nothing, and that submit resolves as a duplicate.
+ */
+export async function insertMessages(db: Database, batch: readonly PreparedSubmit[]): Promise<Array<JobOutcome<SubmitResult>>> {
+  const ids = batch.map(() => randomUUID());
+  const input = JSON.stringify(batch.map((prepared, ord) => toInputRow(prepared, ids[ord]!, ord)));
+  const { rows } = await db.pool.query<{ id: string }>(insertBatchSql(db), [input, ...partArrays(batch, ids), db.channel]);
+  const written = new Set(rows.map((r) => r.id));
+  const outcomes: Array<JobOutcome<SubmitResult>> = [];
+  for (const [i, { request, parts }] of batch.entries()) {
+    if (written.has(ids[i]!)) {
+      outcomes.push({ ok: true, value: { messageId: ids[i]!, duplicate: false } });
+      continue;
+    }
+    try {
+      // The key was taken by another submit (possibly from another daemon) while our content streamed in.
+      await discardParts(db, parts.streamedIds);
+      const earlier = await findMessageByKey(db, request.idempotencyKey);
+      if (earlier === undefined) throw new Error(`postgres store: submit with idempotency key "${request.idempotencyKey}" wrote nothing and found no earlier message`);
+      outcomes.push({ ok: true, value: { messageId: earlier, duplicate: true } });
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
 }

@@ -1,0 +1,100 @@
+/** What one job of a batch came to: its own value or its own error. */
+export type JobOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
+
+interface Pending<J, R> {
+  readonly job: J;
+  readonly key: string;
+  readonly resolve: (value: R) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions<J, R> {
+  /** Writes every job of a batch in one statement (one commit); returns one outcome per job, in order. */
+  readonly write: (jobs: readonly J[]) => Promise<Array<JobOutcome<R>>>;
+  /** Jobs with the same key never share a batch (one row must not be written twice by one statement). */
+  readonly keyOf: (job: J) => string;
+  readonly maxBatch?: number;
+}
+
+/**
+ * Group commit for one kind of write: jobs that arrive while the previous batch is being committed
+ * (or in the same turn of the event loop) go to the database together, so N concurrent writers
+ * cost one round trip and one WAL flush instead of N. No job resolves before its batch committed,
+ * and each gets its own result or error.
+ */
+export class GroupCommit<J, R> {
+  private readonly queue: Array<Pending<J, R>> = [];
+  private busy = false;
+  private scheduled = false;
+  private idle: Array<() => void> = [];
+  private readonly maxBatch: number;
+
+  constructor(private readonly options: GroupCommitOptions<J, R>) {
+    this.maxBatch = options.maxBatch ?? 500;
+  }
+
+  run(job: J): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ job, key: this.options.keyOf(job), resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every job queued so far has been written (or has failed). */
+  drained(): Promise<void> {
+    if (!this.busy && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.busy || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: it gathers the writes issued from every I/O callback of this turn.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private takeBatch(): Array<Pending<J, R>> {
+    const batch: Array<Pending<J, R>> = [];
+    const keys = new Set<string>();
+    for (let i = 0; i < this.queue.length && batch.length < this.maxBatch; ) {
+      const pending = this.queue[i]!;
+      if (keys.has(pending.key)) {
+        i += 1;
+        continue;
+      }
+      keys.add(pending.key);
+      batch.push(pending);
+      this.queue.splice(i, 1);
+    }
+    return batch;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.busy || this.queue.length === 0) return this.settleIdle();
+    this.busy = true;
+    const batch = this.takeBatch();
+    let outcomes: Array<JobOutcome<R>>;
+    try {
+      outcomes = await this.options.write(batch.map((p) => p.job));
+    } catch (error) {
+      outcomes = batch.map(() => ({ ok: false, error }));
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i] ?? { ok: false, error: new Error('group commit: the batch returned no outcome for this job') };
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+    this.busy = false;
+    // What queued up during this commit goes out now, as the next batch.
+    if (this.queue.length > 0) void this.flush();
+    else this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (this.busy || this.queue.length > 0) return;
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+}
