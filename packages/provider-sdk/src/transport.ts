@@ -28,7 +28,11 @@ export interface TransportProvider extends ProviderLifecycle {
     context: SendContext,
   ): Promise<readonly RecipientOutcome[] | RecipientOutcome>;
   readonly preprocessors?: readonly Preprocessor[];
-  /** Polled by the kernel to notice a transport that lost its connection; omit if always available once started. */
+  /**
+   * Polled by the kernel to notice a transport that lost its connection; omit if always available
+   * once started. `unavailable` makes the kernel take the transport offline (its recipients wait, no
+   * attempt burned) and call `logon()` again with backoff until one succeeds.
+   */
   availability?(): TransportAvailability;
   /** Set by the kernel when the transport may start receiving. */
   readonly receives?: boolean;
