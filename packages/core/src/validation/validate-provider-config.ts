@@ -23,7 +23,14 @@ export function validateProviderConfig(packageName: string, manifest: ProviderMa
   } catch (error) {
     return { ok: false, code: 'XPORT_MANIFEST_INVALID', message: `${packageName}: manifest field /configSchema is not a valid JSON Schema (${(error as Error).message})` };
   }
-  if (validate(config)) return { ok: true, config };
+  let valid: boolean;
+  try {
+    valid = validate(config) as boolean;
+  } catch (error) {
+    // A schema that refers to itself without consuming data (e.g. {"$ref": ""}) recurses forever.
+    return { ok: false, code: 'XPORT_MANIFEST_INVALID', message: `${packageName}: manifest field /configSchema cannot be applied (${(error as Error).message})` };
+  }
+  if (valid) return { ok: true, config };
   const problems = formatSchemaErrors(validate.errors, config, 'field');
   return {
     ok: false,

@@ -96,6 +96,13 @@ describe('manifest validator properties', () => {
     );
   });
 
+  it('refuses a configSchema that recurses into itself with a coded error, not a stack overflow', () => {
+    const manifest = { manifestVersion: 1, id: 'loop', kind: 'hook', entry: './index.js', kernel: '^1.0.0', configSchema: { $ref: '' } } as unknown as ProviderManifest;
+    const result = validateProviderConfig('pkg', manifest, { n: 1 });
+    expect(result).toMatchObject({ ok: false, code: 'XPORT_MANIFEST_INVALID' });
+    expect(result.ok ? '' : result.message).toMatch(/^pkg: manifest field \/configSchema cannot be applied \(Maximum call stack size exceeded\)/);
+  });
+
   it('refuses configSchemas that are not JSON Schemas with a coded error, never a throw', () => {
     fc.assert(
       fc.property(validManifest, fc.dictionary(fc.constantFrom('type', 'properties', 'required', '$ref', 'items', 'minimum', 'pattern'), fc.anything(), { maxKeys: 3 }), (manifest, schema) => {
