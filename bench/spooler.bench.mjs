@@ -17,7 +17,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PACKAGES = join(here, '..', 'packages');
 const MESSAGES = Number(process.env.XPORT_BENCH_MESSAGES ?? 20_000);
 const WINDOW = 256;
-const CONCURRENCY = process.env.XPORT_BENCH_CONCURRENCY === undefined ? undefined : Number(process.env.XPORT_BENCH_CONCURRENCY);
+// Loopback is an in-process transport: an integrator running it raises its per-provider limit above
+// the default of 8 messages in flight, which would otherwise cap every claim round at 8.
+const CONCURRENCY = Number(process.env.XPORT_BENCH_CONCURRENCY ?? 256);
 const TEXT = 'hello from the spooler benchmark '.repeat(4);
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -43,7 +45,7 @@ async function kernelRun(storeId) {
   const root = await createApp(storeId, {
     store: { provider: storeId },
     transportOrder: ['loopback'],
-    ...(CONCURRENCY === undefined ? {} : { providers: { loopback: { limits: { concurrency: CONCURRENCY } } } }),
+    providers: { loopback: { limits: { concurrency: CONCURRENCY } } },
   });
   const kernel = createKernel({ root, logger: silent });
   try {
@@ -118,7 +120,7 @@ try {
   }
   for (const r of rows) {
     console.log(
-      `${r.storeId}: ${r.kernel} msgs/s through the kernel (submit → loopback → inbox, ${MESSAGES} messages, ${WINDOW} submits in flight; submits alone ${r.submitOnly} msgs/s)` +
+      `${r.storeId}: ${r.kernel} msgs/s through the kernel (submit → loopback → inbox, ${MESSAGES} messages, ${WINDOW} submits in flight, providers.loopback.limits.concurrency ${CONCURRENCY}; submits alone ${r.submitOnly} msgs/s)` +
         ` | store-only baseline ${r.baseline} msgs/s | ratio ${(r.kernel / r.baseline).toFixed(2)} | target >= ${r.target} msgs/s`,
     );
   }

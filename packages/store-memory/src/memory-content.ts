@@ -46,7 +46,13 @@ export class MemoryContent {
       stream.destroy(new XportError('XPORT_STORE_NOT_FOUND', `memory store: content part "${partId}" does not exist`, { details: { partId } }));
       return stream;
     }
-    return Readable.from(chunks, { objectMode: false });
+    // Chunks are already in memory: hand them over as asked, without Readable.from's async iteration.
+    let next = 0;
+    return new Readable({
+      read() {
+        this.push(next < chunks.length ? chunks[next++] : null);
+      },
+    });
   }
 
   clear(): void {

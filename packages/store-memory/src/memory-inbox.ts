@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { XportError, type InboxEntry, type ListOptions, type PartInfo, type ReceiveRequest } from '@xport/provider-sdk';
+import { copyPlain } from './memory-records.js';
 
 interface MemoryInboxEntry {
   readonly seq: number;
@@ -9,7 +10,7 @@ interface MemoryInboxEntry {
 
 function toInboxEntry(stored: MemoryInboxEntry): InboxEntry {
   const { entry } = stored;
-  return { ...entry, envelope: structuredClone(entry.envelope), parts: entry.parts.map((p) => ({ ...p })), read: stored.read };
+  return { ...entry, envelope: copyPlain(entry.envelope), parts: entry.parts.map((p) => ({ ...p })), read: stored.read };
 }
 
 /** Received messages, one entry per mailbox; the entries of one receive share its content parts. */
@@ -25,12 +26,14 @@ export class MemoryInbox {
 
   insert(request: ReceiveRequest, parts: PartInfo[]): Array<{ mailbox: string; id: string }> {
     const size = parts.reduce((sum, p) => sum + p.size, 0);
+    // One copy for every mailbox's entry: stored entries are never changed (reads hand out copies).
+    const envelope = copyPlain(request.envelope);
     const created = [...new Set(request.mailboxes)].map((mailbox) => {
       const id = randomUUID();
       const entry: Omit<InboxEntry, 'read'> = {
         id,
         mailbox,
-        envelope: structuredClone(request.envelope),
+        envelope,
         parts,
         size,
         receivedAt: request.receivedAt,

@@ -12,7 +12,7 @@ import {
   type SubmitResult,
 } from '@xport/provider-sdk';
 import { DueIndex } from './due-index.js';
-import { dueAt, isFinalState, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
+import { copyPlain, dueAt, isFinalState, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
 import { applyClaimResult } from './recipient-transitions.js';
 
 /** The outbox and sent folder of the memory store. Every method runs without awaiting, so each is atomic. */
@@ -52,7 +52,7 @@ export class MemoryOutbox {
     const message: MemoryMessage = {
       seq: ++this.seq,
       id: randomUUID(),
-      envelope: structuredClone(request.envelope),
+      envelope: copyPlain(request.envelope),
       recipients,
       parts,
       size: parts.reduce((sum, p) => sum + p.size, 0),

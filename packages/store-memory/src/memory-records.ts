@@ -46,6 +46,23 @@ export interface MemoryMessage {
   readonly idempotencyKey?: string;
 }
 
+/**
+ * A deep copy of JSON-shaped data (an envelope): what `structuredClone` would give for it, at a
+ * fraction of the cost on the submit → claim → receive path, where each message is copied several times.
+ */
+export function copyPlain<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copied = copyPlain((value as Record<string, unknown>)[key]);
+    // An own "__proto__" key (a header may be named so) stays a key, as structuredClone keeps it.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    else out[key] = copied;
+  }
+  return out as T;
+}
+
 export function isFinalState(state: RecipientState): boolean {
   return FINAL_RECIPIENT_STATES.includes(state);
 }
@@ -61,7 +78,7 @@ export function dueAt(recipient: MemoryRecipient): number | null {
 export function toStoredMessage(message: MemoryMessage): StoredMessage {
   return {
     id: message.id,
-    envelope: structuredClone(message.envelope),
+    envelope: copyPlain(message.envelope),
     recipients: message.recipients.map((r) => ({
       index: r.index,
       recipient: { ...r.recipient },

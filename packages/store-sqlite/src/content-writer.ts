@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { ContentPartInput, PartInfo } from '@xport/provider-sdk';
 import type { GroupCommitWriter } from './group-commit.js';
 import { sql } from './statements.js';
+import { newRecordId } from './record-ids.js';
 
 /** A part ready to be attached to a record: bytes already in memory go in with the record's own write. */
 export interface PreparedPart {
@@ -13,7 +13,7 @@ export interface PreparedPart {
 
 function describePart(input: ContentPartInput, size: number): PartInfo {
   return {
-    partId: randomUUID(),
+    partId: newRecordId(),
     kind: input.kind,
     contentType: input.contentType,
     size,
@@ -91,7 +91,7 @@ export async function prepareParts(writer: GroupCommitWriter, inputs: readonly C
         prepared.push({ info: describePart(input, bytes.length), inline: split(bytes, chunkSize) });
         continue;
       }
-      const partId = randomUUID();
+      const partId = newRecordId();
       prepared.push({ info: { ...describePart(input, 0), partId } });
       const size = await streamPart(writer, partId, content, chunkSize);
       prepared[prepared.length - 1] = { info: { ...describePart(input, size), partId } };

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { XportError, type ReceiveRequest } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
+import { newRecordId } from './record-ids.js';
 
 export type InboxReceipt = Array<{ mailbox: string; id: string }>;
 
@@ -19,7 +19,7 @@ export function insertInboxEntries(db: Database, request: ReceiveRequest, parts:
     deletePartRows(db, parts.filter((p) => !p.inline).map((p) => p.info.partId));
     return earlier;
   }
-  const owner = `inbox:${randomUUID()}`;
+  const owner = `inbox:${newRecordId()}`;
   for (const part of parts) attachPart(db, part, owner, request.receivedAt);
   const infos = parts.map((p) => p.info);
   const envelope = JSON.stringify(request.envelope);
@@ -31,7 +31,7 @@ export function insertInboxEntries(db: Database, request: ReceiveRequest, parts:
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return [...new Set(request.mailboxes)].map((mailbox) => {
-    const id = randomUUID();
+    const id = newRecordId();
     insert.run(id, mailbox, envelope, partsJson, size, request.receivedAt, request.receivedBy ?? null, request.idempotencyKey ?? null);
     return { mailbox, id };
   });

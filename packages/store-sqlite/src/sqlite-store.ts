@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import {
@@ -33,6 +32,7 @@ import { findMessageByKey, insertMessage } from './submit-write.js';
 import { startRetention } from './retention.js';
 import { WorkSignal } from './work-signal.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
+import { newRecordId } from './record-ids.js';
 
 /** The SQLite store: writes go through one group-commit writer; reads use the connection directly. */
 class SqliteStore implements MessageStore {
@@ -77,7 +77,7 @@ class SqliteStore implements MessageStore {
     const earlier = findMessageByKey(this.connection(), request.idempotencyKey);
     if (earlier !== undefined) return { messageId: earlier, duplicate: true };
     const parts = await prepareParts(this.requireWriter('submit'), request.parts, this.chunkSize);
-    const result = await this.write('submit a message', (db) => insertMessage(db, randomUUID(), request, parts));
+    const result = await this.write('submit a message', (db) => insertMessage(db, newRecordId(), request, parts));
     if (!result.duplicate) this.work.emit();
     return result;
   }

@@ -1,6 +1,5 @@
 import {
   sameAddressType,
-  XportError,
   type AssignedRecipient,
   type OutboundMessage,
   type Preprocessor,
@@ -8,6 +7,7 @@ import {
   type TransportProvider,
 } from '@xport/provider-sdk';
 import { normalizeOutcomes, toDeferral } from './outcomes.js';
+import type { SendDeadline } from './send-deadline.js';
 import { SpoolerStatus } from './status-codes.js';
 
 export interface SendAttempt {
@@ -16,8 +16,8 @@ export interface SendAttempt {
   readonly message: OutboundMessage;
   readonly recipients: readonly AssignedRecipient[];
   readonly timeoutMs: number;
-  /** Aborted when the spooler stops and gives up waiting. */
-  readonly stopSignal: AbortSignal;
+  /** The claim round's timeout and stop signal (see `createSendDeadline`). */
+  readonly deadline: SendDeadline;
 }
 
 /** Outcomes, one per recipient; or `stopped` when the spooler's stop cut the attempt short. */
@@ -36,25 +36,8 @@ function preprocessorsFor(transport: TransportProvider, recipients: readonly Ass
  * ignores its signal cannot hold the spooler.
  */
 export async function attemptSend(attempt: SendAttempt): Promise<SendAttemptResult> {
-  const { providerId, transport, recipients } = attempt;
-  const controller = new AbortController();
-  let reason: 'timeout' | 'stop' | undefined;
-  const cut = (why: 'timeout' | 'stop'): void => {
-    reason ??= why;
-    controller.abort(
-      new XportError('XPORT_PROVIDER_UNAVAILABLE', `send to transport '${providerId}' aborted: ${why === 'timeout' ? `no answer within ${attempt.timeoutMs} ms` : 'the spooler is stopping'}`),
-    );
-  };
-  const timer = setTimeout(() => cut('timeout'), attempt.timeoutMs);
-  const onStop = (): void => cut('stop');
-  if (attempt.stopSignal.aborted) onStop();
-  else attempt.stopSignal.addEventListener('abort', onStop, { once: true });
-  const aborted = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
-  const bounded = <T>(work: () => T | Promise<T>): Promise<T> => Promise.race([Promise.resolve().then(work), aborted]);
+  const { providerId, transport, recipients, deadline } = attempt;
+  const bounded = <T>(work: () => T | Promise<T>): Promise<T> => Promise.race([Promise.resolve().then(work), deadline.aborted]);
 
   try {
     let message = attempt.message;
@@ -66,17 +49,15 @@ export async function attemptSend(attempt: SendAttempt): Promise<SendAttemptResu
       }
     }
     const final = message;
-    const raw = await bounded(() => transport.send(final, recipients, { signal: controller.signal }));
+    const raw = await bounded(() => transport.send(final, recipients, { signal: deadline.signal }));
     return { kind: 'outcomes', outcomes: normalizeOutcomes(raw, recipients.length, providerId) };
   } catch (err) {
+    const reason = deadline.reason;
     if (reason === 'stop') return { kind: 'stopped' };
     const deferral =
       reason === 'timeout'
         ? toDeferral(SpoolerStatus.timeout, `transport '${providerId}' did not answer within ${attempt.timeoutMs} ms`)
         : toDeferral(SpoolerStatus.transportError, `transport '${providerId}' threw: ${err instanceof Error ? err.message : String(err)}`);
     return { kind: 'outcomes', outcomes: recipients.map(() => deferral) };
-  } finally {
-    clearTimeout(timer);
-    attempt.stopSignal.removeEventListener('abort', onStop);
   }
 }

@@ -3,19 +3,22 @@ import { attemptSend } from './attempt-send.js';
 import type { SpoolerHost } from './host.js';
 import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
 import { expiredError, toClaimResult } from './outcomes.js';
+import type { SendDeadline } from './send-deadline.js';
 import { releaseClaims, settleClaim, type SettleContext } from './settle-claim.js';
 
 export interface GroupContext extends SettleContext {
   readonly host: SpoolerHost;
-  readonly stopSignal: AbortSignal;
   readonly random?: () => number;
 }
 
 /**
  * Sends one message to one transport for the recipients it is responsible for (and only those),
  * then records each recipient's result. A message past its lifetime is expired without a send.
+ * `deadline` bounds the send (shared with the other sends of the same claim round); `sent` is called
+ * as soon as the transport has answered, before the results are written, so the provider's slot can
+ * take its next message while this one's results are committed.
  */
-export async function deliverGroup(ctx: GroupContext, providerId: string, claims: readonly Claim[]): Promise<void> {
+export async function deliverGroup(ctx: GroupContext, providerId: string, claims: readonly Claim[], deadline: SendDeadline, sent: () => void): Promise<void> {
   const { host } = ctx;
   const messageId = claims[0]?.messageId;
   if (messageId === undefined) return;
@@ -45,8 +48,9 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
     message: toOutboundMessage(stored, host.store),
     recipients: toAssignedRecipients(claims),
     timeoutMs: host.options.sendTimeoutMs,
-    stopSignal: ctx.stopSignal,
+    deadline,
   });
+  sent();
   if (attempt.kind === 'stopped') {
     await releaseClaims(ctx, claims);
     return;

@@ -48,7 +48,10 @@ export function createSpoolerEmitter(logger: Logger): SpoolerEmitter {
       return () => void set.delete(entry);
     },
     emit(name, event) {
-      for (const listener of [...(listeners.get(name) ?? [])]) {
+      const set = listeners.get(name);
+      // Most events have no listener: no copy, no loop (emit runs several times per message).
+      if (set === undefined || set.size === 0) return;
+      for (const listener of [...set]) {
         try {
           (listener as (e: typeof event) => void)(event);
         } catch (err) {

@@ -6,6 +6,7 @@ import type { SpoolerEmitter } from './events.js';
 import { groupClaims } from './group-claims.js';
 import type { SpoolerHost } from './host.js';
 import { createProviderLimiter } from './provider-limiter.js';
+import { createSendDeadline, type SendDeadline } from './send-deadline.js';
 import { releaseClaims } from './settle-claim.js';
 import { settleStranded } from './settle-stranded.js';
 
@@ -51,23 +52,33 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   // The first look after start sweeps at once: what a crashed spooler left stranded is settled on restart.
   let nextSweepAt = -Infinity;
 
-  const ctx = (): GroupContext => ({
+  // One context for every send: nothing in it changes between rounds.
+  const groupContext: GroupContext = {
     host,
     store: host.store,
     clock: host.clock,
     logger: host.logger,
     events,
-    stopSignal: stopController.signal,
     ...(options.random ? { random: options.random } : {}),
-  });
+  };
+  const ctx = (): GroupContext => groupContext;
 
-  const dispatch = (provider: string, claims: Claim[]): void => {
-    const sending: Promise<void> = deliverGroup(ctx(), provider, claims)
+  const dispatch = (provider: string, claims: Claim[], deadline: SendDeadline): void => {
+    deadline.enter();
+    let released = false;
+    // The slot is the transport's: freed once it has answered (or the group ended without a send).
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      deadline.leave();
+      limiter.release(provider);
+      void wake();
+    };
+    const sending: Promise<void> = deliverGroup(ctx(), provider, claims, deadline, release)
       .catch((err: unknown) => host.logger.error('send of a claimed message failed unexpectedly', { provider, messageId: claims[0]?.messageId, error: String(err) }))
       .finally(() => {
-        limiter.release(provider);
+        release();
         inflight.delete(sending);
-        void wake();
       });
     inflight.add(sending);
   };
@@ -82,9 +93,13 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;
+    let deadline: SendDeadline | undefined;
     for (const group of groupClaims(claims)) {
       const t = host.clock.now();
-      if (running && limiter.tryAcquire(group.provider, t)) dispatch(group.provider, group.claims);
+      if (running && limiter.tryAcquire(group.provider, t)) {
+        if (!deadline?.open) deadline = createSendDeadline(group.provider, host.options.sendTimeoutMs, stopController.signal);
+        dispatch(group.provider, group.claims, deadline);
+      }
       else {
         const at = running ? limiter.nextTokenAt(group.provider, t) : t;
         await releaseClaims(ctx(), group.claims, at > t ? at : undefined);

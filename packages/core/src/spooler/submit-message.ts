@@ -14,16 +14,14 @@ export interface SubmitReceipt {
   readonly recipients: readonly SubmittedRecipient[];
 }
 
+// Built by assignment, not by spreading conditional objects: this runs once per message and the
+// spreads showed up in profiles (each allocates and copies a temporary object).
 function toEnvelope(draft: MessageDraft): MessageEnvelope {
-  return {
-    ...(draft.from ? { from: draft.from } : {}),
-    ...(draft.subject !== undefined ? { subject: draft.subject } : {}),
-    headers: draft.headers,
-    ...(draft.messageId !== undefined ? { messageId: draft.messageId } : {}),
-    kind: 'note',
-    deliveryReport: draft.deliveryReport,
-    suppressNdr: draft.suppressNdr,
-  };
+  const envelope: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = { headers: draft.headers, kind: 'note', deliveryReport: draft.deliveryReport, suppressNdr: draft.suppressNdr };
+  if (draft.from) envelope.from = draft.from;
+  if (draft.subject !== undefined) envelope.subject = draft.subject;
+  if (draft.messageId !== undefined) envelope.messageId = draft.messageId;
+  return envelope;
 }
 
 /**
