@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', 'test/faults/**'],
+    // test/faults: only the short scenarios (*.short.test.ts) run here; `pnpm test:faults` runs the long ones.
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/faults/!(*.short).test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

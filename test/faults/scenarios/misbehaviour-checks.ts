@@ -1,0 +1,18 @@
+import { expect } from 'vitest';
+import type { MisbehaviourFigures } from './misbehaviour.js';
+
+/** What scenario 5 must show, whatever its size. */
+export function expectMisbehaviourContained(figures: MisbehaviourFigures, messages: number): void {
+  // The healthy transports delivered everything, next to the broken ones.
+  expect(figures.loopbackDelivered).toBe(messages);
+  expect(figures.stuckStopDelivered).toBe(messages);
+  // Every recipient of a broken transport is deferred (kept, with a reason), none lost or stuck in flight.
+  expect(figures.deferred).toEqual({ hang: messages, throws: messages, garbage: messages });
+  expect(figures.lastErrorCodes).toEqual({ hang: ['4.4.1'], throws: ['4.3.0'], garbage: ['4.3.0'] });
+  expect(figures.sendCalls['hang-send']).toBeGreaterThanOrEqual(1);
+  // stop() is bounded although stuck-stop's stop() never settles; it says so in the log.
+  expect(figures.stopMs).toBeLessThan(15_000);
+  expect(Object.values(figures.stopStates).every((s) => s === 'stopped')).toBe(true);
+  expect(figures.stopLogLines.length).toBeGreaterThan(0);
+  expect(figures.stuckStopLastError).toMatch(/stuck-stop.*stop\(\) did not finish within \d+ ms/);
+}
