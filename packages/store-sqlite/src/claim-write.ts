@@ -32,9 +32,13 @@ function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[]
 }
 
 // Waiting (or under an expired lease), and either without a provider or past the message's lifetime.
+// The candidate messages come from two partial indexes (unrouted recipients; open messages by expiry).
 const SELECT_STRANDED = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
   FROM messages m JOIN recipients r ON r.message_seq = m.seq
-  WHERE m.finished_at IS NULL AND m.quarantined = 0 AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= @now)
+  WHERE m.seq IN (
+    SELECT message_seq FROM recipients INDEXED BY recipients_unrouted WHERE provider IS NULL AND due_at IS NOT NULL
+    UNION ALL SELECT seq FROM messages INDEXED BY messages_open_expiry WHERE finished_at IS NULL AND expires_at <= @now)
+  AND m.finished_at IS NULL AND m.quarantined = 0 AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= @now)
   AND (r.provider IS NULL OR m.expires_at <= @now)`;
 const STRANDED_ORDER = ' ORDER BY m.seq, r.idx LIMIT @limit';
 

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -78,6 +78,13 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         reason TEXT NOT NULL,
         at INTEGER NOT NULL
       );
+    `),
+  // v2: the stranded-recipient sweep finds its candidates through indexes instead of scanning
+  // every open message (90 ms a sweep with 100,000 queued, inside the write transaction).
+  (db) =>
+    db.exec(`
+      CREATE INDEX messages_open_expiry ON messages (expires_at) WHERE finished_at IS NULL;
+      CREATE INDEX recipients_unrouted ON recipients (message_seq) WHERE provider IS NULL AND due_at IS NOT NULL;
     `),
 ];
 

@@ -77,6 +77,26 @@ describe('sqlite store schema versions', () => {
     expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
     await second.close();
   });
+
+  it('migrates a version-1 database to version 2 (the stranded-sweep indexes), keeping its queue', async () => {
+    const first = createSqliteStore({ path: temp.dbPath });
+    await first.open();
+    const { messageId } = await first.submit(makeSubmitRequest());
+    await first.close();
+    // Put the file back in its version-1 shape.
+    const raw = new BetterSqlite3(temp.dbPath);
+    raw.exec('DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; PRAGMA user_version = 1;');
+    raw.close();
+    const second = createSqliteStore({ path: temp.dbPath });
+    await second.open();
+    expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
+    await second.close();
+    expect(rawVersion(temp.dbPath)).toBe(2);
+    const check = new BetterSqlite3(temp.dbPath, { readonly: true });
+    const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('messages_open_expiry', 'recipients_unrouted') ORDER BY name").all();
+    check.close();
+    expect(indexes).toEqual([{ name: 'messages_open_expiry' }, { name: 'recipients_unrouted' }]);
+  });
 });
 
 describe('sqlite store content left behind by a crash', () => {
