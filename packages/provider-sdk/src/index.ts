@@ -57,6 +57,10 @@ export type { HookProvider, HookDefinition, OutboundVerdict, InboundVerdict, Out
 export { defineStoreProvider } from './store-provider.js';
 export type { StoreProvider, StoreDefinition } from './store-provider.js';
 
+// Writing stores
+export { WorkListeners } from './work-listeners.js';
+export type { WorkListenerHooks } from './work-listeners.js';
+
 // Message store contract
 export { FINAL_RECIPIENT_STATES } from './store.js';
 export type {

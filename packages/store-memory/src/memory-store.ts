@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
+  WorkListeners,
   XportError,
   type Claim,
   type ClaimRequest,
@@ -22,7 +23,6 @@ import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { toStoredMessage } from './memory-records.js';
 import { countRecipients, listFinished, listQueued } from './queue-views.js';
-import { WorkSignal } from './work-signal.js';
 
 export interface MemoryStoreOptions {
   /** Name used in error messages, to tell several memory stores apart. */
@@ -34,7 +34,7 @@ class MemoryStore implements MessageStore {
   private readonly outbox = new MemoryOutbox();
   private readonly inbox = new MemoryInbox();
   private readonly content = new MemoryContent();
-  private readonly work = new WorkSignal();
+  private readonly work = new WorkListeners();
   private opened = false;
 
   constructor(private readonly name: string) {}

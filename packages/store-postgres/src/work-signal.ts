@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '@xport/provider-sdk';
+import { WorkListeners, type Logger } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 const RECONNECT_MIN_MS = 100;
@@ -20,8 +20,7 @@ export interface WorkSignalOptions {
  * reconnect since notifications sent meanwhile were lost.
  */
 export class WorkSignal {
-  private readonly listeners = new Set<() => void>();
-  private scheduled = false;
+  private readonly listeners = new WorkListeners({ onFirst: () => this.connect(), onLast: () => this.disconnect() });
   private client: pg.Client | undefined;
   private connecting = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -36,35 +35,15 @@ export class WorkSignal {
   }
 
   add(listener: () => void): () => void {
-    // A wrapper per subscription, so the same function may subscribe twice and unsubscribe once.
-    const entry = (): void => listener();
-    this.listeners.add(entry);
-    if (this.listeners.size === 1) this.connect();
-    return () => {
-      this.listeners.delete(entry);
-      if (this.listeners.size === 0) this.disconnect();
-    };
+    return this.listeners.add(listener);
   }
 
   emit(): void {
-    if (this.scheduled || this.listeners.size === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      for (const listener of [...this.listeners]) {
-        try {
-          listener();
-        } catch (error) {
-          // One faulty listener must not keep the others from hearing about work.
-          process.emitWarning(`xport store onWork listener threw: ${String(error)}`);
-        }
-      }
-    });
+    this.listeners.emit();
   }
 
   clear(): void {
     this.listeners.clear();
-    this.disconnect();
   }
 
   private connect(): void {
