@@ -52,10 +52,12 @@ export function applyCompletion(db: Database, path: string, completion: Completi
       return { messageFinished: false };
     }
   }
-  const left = sql<[number], { open_recipients: number }>(db, 'UPDATE messages SET open_recipients = open_recipients - 1 WHERE seq = ? RETURNING open_recipients').get(row.seq);
-  if (left?.open_recipients !== 0) return { messageFinished: false };
-  sql(db, 'UPDATE messages SET finished_at = ? WHERE seq = ?').run(now, row.seq);
-  return { messageFinished: true };
+  // One statement counts the recipient off and, for the last one, finishes the message.
+  const left = sql<[number, number], { open_recipients: number }>(
+    db,
+    'UPDATE messages SET open_recipients = open_recipients - 1, finished_at = CASE WHEN open_recipients = 1 THEN ? ELSE finished_at END WHERE seq = ? RETURNING open_recipients',
+  ).get(now, row.seq);
+  return { messageFinished: left?.open_recipients === 0 };
 }
 
 /** Makes waiting recipients of these providers due at `now`; returns how many moved. */

@@ -28,13 +28,18 @@ function split(bytes: Buffer, chunkSize: number): Buffer[] {
   return chunks;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 function insertChunk(db: Database, partId: string, seq: number, data: Buffer): void {
   sql(db, 'INSERT INTO part_chunks (part_id, seq, data) VALUES (?, ?, ?)').run(partId, seq, data);
 }
 
 /** Writes a prepared part's rows and gives it to `owner` (a message id or an inbox receipt id). */
 export function attachPart(db: Database, part: PreparedPart, owner: string, now: number): void {
-  if (part.inline) {
+  if (part.inline && part.inline.length <= 1) {
+    // One chunk or none: the bytes live in the part's own row (schema v3).
+    sql(db, 'INSERT INTO parts (id, owner, created_at, data) VALUES (?, ?, ?, ?)').run(part.info.partId, owner, now, part.inline[0] ?? EMPTY);
+  } else if (part.inline) {
     sql(db, 'INSERT INTO parts (id, owner, created_at) VALUES (?, ?, ?)').run(part.info.partId, owner, now);
     part.inline.forEach((chunk, seq) => insertChunk(db, part.info.partId, seq, chunk));
   } else {

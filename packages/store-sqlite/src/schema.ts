@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -86,6 +86,10 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX messages_open_expiry ON messages (expires_at) WHERE finished_at IS NULL;
       CREATE INDEX recipients_unrouted ON recipients (message_seq) WHERE provider IS NULL AND due_at IS NOT NULL;
     `),
+  // v3: a part that fits in one chunk keeps its bytes in its own row (`data`), so a small message's
+  // text is one row written and one read instead of a parts row plus a part_chunks row. NULL means
+  // the bytes are in part_chunks (every part written before v3, and parts larger than a chunk).
+  (db) => db.exec('ALTER TABLE parts ADD COLUMN data BLOB;'),
 ];
 
 export function readSchemaVersion(db: Database): number {

@@ -85,17 +85,85 @@ describe('sqlite store schema versions', () => {
     await first.close();
     // Put the file back in its version-1 shape.
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; PRAGMA user_version = 1;');
+    raw.exec('DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; ALTER TABLE parts DROP COLUMN data; PRAGMA user_version = 1;');
     raw.close();
     const second = createSqliteStore({ path: temp.dbPath });
     await second.open();
     expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
     await second.close();
-    expect(rawVersion(temp.dbPath)).toBe(2);
+    expect(rawVersion(temp.dbPath)).toBe(SQLITE_SCHEMA_VERSION);
     const check = new BetterSqlite3(temp.dbPath, { readonly: true });
     const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('messages_open_expiry', 'recipients_unrouted') ORDER BY name").all();
     check.close();
     expect(indexes).toEqual([{ name: 'messages_open_expiry' }, { name: 'recipients_unrouted' }]);
+  });
+});
+
+describe('sqlite store schema v3 (small parts kept in their own row)', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  const readAll = async (stream: NodeJS.ReadableStream): Promise<string> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+
+  it('migrates a version-2 database to version 3, keeping chunked content readable, and writes small parts inline', async () => {
+    // A version-2 file whose part bytes are in part_chunks, as v2 wrote them.
+    const first = createSqliteStore({ path: temp.dbPath });
+    await first.open();
+    await first.close();
+    const raw = new BetterSqlite3(temp.dbPath);
+    raw.exec('ALTER TABLE parts DROP COLUMN data; PRAGMA user_version = 2;');
+    raw.close();
+    const v2 = new BetterSqlite3(temp.dbPath);
+    v2.prepare('INSERT INTO parts (id, owner, created_at) VALUES (?, ?, ?)').run('old-part', 'someone', Date.now());
+    v2.prepare('INSERT INTO part_chunks (part_id, seq, data) VALUES (?, ?, ?)').run('old-part', 0, Buffer.from('hello '));
+    v2.prepare('INSERT INTO part_chunks (part_id, seq, data) VALUES (?, ?, ?)').run('old-part', 1, Buffer.from('from v2'));
+    v2.close();
+
+    const store = createSqliteStore({ path: temp.dbPath });
+    await store.open();
+    expect(await readAll(store.openPart('old-part'))).toBe('hello from v2');
+    const { messageId } = await store.submit(makeSubmitRequest());
+    const partId = (await store.getMessage(messageId))!.parts[0]!.partId;
+    const expected = await readAll(store.openPart(partId));
+    await store.close();
+    expect(rawVersion(temp.dbPath)).toBe(3);
+
+    const check = new BetterSqlite3(temp.dbPath, { readonly: true });
+    const row = check.prepare('SELECT data FROM parts WHERE id = ?').get(partId) as { data: Buffer | null };
+    const chunks = check.prepare('SELECT count(*) AS n FROM part_chunks WHERE part_id = ?').get(partId);
+    check.close();
+    expect(row.data?.toString('utf8')).toBe(expected);
+    expect(chunks).toEqual({ n: 0 });
+  });
+
+  it('keeps a part larger than one chunk in part_chunks and an empty part inline, and reads both back', async () => {
+    const store = createSqliteStore({ path: temp.dbPath, chunkSize: 4 });
+    await store.open();
+    const request = makeSubmitRequest();
+    const { messageId } = await store.submit({
+      ...request,
+      parts: [
+        { kind: 'text', contentType: 'text/plain', content: 'ten bytes!' },
+        { kind: 'attachment', contentType: 'application/octet-stream', filename: 'empty.bin', content: new Uint8Array(0) },
+      ],
+    });
+    const [big, empty] = (await store.getMessage(messageId))!.parts;
+    expect(await readAll(store.openPart(big!.partId))).toBe('ten bytes!');
+    expect(await readAll(store.openPart(empty!.partId))).toBe('');
+    await store.close();
+    const check = new BetterSqlite3(temp.dbPath, { readonly: true });
+    expect(check.prepare('SELECT count(*) AS n FROM part_chunks WHERE part_id = ?').get(big!.partId)).toEqual({ n: 3 });
+    expect((check.prepare('SELECT data FROM parts WHERE id = ?').get(empty!.partId) as { data: Buffer | null }).data?.length).toBe(0);
+    check.close();
   });
 });
 

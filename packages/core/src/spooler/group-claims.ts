@@ -15,12 +15,18 @@ export interface ClaimGroup {
  * groupClaims(claims).map((g) => `${g.provider}:${g.messageId}:${g.claims.length}`)
  */
 export function groupClaims(claims: readonly Claim[]): ClaimGroup[] {
-  const groups = new Map<string, ClaimGroup>();
+  // Keyed by provider, then message: no composite key to build (or escape) per claim.
+  const byProvider = new Map<string, Map<string, ClaimGroup>>();
+  const groups: ClaimGroup[] = [];
   for (const claim of claims) {
-    const key = JSON.stringify([claim.provider, claim.messageId]);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { provider: claim.provider, messageId: claim.messageId, claims: [] }));
+    let byMessage = byProvider.get(claim.provider);
+    if (!byMessage) byProvider.set(claim.provider, (byMessage = new Map()));
+    let group = byMessage.get(claim.messageId);
+    if (!group) {
+      byMessage.set(claim.messageId, (group = { provider: claim.provider, messageId: claim.messageId, claims: [] }));
+      groups.push(group);
+    }
     group.claims.push(claim);
   }
-  return [...groups.values()];
+  return groups;
 }

@@ -10,6 +10,13 @@ export interface ProviderLimiter {
   hasCapacity(providerId: string, now: number): boolean;
   /** How many more messages may be handed over now (free slots, whole rate tokens); Infinity when unlimited. */
   capacity(providerId: string, now: number): number;
+  /**
+   * Whether a claim round for this provider is worth its cost now: nothing in flight, or at least a
+   * quarter of its concurrency free. Claiming the moment a single slot frees costs one round (a store
+   * write, a deadline, a wake-up timer) per message; a transport that queues internally (a connection
+   * pool) still has the other three quarters of its window to work on meanwhile.
+   */
+  worthClaiming(providerId: string, maxRound: number): boolean;
   /** Takes a slot and a token for one message; false (nothing taken) when either is missing. */
   tryAcquire(providerId: string, now: number): boolean;
   /** Gives the slot back when the send has settled. */
@@ -50,6 +57,12 @@ export function createProviderLimiter(limitsOf: (providerId: string) => Provider
       const slots = concurrency <= 0 ? Infinity : Math.max(0, concurrency - (inFlight.get(id) ?? 0));
       const tokens = ratePerSecond <= 0 ? Infinity : Math.floor(refill(id, now, ratePerSecond).tokens);
       return Math.min(slots, tokens);
+    },
+    worthClaiming(id, maxRound) {
+      const { concurrency } = limitsOf(id);
+      const busy = inFlight.get(id) ?? 0;
+      if (concurrency <= 0 || busy === 0) return true;
+      return concurrency - busy >= Math.min(maxRound, Math.ceil(concurrency / 4));
     },
     tryAcquire(id, now) {
       const { concurrency, ratePerSecond } = limitsOf(id);

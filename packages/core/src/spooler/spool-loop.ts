@@ -49,6 +49,9 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   let draining: Promise<void> | undefined;
   let again = false;
   let claimed = 0;
+  // Whether this drain only put rounds off (see claimFor): then no due time moved, and the release
+  // that ends a send wakes the loop again, so re-reading the next wake time can wait for it.
+  let onlyPutOff = false;
   // The first look after start sweeps at once: what a crashed spooler left stranded is settled on restart.
   let nextSweepAt = -Infinity;
 
@@ -89,6 +92,9 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   // to be released again (a write per recipient) when its limits are full.
   const claimFor = async (id: string, now: number): Promise<void> => {
     const { batchSize, leaseMs } = host.options;
+    // Each send's release wakes the loop again, so a round skipped here is only put off.
+    if (!limiter.worthClaiming(id, batchSize)) return;
+    onlyPutOff = false;
     const limit = Math.min(batchSize, limiter.capacity(id, now));
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
@@ -111,6 +117,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   const claimBatch = async (): Promise<void> => {
     const now = host.clock.now();
     if (now >= nextSweepAt) {
+      onlyPutOff = false;
       nextSweepAt = now + host.options.pollMs;
       try {
         claimed += await sweep();
@@ -119,6 +126,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       }
     }
     const providers = host.transportIds().filter((id) => host.isAvailable(id));
+    if (providers.length === 0) onlyPutOff = false;
     await Promise.all(providers.map((id) => claimFor(id, now)));
   };
 
@@ -148,16 +156,18 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     if (!running) return Promise.resolve();
     again = true;
     draining ??= (async () => {
+      onlyPutOff = true;
       try {
         while (again && running) {
           again = false;
           await claimBatch();
         }
       } catch (err) {
+        onlyPutOff = false;
         host.logger.error('spooler could not claim work; will try again', { error: String(err) });
       } finally {
         draining = undefined;
-        void scheduleNext();
+        if (!onlyPutOff || timer === undefined) void scheduleNext();
       }
     })();
     return draining;

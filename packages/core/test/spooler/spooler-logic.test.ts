@@ -91,6 +91,23 @@ describe('createProviderLimiter', () => {
     expect(limiter.nextTokenAt('r', 0)).toBe(500);
     expect(limiter.tryAcquire('r', 500)).toBe(true);
   });
+
+  it('puts a claim round off until a quarter of the window is free, unless nothing is in flight', () => {
+    const limiter = createProviderLimiter((id) => ({ concurrency: id === 'wide' ? 20 : 2, ratePerSecond: 0 }));
+    expect(limiter.worthClaiming('wide', 100)).toBe(true);
+    for (let i = 0; i < 20; i++) limiter.tryAcquire('wide', 0);
+    const freed = [];
+    for (let i = 0; i < 5; i++) {
+      limiter.release('wide');
+      freed.push(limiter.worthClaiming('wide', 100));
+    }
+    expect(freed).toEqual([false, false, false, false, true]);
+    // Never more than a batch's worth is waited for.
+    expect(limiter.worthClaiming('wide', 2)).toBe(true);
+    // A narrow window claims as soon as one slot frees.
+    limiter.tryAcquire('narrow', 0);
+    expect(limiter.worthClaiming('narrow', 100)).toBe(true);
+  });
 });
 
 describe('options and headers', () => {
