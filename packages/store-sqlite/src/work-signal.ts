@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3';
+import { WorkListeners } from '@xport/provider-sdk';
 
 /**
  * Tells listeners that new work may be due: after this process's writes, and — while anyone listens —
  * after other processes' commits, seen as a change of `PRAGMA data_version` (polled, timer unref'd).
  */
 export class WorkSignal {
-  private readonly listeners = new Set<() => void>();
-  private scheduled = false;
+  private readonly listeners = new WorkListeners({ onFirst: () => this.startPolling(), onLast: () => this.stopPolling() });
   private timer: NodeJS.Timeout | undefined;
   private seenVersion = 0;
 
@@ -16,29 +16,14 @@ export class WorkSignal {
   ) {}
 
   add(listener: () => void): () => void {
-    const entry = (): void => listener();
-    this.listeners.add(entry);
+    const remove = this.listeners.add(listener);
+    // Also for a listener added before open(): polling starts once there is a database.
     this.startPolling();
-    return () => {
-      this.listeners.delete(entry);
-      if (this.listeners.size === 0) this.stopPolling();
-    };
+    return remove;
   }
 
   emit(): void {
-    if (this.scheduled || this.listeners.size === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      for (const listener of [...this.listeners]) {
-        try {
-          listener();
-        } catch (error) {
-          // One faulty listener must not keep the others from hearing about work.
-          process.emitWarning(`xport store onWork listener threw: ${String(error)}`);
-        }
-      }
-    });
+    this.listeners.emit();
   }
 
   clear(): void {
