@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from '@xport/cli';
+import { createProgram, runCli, type CliIO } from '@xport/cli';
 import { createE2eApp, PACKAGES, type E2eApp } from './test-app.js';
 import { recordOutput } from '../support/output-recorder.js';
 
@@ -22,6 +22,16 @@ async function xport(app: E2eApp, args: string[], env: NodeJS.ProcessEnv = {}) {
   const code = await runCli(args, io);
   return { code, out: io.out(), err: io.err() };
 }
+
+describe('docs/cli.md', () => {
+  it('documents every command the CLI has, so the page cannot drift', async () => {
+    const page = await readFile(join(PACKAGES, '..', 'docs', 'cli.md'), 'utf8');
+    const program = createProgram(captureIO(process.cwd()), () => undefined);
+    const names = program.commands.flatMap((command) => (command.commands.length > 0 ? command.commands.map((sub) => `${command.name()} ${sub.name()}`) : [command.name()]));
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(page, `docs/cli.md lacks xport ${name}`).toContain(`| \`xport ${name}`);
+  });
+});
 
 describe('xport CLI on an application with the embedded default store', () => {
   let app: E2eApp | undefined;
