@@ -113,7 +113,7 @@ describe('webhook transport against a local HTTP server', () => {
     await expect(short.transport.logon!()).rejects.toSatisfy((e) => XportError.is(e, 'XPORT_LOGON_FAILED') && !(e as Error).message.includes('too-short'));
     const wrongSecret = 'a-wrong-signing-secret-000000';
     const wrong = createTestTransport({ allowHttp: true, verifyUrl: `${server.origin}/verify` }, wrongSecret);
-    const error = await wrong.transport.logon!().then(() => undefined, (e: unknown) => e);
+    const error = await Promise.resolve(wrong.transport.logon!()).then(() => undefined, (e: unknown) => e);
     expect(XportError.is(error, 'XPORT_LOGON_FAILED')).toBe(true);
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain(wrongSecret);
     const good = createTestTransport({ allowHttp: true, verifyUrl: `${server.origin}/verify` }, SECRET);

@@ -1,3 +1,4 @@
+import type { RecipientOutcome } from '@xport/provider-sdk';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ describe.skipIf(!hasPython)(title, () => {
           { kind: 'attachment', contentType: 'application/pdf', filename: 'report.pdf', content: attachment },
         ],
       });
-      const outcomes = await transport.send(message, assigned, neverAborted());
+      const outcomes = (await transport.send(message, assigned, neverAborted())) as readonly RecipientOutcome[];
       expect(outcomes.map((o) => o.status)).toEqual(['delivered', 'delivered']);
     } finally {
       await transport.stop!();

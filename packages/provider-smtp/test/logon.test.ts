@@ -28,7 +28,7 @@ function relayConfig(port: number, extra: Partial<NonNullable<SmtpConfig['relay'
 }
 
 async function logonError(t: SmtpTransport): Promise<XportError> {
-  const error = await t.logon!().then(
+  const error = await Promise.resolve(t.logon!()).then(
     () => undefined,
     (e: unknown) => e,
   );

@@ -1,9 +1,13 @@
+import type { RecipientOutcome } from '@xport/provider-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { createSmtpTransport, type SmtpTransport } from '../src/index.js';
 import { createOutboundMessage, neverAborted } from './support/outbound-message.js';
 import { createTestContext } from './support/provider-context.js';
 import { startScriptedServer, type ScriptedServer, type ScriptedServerOptions } from './support/scripted-server.js';
+
+/** send() may answer one outcome for all recipients; these tests read one per recipient. */
+const toList = (o: RecipientOutcome | readonly RecipientOutcome[]): readonly RecipientOutcome[] => ('status' in o ? [o] : o);
 
 let server: ScriptedServer | undefined;
 let transport: SmtpTransport | undefined;
@@ -41,7 +45,7 @@ describe('send through a relay', () => {
         { kind: 'attachment', contentType: 'application/octet-stream', filename: 'data.bin', content: attachment },
       ],
     });
-    const outcomes = await transport.send(message, assigned, neverAborted());
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
     expect(outcomes).toEqual([
       expect.objectContaining({ status: 'delivered' }),
       expect.objectContaining({ status: 'delivered' }),
@@ -69,7 +73,7 @@ describe('send through a relay', () => {
   it('fails only the recipient whose RCPT TO got a 5xx; the others still go out', async () => {
     const { server, transport } = await setUp({ rcpt: (a) => (a === 'nobody@example.net' ? { code: 550, text: '5.1.1 User unknown' } : undefined) });
     const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'nobody@example.net', 'carol@example.net'] });
-    const outcomes = await transport.send(message, assigned, neverAborted());
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
     expect(outcomes).toEqual([
       expect.objectContaining({ status: 'delivered' }),
       { status: 'failed', code: '5.1.1', diagnostic: expect.stringContaining('User unknown') },
@@ -97,7 +101,7 @@ describe('send through a relay', () => {
       data: () => ({ code: 554, text: '5.6.0 Content rejected' }),
     });
     const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'later@example.net', 'carol@example.net'] });
-    const outcomes = await transport.send(message, assigned, neverAborted());
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
     expect(outcomes).toEqual([
       { status: 'failed', code: '5.6.0', diagnostic: expect.stringContaining('Content rejected') },
       { status: 'deferred', code: '4.2.2', diagnostic: expect.stringContaining('Mailbox full') },
@@ -108,7 +112,7 @@ describe('send through a relay', () => {
   it('defers everyone when the connection drops after the final "." with no reply', async () => {
     const { transport } = await setUp({ data: () => 'drop' });
     const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'carol@example.net'] });
-    const outcomes = await transport.send(message, assigned, neverAborted());
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
     expect(outcomes.map((o) => o.status)).toEqual(['deferred', 'deferred']);
     expect(transport.availability?.()).toBe('unavailable');
   });
@@ -120,7 +124,7 @@ describe('send through a relay', () => {
       to: ['bob@example.net'],
       parts: [{ kind: 'attachment', contentType: 'application/octet-stream', filename: 'big.bin', content: Buffer.alloc(60_000, 1) }],
     });
-    const outcomes = await transport.send(message, assigned, neverAborted());
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
     expect(outcomes).toEqual([{ status: 'failed', code: '5.3.4', diagnostic: expect.any(String) }]);
     expect(server.received).toHaveLength(0);
   });
@@ -128,7 +132,7 @@ describe('send through a relay', () => {
   it('fails a malformed address with 5.1.3 before it reaches the wire', async () => {
     const { server, transport } = await setUp();
     const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'bad address@example.net'] });
-    const outcomes = await transport.send(message, assigned, neverAborted());
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
     expect(outcomes[0]).toEqual(expect.objectContaining({ status: 'delivered' }));
     expect(outcomes[1]).toEqual({ status: 'failed', code: '5.1.3', diagnostic: expect.stringContaining('local part') });
     expect(server.received[0]!.to).toEqual(['bob@example.net']);
