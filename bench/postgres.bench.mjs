@@ -6,10 +6,12 @@
 //  2. 1, 2 and 3 real daemons (`xport start`, each with its own app root, all on one schema) draining
 //     pre-queued messages through the loopback transport with `latencyMs: 5` (I/O wait, not CPU).
 //     Reports msgs/s, per-daemon counts and the 2-vs-1 and 3-vs-1 ratios.
-// XPORT_BENCH_MESSAGES overrides the scaling run's message count (default 3,000).
+// XPORT_BENCH_MESSAGES overrides the scaling run's message count (default 3,000), XPORT_BENCH_POOL_SIZE the
+// daemons' store poolSize (default 10). Each run also reports the CPU time per message of the daemons and of
+// every PostgreSQL process (read from /proc: Linux, server on this host).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +39,7 @@ const DAEMON = {
   batchSize: Number(process.env.XPORT_BENCH_BATCH_SIZE ?? 4),
   pollMs: 1000,
   leaseMs: 30_000,
-  poolSize: 10,
+  poolSize: Number(process.env.XPORT_BENCH_POOL_SIZE ?? 10),
   logLevel: process.env.XPORT_BENCH_LOG_LEVEL ?? 'info',
 };
 const DAEMON_COUNTS = (process.env.XPORT_BENCH_DAEMONS ?? '1,2,3').split(',').map(Number);
@@ -102,6 +104,28 @@ async function storeRun(schema) {
 }
 
 // ---------------------------------------------------------------- 2. scaling over real daemons
+// CPU seconds (user + system) of a process from /proc (Linux; 0 elsewhere). CLK_TCK is 100 on Linux.
+async function cpuSeconds(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on this host (server on the same machine, as in the bench VM). */
+async function postgresCpuSeconds() {
+  let total = 0;
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() === 'postgres') total += await cpuSeconds(entry);
+  }
+  return total;
+}
+
 /** An application root like an integrator's: node_modules links the built workspace packages. */
 async function createDaemonApp(schema) {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'xport-bench-')));
@@ -159,6 +183,7 @@ async function scalingRun(admin, daemons) {
     for (let i = 0; i < daemons; i += 1) roots.push(await createDaemonApp(schema));
     for (const root of roots) children.push(startDaemon(root));
     await Promise.all(children.map((d) => d.running));
+    const cpuBefore = { node: await Promise.all(children.map((d) => cpuSeconds(d.child.pid))), pg: await postgresCpuSeconds() };
     const start = performance.now();
     await store.makeDue(['loopback'], Date.now());
     let open = SCALING_MESSAGES;
@@ -167,11 +192,13 @@ async function scalingRun(admin, daemons) {
       ({ rows: [{ open }] } = await admin.query(`SELECT count(*)::int AS open FROM "${schema}".messages WHERE finished_at IS NULL`));
     }
     const seconds = (performance.now() - start) / 1000;
+    const nodeCpu = (await Promise.all(children.map((d) => cpuSeconds(d.child.pid)))).reduce((sum, t, i) => sum + t - cpuBefore.node[i], 0);
+    const pgCpu = (await postgresCpuSeconds()) - cpuBefore.pg;
     await store.close();
     for (const d of children) d.child.kill('SIGTERM');
     await Promise.all(children.map((d) => d.exited));
     const counts = children.map((d) => d.delivered);
-    return { rate: SCALING_MESSAGES / seconds, seconds, counts };
+    return { rate: SCALING_MESSAGES / seconds, seconds, counts, nodeCpuMs: (nodeCpu * 1000) / SCALING_MESSAGES, pgCpuMs: (pgCpu * 1000) / SCALING_MESSAGES };
   } finally {
     for (const d of children) if (d.child.exitCode === null && d.child.signalCode === null) d.child.kill('SIGKILL');
     for (const root of roots) await rm(root, { recursive: true, force: true });
@@ -211,6 +238,9 @@ try {
     console.log(
       `   ${daemons} daemon(s): ${run.rate.toFixed(0).padStart(6)} msgs/s  (${run.seconds.toFixed(2)} s; delivered per daemon ${run.counts.join(', ')}; ` +
         `send-time ceiling ${ceiling.toFixed(0)} msgs/s)`,
+    );
+    console.log(
+      `      CPU per message: daemons ${run.nodeCpuMs.toFixed(2)} ms + PostgreSQL ${run.pgCpuMs.toFixed(2)} ms = ${(run.nodeCpuMs + run.pgCpuMs).toFixed(2)} ms`,
     );
   }
   if (rates[1] !== undefined) {

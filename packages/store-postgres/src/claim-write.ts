@@ -1,5 +1,5 @@
 import type { Claim, ClaimRequest, Recipient, RecipientRole, StrandedClaim, StrandedClaimRequest } from '@xport/provider-sdk';
-import type { Database } from './database.js';
+import { queryPrepared, type Database } from './database.js';
 
 interface LeasedRow {
   id: string;
@@ -41,7 +41,7 @@ export async function leaseDueRecipients(db: Database, request: ClaimRequest): P
   const leaseExpiresAt = request.now + request.leaseMs;
   const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt];
   if (request.providers !== undefined) values.push(request.providers);
-  const { rows } = await db.pool.query<LeasedRow>(claimSql(db, request.providers !== undefined), values);
+  const { rows } = await queryPrepared<LeasedRow>(db, request.providers !== undefined ? 'claim_providers' : 'claim', claimSql(db, request.providers !== undefined), values);
   // RETURNING has no order of its own: hand claims out in due order, then submit order.
   rows.sort((a, b) => a.was_due - b.was_due || a.message_seq - b.message_seq || a.idx - b.idx);
   return rows.map((row) => ({
@@ -86,7 +86,12 @@ export async function leaseStrandedRecipients(db: Database, request: StrandedCla
   const leaseExpiresAt = request.now + request.leaseMs;
   const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt];
   if (request.messageId !== undefined) values.push(request.messageId);
-  const { rows } = await db.pool.query<StrandedRow>(strandedSql(db, request.messageId !== undefined), values);
+  const { rows } = await queryPrepared<StrandedRow>(
+    db,
+    request.messageId !== undefined ? 'claim_stranded_one' : 'claim_stranded',
+    strandedSql(db, request.messageId !== undefined),
+    values,
+  );
   rows.sort((a, b) => a.message_seq - b.message_seq || a.idx - b.idx);
   return rows.map((row) => ({
     leaseId: row.lease_id,

@@ -1,5 +1,5 @@
 import { XportError, type Completion, type CompletionReceipt } from '@xport/provider-sdk';
-import type { Database } from './database.js';
+import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
 
 interface CompletionRow {
@@ -28,12 +28,18 @@ function completeBatchSql(db: Database): string {
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text, requeue boolean,
         provider text, counted int, final boolean, next_at bigint, at_ms bigint, error jsonb, wakes boolean)
     ), target AS (
-      SELECT i.ord, r.message_seq, r.idx, r.state, r.lease_id, r.next_attempt_at, r.provider
-      FROM input i
-      JOIN ${db.s}.messages m ON m.id = i.message_id
-      JOIN ${db.s}.recipients r ON r.message_seq = m.seq AND r.idx = i.idx
-      ORDER BY r.message_seq, r.idx
-      FOR NO KEY UPDATE OF r, m
+      -- One index look-up per completion (a LATERAL subquery with a locking clause is never flattened
+      -- into a join): planned as a join, the ~100 rows the planner assumes for jsonb_to_recordset made it
+      -- hash-join a sequential scan of every message. Rows are locked in (message id, index) order, the
+      -- same in every batch of every daemon, so batches cannot deadlock on each other.
+      SELECT i.ord, t.message_seq, t.idx, t.state, t.lease_id, t.next_attempt_at, t.provider
+      FROM (SELECT ord, message_id, idx FROM input ORDER BY message_id, idx) i
+      CROSS JOIN LATERAL (
+        SELECT r.message_seq, r.idx, r.state, r.lease_id, r.next_attempt_at, r.provider
+        FROM ${db.s}.messages m JOIN ${db.s}.recipients r ON r.message_seq = m.seq
+        WHERE m.id = i.message_id AND r.idx = i.idx
+        FOR NO KEY UPDATE OF r, m
+      ) t
     ), updated AS (
       UPDATE ${db.s}.recipients r SET
         state = i.state,
@@ -114,7 +120,7 @@ async function runCompletionBatch(db: Database, completions: readonly Completion
   const input = JSON.stringify(completions.map(toInputRow));
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const { rows } = await db.pool.query<CompletionRow>(completeBatchSql(db), [input, db.channel]);
+      const { rows } = await queryPrepared<CompletionRow>(db, 'complete', completeBatchSql(db), [input, db.channel]);
       const byOrd = new Map(rows.map((row) => [row.ord, row]));
       return completions.map((completion, ord) => toReceipt(db, completion, byOrd.get(ord)));
     } catch (error) {

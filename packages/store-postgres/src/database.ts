@@ -30,3 +30,13 @@ export async function inTransaction<T>(db: Database, work: (client: pg.PoolClien
     client.release(broken === undefined ? undefined : (broken as Error));
   }
 }
+
+/**
+ * Runs a hot statement as a named prepared statement: each pooled connection parses and plans it
+ * once, later calls only bind and execute (the claim and completion CTEs cost more to plan than to
+ * run). `name` must stand for one text per pool: a pool serves one schema, and the text varies only
+ * with it, so a fixed name per statement shape is enough.
+ */
+export function queryPrepared<R extends pg.QueryResultRow>(db: Database, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.pool.query<R>({ name: `xport_${name}`, text, values });
+}

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { XportError, type ReceiveRequest } from '@xport/provider-sdk';
 import { attachPartsSql, attachPartsValues, discardParts, type PreparedParts } from './content-write.js';
-import type { Database } from './database.js';
+import { queryPrepared, type Database } from './database.js';
 
 export type InboxReceipt = Array<{ mailbox: string; id: string }>;
 
 export async function findReceiptByKey(db: Database, key: string | undefined): Promise<InboxReceipt | undefined> {
   if (key === undefined) return undefined;
-  const { rows } = await db.pool.query<{ mailbox: string; id: string }>(
+  const { rows } = await queryPrepared<{ mailbox: string; id: string }>(
+    db,
+    'find_receipt',
     `SELECT i.mailbox, i.id FROM ${db.s}.inbox_receipts r JOIN ${db.s}.inbox i ON i.receipt_id = r.id
      WHERE r.idempotency_key = $1 ORDER BY i.seq`,
     [key],
@@ -34,7 +36,7 @@ function insertSql(db: Database): string {
 export async function insertInboxEntries(db: Database, request: ReceiveRequest, parts: PreparedParts): Promise<InboxReceipt> {
   const receiptId = `inbox:${randomUUID()}`;
   const receipt = [...new Set(request.mailboxes)].map((mailbox) => ({ mailbox, id: randomUUID() }));
-  const { rows } = await db.pool.query(insertSql(db), [
+  const { rows } = await queryPrepared(db, 'receive', insertSql(db), [
     receiptId,
     request.idempotencyKey ?? null,
     request.receivedAt,

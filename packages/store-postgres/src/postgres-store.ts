@@ -56,6 +56,8 @@ export interface PostgresStoreOptions {
   readonly logger?: Logger;
 }
 
+const isInMemory = (content: unknown): boolean => typeof content === 'string' || content instanceof Uint8Array;
+
 /** The PostgreSQL store: every write is one statement or one transaction, committed before it resolves. */
 class PostgresStore implements MessageStore {
   private db: Database | undefined;
@@ -204,8 +206,12 @@ class PostgresStore implements MessageStore {
 
   receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
     return this.run('receive a message', async (db) => {
-      const earlier = await findReceiptByKey(db, request.idempotencyKey);
-      if (earlier) return earlier;
+      // With content all in memory the insert itself finds a repeated key (ON CONFLICT DO NOTHING, then
+      // the earlier entries are read): the look-up first is only worth a round trip when parts would stream.
+      if (request.parts.some((p) => !isInMemory(p.content))) {
+        const earlier = await findReceiptByKey(db, request.idempotencyKey);
+        if (earlier) return earlier;
+      }
       return insertInboxEntries(db, request, await prepareParts(db, request.parts, this.chunkSize));
     });
   }

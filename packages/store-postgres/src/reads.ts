@@ -1,5 +1,5 @@
 import type { ListOptions, QuarantinedRecord, QueueCounts, RecipientState } from '@xport/provider-sdk';
-import type { Database } from './database.js';
+import { queryPrepared, type Database } from './database.js';
 import type { InboxRow, MessageRow, RecipientRow } from './records.js';
 
 const MESSAGE_COLUMNS = 'seq, id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at';
@@ -9,8 +9,20 @@ function page(options: ListOptions = {}): [number | null, number] {
   return [options.limit ?? null, options.offset ?? 0];
 }
 
-export async function readMessage(db: Database, messageId: string): Promise<MessageRow | undefined> {
-  const { rows } = await db.pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM ${db.s}.messages WHERE id = $1 AND NOT quarantined`, [messageId]);
+/** One message with its recipients (as a JSON array, in index order): one round trip for the spooler's read before each send. */
+export async function readMessage(db: Database, messageId: string): Promise<(MessageRow & { recipients: RecipientRow[] }) | undefined> {
+  const { rows } = await queryPrepared<MessageRow & { recipients: RecipientRow[] }>(
+    db,
+    'read_message',
+    `SELECT ${MESSAGE_COLUMNS}, (
+       SELECT COALESCE(json_agg(r ORDER BY r.idx), '[]'::json) FROM (
+         SELECT message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at
+         FROM ${db.s}.recipients WHERE message_seq = m.seq
+       ) r
+     ) AS recipients
+     FROM ${db.s}.messages m WHERE id = $1 AND NOT quarantined`,
+    [messageId],
+  );
   return rows[0];
 }
 
@@ -86,8 +98,11 @@ export async function countRecipients(db: Database): Promise<QueueCounts> {
 
 /** Earliest time a claimable recipient becomes due (its next attempt, or its lease's expiry). */
 export async function earliestDue(db: Database): Promise<number | null> {
-  const { rows } = await db.pool.query<{ at: number | null }>(
+  const { rows } = await queryPrepared<{ at: number | null }>(
+    db,
+    'earliest_due',
     `SELECT min(due_at) AS at FROM ${db.s}.recipients WHERE due_at IS NOT NULL AND provider IS NOT NULL`,
+    [],
   );
   return rows[0]?.at ?? null;
 }

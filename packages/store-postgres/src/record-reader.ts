@@ -1,6 +1,6 @@
 import type { InboxEntry, ListOptions, Logger, StoredMessage } from '@xport/provider-sdk';
 import type { Database } from './database.js';
-import { UndecodableRecord, toInboxEntry, toStoredMessage, type InboxRow, type MessageRow } from './records.js';
+import { UndecodableRecord, toInboxEntry, toStoredMessage, type InboxRow, type MessageRow, type RecipientRow } from './records.js';
 import { quarantineRecord, readInboxEntry, readInboxPage, readMessage, readQueuePage, readRecipients, readSentPage } from './reads.js';
 
 /** Decodes stored rows into contract records; a row that does not decode is quarantined and skipped. */
@@ -12,7 +12,7 @@ export class RecordReader {
 
   async message(messageId: string): Promise<StoredMessage | undefined> {
     const row = await readMessage(this.db(), messageId);
-    return row ? (await this.decodeMessages([row]))[0] : undefined;
+    return row ? (await this.decodeMessages([row], new Map([[row.seq, row.recipients]])))[0] : undefined;
   }
 
   async queue(options?: ListOptions): Promise<StoredMessage[]> {
@@ -32,11 +32,14 @@ export class RecordReader {
     return row ? (await this.decodeInbox([row]))[0] : undefined;
   }
 
-  private async decodeMessages(rows: readonly MessageRow[]): Promise<StoredMessage[]> {
-    const recipients = await readRecipients(
-      this.db(),
-      rows.map((r) => r.seq),
-    );
+  /** `known`: recipients already read with the rows (else they are read here, for every row in one query). */
+  private async decodeMessages(rows: readonly MessageRow[], known?: Map<number, RecipientRow[]>): Promise<StoredMessage[]> {
+    const recipients =
+      known ??
+      (await readRecipients(
+        this.db(),
+        rows.map((r) => r.seq),
+      ));
     const messages: StoredMessage[] = [];
     for (const row of rows) {
       try {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { SubmitRequest, SubmitResult } from '@xport/provider-sdk';
 import { discardParts, type PreparedParts } from './content-write.js';
-import type { Database } from './database.js';
+import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
 
 export async function findMessageByKey(db: Database, key: string | undefined): Promise<string | undefined> {
   if (key === undefined) return undefined;
-  const { rows } = await db.pool.query<{ id: string }>(`SELECT id FROM ${db.s}.messages WHERE idempotency_key = $1`, [key]);
+  const { rows } = await queryPrepared<{ id: string }>(db, 'find_message', `SELECT id FROM ${db.s}.messages WHERE idempotency_key = $1`, [key]);
   return rows[0]?.id;
 }
 
@@ -113,7 +113,7 @@ function partArrays(batch: readonly PreparedSubmit[], ids: readonly string[]): u
 export async function insertMessages(db: Database, batch: readonly PreparedSubmit[]): Promise<Array<JobOutcome<SubmitResult>>> {
   const ids = batch.map(() => randomUUID());
   const input = JSON.stringify(batch.map((prepared, ord) => toInputRow(prepared, ids[ord]!, ord)));
-  const { rows } = await db.pool.query<{ id: string }>(insertBatchSql(db), [input, ...partArrays(batch, ids), db.channel]);
+  const { rows } = await queryPrepared<{ id: string }>(db, 'submit', insertBatchSql(db), [input, ...partArrays(batch, ids), db.channel]);
   const written = new Set(rows.map((r) => r.id));
   const outcomes: Array<JobOutcome<SubmitResult>> = [];
   for (const [i, { request, parts }] of batch.entries()) {
