@@ -66,7 +66,10 @@ function strandedSql(db: Database, oneMessage: boolean): string {
     WITH stranded AS (
       SELECT r.message_seq, r.idx
       FROM ${db.s}.messages m JOIN ${db.s}.recipients r ON r.message_seq = m.seq
-      WHERE m.finished_at IS NULL AND NOT m.quarantined AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= $1)
+      WHERE m.seq IN (
+          SELECT message_seq FROM ${db.s}.recipients WHERE provider IS NULL AND due_at IS NOT NULL
+          UNION ALL SELECT seq FROM ${db.s}.messages WHERE finished_at IS NULL AND expires_at <= $1)
+        AND m.finished_at IS NULL AND NOT m.quarantined AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= $1)
         AND (r.provider IS NULL OR m.expires_at <= $1) ${oneMessage ? 'AND m.id = $5' : ''}
       ORDER BY r.message_seq, r.idx
       LIMIT $2

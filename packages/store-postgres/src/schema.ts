@@ -3,7 +3,7 @@ import { XportError } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -85,6 +85,12 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       reason TEXT NOT NULL,
       at BIGINT NOT NULL
     );
+  `,
+  // v2: the stranded-recipient sweep (every daemon, every pollMs) finds its candidates through two
+  // partial indexes instead of walking every open message.
+  (s) => `
+    CREATE INDEX messages_open_expiry ON ${s}.messages (expires_at) WHERE finished_at IS NULL;
+    CREATE INDEX recipients_unrouted ON ${s}.recipients (message_seq) WHERE provider IS NULL AND due_at IS NOT NULL;
   `,
 ];
 

@@ -27,6 +27,24 @@ describe('postgres store schema', () => {
     await again.close();
   });
 
+  it('migrates a version-1 schema to version 2 (the stranded-sweep indexes) ', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const first = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    await first.open();
+    const { messageId } = await first.submit(makeSubmitRequest());
+    await first.close();
+    await adminQuery(`DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`);
+    const second = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    await second.open();
+    expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
+    await second.close();
+    const [version] = await adminQuery<{ value: string }>(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
+    expect(Number(version?.value)).toBe(2);
+    const indexes = await adminQuery<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname IN ('messages_open_expiry', 'recipients_unrouted') ORDER BY indexname`, [schema]);
+    expect(indexes.map((i) => i.indexname)).toEqual(['messages_open_expiry', 'recipients_unrouted']);
+  });
+
   it('refuses a schema written by a newer version, naming found and supported versions', async () => {
     const schema = freshSchema();
     schemas.push(schema);
