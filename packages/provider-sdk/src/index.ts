@@ -60,6 +60,8 @@ export type { StoreProvider, StoreDefinition } from './store-provider.js';
 // Writing stores
 export { WorkListeners } from './work-listeners.js';
 export type { WorkListenerHooks } from './work-listeners.js';
+export { splitBytes, toFixedChunks } from './store-content.js';
+export { startSentRetention } from './sent-retention.js';
 
 // Message store contract
 export { FINAL_RECIPIENT_STATES } from './store.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ContentPartInput, PartInfo } from '@xport/provider-sdk';
+import { splitBytes, toFixedChunks, type ContentPartInput, type PartInfo } from '@xport/provider-sdk';
 import type { Database } from './database.js';
 
 /**
@@ -28,35 +28,18 @@ function describePart(input: ContentPartInput, partId: string, size: number): Pa
   };
 }
 
-function split(bytes: Buffer, chunkSize: number): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) chunks.push(bytes.subarray(offset, offset + chunkSize));
-  return chunks;
-}
-
 /** Streams an async source into chunk rows as it arrives, `chunkSize` bytes a row; holds at most about one chunk. */
 async function streamPart(db: Database, partId: string, source: AsyncIterable<Uint8Array>, chunkSize: number): Promise<number> {
   await db.pool.query(`INSERT INTO ${db.s}.parts (id, owner, created_at) VALUES ($1, NULL, $2)`, [partId, Date.now()]);
-  let pending: Buffer[] = [];
-  let pendingSize = 0;
   let seq = 0;
   let size = 0;
   const writeChunk = async (chunk: Buffer): Promise<void> => {
     await db.pool.query(`INSERT INTO ${db.s}.part_chunks (part_id, seq, data) VALUES ($1, $2, $3)`, [partId, seq++, chunk]);
   };
-  for await (const piece of source) {
-    // Copied: a producer may reuse its buffer once we ask for the next piece.
-    pending.push(Buffer.from(piece));
-    pendingSize += piece.length;
-    size += piece.length;
-    if (pendingSize < chunkSize) continue;
-    const joined = Buffer.concat(pending, pendingSize);
-    const full = joined.length - (joined.length % chunkSize);
-    for (const chunk of split(joined.subarray(0, full), chunkSize)) await writeChunk(chunk);
-    pending = full < joined.length ? [joined.subarray(full)] : [];
-    pendingSize = joined.length - full;
+  for await (const chunk of toFixedChunks(source, chunkSize)) {
+    size += chunk.length;
+    await writeChunk(chunk);
   }
-  if (pendingSize > 0) await writeChunk(Buffer.concat(pending, pendingSize));
   return size;
 }
 
@@ -80,7 +63,7 @@ export async function prepareParts(db: Database, inputs: readonly ContentPartInp
         const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
         prepared.infos.push(describePart(input, partId, bytes.length));
         prepared.inlineIds.push(partId);
-        split(bytes, chunkSize).forEach((chunk, seq) => {
+        splitBytes(bytes, chunkSize).forEach((chunk, seq) => {
           prepared.chunkPartIds.push(partId);
           prepared.chunkSeqs.push(seq);
           prepared.chunks.push(chunk);

@@ -30,7 +30,7 @@ import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js'
 import { openPartStream } from './part-reader.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
-import { startRetention } from './retention.js';
+import { startSentRetention } from '@xport/provider-sdk';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -131,7 +131,7 @@ class PostgresStore implements MessageStore {
     this.db = { pool, s: quoteSchema(this.settings.schema), channel: `xport_work_${this.settings.schema}`, target: this.target };
     this.options.logger?.info(`${this.target.label}: open`, { host: this.target.host, port: this.target.port, database: this.target.database });
     const days = this.options.sentRetentionDays ?? 0;
-    if (days > 0) this.stopRetention = startRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ContentPartInput, PartInfo } from '@xport/provider-sdk';
+import { splitBytes, toFixedChunks, type ContentPartInput, type PartInfo } from '@xport/provider-sdk';
 import type { GroupCommitWriter } from './group-commit.js';
 import { sql } from './statements.js';
 import { newRecordId } from './record-ids.js';
@@ -20,12 +20,6 @@ function describePart(input: ContentPartInput, size: number): PartInfo {
     ...(input.filename === undefined ? {} : { filename: input.filename }),
     ...(input.contentId === undefined ? {} : { contentId: input.contentId }),
   };
-}
-
-function split(bytes: Buffer, chunkSize: number): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) chunks.push(bytes.subarray(offset, offset + chunkSize));
-  return chunks;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -57,27 +51,16 @@ export function deletePartRows(db: Database, partIds: readonly string[]): void {
 /** Streams an async source into chunk rows as it arrives, `chunkSize` bytes a row; returns its size. */
 async function streamPart(writer: GroupCommitWriter, partId: string, source: AsyncIterable<Uint8Array>, chunkSize: number): Promise<number> {
   await writer.run('store content', (db) => sql(db, 'INSERT INTO parts (id, owner, created_at) VALUES (?, NULL, ?)').run(partId, Date.now()));
-  let pending: Buffer[] = [];
-  let pendingSize = 0;
   let seq = 0;
   let size = 0;
   const writeChunk = async (chunk: Buffer): Promise<void> => {
     const at = seq++;
     await writer.run('store content', (db) => insertChunk(db, partId, at, chunk));
   };
-  for await (const piece of source) {
-    // Copied: a producer may reuse its buffer once we ask for the next piece.
-    pending.push(Buffer.from(piece));
-    pendingSize += piece.length;
-    size += piece.length;
-    if (pendingSize < chunkSize) continue;
-    const joined = Buffer.concat(pending, pendingSize);
-    const full = joined.length - (joined.length % chunkSize);
-    for (const chunk of split(joined.subarray(0, full), chunkSize)) await writeChunk(chunk);
-    pending = full < joined.length ? [joined.subarray(full)] : [];
-    pendingSize = joined.length - full;
+  for await (const chunk of toFixedChunks(source, chunkSize)) {
+    size += chunk.length;
+    await writeChunk(chunk);
   }
-  if (pendingSize > 0) await writeChunk(Buffer.concat(pending, pendingSize));
   return size;
 }
 
@@ -93,7 +76,7 @@ export async function prepareParts(writer: GroupCommitWriter, inputs: readonly C
       const content = input.content;
       if (typeof content === 'string' || content instanceof Uint8Array) {
         const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
-        prepared.push({ info: describePart(input, bytes.length), inline: split(bytes, chunkSize) });
+        prepared.push({ info: describePart(input, bytes.length), inline: splitBytes(bytes, chunkSize) });
         continue;
       }
       const partId = newRecordId();

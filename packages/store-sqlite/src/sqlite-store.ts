@@ -29,7 +29,7 @@ import { listQuarantined } from './quarantine.js';
 import { RecordReader } from './record-reader.js';
 import { countRecipients, earliestDue } from './sqlite-reads.js';
 import { findMessageByKey, insertMessage } from './submit-write.js';
-import { startRetention } from './retention.js';
+import { startSentRetention } from '@xport/provider-sdk';
 import { WorkSignal } from './work-signal.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 import { newRecordId } from './record-ids.js';
@@ -61,7 +61,7 @@ class SqliteStore implements MessageStore {
     this.writer = new GroupCommitWriter(this.db, path);
     await this.writer.run('remove orphaned content', (db) => deleteOrphanParts(db, Date.now()));
     const days = this.options.sentRetentionDays ?? 0;
-    if (days > 0) this.stopRetention = startRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,16 @@
-import type { Logger } from '@xport/provider-sdk';
+import type { Logger } from './services.js';
 
 const DAY_MS = 86_400_000;
 const CHECK_EVERY_MS = 3_600_000;
 
-/** Purges finished messages older than `days` now and hourly; returns the function that stops it. */
-export function startRetention(days: number, purge: (before: number) => Promise<number>, logger: Logger | undefined): () => void {
+/**
+ * Purges finished (sent) messages older than `days`, now and then hourly, on an unref'd timer;
+ * returns the function that stops it. Safe with several processes on one store: they share the work.
+ *
+ * @example
+ * const stop = startSentRetention(30, (before) => store.purgeSent(before), logger);
+ */
+export function startSentRetention(days: number, purge: (before: number) => Promise<number>, logger: Logger | undefined): () => void {
   const run = (): void => {
     purge(Date.now() - days * DAY_MS).then(
       (count) => {
