@@ -12,9 +12,8 @@ import type { ProviderStatus } from './status/status-row.js';
 import { createKernelServices, type KernelServices } from './kernel-services.js';
 import type { Kernel, KernelOptions } from './kernel-types.js';
 import { KERNEL_API_VERSION } from './version.js';
-import { createSpoolerHost } from './kernel-spooler.js';
-import { missingStoreMethods } from './store-contract.js';
-import { createSpooler, type Spooler } from './spooler/spooler.js';
+import { createKernelSpooler } from './kernel-spooler.js';
+import type { Spooler } from './spooler/spooler.js';
 import type { HookEntry } from './spooler/host.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
 import type { StartOptions } from './kernel-types.js';
@@ -135,26 +134,23 @@ class XportKernel implements Kernel {
     const store = this.store();
     this.spoolerProblem = undefined;
     if (store === undefined) return undefined;
-    const missing = missingStoreMethods(store);
-    if (missing.length > 0) {
-      this.spoolerProblem = new XportError('XPORT_STORE_NOT_CONFIGURED', `the message store does not implement the MessageStore contract (missing: ${missing.join(', ')}); the spooler is off`);
-      this.services.logger.error(this.spoolerProblem.message, { code: this.spoolerProblem.code });
+    const built = createKernelSpooler({
+      store,
+      clock: this.services.clock,
+      logger: this.services.logger,
+      config: this.services.config,
+      routing: () => this.routing(),
+      runners: () => this.runners,
+      hooks: () => this.hookEntries(),
+      onProviderState: (listener) => this.events.on('provider-state', listener),
+    });
+    if ('problem' in built) {
+      this.spoolerProblem = built.problem;
+      this.services.logger.error(built.problem.message, { code: built.problem.code });
       return undefined;
     }
-    const spooler = createSpooler(
-      createSpoolerHost({
-        store,
-        clock: this.services.clock,
-        logger: this.services.logger,
-        config: this.services.config,
-        routing: () => this.routing(),
-        runners: () => this.runners,
-        hooks: () => this.hookEntries(),
-        onProviderState: (listener) => this.events.on('provider-state', listener),
-      }),
-    );
-    if (this.options.inbound === undefined) this.services.container.register(XportTokens.Inbound, { useValue: spooler.inbound });
-    return spooler;
+    if (this.options.inbound === undefined) this.services.container.register(XportTokens.Inbound, { useValue: built.spooler.inbound });
+    return built.spooler;
   }
 
   stop(): Promise<void> {
