@@ -44,7 +44,12 @@ export async function leaseDueRecipients(db: Database, request: ClaimRequest): P
   const { rows } = await queryPrepared<LeasedRow>(db, request.providers !== undefined ? 'claim_providers' : 'claim', claimSql(db, request.providers !== undefined), values);
   // RETURNING has no order of its own: hand claims out in due order, then submit order.
   rows.sort((a, b) => a.was_due - b.was_due || a.message_seq - b.message_seq || a.idx - b.idx);
-  return rows.map((row) => ({
+  return rows.map((row) => toClaim(row, leaseExpiresAt));
+}
+
+/** A leased row as the claim the spooler holds (a stranded one may have no provider). */
+function toClaim<P extends string | null>(row: { lease_id: string; id: string; idx: number; recipient: Recipient; role: string; provider: P; attempts: number }, leaseExpiresAt: number) {
+  return {
     leaseId: row.lease_id,
     messageId: row.id,
     recipientIndex: row.idx,
@@ -53,7 +58,7 @@ export async function leaseDueRecipients(db: Database, request: ClaimRequest): P
     provider: row.provider,
     attempts: row.attempts,
     leaseExpiresAt,
-  }));
+  };
 }
 
 interface StrandedRow extends Omit<LeasedRow, 'provider' | 'was_due'> {
@@ -96,14 +101,5 @@ export async function leaseStrandedRecipients(db: Database, request: StrandedCla
     values,
   );
   rows.sort((a, b) => a.message_seq - b.message_seq || a.idx - b.idx);
-  return rows.map((row) => ({
-    leaseId: row.lease_id,
-    messageId: row.id,
-    recipientIndex: row.idx,
-    recipient: row.recipient,
-    role: row.role as RecipientRole,
-    provider: row.provider,
-    attempts: row.attempts,
-    leaseExpiresAt,
-  }));
+  return rows.map((row) => toClaim(row, leaseExpiresAt));
 }
