@@ -29,6 +29,11 @@ export function openDatabase(settings: ConnectionSettings): Database {
     assertSchemaNotNewer(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${settings.synchronous}`);
+    // Group commit runs each job under a savepoint; with the default temp_store its statement journal
+    // is a temporary file, written on every job (measured: a third of the kernel's CPU per message on
+    // the loopback benchmark, mostly system time). In memory it costs a page copy, and it is only
+    // ever needed to roll one job back inside its still-open transaction, so durability is unchanged.
+    db.pragma('temp_store = MEMORY');
     if (settings.maxSizeBytes !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(settings.maxSizeBytes / pageSize))}`);
