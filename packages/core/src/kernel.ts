@@ -31,6 +31,9 @@ class XportKernel implements Kernel {
   private spoolerProblem: XportError | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  // Built once per discovery (records and transportOrder fix them); the spooler asks per message.
+  private routingTable: { records: readonly ProviderRecord[]; table: RoutingTable } | undefined;
+  private hookRunners: { runners: readonly ProviderRunner[]; ordered: readonly ProviderRunner[] } | undefined;
 
   constructor(private readonly options: KernelOptions) {
     this.root = options.root;
@@ -177,8 +180,11 @@ class XportKernel implements Kernel {
   }
 
   routing(): RoutingTable {
-    const transports = this.records.filter((r) => r.status === 'ok' && r.enabled && r.kind === 'transport');
-    return createRoutingTable(transports, this.services.config.transportOrder);
+    if (this.routingTable?.records !== this.records) {
+      const transports = this.records.filter((r) => r.status === 'ok' && r.enabled && r.kind === 'transport');
+      this.routingTable = { records: this.records, table: createRoutingTable(transports, this.services.config.transportOrder) };
+    }
+    return this.routingTable.table;
   }
 
   store(): MessageStore | undefined {
@@ -197,11 +203,16 @@ class XportKernel implements Kernel {
   }
 
   private hookEntries(): HookEntry[] {
-    const order = toStartOrder(this.records, this.services.config.transportOrder);
-    return order
-      .map((record) => this.runners.find((r) => r.record === record))
-      .filter((r): r is ProviderRunner => r !== undefined && r.record.kind === 'hook' && r.state === 'online')
-      .map((r) => ({ id: r.id, hook: r.instance as unknown as HookProvider }));
+    if (this.hookRunners?.runners !== this.runners) {
+      const ordered = toStartOrder(this.records, this.services.config.transportOrder)
+        .map((record) => this.runners.find((r) => r.record === record))
+        .filter((r): r is ProviderRunner => r !== undefined && r.record.kind === 'hook');
+      this.hookRunners = { runners: this.runners, ordered };
+    }
+    // Which hooks are online changes at run time: read on every call.
+    const entries: HookEntry[] = [];
+    for (const r of this.hookRunners.ordered) if (r.state === 'online') entries.push({ id: r.id, hook: r.instance as unknown as HookProvider });
+    return entries;
   }
 
   spooler(): Spooler {

@@ -46,12 +46,17 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   let stopController = new AbortController();
   let unsubscribe: Array<() => void> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerArmed = false;
   let draining: Promise<void> | undefined;
   let again = false;
   let claimed = 0;
   // Whether this drain only put rounds off (see claimFor): then no due time moved, and the release
   // that ends a send wakes the loop again, so re-reading the next wake time can wait for it.
   let onlyPutOff = false;
+  // Whether this drain handed a send over (its release wakes the loop again, where the next wake time
+  // is read once the queue runs dry) and left nothing waiting for a later time of its own choosing.
+  let sendsStarted = false;
+  let putBack = false;
   // The first look after start sweeps at once: what a crashed spooler left stranded is settled on restart.
   let nextSweepAt = -Infinity;
 
@@ -68,6 +73,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
 
   const dispatch = (provider: string, claims: Claim[], deadline: SendDeadline): void => {
     deadline.enter();
+    sendsStarted = true;
     let released = false;
     // The slot is the transport's: freed once it has answered (or the group ended without a send).
     const release = (): void => {
@@ -108,6 +114,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       }
       else {
         const at = running ? limiter.nextTokenAt(group.provider, t) : t;
+        putBack = true;
         await releaseClaims(ctx(), group.claims, at > t ? at : undefined);
       }
     }
@@ -149,7 +156,11 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     }
     if (!running) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void wake(), Math.min(Math.max(delay, 1), MAX_TIMER_MS));
+    timerArmed = true;
+    timer = setTimeout(() => {
+      timerArmed = false;
+      void wake();
+    }, Math.min(Math.max(delay, 1), MAX_TIMER_MS));
   };
 
   const wake = (): Promise<void> => {
@@ -157,6 +168,8 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     again = true;
     draining ??= (async () => {
       onlyPutOff = true;
+      sendsStarted = false;
+      putBack = false;
       try {
         while (again && running) {
           again = false;
@@ -167,7 +180,10 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
         host.logger.error('spooler could not claim work; will try again', { error: String(err) });
       } finally {
         draining = undefined;
-        if (!onlyPutOff || timer === undefined) void scheduleNext();
+        // The next-wake read (a store round trip) is needed only when this drain may go idle: while
+        // sends are out, each one's release drains again, and the last drain that finds nothing reads it.
+        const woken = onlyPutOff || (sendsStarted && !putBack);
+        if (!woken || !timerArmed) void scheduleNext();
       }
     })();
     return draining;
@@ -216,6 +232,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       running = false;
       stopping = (async () => {
         clearTimeout(timer);
+        timerArmed = false;
         for (const off of unsubscribe) off();
         unsubscribe = [];
         await draining;
