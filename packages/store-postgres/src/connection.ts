@@ -59,6 +59,10 @@ export function clientConfig(settings: PoolSettings): pg.ClientConfig {
     lock_timeout: settings.queryTimeoutMs,
     idle_in_transaction_session_timeout: settings.queryTimeoutMs * 2,
     application_name: settings.applicationName,
+    // The hot statements are named prepared statements written to plan well generically (see
+    // queryPrepared): without this the server re-plans the claim, whose planning costs more than
+    // its run, for as long as a custom plan looks cheaper than the generic one. Session-only.
+    options: '-c plan_cache_mode=force_generic_plan',
     keepAlive: true,
     types,
   };

@@ -58,3 +58,17 @@ export function openPartStream(db: () => Database, partId: string, toStoreError:
     },
   });
 }
+
+/** A part whose content is already in hand (read ahead by a claim): the same stream, no round trip. */
+export function openReadPart(data: Buffer): Readable {
+  let sent = false;
+  return new Readable({
+    read() {
+      if (!sent) {
+        sent = true;
+        this.push(data);
+      }
+      this.push(null);
+    },
+  });
+}

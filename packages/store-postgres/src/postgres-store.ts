@@ -27,7 +27,8 @@ import { prepareParts } from './content-write.js';
 import type { Database } from './database.js';
 import { GroupCommit } from './group-commit.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
-import { openPartStream } from './part-reader.js';
+import { openPartStream, openReadPart } from './part-reader.js';
+import { ReadAhead } from './read-ahead.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
 import { startSentRetention } from '@xport/provider-sdk';
@@ -58,6 +59,9 @@ export interface PostgresStoreOptions {
 
 const isInMemory = (content: unknown): boolean => typeof content === 'string' || content instanceof Uint8Array;
 
+// A claim reads ahead the content of parts up to this size (and at most one chunk) for the send that follows.
+const READ_AHEAD_PART_BYTES = 64 * 1024;
+
 /** The PostgreSQL store: every write is one statement or one transaction, committed before it resolves. */
 class PostgresStore implements MessageStore {
   private db: Database | undefined;
@@ -66,6 +70,8 @@ class PostgresStore implements MessageStore {
   private readonly target: DatabaseTarget;
   private readonly work: WorkSignal;
   private readonly records: RecordReader;
+  // What claims read ahead for the getMessage/openPart calls that follow them; every write here marks it.
+  private readonly readAhead = new ReadAhead();
   private readonly chunkSize: number;
   // Group commit: concurrent completions and submits share one statement and one commit.
   private readonly completions: GroupCommit<Completion, CompletionReceipt>;
@@ -94,7 +100,7 @@ class PostgresStore implements MessageStore {
       target: this.target,
       logger: options.logger,
     });
-    this.records = new RecordReader(() => this.database('read'), options.logger);
+    this.records = new RecordReader(() => this.database('read'), options.logger, (messageId) => this.readAhead.write(messageId));
     this.completions = new GroupCommit({
       write: (batch) => applyCompletions(this.database('complete a claim'), batch, isUnavailable),
       keyOf: (c) => `${c.messageId}#${c.recipientIndex}`,
@@ -138,6 +144,7 @@ class PostgresStore implements MessageStore {
     this.stopRetention?.();
     this.stopRetention = undefined;
     this.work.clear();
+    this.readAhead.clear();
     // Writes already handed to a batch are committed (or fail) before the pool goes.
     await Promise.all([this.completions.drained(), this.submits.drained()]);
     const pool = this.db?.pool;
@@ -157,31 +164,54 @@ class PostgresStore implements MessageStore {
   }
 
   claim(request: ClaimRequest): Promise<Claim[]> {
-    return this.run('claim recipients', (db) => leaseDueRecipients(db, request));
+    return this.run('claim recipients', async (db) => {
+      const ticket = this.readAhead.ticket();
+      // A claim that fails may still have leased (its commit unseen): treat it as a write to messages unknown.
+      const leased = await leaseDueRecipients(db, request, Math.min(READ_AHEAD_PART_BYTES, this.chunkSize)).catch((error: unknown) => {
+        this.readAhead.write()();
+        throw error;
+      });
+      this.readAhead.keep(ticket, leased.claims.map((c) => c.messageId), leased.messages, leased.parts);
+      return leased.claims;
+    });
   }
 
   claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]> {
-    return this.run('claim stranded recipients', (db) => leaseStrandedRecipients(db, request));
+    return this.run('claim stranded recipients', async (db) => {
+      const ticket = this.readAhead.ticket();
+      const claims = await leaseStrandedRecipients(db, request).catch((error: unknown) => {
+        this.readAhead.write()();
+        throw error;
+      });
+      this.readAhead.keep(ticket, claims.map((c) => c.messageId), [], []);
+      return claims;
+    });
   }
 
   async complete(completion: Completion): Promise<CompletionReceipt> {
-    const receipt = await this.run('complete a claim', () => this.completions.run(completion));
+    const done = this.readAhead.write(completion.messageId);
+    const receipt = await this.run('complete a claim', () => this.completions.run(completion)).finally(done);
     if (completion.result.state === 'queued' || completion.result.state === 'deferred') this.work.emit();
     return receipt;
   }
 
   async makeDue(providers: readonly string[], now: number): Promise<number> {
-    const count = await this.run('make recipients due', (db) => makeRecipientsDue(db, providers, now));
+    const done = this.readAhead.write();
+    const count = await this.run('make recipients due', (db) => makeRecipientsDue(db, providers, now)).finally(done);
     if (count > 0) this.work.emit();
     return count;
   }
 
   abort(messageId: string, now: number): Promise<void> {
-    return this.run('abort a message', (db) => abortMessage(db, messageId, now));
+    const done = this.readAhead.write(messageId);
+    return this.run('abort a message', (db) => abortMessage(db, messageId, now)).finally(done);
   }
 
   getMessage(messageId: string): Promise<StoredMessage | undefined> {
-    return this.run('read a message', () => this.records.message(messageId));
+    return this.run('read a message', () => {
+      const row = this.readAhead.takeMessage(messageId);
+      return row ? this.records.decodeMessage(row) : this.records.message(messageId);
+    });
   }
 
   listQueue(options?: ListOptions): Promise<StoredMessage[]> {
@@ -201,7 +231,8 @@ class PostgresStore implements MessageStore {
   }
 
   purgeSent(before: number): Promise<number> {
-    return this.run('purge sent messages', (db) => purgeFinished(db, before));
+    const done = this.readAhead.purge();
+    return this.run('purge sent messages', (db) => purgeFinished(db, before)).finally(done);
   }
 
   receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
@@ -229,6 +260,8 @@ class PostgresStore implements MessageStore {
   }
 
   openPart(partId: string): Readable {
+    const data = this.readAhead.takePart(partId);
+    if (data) return openReadPart(data);
     return openPartStream(
       () => this.database(`read content part ${partId}`),
       partId,

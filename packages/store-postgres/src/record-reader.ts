@@ -8,11 +8,18 @@ export class RecordReader {
   constructor(
     private readonly db: () => Database,
     private readonly logger: Logger | undefined,
+    /** Brackets a write to a message (quarantining one), so records read ahead of it are dropped. */
+    private readonly markWrite: (messageId: string) => () => void = () => () => undefined,
   ) {}
 
   async message(messageId: string): Promise<StoredMessage | undefined> {
     const row = await readMessage(this.db(), messageId);
-    return row ? (await this.decodeMessages([row], new Map([[row.seq, row.recipients]])))[0] : undefined;
+    return row ? this.decodeMessage(row) : undefined;
+  }
+
+  /** A message row read with its recipients (here, or ahead by a claim). */
+  async decodeMessage(row: MessageRow & { readonly recipients: RecipientRow[] }): Promise<StoredMessage | undefined> {
+    return (await this.decodeMessages([row], new Map([[row.seq, row.recipients]])))[0];
   }
 
   async queue(options?: ListOptions): Promise<StoredMessage[]> {
@@ -67,7 +74,12 @@ export class RecordReader {
 
   private async quarantine(kind: 'message' | 'inbox', id: string, reason: string): Promise<void> {
     const db = this.db();
-    await quarantineRecord(db, kind, id, reason, Date.now());
+    const done = kind === 'message' ? this.markWrite(id) : undefined;
+    try {
+      await quarantineRecord(db, kind, id, reason, Date.now());
+    } finally {
+      done?.();
+    }
     this.logger?.warn(`${db.target.label}: quarantined undecodable record ${id}: ${reason}`, { recordId: id, reason });
   }
 }
