@@ -34,6 +34,16 @@ describe('logging', () => {
     expect(redactor.redact('x abcdef y abc')).toBe('x [redacted] y [redacted]');
   });
 
+  it('hands fields on untouched while no secret is known, and masks them once one is', () => {
+    const redactor = new SecretRedactor();
+    const fields = { provider: 'loopback', nested: { to: 'loopback:ada' } };
+    // Every log call passes its fields through here, at every level: no copy when there is nothing to mask.
+    expect(redactor.redactDeep(fields)).toBe(fields);
+    redactor.add('ada');
+    expect(redactor.redactDeep(fields)).toEqual({ provider: 'loopback', nested: { to: 'loopback:[redacted]' } });
+    expect(fields.nested.to).toBe('loopback:ada');
+  });
+
   it('is silent at level silent', () => {
     const lines: string[] = [];
     createPinoLogger({ level: 'silent', redactor: new SecretRedactor(), destination: sink(lines) }).error('nothing');

@@ -22,6 +22,7 @@ export class SecretRedactor {
 
   redact(text: string): string {
     let out = text;
+    if (this.ordered.length === 0) return out;
     for (const value of this.ordered) {
       if (out.includes(value)) out = out.split(value).join(MASK);
       // A JSON line carries the value escaped (quotes, backslashes, control characters).
@@ -37,11 +38,13 @@ export class SecretRedactor {
   }
 
   /**
-   * Masks secrets in a log record's fields (a copy): in strings, in keys, inside plain objects and
+   * Masks secrets in a log record's fields (a copy; the value itself while no secret is known): in strings, in keys, inside plain objects and
    * arrays, in errors (message, code, details, cause) and inside any other object, which is replaced
    * by its redacted JSON form when — and only when — its serialization holds a secret.
    */
   redactDeep(value: unknown, depth = 0): unknown {
+    // Nothing loaded, nothing to mask: no copy (this runs on every log call, at every level).
+    if (this.ordered.length === 0) return value;
     if (typeof value === 'string') return this.redact(value);
     if (depth > 16 || typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, depth + 1));

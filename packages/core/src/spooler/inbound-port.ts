@@ -1,4 +1,4 @@
-import { toMailboxKey, XportError, type InboundMessage, type InboundPort, type InboundReceipt, type InboundVerdict } from '@xport/provider-sdk';
+import { toMailboxKey, XportError, type InboundMessage, type InboundPort, type InboundReceipt, type InboundVerdict, type MessageEnvelope } from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter } from './events.js';
 import type { SpoolerHost } from './host.js';
@@ -19,6 +19,22 @@ async function applyInboundHooks(host: InboundHost, message: InboundMessage): Pr
   return { message: current };
 }
 
+/** Distinct mailbox keys, in first-seen order (one recipient, the usual case, needs no set). */
+function toMailboxes(recipients: readonly Parameters<typeof toMailboxKey>[0][]): string[] {
+  if (recipients.length === 1) return [toMailboxKey(recipients[0]!)];
+  return [...new Set(recipients.map((r) => toMailboxKey(r)))];
+}
+
+// Built by assignment, not by spreading conditional objects: this runs once per inbound message.
+function toInboundEnvelope(message: InboundMessage, from: MessageEnvelope['from'], kind: MessageEnvelope['kind']): MessageEnvelope {
+  const envelope: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = { headers: checkHeaders(message.headers), kind, deliveryReport: false, suppressNdr: false };
+  if (from) envelope.from = from;
+  if (message.subject !== undefined) envelope.subject = message.subject;
+  if (message.messageId !== undefined) envelope.messageId = message.messageId;
+  if (message.reportFor !== undefined) envelope.reportFor = message.reportFor;
+  return envelope;
+}
+
 /**
  * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks, then one
  * inbox entry per recipient mailbox, then a `received` event. Resolves only once the store has
@@ -32,14 +48,14 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter): In
       }
       const verdict = await applyInboundHooks(host, input);
       if ('reason' in verdict) {
-        const mailboxes = [...new Set(input.recipients.map((r) => toMailboxKey(r)))];
+        const mailboxes = toMailboxes(input.recipients);
         host.logger.info('inbound message rejected by a hook', { reason: verdict.reason, receivedBy: input.receivedBy });
         return { entries: [], rejected: mailboxes.map((mailbox) => ({ mailbox, reason: verdict.reason })) };
       }
       const message = verdict.message;
       const recipients = message.recipients.map((r, i) => toDraftRecipient(r, `inbound recipients[${i}]`));
       const from = message.from === undefined ? undefined : toDraftRecipient(message.from, 'inbound from');
-      const mailboxes = [...new Set(recipients.map((r) => toMailboxKey(r)))];
+      const mailboxes = toMailboxes(recipients);
       if (message.subject !== undefined) checkHeaderField('Subject', message.subject);
       const content = toContentParts(message, host.options.maxMessageBytes);
       const kind = message.kind ?? 'note';
@@ -47,16 +63,7 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter): In
       try {
         entries = await host.store.receive({
           mailboxes,
-          envelope: {
-            ...(from ? { from } : {}),
-            ...(message.subject !== undefined ? { subject: message.subject } : {}),
-            headers: checkHeaders(message.headers),
-            ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
-            kind,
-            ...(message.reportFor !== undefined ? { reportFor: message.reportFor } : {}),
-            deliveryReport: false,
-            suppressNdr: false,
-          },
+          envelope: toInboundEnvelope(message, from, kind),
           parts: content.parts,
           receivedAt: host.clock.now(),
           ...(message.receivedBy !== undefined ? { receivedBy: message.receivedBy } : {}),
