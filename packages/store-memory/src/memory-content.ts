@@ -1,38 +1,49 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { XportError, type ContentInput, type ContentPartInput, type PartInfo } from '@xport/provider-sdk';
+import { PartStream, type HeldContent } from './part-stream.js';
+import { RecordSlots } from './record-slots.js';
 
-/** Reads one content input into buffers, as it arrives. */
-async function toBuffers(content: ContentInput): Promise<Buffer[]> {
-  if (typeof content === 'string') return [Buffer.from(content, 'utf8')];
-  if (content instanceof Uint8Array) return [Buffer.from(content)];
+/** Reads a streamed content input into buffers, as it arrives (each chunk copied: a producer may reuse its buffer). */
+async function readChunks(content: AsyncIterable<Uint8Array>): Promise<HeldContent> {
   const chunks: Buffer[] = [];
   for await (const chunk of content) chunks.push(Buffer.from(chunk));
-  return chunks;
+  return chunks.length === 1 ? chunks[0]! : chunks;
 }
 
-/** Content parts held as buffers, shared by outbox, sent and inbox records through their part ids. */
-export class MemoryContent {
-  private readonly parts = new Map<string, Buffer[]>();
+function isInMemory(content: ContentInput): content is string | Uint8Array {
+  return typeof content === 'string' || content instanceof Uint8Array;
+}
 
-  /** Stores every part and describes it; nothing is kept if one of the inputs fails. */
-  async writeParts(inputs: readonly ContentPartInput[]): Promise<PartInfo[]> {
-    const written: Array<{ info: PartInfo; chunks: Buffer[] }> = [];
-    for (const input of inputs) {
-      const chunks = await toBuffers(input.content);
-      const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      const info: PartInfo = {
-        partId: randomUUID(),
-        kind: input.kind,
-        contentType: input.contentType,
-        size,
-        ...(input.filename === undefined ? {} : { filename: input.filename }),
-        ...(input.contentId === undefined ? {} : { contentId: input.contentId }),
-      };
-      written.push({ info, chunks });
-    }
-    for (const { info, chunks } of written) this.parts.set(info.partId, chunks);
-    return written.map((w) => w.info);
+/** Strings are immutable and kept as they are; bytes are copied, so the caller may reuse its array. */
+function holdInMemory(content: string | Uint8Array): HeldContent {
+  return typeof content === 'string' ? content : Buffer.from(content);
+}
+
+function sizeOf(held: HeldContent): number {
+  if (typeof held === 'string') return Buffer.byteLength(held, 'utf8');
+  if (Buffer.isBuffer(held)) return held.length;
+  let size = 0;
+  for (const chunk of held) size += chunk.length;
+  return size;
+}
+
+/**
+ * Content parts held in memory, shared by outbox, sent and inbox records through their part ids. The
+ * part descriptions are frozen and handed out as they are.
+ */
+export class MemoryContent {
+  private readonly parts = new RecordSlots<HeldContent>(4);
+
+  /**
+   * Stores every part and describes it; nothing is kept if one of the inputs fails. Content already
+   * in memory (strings, bytes) is stored at once, without a promise, so a caller can apply a write
+   * atomically; only streamed content makes it asynchronous.
+   */
+  writeParts(inputs: readonly ContentPartInput[]): readonly PartInfo[] | Promise<readonly PartInfo[]> {
+    for (const input of inputs) if (!isInMemory(input.content)) return this.writeStreamed(inputs);
+    const infos: PartInfo[] = [];
+    for (const input of inputs) infos.push(this.keep(input, holdInMemory(input.content as string | Uint8Array)));
+    return Object.freeze(infos);
   }
 
   deleteParts(parts: readonly PartInfo[]): void {
@@ -40,22 +51,27 @@ export class MemoryContent {
   }
 
   openPart(partId: string): Readable {
-    const chunks = this.parts.get(partId);
-    if (!chunks) {
+    const held = this.parts.get(partId);
+    if (held === undefined) {
       const stream = new Readable({ read() {} });
       stream.destroy(new XportError('XPORT_STORE_NOT_FOUND', `memory store: content part "${partId}" does not exist`, { details: { partId } }));
       return stream;
     }
-    // Chunks are already in memory: hand them over as asked, without Readable.from's async iteration.
-    let next = 0;
-    return new Readable({
-      read() {
-        this.push(next < chunks.length ? chunks[next++] : null);
-      },
-    });
+    return new PartStream(held);
   }
 
-  clear(): void {
-    this.parts.clear();
+  private async writeStreamed(inputs: readonly ContentPartInput[]): Promise<readonly PartInfo[]> {
+    const held: HeldContent[] = [];
+    for (const input of inputs) held.push(isInMemory(input.content) ? holdInMemory(input.content) : await readChunks(input.content));
+    return Object.freeze(inputs.map((input, i) => this.keep(input, held[i]!)));
+  }
+
+  private keep(input: ContentPartInput, held: HeldContent): PartInfo {
+    const partId = this.parts.nextId();
+    this.parts.add(partId, held);
+    const info: { -readonly [K in keyof PartInfo]: PartInfo[K] } = { partId, kind: input.kind, contentType: input.contentType, size: sizeOf(held) };
+    if (input.filename !== undefined) info.filename = input.filename;
+    if (input.contentId !== undefined) info.contentId = input.contentId;
+    return Object.freeze(info);
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   XportError,
   type Claim,
@@ -12,99 +11,112 @@ import {
   type SubmitResult,
 } from '@xport/provider-sdk';
 import { DueIndex } from './due-index.js';
-import { copyPlain, dueAt, isFinalState, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
+import { createMemoryRecipient, dueAt, isFinalState, toFrozenEnvelope, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
+import { RecordIds } from './record-ids.js';
+import { RecordSlots } from './record-slots.js';
 import { applyClaimResult } from './recipient-transitions.js';
+import { UnfinishedMessages } from './unfinished-messages.js';
 
-/** The outbox and sent folder of the memory store. Every method runs without awaiting, so each is atomic. */
+/**
+ * The outbox and sent folder of the memory store. Every method runs without awaiting, so each is
+ * atomic. A message is filed once, by id, whether queued or sent: finishing it sets `finishedAt`
+ * instead of moving it between tables.
+ */
 export class MemoryOutbox {
+  private readonly messages = new RecordSlots<MemoryMessage>(8);
   /** Unfinished messages, in submit order. */
-  readonly queue = new Map<string, MemoryMessage>();
-  readonly sent = new Map<string, MemoryMessage>();
-  private readonly byKey = new Map<string, string>();
+  readonly queue = new UnfinishedMessages();
+  private readonly byKey = new Map<string, MemoryMessage>();
   private readonly due = new DueIndex();
+  private readonly leaseIds = new RecordIds();
   private seq = 0;
 
   find(messageId: string): MemoryMessage | undefined {
-    return this.queue.get(messageId) ?? this.sent.get(messageId);
+    return this.messages.get(messageId);
   }
 
   findByKey(key: string | undefined): MemoryMessage | undefined {
-    const id = key === undefined ? undefined : this.byKey.get(key);
-    return id === undefined ? undefined : this.find(id);
+    return key === undefined ? undefined : this.byKey.get(key);
   }
 
-  insert(request: SubmitRequest, parts: PartInfo[]): SubmitResult {
+  /** Finished messages, in submit order. */
+  *sent(): Generator<MemoryMessage> {
+    for (const message of this.messages.values()) if (message.finishedAt !== undefined) yield message;
+  }
+
+  /** Every message, queued or sent, in submit order. */
+  all(): Iterable<MemoryMessage> {
+    return this.messages.values();
+  }
+
+  insert(request: SubmitRequest, parts: readonly PartInfo[]): SubmitResult {
     const now = request.submittedAt;
-    const recipients: MemoryRecipient[] = request.recipients.map((r, index) => {
-      const state = r.state ?? 'queued';
-      return {
-        index,
-        recipient: { ...r.recipient },
-        role: r.role,
-        provider: r.provider,
-        state,
-        attempts: 0,
-        nextAttemptAt: state === 'queued' ? now : null,
-        ...(r.lastError === undefined ? {} : { lastError: { ...r.lastError } }),
-        updatedAt: now,
-      };
-    });
+    const recipients: MemoryRecipient[] = [];
     const message: MemoryMessage = {
       seq: ++this.seq,
-      id: randomUUID(),
-      envelope: copyPlain(request.envelope),
+      id: this.messages.nextId(),
+      envelope: toFrozenEnvelope(request.envelope),
       recipients,
       parts,
-      size: parts.reduce((sum, p) => sum + p.size, 0),
+      size: totalSize(parts),
       submittedAt: now,
       expiresAt: request.expiresAt,
-      ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
+      finishedAt: undefined,
+      idempotencyKey: request.idempotencyKey,
     };
-    if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, message.id);
-    this.queue.set(message.id, message);
-    for (const r of recipients) this.due.update(message, r, dueAt(r));
+    for (const r of request.recipients) recipients.push(createMemoryRecipient(message, recipients.length, r, now));
+    if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, message);
+    this.messages.add(message.id, message);
+    this.queue.add(message);
+    for (const r of recipients) this.due.update(r, dueAt(r));
     this.finishIfDone(message, now);
     return { messageId: message.id, duplicate: false };
   }
 
   claim(request: ClaimRequest): Claim[] {
     const due = this.due.takeDue(request.now, Math.max(0, request.limit), request.providers);
-    return due.map(({ message, recipient }) => ({ ...this.lease(message, recipient, request), provider: recipient.provider as string }));
+    const claims: Claim[] = [];
+    // Only recipients with a provider are filed in the due index, so each claim has one.
+    for (const recipient of due) claims.push(this.lease(recipient, request) as Claim);
+    return claims;
   }
 
   claimStranded(request: StrandedClaimRequest): StrandedClaim[] {
     const limit = Math.max(0, request.limit);
     const claims: StrandedClaim[] = [];
-    const only = request.messageId === undefined ? undefined : this.queue.get(request.messageId);
-    if (request.messageId !== undefined && only === undefined) return claims;
-    for (const message of only ? [only] : this.queue.values()) {
+    const only = request.messageId === undefined ? undefined : this.messages.get(request.messageId);
+    if (request.messageId !== undefined && (only === undefined || only.finishedAt !== undefined)) return claims;
+    for (const message of only ? [only] : this.queue) {
       const expired = message.expiresAt <= request.now;
       for (const recipient of message.recipients) {
         if (claims.length >= limit) return claims;
         const at = dueAt(recipient);
         const waiting = at !== null && (recipient.state !== 'in-flight' || at <= request.now);
-        if (waiting && (expired || recipient.provider === null)) claims.push(this.lease(message, recipient, request));
+        if (waiting && (expired || recipient.provider === null)) claims.push(this.lease(recipient, request));
       }
     }
     return claims;
   }
 
   /** Puts a recipient in flight under a new lease. */
-  private lease(message: MemoryMessage, recipient: MemoryRecipient, request: ClaimRequest | StrandedClaimRequest): StrandedClaim {
-    const lease = { id: randomUUID(), owner: request.owner, expiresAt: request.now + request.leaseMs };
+  private lease(recipient: MemoryRecipient, request: ClaimRequest | StrandedClaimRequest): StrandedClaim {
+    const leaseId = this.leaseIds.next();
+    const expiresAt = request.now + request.leaseMs;
     recipient.state = 'in-flight';
-    recipient.lease = lease;
+    recipient.leaseId = leaseId;
+    recipient.leaseOwner = request.owner;
+    recipient.leaseExpiresAt = expiresAt;
     recipient.updatedAt = request.now;
-    this.due.update(message, recipient, lease.expiresAt);
+    this.due.update(recipient, expiresAt);
     return {
-      leaseId: lease.id,
-      messageId: message.id,
+      leaseId,
+      messageId: recipient.message.id,
       recipientIndex: recipient.index,
-      recipient: { ...recipient.recipient },
+      recipient: recipient.recipient,
       role: recipient.role,
       provider: recipient.provider,
       attempts: recipient.attempts,
-      leaseExpiresAt: lease.expiresAt,
+      leaseExpiresAt: expiresAt,
     };
   }
 
@@ -115,33 +127,33 @@ export class MemoryOutbox {
 
   complete(completion: Completion): CompletionReceipt {
     const { messageId, recipientIndex } = completion;
-    const message = this.queue.get(messageId);
+    const message = this.messages.get(messageId);
+    if (message !== undefined && message.finishedAt !== undefined) throw staleLease(completion, 'the message is already finished');
     const recipient = message?.recipients[recipientIndex];
     if (!message || !recipient) {
-      if (this.sent.has(messageId)) throw staleLease(completion, 'the message is already finished');
       throw new XportError('XPORT_STORE_NOT_FOUND', `memory store: message ${messageId} recipient #${recipientIndex} is not in the queue`, {
         details: { messageId, recipientIndex },
       });
     }
-    if (recipient.state !== 'in-flight' || recipient.lease?.id !== completion.leaseId) {
-      throw staleLease(completion, `current lease is ${recipient.lease?.id ?? 'none'} (state ${recipient.state})`);
+    if (recipient.state !== 'in-flight' || recipient.leaseId !== completion.leaseId) {
+      throw staleLease(completion, `current lease is ${recipient.leaseId ?? 'none'} (state ${recipient.state})`);
     }
     const now = completion.now ?? Date.now();
     applyClaimResult(recipient, completion.result, now);
-    this.due.update(message, recipient, dueAt(recipient));
+    this.due.update(recipient, dueAt(recipient));
     return { messageFinished: this.finishIfDone(message, now) };
   }
 
   makeDue(providers: readonly string[], now: number): number {
     const wanted = new Set(providers);
     let count = 0;
-    for (const message of this.queue.values()) {
+    for (const message of this.queue) {
       for (const r of message.recipients) {
         if ((r.state !== 'queued' && r.state !== 'deferred') || r.provider === null || !wanted.has(r.provider)) continue;
         if (r.nextAttemptAt !== null && r.nextAttemptAt <= now) continue;
         r.nextAttemptAt = now;
         r.updatedAt = now;
-        this.due.update(message, r, now);
+        this.due.update(r, now);
         count += 1;
       }
     }
@@ -149,16 +161,16 @@ export class MemoryOutbox {
   }
 
   abort(messageId: string, now: number): void {
-    const message = this.queue.get(messageId);
-    if (!message) {
-      const why = this.sent.has(messageId) ? 'is already finished' : 'does not exist';
+    const message = this.messages.get(messageId);
+    if (!message || message.finishedAt !== undefined) {
+      const why = message ? 'is already finished' : 'does not exist';
       throw new XportError('XPORT_STORE_NOT_FOUND', `memory store: cannot abort message ${messageId}: it ${why}`, { details: { messageId } });
     }
-    const busy = message.recipients.find((r) => r.state === 'in-flight' && (r.lease?.expiresAt ?? 0) > now);
+    const busy = message.recipients.find((r) => r.state === 'in-flight' && r.leaseId !== undefined && r.leaseExpiresAt > now);
     if (busy) {
       throw new XportError(
         'XPORT_STORE_IN_FLIGHT',
-        `memory store: cannot abort message ${messageId}: recipient #${busy.index} is being sent (lease held by ${busy.lease?.owner} until ${busy.lease?.expiresAt})`,
+        `memory store: cannot abort message ${messageId}: recipient #${busy.index} is being sent (lease held by ${busy.leaseOwner} until ${busy.leaseExpiresAt})`,
         { details: { messageId, recipientIndex: busy.index } },
       );
     }
@@ -167,30 +179,35 @@ export class MemoryOutbox {
       r.state = 'aborted';
       r.nextAttemptAt = null;
       r.updatedAt = now;
-      delete r.lease;
-      this.due.update(message, r, null);
+      r.leaseId = undefined;
+      this.due.update(r, null);
     }
     this.finishIfDone(message, now);
   }
 
   purgeSent(before: number): MemoryMessage[] {
     const purged: MemoryMessage[] = [];
-    for (const message of this.sent.values()) {
-      if ((message.finishedAt ?? Infinity) >= before) continue;
-      purged.push(message);
-      this.sent.delete(message.id);
+    for (const message of this.messages.values()) if ((message.finishedAt ?? Infinity) < before) purged.push(message);
+    for (const message of purged) {
+      this.messages.delete(message.id);
       if (message.idempotencyKey !== undefined) this.byKey.delete(message.idempotencyKey);
     }
     return purged;
   }
 
   private finishIfDone(message: MemoryMessage, now: number): boolean {
-    if (message.finishedAt !== undefined || !message.recipients.every((r) => isFinalState(r.state))) return false;
+    if (message.finishedAt !== undefined) return false;
+    for (const r of message.recipients) if (!isFinalState(r.state)) return false;
     message.finishedAt = now;
-    this.queue.delete(message.id);
-    this.sent.set(message.id, message);
+    this.queue.noteFinished();
     return true;
   }
+}
+
+function totalSize(parts: readonly PartInfo[]): number {
+  let size = 0;
+  for (const part of parts) size += part.size;
+  return size;
 }
 
 function staleLease(completion: Completion, why: string): XportError {

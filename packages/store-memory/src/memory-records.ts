@@ -1,4 +1,4 @@
-import type { DueEntry } from './due-index.js';
+import type { DueHeap } from './due-heap.js';
 import {
   FINAL_RECIPIENT_STATES,
   type MessageEnvelope,
@@ -8,30 +8,39 @@ import {
   type RecipientRole,
   type RecipientState,
   type StoredMessage,
+  type StoredRecipient,
+  type SubmitRequest,
 } from '@xport/provider-sdk';
 
-export interface Lease {
-  readonly id: string;
-  readonly owner: string;
-  readonly expiresAt: number;
-}
-
-/** A recipient as the memory store keeps it: mutable, with its lease while in flight. */
+/**
+ * A recipient as the memory store keeps it: mutable, with its lease while in flight and its place in
+ * the due index while claimable. Every field is set at creation and none is ever deleted, so all
+ * recipients share one shape (a `delete` would turn each into a slow dictionary object).
+ */
 export interface MemoryRecipient {
+  readonly message: MemoryMessage;
   readonly index: number;
+  /** Frozen: handed out as it is in claims and stored messages. */
   readonly recipient: Recipient;
   readonly role: RecipientRole;
   provider: string | null;
   state: RecipientState;
   attempts: number;
   nextAttemptAt: number | null;
-  lastError?: RecipientError;
+  /** Frozen, like `recipient`. */
+  lastError: RecipientError | undefined;
   updatedAt: number;
-  lease?: Lease;
-  /** Its current place in the due index, while it is claimable. */
-  dueEntry?: DueEntry;
+  /** The current lease while in flight (undefined otherwise), its holder and expiry. */
+  leaseId: string | undefined;
+  leaseOwner: string;
+  leaseExpiresAt: number;
+  /** The due index's bookkeeping: the heap it is filed in, at which time and position (-1: not filed). */
+  dueHeap: DueHeap | undefined;
+  filedAt: number;
+  heapIndex: number;
 }
 
+/** A message as the memory store keeps it. Envelope and parts are frozen and handed out without copying. */
 export interface MemoryMessage {
   /** Submit order, for ties on the next-attempt time. */
   readonly seq: number;
@@ -42,25 +51,75 @@ export interface MemoryMessage {
   readonly size: number;
   readonly submittedAt: number;
   readonly expiresAt: number;
-  finishedAt?: number;
-  readonly idempotencyKey?: string;
+  finishedAt: number | undefined;
+  readonly idempotencyKey: string | undefined;
+}
+
+/** A frozen copy of a recipient address: neither the caller who gave it nor one who reads it can change the stored one. */
+export function toFrozenRecipient(recipient: Recipient): Recipient {
+  const { type, address, name } = recipient;
+  return Object.freeze(name === undefined ? { type, address } : { type, address, name });
+}
+
+export function toFrozenError(error: RecipientError): RecipientError {
+  return Object.freeze({ ...error });
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A frozen copy of a header map; an own "__proto__" header stays a header, as structuredClone keeps it. */
+function toFrozenHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const names = Object.keys(headers);
+  // Most messages have no extra headers: they all share one frozen empty map.
+  if (names.length === 0) return NO_HEADERS;
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    if (name === '__proto__') Object.defineProperty(out, name, { value: headers[name], enumerable: true, writable: true, configurable: true });
+    else out[name] = headers[name]!;
+  }
+  return Object.freeze(out);
 }
 
 /**
- * A deep copy of JSON-shaped data (an envelope): what `structuredClone` would give for it, at a
- * fraction of the cost on the submit → claim → receive path, where each message is copied several times.
+ * A frozen copy of an envelope, made once when it is stored. Reads then hand out the stored object
+ * itself: one copy per message instead of a deep copy per read (the submit → claim → receive path
+ * read each envelope several times). Only the contract's fields are kept.
  */
-export function copyPlain<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyPlain) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const copied = copyPlain((value as Record<string, unknown>)[key]);
-    // An own "__proto__" key (a header may be named so) stays a key, as structuredClone keeps it.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
-    else out[key] = copied;
-  }
-  return out as T;
+export function toFrozenEnvelope(envelope: MessageEnvelope): MessageEnvelope {
+  const out: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = {
+    headers: toFrozenHeaders(envelope.headers),
+    kind: envelope.kind,
+    deliveryReport: envelope.deliveryReport,
+    suppressNdr: envelope.suppressNdr,
+  };
+  if (envelope.from !== undefined) out.from = toFrozenRecipient(envelope.from);
+  if (envelope.subject !== undefined) out.subject = envelope.subject;
+  if (envelope.messageId !== undefined) out.messageId = envelope.messageId;
+  if (envelope.reportFor !== undefined) out.reportFor = envelope.reportFor;
+  return Object.freeze(out);
+}
+
+/** A submitted recipient as the store keeps it, every field set (see {@link MemoryRecipient}). */
+export function createMemoryRecipient(message: MemoryMessage, index: number, input: SubmitRequest['recipients'][number], now: number): MemoryRecipient {
+  const state = input.state ?? 'queued';
+  return {
+    message,
+    index,
+    recipient: toFrozenRecipient(input.recipient),
+    role: input.role,
+    provider: input.provider,
+    state,
+    attempts: 0,
+    nextAttemptAt: state === 'queued' ? now : null,
+    lastError: input.lastError === undefined ? undefined : toFrozenError(input.lastError),
+    updatedAt: now,
+    leaseId: undefined,
+    leaseOwner: '',
+    leaseExpiresAt: 0,
+    dueHeap: undefined,
+    filedAt: 0,
+    heapIndex: -1,
+  };
 }
 
 export function isFinalState(state: RecipientState): boolean {
@@ -70,31 +129,43 @@ export function isFinalState(state: RecipientState): boolean {
 /** When a recipient is next claimable: its next attempt while waiting, its lease expiry while in flight. */
 export function dueAt(recipient: MemoryRecipient): number | null {
   if (recipient.state === 'queued' || recipient.state === 'deferred') return recipient.nextAttemptAt;
-  if (recipient.state === 'in-flight') return recipient.lease?.expiresAt ?? null;
+  if (recipient.state === 'in-flight') return recipient.leaseId === undefined ? null : recipient.leaseExpiresAt;
   return null;
 }
 
-/** A copy the caller may keep: later store changes never show through it. */
+function toStoredRecipient(r: MemoryRecipient): StoredRecipient {
+  const stored: { -readonly [K in keyof StoredRecipient]: StoredRecipient[K] } = {
+    index: r.index,
+    recipient: r.recipient,
+    role: r.role,
+    provider: r.provider,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.lastError !== undefined) stored.lastError = r.lastError;
+  return stored;
+}
+
+/**
+ * A snapshot the caller may keep: later store changes never show through it. Its own objects are
+ * fresh; envelope, addresses, errors and parts are the stored frozen ones, so they cannot be changed
+ * through it either.
+ */
 export function toStoredMessage(message: MemoryMessage): StoredMessage {
-  return {
+  const recipients: StoredRecipient[] = [];
+  for (const r of message.recipients) recipients.push(toStoredRecipient(r));
+  const stored: { -readonly [K in keyof StoredMessage]: StoredMessage[K] } = {
     id: message.id,
-    envelope: copyPlain(message.envelope),
-    recipients: message.recipients.map((r) => ({
-      index: r.index,
-      recipient: { ...r.recipient },
-      role: r.role,
-      provider: r.provider,
-      state: r.state,
-      attempts: r.attempts,
-      nextAttemptAt: r.nextAttemptAt,
-      ...(r.lastError === undefined ? {} : { lastError: { ...r.lastError } }),
-      updatedAt: r.updatedAt,
-    })),
-    parts: message.parts.map((p) => ({ ...p })),
+    envelope: message.envelope,
+    recipients,
+    parts: message.parts,
     size: message.size,
     submittedAt: message.submittedAt,
     expiresAt: message.expiresAt,
-    ...(message.finishedAt === undefined ? {} : { finishedAt: message.finishedAt }),
-    ...(message.idempotencyKey === undefined ? {} : { idempotencyKey: message.idempotencyKey }),
   };
+  if (message.finishedAt !== undefined) stored.finishedAt = message.finishedAt;
+  if (message.idempotencyKey !== undefined) stored.idempotencyKey = message.idempotencyKey;
+  return stored;
 }

@@ -52,12 +52,15 @@ class MemoryStore implements MessageStore {
     this.assertOpen();
     const earlier = this.outbox.findByKey(request.idempotencyKey);
     if (earlier) return { messageId: earlier.id, duplicate: true };
-    const parts = await this.content.writeParts(request.parts);
-    // The key may have been taken while the content streamed in.
-    const raced = this.outbox.findByKey(request.idempotencyKey);
-    if (raced) {
-      this.content.deleteParts(parts);
-      return { messageId: raced.id, duplicate: true };
+    let parts = this.content.writeParts(request.parts);
+    if (parts instanceof Promise) {
+      parts = await parts;
+      // The key may have been taken while the content streamed in.
+      const raced = this.outbox.findByKey(request.idempotencyKey);
+      if (raced) {
+        this.content.deleteParts(parts);
+        return { messageId: raced.id, duplicate: true };
+      }
     }
     const result = this.outbox.insert(request, parts);
     this.work.emit();
@@ -100,15 +103,15 @@ class MemoryStore implements MessageStore {
   }
 
   async listQueue(options?: ListOptions): Promise<StoredMessage[]> {
-    return listQueued(this.outbox.queue.values(), options);
+    return listQueued(this.outbox.queue, options);
   }
 
   async listSent(options?: ListOptions): Promise<StoredMessage[]> {
-    return listFinished(this.outbox.sent.values(), options);
+    return listFinished(this.outbox.sent(), options);
   }
 
   async counts(): Promise<QueueCounts> {
-    return countRecipients([...this.outbox.queue.values(), ...this.outbox.sent.values()]);
+    return countRecipients(this.outbox.all());
   }
 
   async nextWakeAt(): Promise<number | null> {
@@ -126,11 +129,14 @@ class MemoryStore implements MessageStore {
     this.assertOpen();
     const earlier = this.inbox.findByKey(request.idempotencyKey);
     if (earlier) return earlier;
-    const parts = await this.content.writeParts(request.parts);
-    const raced = this.inbox.findByKey(request.idempotencyKey);
-    if (raced) {
-      this.content.deleteParts(parts);
-      return raced;
+    let parts = this.content.writeParts(request.parts);
+    if (parts instanceof Promise) {
+      parts = await parts;
+      const raced = this.inbox.findByKey(request.idempotencyKey);
+      if (raced) {
+        this.content.deleteParts(parts);
+        return raced;
+      }
     }
     return this.inbox.insert(request, parts);
   }

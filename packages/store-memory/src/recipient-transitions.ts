@@ -1,10 +1,10 @@
 import type { ClaimResult } from '@xport/provider-sdk';
-import type { MemoryRecipient } from './memory-records.js';
+import { toFrozenError, type MemoryRecipient } from './memory-records.js';
 
 /** Applies a claim result to an in-flight recipient (the lease has been checked). */
 export function applyClaimResult(recipient: MemoryRecipient, result: ClaimResult, now: number): void {
   const dueBeforeClaim = recipient.nextAttemptAt;
-  delete recipient.lease;
+  recipient.leaseId = undefined;
   recipient.updatedAt = now;
   switch (result.state) {
     case 'delivered':
@@ -17,13 +17,13 @@ export function applyClaimResult(recipient: MemoryRecipient, result: ClaimResult
       recipient.state = result.state;
       if (result.state === 'failed') recipient.attempts += 1;
       recipient.nextAttemptAt = null;
-      recipient.lastError = { ...result.error };
+      recipient.lastError = toFrozenError(result.error);
       return;
     case 'deferred':
       recipient.state = 'deferred';
       if (result.countAttempt) recipient.attempts += 1;
       recipient.nextAttemptAt = result.nextAttemptAt;
-      if (result.error) recipient.lastError = { ...result.error };
+      if (result.error) recipient.lastError = toFrozenError(result.error);
       return;
     case 'queued':
       // A hand-over keeps its place in line unless a time is given.

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DueIndex } from '../src/due-index.js';
+import type { MemoryMessage, MemoryRecipient } from '../src/memory-records.js';
+
+/** A bare recipient of its own message (submit order `seq`), not filed anywhere yet. */
+function makeRecipient(seq: number, index: number, provider: string | null): MemoryRecipient {
+  const message = { seq, id: `m${seq}` } as MemoryMessage;
+  return {
+    message,
+    index,
+    recipient: { type: 'test', address: `r${seq}.${index}` },
+    role: 'to',
+    provider,
+    state: 'queued',
+    attempts: 0,
+    nextAttemptAt: null,
+    lastError: undefined,
+    updatedAt: 0,
+    leaseId: undefined,
+    leaseOwner: '',
+    leaseExpiresAt: 0,
+    dueHeap: undefined,
+    filedAt: 0,
+    heapIndex: -1,
+  };
+}
+
+const names = (rs: readonly MemoryRecipient[]): string[] => rs.map((r) => r.recipient.address);
+const order = (a: { at: number; r: MemoryRecipient }, b: { at: number; r: MemoryRecipient }): number =>
+  a.at - b.at || a.r.message.seq - b.r.message.seq || a.r.index - b.r.index;
+
+describe('due index', () => {
+  it('takes the due recipients of the asked providers earliest first, ties in submit order then recipient index', () => {
+    const index = new DueIndex();
+    const a = makeRecipient(2, 0, 'p1');
+    const b = makeRecipient(1, 1, 'p1');
+    const c = makeRecipient(1, 0, 'p2');
+    const d = makeRecipient(3, 0, 'p1');
+    index.update(a, 100);
+    index.update(b, 100);
+    index.update(c, 100);
+    index.update(d, 50);
+    expect(index.earliest()).toBe(50);
+    expect(names(index.takeDue(100, 10, ['p1', 'p2']))).toEqual(names([d, c, b, a]));
+    expect(index.earliest()).toBeNull();
+  });
+
+  it('re-files in place: an earlier or later time, another provider, or out of the index', () => {
+    const index = new DueIndex();
+    const [a, b, c] = [makeRecipient(1, 0, 'p1'), makeRecipient(2, 0, 'p1'), makeRecipient(3, 0, 'p1')];
+    for (const r of [a, b, c]) index.update(r, 10);
+    index.update(c, 5);
+    index.update(a, 20);
+    expect(names(index.takeDue(100, 1, ['p1']))).toEqual(names([c]));
+    b.provider = 'p2';
+    index.update(b, 10);
+    expect(names(index.takeDue(100, 10, ['p1']))).toEqual(names([a]));
+    index.update(b, null);
+    expect(index.takeDue(100, 10, undefined)).toEqual([]);
+    expect(b.heapIndex).toBe(-1);
+  });
+
+  it('agrees with a sorted list under any sequence of updates and takes', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('update' as const), who: fc.nat(19), at: fc.option(fc.nat(50), { nil: null }), provider: fc.constantFrom('p1', 'p2', 'p3') }),
+      fc.record({ kind: fc.constant('take' as const), now: fc.nat(60), limit: fc.nat(6), providers: fc.option(fc.subarray(['p1', 'p2', 'p3']), { nil: undefined }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const index = new DueIndex();
+        const recipients = Array.from({ length: 20 }, (_, i) => makeRecipient(i >> 1, i & 1, 'p1'));
+        const model = new Map<MemoryRecipient, number>();
+        for (const o of ops) {
+          if (o.kind === 'update') {
+            const r = recipients[o.who]!;
+            r.provider = o.provider;
+            index.update(r, o.at);
+            if (o.at === null) model.delete(r);
+            else model.set(r, o.at);
+          } else {
+            const expected = [...model]
+              .map(([r, at]) => ({ r, at }))
+              .filter(({ r, at }) => at <= o.now && (o.providers === undefined || o.providers.includes(r.provider!)))
+              .sort(order)
+              .slice(0, o.limit)
+              .map(({ r }) => r);
+            for (const r of expected) model.delete(r);
+            expect(names(index.takeDue(o.now, o.limit, o.providers))).toEqual(names(expected));
+          }
+          const earliest = model.size === 0 ? null : Math.min(...model.values());
+          expect(index.earliest()).toBe(earliest);
+        }
+      }),
+    );
+  });
+});
