@@ -33,6 +33,8 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
   const config = resolveSmtpConfig(context.config);
   const { logger, credentials, info } = context;
   let relay: Relay | undefined;
+  // A relay being opened for sends that came before any logon: they share it (two would leak a pool).
+  let opening: Promise<Relay> | undefined;
   let listener: InboundListener | undefined;
   let available: TransportAvailability = 'available';
 
@@ -44,6 +46,24 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
     const transporter = createRelayTransporter(relayConfig, auth, ca);
     installRcptProbe(transporter);
     return { config: relayConfig, auth, transporter };
+  }
+
+  function relayForSend(relayConfig: ResolvedRelayConfig): Promise<Relay> {
+    if (relay) return Promise.resolve(relay);
+    opening ??= openRelay(relayConfig).then(
+      (opened) => {
+        opening = undefined;
+        // A logon that finished meanwhile wins.
+        if (relay) opened.transporter.close();
+        else relay = opened;
+        return relay;
+      },
+      (error: unknown) => {
+        opening = undefined;
+        throw error;
+      },
+    );
+    return opening;
   }
 
   return {
@@ -87,11 +107,11 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
 
     async send(message, recipients, { signal }) {
       if (!config.relay) return recipients.map(() => outcome.notMe());
-      relay ??= await openRelay(config.relay);
-      const attempt = await sendThroughRelay(relay.transporter, message, recipients, signal, relay.config.senderDomain);
+      const current = await relayForSend(config.relay);
+      const attempt = await sendThroughRelay(current.transporter, message, recipients, signal, current.config.senderDomain);
       if (attempt.error?.code === 'EAUTH') {
         available = 'unavailable';
-        throw toLogonError(attempt.error, relay.config, relay.auth);
+        throw toLogonError(attempt.error, current.config, current.auth);
       }
       if (attempt.error && isConnectionFailure(attempt.error)) {
         if (available === 'available') logger.warn('smtp relay connection failed; transport unavailable', { error: attempt.error.message, smtpError: attempt.error.code });

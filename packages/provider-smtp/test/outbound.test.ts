@@ -156,6 +156,29 @@ describe('send through a relay', () => {
   });
 });
 
+describe('sends before any logon', () => {
+  it('share one relay pool: concurrent first sends open one connection, not one pool each', async () => {
+    let connections = 0;
+    const { server, transport } = await setUp({
+      server: {
+        onConnect(_session, callback) {
+          connections += 1;
+          callback();
+        },
+      },
+    });
+    const sends = ['bob@example.net', 'carol@example.net'].map((to) => {
+      const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: [to] });
+      return transport.send(message, assigned, neverAborted());
+    });
+    const outcomes = (await Promise.all(sends)).flatMap(toList);
+    expect(outcomes.map((o) => o.status)).toEqual(['delivered', 'delivered']);
+    expect(server.received).toHaveLength(2);
+    // pool.maxConnections is 1: a second pool, opened by the second send and never closed, would be a second connection.
+    expect(connections).toBe(1);
+  });
+});
+
 describe('sender of another address type (gateway)', () => {
   async function sendFromLoopback(senderDomain: string | undefined): Promise<{ from: string; header: string | undefined }> {
     server = await startScriptedServer();
