@@ -25,8 +25,7 @@ interface ReadAheadColumns {
   expires_at: number;
   finished_at: number | null;
   recipients: RecipientRow[] | null;
-  part_ids: string[] | null;
-  part_data: Buffer[] | null;
+  small_parts: Array<{ partId: string; data: string }> | null;
 }
 
 // What the claim leased, and what it read beside the leases for the spooler's next reads.
@@ -41,11 +40,21 @@ const RECIPIENT_COLUMNS = ['recipient', 'role', 'provider', 'state', 'attempts',
 /**
  * The due claim, reading ahead in the same statement: each leased message once (all its recipients,
  * as `getMessage` returns them) and the content of its parts that sit whole in one chunk of at most
- * `$5` bytes. The outer SELECT sees the recipients as they were before the UPDATE, so the leased
- * ones are taken from the UPDATE's RETURNING instead.
+ * `$5` bytes. The outer SELECT sees the recipients as they were before the UPDATE; of the columns it
+ * reads, the claim changes only `state` and `updated_at`, so a leased row (found by the ctid it was
+ * locked at) is shown with those two as the UPDATE set them.
+ *
+ * Every step is an index or TID probe whatever the batch size, and nothing rescans the batch per
+ * row: the statement is a named prepared statement with a generic plan, so no step may depend on
+ * the planner guessing how many rows `$2` leases.
  */
 function claimSql(db: Database, filtered: boolean): string {
-  const patched = RECIPIENT_COLUMNS.map((c) => `CASE WHEN k.idx IS NULL THEN r.${c} ELSE k.${c} END AS ${c}`).join(', ');
+  const leasedRow = 'r.ctid = ANY (ARRAY(SELECT d.row_id FROM due d))';
+  const shown = RECIPIENT_COLUMNS.map((c) => {
+    if (c === 'state') return `CASE WHEN ${leasedRow} THEN 'in-flight' ELSE r.state END AS state`;
+    if (c === 'updated_at') return `CASE WHEN ${leasedRow} THEN $1 ELSE r.updated_at END AS updated_at`;
+    return `r.${c}`;
+  }).join(', ');
   return `
     WITH due AS (
       SELECT r.ctid AS row_id, r.message_seq, r.idx, r.due_at
@@ -58,24 +67,28 @@ function claimSql(db: Database, filtered: boolean): string {
       UPDATE ${db.s}.recipients r
       SET state = 'in-flight', lease_id = gen_random_uuid()::text, lease_owner = $3, lease_expires_at = $4, due_at = $4, updated_at = $1
       FROM due
-      -- By the locked row's ctid (a TID scan): a join on the key is planned, generically, as a hash
-      -- join over a scan of every recipient.
-      WHERE r.ctid = due.row_id AND r.message_seq = due.message_seq AND r.idx = due.idx
-      RETURNING r.message_seq, r.idx, due.due_at AS was_due, r.lease_id, ${RECIPIENT_COLUMNS.map((c) => `r.${c}`).join(', ')}
+      -- ctid = ANY(array) can only be a TID scan of the locked rows; joined on the key or on ctid
+      -- alone, the generic plan is a hash join over a scan of every recipient.
+      WHERE ${leasedRow} AND r.ctid = due.row_id
+      RETURNING r.message_seq, r.idx, due.due_at AS was_due, r.lease_id, r.recipient, r.role, r.provider, r.attempts
+    ), numbered AS (
+      SELECT l.*, row_number() OVER (PARTITION BY l.message_seq ORDER BY l.idx) AS nth FROM leased l
     )
     SELECT (SELECT m.id FROM ${db.s}.messages m WHERE m.seq = l.message_seq) AS id, l.message_seq, l.idx, l.was_due, l.lease_id, l.recipient, l.role, l.provider, l.attempts,
-      ra.idempotency_key, ra.envelope, ra.parts, ra.size, ra.submitted_at, ra.expires_at, ra.finished_at, ra.recipients, ra.part_ids, ra.part_data
-    FROM leased l
+      ra.idempotency_key, ra.envelope, ra.parts, ra.size, ra.submitted_at, ra.expires_at, ra.finished_at, ra.recipients, ra.small_parts
+    FROM numbered l
     LEFT JOIN LATERAL (
       SELECT m.idempotency_key, m.envelope, m.parts, m.size, m.submitted_at, m.expires_at, m.finished_at,
         (SELECT json_agg(x ORDER BY x.idx) FROM (
-           SELECT r.message_seq, r.idx, ${patched}
-           FROM ${db.s}.recipients r LEFT JOIN leased k ON k.message_seq = r.message_seq AND k.idx = r.idx
+           SELECT r.message_seq, r.idx, ${shown}
+           FROM ${db.s}.recipients r
            WHERE r.message_seq = m.seq
          ) x) AS recipients,
-        p.part_ids, p.part_data
+        p.small_parts
       FROM ${db.s}.messages m, LATERAL (
-        SELECT array_agg(e.part_id) AS part_ids, array_agg(e.data) AS part_data
+        -- As JSON with base64 content: parsed natively by the driver, where text-format arrays
+        -- (bytea[] in hex) cost more JavaScript than everything else in the claim.
+        SELECT json_agg(json_build_object('partId', e.part_id, 'data', encode(e.data, 'base64'))) AS small_parts
         FROM (
           -- One index probe per small part (a scalar subquery, never a join the planner could turn into
           -- a scan of every chunk). No cast that can fail: a record of the wrong shape is quarantined
@@ -90,7 +103,8 @@ function claimSql(db: Database, filtered: boolean): string {
         ) e
         WHERE octet_length(e.data) = e.size
       ) p
-      WHERE m.seq = l.message_seq AND NOT m.quarantined AND l.idx = (SELECT min(f.idx) FROM leased f WHERE f.message_seq = l.message_seq)
+      -- Each message once, beside its first leased recipient.
+      WHERE l.nth = 1 AND m.seq = l.message_seq AND NOT m.quarantined
       OFFSET 0
     ) ra ON true`;
 }
@@ -122,10 +136,7 @@ export async function leaseDueRecipients(db: Database, request: ClaimRequest, pa
     if (row.recipients === null || row.size === null) continue;
     const { id, message_seq: seq, idempotency_key, envelope, size, submitted_at, expires_at, finished_at, recipients } = row;
     messages.push({ seq, id, idempotency_key, envelope, parts: row.parts, size, submitted_at, expires_at, finished_at, recipients });
-    row.part_ids?.forEach((partId, i) => {
-      const data = row.part_data?.[i];
-      if (data) parts.push({ partId, data });
-    });
+    for (const part of row.small_parts ?? []) parts.push({ partId: part.partId, data: Buffer.from(part.data, 'base64') });
   }
   return { claims: rows.map((row) => toClaim(row, leaseExpiresAt)), messages, parts };
 }
