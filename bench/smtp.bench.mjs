@@ -8,7 +8,7 @@
 // Needs `pnpm build` first. Prints figures and ratios against the baseline; asserts nothing.
 // SMTP_BENCH_MESSAGES (default 3000) sets N; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
 // SMTP_BENCH_ONLY=kernel (with SMTP_BENCH_STORE=store-memory|store-sqlite) runs only the kernel
-// path, e.g. under --cpu-prof.
+// path, SMTP_BENCH_ONLY=raw only raw nodemailer, e.g. under --cpu-prof.
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -216,6 +216,10 @@ const sink = await startSink();
 try {
   if (process.env.SMTP_BENCH_ONLY === 'kernel') {
     await throughKernel(sink.port, process.env.SMTP_BENCH_STORE);
+    process.exit(0);
+  }
+  if (process.env.SMTP_BENCH_ONLY === 'raw') {
+    await timed('raw nodemailer, pool 5, Nagle off', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
     process.exit(0);
   }
   // Warm-up (JIT, TLS-less pool set-up) on both code paths; not measured.
