@@ -6,6 +6,11 @@ import { TEST_PG_URL, adminQuery, createPostgresApp, dropSchema, freshSchema, st
 // The issue asks for 10,000; XPORT_E2E_PG_MESSAGES=<n> runs another count.
 const MESSAGES = Number(process.env.XPORT_E2E_PG_MESSAGES ?? 10_000);
 const CONCURRENCY = 8;
+// A daemon frees a send slot when the transport answers, before the result is committed, so when
+// it dies its in-flight rows are the sends under way plus answered sends still being recorded: both
+// are sent again by a survivor once the lease expires. A result is committed within milliseconds of
+// its answer, so together they stay within twice the slots (the run that prompted this saw 10 of 8).
+const UNRECORDED_BOUND = 2 * CONCURRENCY;
 const LEASE_MS = 3000;
 
 describe('three xport daemons (separate processes) sharing one PostgreSQL store', () => {
@@ -66,7 +71,7 @@ describe('three xport daemons (separate processes) sharing one PostgreSQL store'
     expect(frozenOwners.size).toBeLessThanOrEqual(1);
     const victimOwner = [...frozenOwners][0];
     const victimInFlight = atKill.filter((r) => r.lease_owner === victimOwner);
-    expect(victimInFlight.length).toBeLessThanOrEqual(CONCURRENCY);
+    expect(victimInFlight.length).toBeLessThanOrEqual(UNRECORDED_BOUND);
 
     await expect
       .poll(async () => (await adminQuery<{ open: number }>(`SELECT count(*)::int AS open FROM "${schema}".messages WHERE finished_at IS NULL`))[0]!.open, {
@@ -95,7 +100,7 @@ describe('three xport daemons (separate processes) sharing one PostgreSQL store'
       expect(ids.filter((r) => !survivorSet.has(r.id))).toEqual([]);
     }
     // A send the victim completed but had not logged yet when it died is in the store, not in any log: at most its in-flight sends.
-    expect(MESSAGES - seen.size).toBeLessThanOrEqual(CONCURRENCY);
+    expect(MESSAGES - seen.size).toBeLessThanOrEqual(UNRECORDED_BOUND);
     for (const survivor of survivors) expect(survivor.delivered.length).toBeGreaterThan(0);
 
     console.log(
