@@ -44,14 +44,38 @@ const types = {
     oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+// The hot statements are named prepared statements written to plan well generically (see
+// queryPrepared): without this the server re-plans the claim, whose planning costs more than its
+// run, for as long as a custom plan looks cheaper than the generic one. Session-only.
+const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
+
+/**
+ * Session options for the server: ours, then any the connection string carries (`?options=...`),
+ * so a setting of the user's (even plan_cache_mode) wins. The driver would otherwise let the
+ * connection string's `options` replace ours, so it is taken out of the string and sent here.
+ */
+export function sessionOptions(connectionString: string): { connectionString: string; options: string } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { connectionString, options: GENERIC_PLANS }; // not a URL: the driver reads no options from it
+  }
+  const given = url.searchParams.get('options');
+  if (given === null) return { connectionString, options: GENERIC_PLANS };
+  url.searchParams.delete('options');
+  return { connectionString: url.toString(), options: given.trim() === '' ? GENERIC_PLANS : `${GENERIC_PLANS} ${given}` };
+}
+
 /**
  * Connection settings for the pool and the LISTEN client. Every wait is bounded: connecting
  * (`connectionTimeoutMillis`), a query on the client side (`query_timeout`) and on the server
  * (`statement_timeout`), so an outage turns into an error instead of a hang.
  */
 export function clientConfig(settings: PoolSettings): pg.ClientConfig {
+  const session = sessionOptions(settings.connectionString);
   return {
-    connectionString: settings.connectionString,
+    connectionString: session.connectionString,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     query_timeout: settings.queryTimeoutMs,
     statement_timeout: settings.queryTimeoutMs,
@@ -59,10 +83,7 @@ export function clientConfig(settings: PoolSettings): pg.ClientConfig {
     lock_timeout: settings.queryTimeoutMs,
     idle_in_transaction_session_timeout: settings.queryTimeoutMs * 2,
     application_name: settings.applicationName,
-    // The hot statements are named prepared statements written to plan well generically (see
-    // queryPrepared): without this the server re-plans the claim, whose planning costs more than
-    // its run, for as long as a custom plan looks cheaper than the generic one. Session-only.
-    options: '-c plan_cache_mode=force_generic_plan',
+    options: session.options,
     keepAlive: true,
     types,
   };
