@@ -8,8 +8,8 @@ const MESSAGES = Number(process.env.XPORT_E2E_PG_MESSAGES ?? 10_000);
 const CONCURRENCY = 8;
 // A daemon frees a send slot when the transport answers, before the result is committed, so when
 // it dies its in-flight rows are the sends under way plus answered sends still being recorded: both
-// are sent again by a survivor once the lease expires. A result is committed within milliseconds of
-// its answer, so together they stay within twice the slots (the run that prompted this saw 10 of 8).
+// are sent again by a survivor once the lease expires. The spooler keeps the two together within
+// twice the slots (it stops sending while its store is behind), so that bounds the re-sends.
 const UNRECORDED_BOUND = 2 * CONCURRENCY;
 const LEASE_MS = 3000;
 

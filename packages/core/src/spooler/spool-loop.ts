@@ -40,6 +40,16 @@ const MAX_FLUSH_ROUNDS = 32;
 export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, options: SpoolLoopOptions = {}): SpoolLoop {
   const owner = options.owner ?? `spooler-${randomUUID()}`;
   const limiter = createProviderLimiter((id) => host.limits(id));
+  // Sends a transport has answered whose results are still being recorded, per provider. A slot is
+  // freed at the answer (the transport takes its next message while the result commits), but sends
+  // in flight and answered-but-unrecorded together stay within twice `concurrency`: if the store
+  // falls behind, sending stops until it catches up, and a crash re-sends no more than that.
+  const recording = new Map<string, number>();
+  const heldBack = new Set<string>();
+  const recordingRoom = (id: string): number => {
+    const { concurrency } = host.limits(id);
+    return concurrency <= 0 ? Infinity : 2 * concurrency - (recording.get(id) ?? 0) - limiter.inFlight(id);
+  };
   const inflight = new Set<Promise<void>>();
   let running = false;
   let stopping: Promise<void> | undefined;
@@ -75,6 +85,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     deadline.enter();
     sendsStarted = true;
     let released = false;
+    let answered = false;
     // The slot is the transport's: freed once it has answered (or the group ended without a send).
     const release = (): void => {
       if (released) return;
@@ -83,11 +94,23 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       limiter.release(provider);
       void wake();
     };
-    const sending: Promise<void> = deliverGroup(ctx(), provider, claims, deadline, release)
+    const sent = (): void => {
+      if (released) return;
+      answered = true;
+      recording.set(provider, (recording.get(provider) ?? 0) + 1);
+      release();
+    };
+    const sending: Promise<void> = deliverGroup(ctx(), provider, claims, deadline, sent)
       .catch((err: unknown) => host.logger.error('send of a claimed message failed unexpectedly', { provider, messageId: claims[0]?.messageId, error: String(err) }))
       .finally(() => {
         release();
         inflight.delete(sending);
+        if (answered) {
+          const left = (recording.get(provider) ?? 1) - 1;
+          if (left > 0) recording.set(provider, left);
+          else recording.delete(provider);
+          if (heldBack.delete(provider)) void wake();
+        }
       });
     inflight.add(sending);
   };
@@ -100,8 +123,14 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     const { batchSize, leaseMs } = host.options;
     // Each send's release wakes the loop again, so a round skipped here is only put off.
     if (!limiter.worthClaiming(id, batchSize)) return;
+    const room = recordingRoom(id);
+    if (room <= 0) {
+      // The store is behind on this provider's results; the next one recorded wakes the loop.
+      heldBack.add(id);
+      return;
+    }
     onlyPutOff = false;
-    const limit = Math.min(batchSize, limiter.capacity(id, now));
+    const limit = Math.min(batchSize, limiter.capacity(id, now), room);
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;

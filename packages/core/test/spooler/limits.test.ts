@@ -1,6 +1,6 @@
 import { outcome } from '@xport/provider-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, recordingTransport } from './harness.js';
+import { createHarness, recordingTransport, waitFor } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof createHarness>>;
 let h: Harness | undefined;
@@ -50,5 +50,32 @@ describe('per-provider limits', () => {
     h.clock.advance(1000);
     await h.spooler.flush();
     expect(transport.calls).toHaveLength(3);
+  });
+
+  it('stops sending while the store is behind: sends in flight or awaiting their recorded result stay within twice the concurrency', async () => {
+    h = await createHarness({ limits: { fx: { concurrency: 2, ratePerSecond: 0 } } });
+    const transport = recordingTransport(); // answers at once
+    h.addTransport('fx', ['x400'], transport);
+    for (let i = 0; i < 10; i++) await h.spooler.submit({ to: [`x400:r${i}`], text: 'x' });
+    // Recording a result waits until the test opens the gate (a store that has fallen behind).
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const complete = h.store.complete.bind(h.store);
+    h.store.complete = async (completion) => {
+      await gate;
+      return complete(completion);
+    };
+    h.spooler.start();
+    const harness = h;
+    try {
+      await waitFor(() => transport.calls.length >= 4);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Every slot is free (the transport answered), but four results (2 × concurrency) are unrecorded: nothing more goes out.
+      expect(transport.calls).toHaveLength(4);
+    } finally {
+      open();
+    }
+    await waitFor(async () => (await harness.store.listSent()).length === 10);
+    expect(transport.calls).toHaveLength(10);
   });
 });
