@@ -211,8 +211,8 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
         draining = undefined;
         // The next-wake read (a store round trip) is needed only when this drain may go idle: while
         // sends are out, each one's release drains again, and the last drain that finds nothing reads it.
-        const woken = onlyPutOff || (sendsStarted && !putBack);
-        if (!woken || !timerArmed) void scheduleNext();
+        const wakesAgain = onlyPutOff || (sendsStarted && !putBack);
+        if (!wakesAgain || !timerArmed) void scheduleNext();
       }
     })();
     return draining;
