@@ -23,10 +23,12 @@ export interface SendAttempt {
 /** Outcomes, one per recipient; or `stopped` when the spooler's stop cut the attempt short. */
 export type SendAttemptResult = { readonly kind: 'outcomes'; readonly outcomes: RecipientOutcome[] } | { readonly kind: 'stopped' };
 
-function preprocessorsFor(transport: TransportProvider, recipients: readonly AssignedRecipient[]): Preprocessor[] {
-  return (transport.preprocessors ?? []).filter((p) =>
-    p.addressTypes.some((type) => recipients.some((r) => sameAddressType(type, r.recipient.type))),
-  );
+const NONE: readonly Preprocessor[] = [];
+
+function preprocessorsFor(transport: TransportProvider, recipients: readonly AssignedRecipient[]): readonly Preprocessor[] {
+  const all = transport.preprocessors;
+  if (all === undefined || all.length === 0) return NONE;
+  return all.filter((p) => p.addressTypes.some((type) => recipients.some((r) => sameAddressType(type, r.recipient.type))));
 }
 
 /**

@@ -1,10 +1,12 @@
-import type { Claim } from '@xport/provider-sdk';
+import type { Claim, ClaimResult } from '@xport/provider-sdk';
 import { attemptSend } from './attempt-send.js';
 import type { SpoolerHost } from './host.js';
 import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
 import { expiredError, toClaimResult } from './outcomes.js';
 import type { SendDeadline } from './send-deadline.js';
 import { releaseClaims, settleClaim, type SettleContext } from './settle-claim.js';
+
+const DELIVERED: ClaimResult = Object.freeze({ state: 'delivered' });
 
 export interface GroupContext extends SettleContext {
   readonly host: SpoolerHost;
@@ -57,19 +59,23 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
   }
 
   const now = ctx.clock.now();
-  const routing = host.routing();
-  for (const [i, claim] of claims.entries()) {
+  for (let i = 0; i < claims.length; i++) {
+    const claim = claims[i]!;
     const outcome = attempt.outcomes[i];
     if (!outcome) continue;
-    const result = toClaimResult(outcome, {
-      claim,
-      now,
-      submittedAt: stored.submittedAt,
-      expiresAt: stored.expiresAt,
-      retry: host.options.retry,
-      routing,
-      ...(ctx.random ? { random: ctx.random } : {}),
-    });
+    // Delivered needs no context (the common case, once per recipient).
+    const result =
+      outcome.status === 'delivered'
+        ? DELIVERED
+        : toClaimResult(outcome, {
+            claim,
+            now,
+            submittedAt: stored.submittedAt,
+            expiresAt: stored.expiresAt,
+            retry: host.options.retry,
+            routing: host.routing(),
+            ...(ctx.random ? { random: ctx.random } : {}),
+          });
     await settleClaim(ctx, stored, claim, result, outcome.status === 'delivered' ? outcome.diagnostic : undefined);
   }
 }

@@ -29,7 +29,6 @@ export async function settleClaim(
   diagnostic?: string,
 ): Promise<boolean> {
   const now = ctx.clock.now();
-  const at = { messageId: claim.messageId, recipientIndex: claim.recipientIndex, provider: claim.provider };
   try {
     const kind = reportKindFor(result);
     if (kind) {
@@ -52,6 +51,7 @@ export async function settleClaim(
     }
     await ctx.store.complete({ leaseId: claim.leaseId, messageId: claim.messageId, recipientIndex: claim.recipientIndex, result, now });
   } catch (err) {
+    const at = { messageId: claim.messageId, recipientIndex: claim.recipientIndex, provider: claim.provider };
     if (XportError.is(err, 'XPORT_STORE_STALE_LEASE')) ctx.logger.warn('claim was taken over before it completed', { ...at, state: result.state });
     // The lease stays; when it expires the recipient is claimed and attempted again (at least once).
     else ctx.logger.error('could not record a send result; the recipient will be retried', { ...at, state: result.state, error: String(err) });
