@@ -163,14 +163,20 @@ class PostgresStore implements MessageStore {
     });
   }
 
+  /** A claim that fails may still have leased (its commit unseen): it counts as a write to messages unknown. */
+  private async leasing<T>(lease: Promise<T>): Promise<T> {
+    try {
+      return await lease;
+    } catch (error) {
+      this.readAhead.write()();
+      throw error;
+    }
+  }
+
   claim(request: ClaimRequest): Promise<Claim[]> {
     return this.run('claim recipients', async (db) => {
       const ticket = this.readAhead.ticket();
-      // A claim that fails may still have leased (its commit unseen): treat it as a write to messages unknown.
-      const leased = await leaseDueRecipients(db, request, Math.min(READ_AHEAD_PART_BYTES, this.chunkSize)).catch((error: unknown) => {
-        this.readAhead.write()();
-        throw error;
-      });
+      const leased = await this.leasing(leaseDueRecipients(db, request, Math.min(READ_AHEAD_PART_BYTES, this.chunkSize)));
       this.readAhead.keep(ticket, leased.claims.map((c) => c.messageId), leased.messages, leased.parts);
       return leased.claims;
     });
@@ -179,10 +185,7 @@ class PostgresStore implements MessageStore {
   claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]> {
     return this.run('claim stranded recipients', async (db) => {
       const ticket = this.readAhead.ticket();
-      const claims = await leaseStrandedRecipients(db, request).catch((error: unknown) => {
-        this.readAhead.write()();
-        throw error;
-      });
+      const claims = await this.leasing(leaseStrandedRecipients(db, request));
       this.readAhead.keep(ticket, claims.map((c) => c.messageId), [], []);
       return claims;
     });
