@@ -38,15 +38,17 @@ const to = (addresses: string[]): AssignedRecipient[] =>
 const signal = new AbortController().signal;
 
 describe('loopback hand-over', () => {
-  it('reads bodies whole, even split inside a character, and passes attachments through unread', async () => {
+  it('reads bodies and small attachments whole, even split inside a character, and passes large attachments through unread', async () => {
     const handed: InboundMessage[] = [];
     const opened = new Map<string, Readable>();
     const euro = Buffer.from('€');
+    const large = Buffer.alloc(256 * 1024 + 1, 7);
     const message = outbound(
       [
         { info: { kind: 'text', contentType: 'text/plain' }, chunks: [Buffer.from('price: '), euro.subarray(0, 1), euro.subarray(1)] },
         { info: { kind: 'html', contentType: 'text/html' }, chunks: [] },
         { info: { kind: 'attachment', contentType: 'image/png', filename: 'a.png', contentId: 'logo@x' }, chunks: [Buffer.from([1, 2])] },
+        { info: { kind: 'attachment', contentType: 'application/octet-stream', filename: 'big.bin' }, chunks: [large] },
       ],
       opened,
     );
@@ -55,8 +57,30 @@ describe('loopback hand-over', () => {
     expect(handed).toHaveLength(1);
     const [inbound] = handed;
     expect(inbound).toMatchObject({ text: 'price: €', html: '', subject: 'hi', headers: { 'X-A': '1' }, from: { address: 'me' }, kind: 'note', receivedBy: 'lb-h1' });
-    expect(inbound?.attachments).toEqual([{ filename: 'a.png', contentType: 'image/png', contentId: 'logo@x', content: opened.get('p2') }]);
-    expect(opened.get('p2')?.readableDidRead).toBe(false);
+    expect(inbound?.attachments).toEqual([
+      { filename: 'a.png', contentType: 'image/png', contentId: 'logo@x', content: Buffer.from([1, 2]) },
+      { filename: 'big.bin', contentType: 'application/octet-stream', content: opened.get('p3') },
+    ]);
+    expect(opened.get('p3')?.readableDidRead).toBe(false);
+  });
+
+  it("reads whole parts through the message's readPart when it has one, opening no stream", async () => {
+    const handed: InboundMessage[] = [];
+    const opened = new Map<string, Readable>();
+    const message: OutboundMessage = {
+      ...outbound(
+        [
+          { info: { kind: 'text', contentType: 'text/plain' }, chunks: [Buffer.from('from the stream')] },
+          { info: { kind: 'attachment', contentType: 'text/plain', filename: 'a.txt' }, chunks: [Buffer.from('from the stream')] },
+        ],
+        opened,
+      ),
+      readPart: async (partId) => Buffer.from(`whole ${partId}`),
+    };
+    const transport = createLoopbackTransport({ providerId: 'lb-h1b', config: {}, inbound: capturingInbound(handed), logger: silent });
+    await transport.send(message, to(['ada']), { signal });
+    expect(handed[0]).toMatchObject({ text: 'whole p0', attachments: [{ filename: 'a.txt', content: Buffer.from('whole p1') }] });
+    expect(opened.size).toBe(0);
   });
 
   it('keys a hand-over by the accepted recipients only, and fails the mailboxes the inbound path rejected', async () => {

@@ -36,6 +36,7 @@ export type {
   InboundMessage,
 } from './message.js';
 export { outcome, isRecipientOutcome } from './outcome.js';
+export { readWholePart, collectPart } from './read-part.js';
 export type { RecipientOutcome, OutcomeStatus } from './outcome.js';
 
 // Manifest

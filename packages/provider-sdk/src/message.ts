@@ -93,6 +93,12 @@ export interface OutboundMessage {
   readonly size: number;
   readonly submittedAt: number;
   openPart(partId: string): Readable;
+  /**
+   * The whole part in one buffer, the same bytes `openPart` streams. Optional: the kernel's messages
+   * have it, a message a preprocessor builds from scratch may not, so read through `readWholePart`.
+   * Meant for parts small enough to hold (check `PartInfo.size`); it spares a stream per body.
+   */
+  readPart?(partId: string): Promise<Buffer>;
 }
 
 /** A message a transport received, handed to the kernel's inbound path. */

@@ -226,6 +226,12 @@ export interface MessageStore {
   // --- content
   /** Streams one stored part (outbox, sent or inbox) by its part id. */
   openPart(partId: string): Readable;
+  /**
+   * Reads one stored part whole: the same bytes as `openPart`, in one buffer the caller owns. Optional
+   * (the kernel streams and collects when a store has none); callers use it only for parts whose
+   * `PartInfo.size` they are willing to hold. Rejects with `XPORT_STORE_NOT_FOUND` for an unknown part.
+   */
+  readPart?(partId: string): Promise<Buffer>;
 
   // --- health
   quarantined(): Promise<QuarantinedRecord[]>;

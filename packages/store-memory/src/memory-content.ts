@@ -27,6 +27,10 @@ function sizeOf(held: HeldContent): number {
   return size;
 }
 
+function notFound(partId: string): XportError {
+  return new XportError('XPORT_STORE_NOT_FOUND', `memory store: content part "${partId}" does not exist`, { details: { partId } });
+}
+
 /**
  * Content parts held in memory, shared by outbox, sent and inbox records through their part ids. The
  * part descriptions are frozen and handed out as they are.
@@ -54,10 +58,18 @@ export class MemoryContent {
     const held = this.parts.get(partId);
     if (held === undefined) {
       const stream = new Readable({ read() {} });
-      stream.destroy(new XportError('XPORT_STORE_NOT_FOUND', `memory store: content part "${partId}" does not exist`, { details: { partId } }));
+      stream.destroy(notFound(partId));
       return stream;
     }
     return new PartStream(held);
+  }
+
+  /** The part whole, in a fresh buffer (the caller may write into it without changing the stored part). */
+  readPart(partId: string): Buffer {
+    const held = this.parts.get(partId);
+    if (held === undefined) throw notFound(partId);
+    if (typeof held === 'string') return Buffer.from(held, 'utf8');
+    return Buffer.isBuffer(held) ? Buffer.from(held) : Buffer.concat(held);
   }
 
   private async writeStreamed(inputs: readonly ContentPartInput[]): Promise<readonly PartInfo[]> {

@@ -158,6 +158,14 @@ class MemoryStore implements MessageStore {
     return this.content.openPart(partId);
   }
 
+  readPart(partId: string): Promise<Buffer> {
+    try {
+      return Promise.resolve(this.content.readPart(partId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   async quarantined(): Promise<QuarantinedRecord[]> {
     // Nothing is ever decoded from bytes here, so nothing can be undecodable.
     return [];

@@ -31,7 +31,7 @@ import { openPartStream, openReadPart } from './part-reader.js';
 import { ReadAhead } from './read-ahead.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
-import { startSentRetention } from '@xport/provider-sdk';
+import { collectPart, startSentRetention } from '@xport/provider-sdk';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -270,6 +270,12 @@ class PostgresStore implements MessageStore {
       partId,
       (action, error) => this.toError(action, error),
     );
+  }
+
+  /** A part read ahead by the claim is handed over as it is; any other is streamed and collected. */
+  readPart(partId: string): Promise<Buffer> {
+    const data = this.readAhead.takePart(partId);
+    return data ? Promise.resolve(data) : collectPart(this.openPart(partId));
   }
 
   quarantined(): Promise<QuarantinedRecord[]> {

@@ -43,3 +43,16 @@ export function openPartStream(db: () => Database, path: string, partId: string)
     },
   });
 }
+
+/** Reads a part whole: its own row's bytes when kept there, otherwise its chunk rows in order. */
+export function readPartBytes(db: Database, path: string, partId: string): Buffer {
+  try {
+    const part = sql<[string], { data: Buffer | null }>(db, 'SELECT data FROM parts WHERE id = ?').get(partId);
+    if (!part) throw new XportError('XPORT_STORE_NOT_FOUND', `sqlite store ${path}: content part "${partId}" does not exist`, { details: { path, partId } });
+    if (part.data !== null) return part.data;
+    const rows = sql<[string], { data: Buffer }>(db, 'SELECT data FROM part_chunks WHERE part_id = ? ORDER BY seq').all(partId);
+    return rows.length === 1 ? rows[0]!.data : Buffer.concat(rows.map((row) => row.data));
+  } catch (error) {
+    throw toStoreError(path, `read content part ${partId}`, error);
+  }
+}

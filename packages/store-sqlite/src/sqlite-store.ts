@@ -24,7 +24,7 @@ import { deleteOrphanParts, prepareParts } from './content-writer.js';
 import { GroupCommitWriter } from './group-commit.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
 import { openDatabase } from './open-database.js';
-import { openPartStream } from './part-reader.js';
+import { openPartStream, readPartBytes } from './part-reader.js';
 import { listQuarantined } from './quarantine.js';
 import { RecordReader } from './record-reader.js';
 import { countRecipients, earliestDue } from './sqlite-reads.js';
@@ -157,6 +157,14 @@ class SqliteStore implements MessageStore {
 
   openPart(partId: string): Readable {
     return openPartStream(() => this.connection(), this.options.path, partId);
+  }
+
+  readPart(partId: string): Promise<Buffer> {
+    try {
+      return Promise.resolve(readPartBytes(this.connection(), this.options.path, partId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async quarantined(): Promise<QuarantinedRecord[]> {

@@ -1,6 +1,16 @@
-import type { AssignedRecipient, Claim, MessageStore, OutboundMessage, StoredMessage } from '@xport/provider-sdk';
+import { collectPart, type AssignedRecipient, type Claim, type MessageStore, type OutboundMessage, type StoredMessage } from '@xport/provider-sdk';
 
-/** A stored message as a transport sees it: content streamed from the store on demand. */
+/** A whole part from the store: its own `readPart` when it has one, else its stream collected. */
+export function readStoredPart(store: MessageStore, partId: string): Promise<Buffer> {
+  if (typeof store.readPart === 'function') return store.readPart(partId);
+  try {
+    return collectPart(store.openPart(partId));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A stored message as a transport sees it: content streamed (or, for small parts, read whole) from the store on demand. */
 export function toOutboundMessage(stored: StoredMessage, store: MessageStore): OutboundMessage {
   return {
     id: stored.id,
@@ -10,6 +20,7 @@ export function toOutboundMessage(stored: StoredMessage, store: MessageStore): O
     size: stored.size,
     submittedAt: stored.submittedAt,
     openPart: (partId) => store.openPart(partId),
+    readPart: (partId) => readStoredPart(store, partId),
   };
 }
 

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateBytes, hashStream, makeReceiveRequest, makeSubmitRequest, readText } from '../store-fixtures.js';
-import type { ConformanceContext } from './context.js';
+import { expectXportError, type ConformanceContext } from './context.js';
 
 const MB = 1024 * 1024;
 
@@ -80,6 +81,40 @@ export function contentCases({ store }: ConformanceContext): void {
         store().submit(makeSubmitRequest({ parts: [{ kind: 'attachment', contentType: 'application/octet-stream', content: broken() }] })),
       ).rejects.toThrow('upload interrupted');
       expect(await store().listQueue()).toEqual([]);
+    });
+
+    // readPart is optional: a store without it is read through its streams, and these cases skip.
+    it('reads each part whole with readPart: the bytes openPart streams, in a buffer the caller owns', async ({ skip }) => {
+      if (typeof store().readPart !== 'function') skip();
+      const big = generateBytes(3 * MB + 17, 100_000);
+      const { messageId } = await store().submit(
+        makeSubmitRequest({
+          parts: [
+            { kind: 'text', contentType: 'text/plain; charset=utf-8', content: 'héllo' },
+            { kind: 'attachment', contentType: 'application/octet-stream', content: Uint8Array.from([0, 1, 2, 250, 255]) },
+            { kind: 'attachment', contentType: 'text/plain', filename: 'empty.txt', content: '' },
+            { kind: 'attachment', contentType: 'application/octet-stream', filename: 'big.bin', content: big },
+          ],
+        }),
+      );
+      const [text, raw, empty, large] = (await store().getMessage(messageId))!.parts;
+      const read = (partId: string): Promise<Buffer> => store().readPart!(partId);
+      expect((await read(text!.partId)).toString('utf8')).toBe('héllo');
+      expect([...(await read(raw!.partId))]).toEqual([0, 1, 2, 250, 255]);
+      expect((await read(empty!.partId)).length).toBe(0);
+      const whole = await read(large!.partId);
+      expect(whole.length).toBe(3 * MB + 17);
+      expect(createHash('sha256').update(whole).digest('hex')).toBe(big.digest());
+
+      const mine = await read(raw!.partId);
+      mine.fill(7);
+      expect([...(await read(raw!.partId))]).toEqual([0, 1, 2, 250, 255]);
+      expect(await readText(store().openPart(text!.partId))).toBe('héllo');
+    });
+
+    it('rejects readPart of an unknown part with XPORT_STORE_NOT_FOUND', async ({ skip }) => {
+      if (typeof store().readPart !== 'function') skip();
+      await expectXportError(store().readPart!('no-such-part'), 'XPORT_STORE_NOT_FOUND');
     });
   });
 }
