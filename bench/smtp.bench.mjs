@@ -7,9 +7,10 @@
 //   4. inbound: messages/s the kernel's SMTP listener accepts into the SQLite store.
 // Needs `pnpm build` first. Every path runs once unmeasured first (JIT warm-up). Prints figures and
 // ratios against the baseline; asserts nothing.
-// SMTP_BENCH_MESSAGES (default 3000) sets N; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
+// SMTP_BENCH_MESSAGES (default 3000) sets N; SMTP_BENCH_ROUNDS (default 3) the measured rounds; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
 // SMTP_BENCH_ONLY=kernel (with SMTP_BENCH_STORE=store-memory|store-sqlite) runs only the kernel
-// path, SMTP_BENCH_ONLY=raw only raw nodemailer, e.g. under --cpu-prof.
+// path, SMTP_BENCH_ONLY=raw only raw nodemailer, SMTP_BENCH_ONLY=send only the provider's send(), e.g. under --cpu-prof.
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -30,6 +31,7 @@ const { createKernel } = await import(pathToFileURL(join(packages, 'core', 'dist
 
 const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 3000);
 const NAGLE_MESSAGES = Math.min(MESSAGES, 300);
+const ROUNDS = Number(process.env.SMTP_BENCH_ROUNDS ?? 3);
 const POOL = { maxConnections: 5, maxMessages: 1000 };
 // Messages handed to the transport at once: enough that every pooled connection has its next
 // message queued when it finishes one (pool size × 4).
@@ -85,13 +87,31 @@ function noDelaySocket(options, callback) {
   socket.once('error', callback);
 }
 
+/**
+ * CPU time of this process's main thread in ms (Linux: /proc/self/task/<pid>/stat, utime + stime in
+ * clock ticks of 10 ms), or undefined elsewhere. The sink runs in another thread, so this is what the
+ * sender alone spent: a steadier figure than the rate when the machine is noisy.
+ */
+function mainThreadCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 async function timed(label, count, run) {
+  const cpuBefore = mainThreadCpuMs();
   const started = process.hrtime.bigint();
   await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = mainThreadCpuMs();
   const rate = count / seconds;
-  console.log(`${label.padEnd(52)} ${String(count).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${rate.toFixed(0).padStart(5)} msgs/s`);
-  return rate;
+  const cpuUs = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / count;
+  const cpu = cpuUs === undefined ? '' : `, main thread ${cpuUs.toFixed(0).padStart(4)} us CPU/msg`;
+  console.log(`${label.padEnd(52)} ${String(count).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${rate.toFixed(0).padStart(5)} msgs/s${cpu}`);
+  return { rate, cpuUs };
 }
 
 async function rawNodemailer(port, count, socket) {
@@ -135,8 +155,8 @@ async function throughKernel(port, storeId = 'store-sqlite', quiet = false) {
       await Promise.all(Array.from({ length: MESSAGES }, (_, i) => kernel.submit({ from: 'bench@example.org', to: ['sink@example.net'], subject: `bench ${i}`, text: TEXT.toString() })));
       await allDone;
     };
-    const rate = quiet ? (await run(), 0) : await timed(`xport: kernel + provider-smtp + ${storeId} (concurrency ${CONCURRENCY})`, MESSAGES, run);
-    return { rate, delivered, other };
+    const measured = quiet ? (await run(), { rate: 0 }) : await timed(`xport: kernel + provider-smtp + ${storeId} (concurrency ${CONCURRENCY})`, MESSAGES, run);
+    return { ...measured, delivered, other };
   } finally {
     await kernel.stop();
     await app.cleanup();
@@ -177,8 +197,8 @@ async function providerSendOnly(port, count, quiet = false) {
         const [result] = await transport.send(message, [{ index: 0, recipient: message.recipients[0].recipient, role: 'to', attempts: 0 }], { signal: new AbortController().signal });
         if (result.status !== 'delivered') failures += 1;
       }));
-    const rate = quiet ? (await run(), 0) : await timed('provider-smtp send() alone, no kernel', count, run);
-    return { rate, failures };
+    const measured = quiet ? (await run(), { rate: 0 }) : await timed('provider-smtp send() alone, no kernel', count, run);
+    return { ...measured, failures };
   } finally {
     await transport.stop();
   }
@@ -196,7 +216,7 @@ async function inboundThroughKernel() {
     await kernel.start();
     const { port } = kernel.transport('smtp').listenAddress();
     const client = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, getSocket: noDelaySocket, logger: false });
-    const rate = await timed('inbound: listener -> kernel -> SQLite inbox', MESSAGES, () =>
+    const { rate } = await timed('inbound: listener -> kernel -> SQLite inbox', MESSAGES, () =>
       Promise.all(Array.from({ length: MESSAGES }, (_, i) => client.sendMail({ from: 'peer@example.net', to: 'ada@example.org', subject: `in ${i}`, text: TEXT.toString() }))));
     client.close();
     const stored = (await kernel.store().listInbox('smtp:ada@example.org', { limit: MESSAGES + 1 })).length;
@@ -217,10 +237,17 @@ async function main() {
 const sink = await startSink();
 try {
   if (process.env.SMTP_BENCH_ONLY === 'kernel') {
+    await throughKernel(sink.port, process.env.SMTP_BENCH_STORE, true);
     await throughKernel(sink.port, process.env.SMTP_BENCH_STORE);
     process.exit(0);
   }
+  if (process.env.SMTP_BENCH_ONLY === 'send') {
+    await providerSendOnly(sink.port, MESSAGES, true);
+    await providerSendOnly(sink.port, MESSAGES);
+    process.exit(0);
+  }
   if (process.env.SMTP_BENCH_ONLY === 'raw') {
+    await rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket });
     await timed('raw nodemailer, pool 5, Nagle off', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
     process.exit(0);
   }
@@ -232,20 +259,34 @@ try {
   await throughKernel(sink.port, 'store-sqlite', true);
   await providerSendOnly(sink.port, MESSAGES, true);
 
-  const rawBefore = await timed('raw nodemailer, pool 5, Nagle off (baseline, 1st)', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
-  const memory = await throughKernel(sink.port, 'store-memory');
-  const sqlite = await throughKernel(sink.port, 'store-sqlite');
-  const direct = await providerSendOnly(sink.port, MESSAGES);
-  const rawAfter = await timed('raw nodemailer, pool 5, Nagle off (baseline, 2nd)', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
+  // Measured rounds: each takes every path in turn, so the machine's drift (runs of one path vary by
+  // 20 % or more here) falls on all of them alike; medians are compared.
+  const runs = { raw: [], memory: [], sqlite: [], direct: [] };
+  let notDelivered = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`-- round ${round} of ${ROUNDS}`);
+    runs.raw.push(await timed('raw nodemailer, pool 5, Nagle off (baseline)', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket })));
+    const memory = await throughKernel(sink.port, 'store-memory');
+    const sqlite = await throughKernel(sink.port, 'store-sqlite');
+    const direct = await providerSendOnly(sink.port, MESSAGES);
+    notDelivered += memory.other + sqlite.other + direct.failures;
+    runs.memory.push(memory);
+    runs.sqlite.push(sqlite);
+    runs.direct.push(direct);
+  }
   const nagle = await timed('raw nodemailer, pool 5, default socket (Nagle on)', NAGLE_MESSAGES, () => rawNodemailer(sink.port, NAGLE_MESSAGES, {}));
-  const raw = (rawBefore + rawAfter) / 2;
-  const lost = (run) => (run.other ? `, ${run.other} NOT delivered` : '');
-  console.log(`baseline (mean of both raw runs): ${raw.toFixed(0)} msgs/s`);
-  console.log(`ratio xport kernel + smtp, memory store / raw: ${(memory.rate / raw).toFixed(2)}x (target >= 0.9x)${lost(memory)}`);
-  console.log(`ratio xport kernel + smtp, SQLite store / raw: ${(sqlite.rate / raw).toFixed(2)}x (durable: one WAL fsync per group commit)${lost(sqlite)}`);
-  console.log(`ratio provider send() alone / raw:             ${(direct.rate / raw).toFixed(2)}x${direct.failures ? `, ${direct.failures} NOT delivered` : ''}`);
-  console.log(`ratio Nagle on / Nagle off:                    ${(nagle / raw).toFixed(2)}x`);
-  console.log(`sink received ${await sink.count()} (expected ${MESSAGES * 9 + NAGLE_MESSAGES})`);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rate = (path) => median(runs[path].map((r) => r.rate));
+  const cpu = (path) => (runs[path][0].cpuUs === undefined ? undefined : median(runs[path].map((r) => r.cpuUs)));
+  const raw = rate('raw');
+  const cpuNote = (path) => (cpu(path) === undefined ? '' : `; main-thread CPU ${cpu(path).toFixed(0)} vs ${cpu('raw').toFixed(0)} us/msg = ${(cpu('raw') / cpu(path)).toFixed(2)}x`);
+  console.log(`medians of ${ROUNDS} rounds; baseline raw nodemailer ${raw.toFixed(0)} msgs/s`);
+  console.log(`ratio xport kernel + smtp, memory store / raw: ${(rate('memory') / raw).toFixed(2)}x (target >= 0.9x)${cpuNote('memory')}`);
+  console.log(`ratio xport kernel + smtp, SQLite store / raw: ${(rate('sqlite') / raw).toFixed(2)}x (durable: one WAL fsync per group commit)${cpuNote('sqlite')}`);
+  console.log(`ratio provider send() alone / raw:             ${(rate('direct') / raw).toFixed(2)}x${cpuNote('direct')}`);
+  console.log(`ratio Nagle on / Nagle off:                    ${(nagle.rate / raw).toFixed(2)}x`);
+  if (notDelivered > 0) console.log(`!!! ${notDelivered} messages NOT delivered`);
+  console.log(`sink received ${await sink.count()} (expected ${MESSAGES * (4 + 4 * ROUNDS) + NAGLE_MESSAGES})`);
 } finally {
   await sink.close();
 }

@@ -145,6 +145,31 @@ describe('send through a relay', () => {
     expect(server.received[0]!.rcptArgs[0]!.dsn?.notify).toEqual(['SUCCESS', 'FAILURE', 'DELAY']);
   });
 
+  it('gives a message without a Message-ID a random UUID one at the sender domain, and keeps multipart intact', async () => {
+    const { server, transport } = await setUp();
+    for (const to of ['bob@example.net', 'carol@example.net']) {
+      const { message, assigned } = createOutboundMessage({
+        from: 'ada@example.org',
+        to: [to],
+        parts: [
+          { kind: 'text', contentType: 'text/plain; charset=utf-8', content: Buffer.from('plain') },
+          { kind: 'html', contentType: 'text/html; charset=utf-8', content: Buffer.from('<p>html</p>') },
+        ],
+      });
+      expect(message.envelope.messageId).toBeUndefined();
+      await transport.send(message, assigned, neverAborted());
+    }
+    const parsed = await Promise.all(server.received.map((mail) => simpleParser(mail.raw)));
+    const ids = parsed.map((p) => p.messageId);
+    // A version 4 UUID (its version and variant digits), not nodemailer's own random hex of the same shape.
+    for (const id of ids) expect(id).toMatch(/^<[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}@example\.org>$/);
+    expect(new Set(ids).size).toBe(2);
+    expect(parsed.map((p) => [p.text?.trim(), p.html])).toEqual([
+      ['plain', '<p>html</p>'],
+      ['plain', '<p>html</p>'],
+    ]);
+  });
+
   it('defers without sending when the kernel aborts the attempt', async () => {
     const { server, transport } = await setUp();
     const controller = new AbortController();
