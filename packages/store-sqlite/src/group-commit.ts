@@ -16,6 +16,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * Group commit: every write queued during one turn of the event loop runs in one `BEGIN IMMEDIATE`
  * transaction, each job under its own savepoint, and no job resolves before `COMMIT` returns — so
  * durability costs one WAL sync per batch, not per message, and a failed commit fails every job in it.
+ * With a commit window, a batch also takes the writes of the next `windowMs`: writes that trickle in
+ * one per turn (a relay's replies) then share a sync, and each write waits up to that long.
  */
 export class GroupCommitWriter {
   private pending: Job[] = [];
@@ -27,6 +29,7 @@ export class GroupCommitWriter {
     private readonly db: Database,
     private readonly path: string,
     private readonly maxBatch = 2000,
+    private readonly windowMs = 0,
   ) {}
 
   /** Runs `work` inside the next batch's transaction; resolves with its result once committed. */
@@ -47,18 +50,22 @@ export class GroupCommitWriter {
     await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
-  private schedule(): void {
+  /** `more`: what a full batch left behind goes in the next turn, without another window. */
+  private schedule(more = false): void {
     if (this.scheduled) return;
     this.scheduled = true;
     // setImmediate, not a microtask: it gathers every write issued in this turn, including those
     // issued from I/O callbacks that run before the check phase.
-    setImmediate(() => this.flush());
+    if (this.windowMs > 0 && !more) setTimeout(this.flushNow, this.windowMs);
+    else setImmediate(this.flushNow);
   }
+
+  private readonly flushNow = (): void => this.flush();
 
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending.splice(0, this.maxBatch);
-    if (this.pending.length > 0) this.schedule();
+    if (this.pending.length > 0) this.schedule(true);
     const outcomes = this.runBatch(batch);
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;

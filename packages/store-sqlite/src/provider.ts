@@ -7,6 +7,7 @@ export interface SqliteStoreConfig {
   readonly path?: string;
   readonly synchronous?: 'FULL' | 'NORMAL';
   readonly sentRetentionDays?: number;
+  readonly commitWindowMs?: number;
 }
 
 export const DEFAULT_STORE_PATH = '.xport/store.db';
@@ -19,6 +20,7 @@ export default defineStoreProvider<SqliteStoreConfig>({
       path: isAbsolute(path) ? path : resolve(info.appRoot, path),
       synchronous: config.synchronous ?? 'FULL',
       sentRetentionDays: config.sentRetentionDays ?? 30,
+      commitWindowMs: config.commitWindowMs ?? 0,
       logger,
     });
     return Object.assign(store, { stop: () => store.close() });

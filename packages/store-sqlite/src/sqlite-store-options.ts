@@ -15,6 +15,12 @@ export interface SqliteStoreOptions {
   readonly maxSizeBytes?: number;
   /** How often to look for other processes' commits while `onWork` listeners exist. Default 200 ms; 0 disables. */
   readonly workPollMs?: number;
+  /**
+   * How long a group commit waits for more writes before it commits, in ms. 0 (default): the writes
+   * of one event-loop turn. A few ms lets writes that trickle in one per turn (an SMTP relay's
+   * replies) share one WAL sync; every write then waits up to that long.
+   */
+  readonly commitWindowMs?: number;
   /** Where quarantined records are reported. */
   readonly logger?: Logger;
 }

@@ -58,7 +58,7 @@ class SqliteStore implements MessageStore {
       busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
       ...(this.options.maxSizeBytes === undefined ? {} : { maxSizeBytes: this.options.maxSizeBytes }),
     });
-    this.writer = new GroupCommitWriter(this.db, path);
+    this.writer = new GroupCommitWriter(this.db, path, undefined, this.options.commitWindowMs ?? 0);
     await this.writer.run('remove orphaned content', (db) => deleteOrphanParts(db, Date.now()));
     const days = this.options.sentRetentionDays ?? 0;
     if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);

@@ -38,6 +38,35 @@ describe('group commit', () => {
     expect(committedRows()).toBe(50);
   });
 
+  it('with a commit window, takes the writes of later turns into the same transaction', async () => {
+    const writer = new GroupCommitWriter(db, temp.dbPath, undefined, 50);
+    const insert = (v: number): Promise<number> =>
+      writer.run('insert', (conn) => {
+        conn.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+        return committedRows();
+      });
+    const first = insert(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = insert(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = insert(3);
+    // Three turns, one transaction: no job saw another's row committed.
+    expect(await Promise.all([first, second, third])).toEqual([0, 0, 0]);
+    expect(committedRows()).toBe(3);
+  });
+
+  it('without a window, writes of different turns commit separately', async () => {
+    const writer = new GroupCommitWriter(db, temp.dbPath);
+    const insert = (v: number): Promise<number> =>
+      writer.run('insert', (conn) => {
+        conn.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+        return committedRows();
+      });
+    const first = insert(1);
+    await first;
+    expect(await insert(2)).toBe(1);
+  });
+
   it('fails only the job that threw; the others in its batch commit', async () => {
     const writer = new GroupCommitWriter(db, temp.dbPath);
     const results = await Promise.allSettled([
