@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
+import { domainToASCII } from 'node:url';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { checkSmtpAddress, type AssignedRecipient, type OutboundMessage, type PartInfo, type Recipient } from '@xport/provider-sdk';
@@ -132,7 +133,8 @@ export function toMailOptions(message: OutboundMessage, envelopeTo: readonly str
 export function newMessageId(sender: Recipient | undefined, senderDomain: string | undefined): string {
   const at = sender?.address.lastIndexOf('@') ?? -1;
   const domain = sender !== undefined && at > 0 ? sender.address.slice(at + 1) : (senderDomain ?? hostname());
-  return `<${randomUUID()}@${domain || 'localhost'}>`;
+  // A header is ASCII: an internationalized domain goes in its punycode form, as in the envelope.
+  return `<${randomUUID()}@${domainToASCII(domain) || 'localhost'}>`;
 }
 
 /** DSN (RFC 3461) parameters; nodemailer sends them only when the server advertises DSN. */

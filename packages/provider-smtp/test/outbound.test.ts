@@ -170,6 +170,14 @@ describe('send through a relay', () => {
     ]);
   });
 
+  it('writes the Message-ID of an internationalized sender domain in punycode', async () => {
+    const { server, transport } = await setUp();
+    const { message, assigned } = createOutboundMessage({ from: 'ada@bücher.example', to: ['bob@example.net'] });
+    await transport.send(message, assigned, neverAborted());
+    const parsed = await simpleParser(server.received[0]!.raw);
+    expect(parsed.messageId).toMatch(/^<[0-9a-f-]{36}@xn--bcher-kva\.example>$/);
+  });
+
   it('defers without sending when the kernel aborts the attempt', async () => {
     const { server, transport } = await setUp();
     const controller = new AbortController();
