@@ -77,8 +77,11 @@ async function kernelRun(storeId) {
   }
 }
 
-/** The store alone: submit → claim → complete the same count, as bench/store.bench.mjs does. */
-async function storeRun(store) {
+/**
+ * Opens `store`, submits MESSAGES messages (WINDOW in flight), then four claimers take batches of
+ * 100 and run `settle(store, claim)` on each; resolves with the elapsed ms of submits and claims.
+ */
+async function drainStore(store, settle) {
   await store.open();
   const envelope = { from: { type: 'loopback', address: 'bench' }, subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false };
   const started = performance.now();
@@ -97,7 +100,7 @@ async function storeRun(store) {
       for (;;) {
         const claims = await store.claim({ owner: `bench-${i}`, limit: 100, leaseMs: 600_000, now: 2000 });
         if (claims.length === 0) return;
-        await Promise.all(claims.map((c) => store.complete({ ...c, result: { state: 'delivered' }, now: 2001 })));
+        await Promise.all(claims.map((c) => settle(store, c)));
         done += claims.length;
       }
     }),
@@ -108,48 +111,22 @@ async function storeRun(store) {
   return elapsed;
 }
 
+/** The store alone: submit → claim → complete the same count, as bench/store.bench.mjs does. */
+const storeRun = (store) => drainStore(store, (s, c) => s.complete({ ...c, result: { state: 'delivered' }, now: 2001 }));
+
 /**
  * The store operations the kernel's loopback path cannot do without, alone: submit, claim, read the
  * message and its body whole, write the inbox entry, complete. No validation, routing, transport,
  * events or limits: a floor for the kernel on this store, in this run.
  */
-async function storeOpsFloorRun(store) {
-  await store.open();
-  const envelope = { from: { type: 'loopback', address: 'bench' }, subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false };
-  const started = performance.now();
-  await windowed(MESSAGES, WINDOW, (n) =>
-    store.submit({
-      envelope,
-      recipients: [{ recipient: { type: 'loopback', address: `r${n % 1000}` }, role: 'to', provider: 'loopback' }],
-      parts: [{ kind: 'text', contentType: 'text/plain; charset=utf-8', content: TEXT }],
-      submittedAt: 1000,
-      expiresAt: 1_000_000_000,
-    }),
-  );
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async (_, i) => {
-      for (;;) {
-        const claims = await store.claim({ owner: `floor-${i}`, limit: 100, leaseMs: 600_000, now: 2000 });
-        if (claims.length === 0) return;
-        await Promise.all(
-          claims.map(async (c) => {
-            const message = await store.getMessage(c.messageId);
-            const part = message.parts[0];
-            const body = await store.readPart(part.partId);
-            await store.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: message.envelope, parts: [{ kind: 'text', contentType: part.contentType, content: body.toString('utf8') }], receivedAt: 2001 });
-            await store.complete({ ...c, result: { state: 'delivered' }, now: 2001 });
-          }),
-        );
-        done += claims.length;
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  if (done !== MESSAGES) throw new Error(`floor completed ${done} of ${MESSAGES}`);
-  await store.close();
-  return elapsed;
-}
+const storeOpsFloorRun = (store) =>
+  drainStore(store, async (s, c) => {
+    const message = await s.getMessage(c.messageId);
+    const part = message.parts[0];
+    const body = await s.readPart(part.partId);
+    await s.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: message.envelope, parts: [{ kind: 'text', contentType: part.contentType, content: body.toString('utf8') }], receivedAt: 2001 });
+    await s.complete({ ...c, result: { state: 'delivered' }, now: 2001 });
+  });
 
 const rate = (ms) => Math.round((MESSAGES / ms) * 1000);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
