@@ -59,6 +59,22 @@ describe('postgres store: claims read ahead', () => {
     expect(counter.names).toEqual(['xport_claim_providers']);
   });
 
+  it('readPart of a claimed small message is served from the read-ahead, then from the database', async () => {
+    const { messageId } = await store.submit(makeSubmitRequest({ text: 'whole body' }));
+    const counter = countStatements();
+    let partId: string;
+    try {
+      await claimOne();
+      partId = (await store.getMessage(messageId))!.parts[0]!.partId;
+      expect((await store.readPart!(partId)).toString('utf8')).toBe('whole body');
+    } finally {
+      counter.restore();
+    }
+    expect(counter.names).toEqual(['xport_claim_providers']);
+    // Served once: the next read goes to the database and finds the same bytes.
+    expect((await store.readPart!(partId)).toString('utf8')).toBe('whole body');
+  });
+
   it('serves the record a fresh read returns, the claimed recipient in flight and the others as stored', async () => {
     const { messageId } = await store.submit(
       makeSubmitRequest({ recipients: [{ to: 'test:ada', provider: 'p1' }, { to: 'test:bob', provider: 'p2' }, { to: 'test:cy', provider: 'p1', state: 'failed' }] }),
