@@ -158,12 +158,8 @@ class MemoryStore implements MessageStore {
     return this.content.openPart(partId);
   }
 
-  readPart(partId: string): Promise<Buffer> {
-    try {
-      return Promise.resolve(this.content.readPart(partId));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async readPart(partId: string): Promise<Buffer> {
+    return this.content.readPart(partId);
   }
 
   async quarantined(): Promise<QuarantinedRecord[]> {

@@ -159,12 +159,8 @@ class SqliteStore implements MessageStore {
     return openPartStream(() => this.connection(), this.options.path, partId);
   }
 
-  readPart(partId: string): Promise<Buffer> {
-    try {
-      return Promise.resolve(readPartBytes(this.connection(), this.options.path, partId));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async readPart(partId: string): Promise<Buffer> {
+    return readPartBytes(this.connection(), this.options.path, partId);
   }
 
   async quarantined(): Promise<QuarantinedRecord[]> {

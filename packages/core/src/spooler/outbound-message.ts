@@ -1,14 +1,4 @@
-import { collectPart, type AssignedRecipient, type Claim, type MessageStore, type OutboundMessage, type StoredMessage } from '@xport/provider-sdk';
-
-/** A whole part from the store: its own `readPart` when it has one, else its stream collected. */
-export function readStoredPart(store: MessageStore, partId: string): Promise<Buffer> {
-  if (typeof store.readPart === 'function') return store.readPart(partId);
-  try {
-    return collectPart(store.openPart(partId));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
+import { readWholePart, type AssignedRecipient, type Claim, type MessageStore, type OutboundMessage, type StoredMessage } from '@xport/provider-sdk';
 
 /** A stored message as a transport sees it: content streamed (or, for small parts, read whole) from the store on demand. */
 export function toOutboundMessage(stored: StoredMessage, store: MessageStore): OutboundMessage {
@@ -20,7 +10,8 @@ export function toOutboundMessage(stored: StoredMessage, store: MessageStore): O
     size: stored.size,
     submittedAt: stored.submittedAt,
     openPart: (partId) => store.openPart(partId),
-    readPart: (partId) => readStoredPart(store, partId),
+    // The store's own readPart when it has one, else its stream collected.
+    readPart: (partId) => readWholePart(store, partId),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readWholePart, type MessageStore } from '@xport/provider-sdk';
 import { createMemoryStore } from '../../../store-memory/src/index.js';
-import { readStoredPart, toOutboundMessage } from '../../src/spooler/outbound-message.js';
+import { toOutboundMessage } from '../../src/spooler/outbound-message.js';
 
 async function storeWithMessage() {
   const store = createMemoryStore({ name: 'outbound-message-test' });
@@ -24,18 +24,18 @@ function streamsOnly(store: MessageStore): MessageStore {
 
 describe('whole-part reads for transports', () => {
   it("uses the store's readPart when it has one, and collects the stream when it has not: the same bytes", async () => {
-    const { store, partId } = await storeWithMessage();
-    const direct = await readStoredPart(store, partId);
-    const collected = await readStoredPart(streamsOnly(store), partId);
+    const { store, stored, partId } = await storeWithMessage();
+    const direct = await toOutboundMessage(stored, store).readPart!(partId);
+    const collected = await toOutboundMessage(stored, streamsOnly(store)).readPart!(partId);
     expect(direct.toString('utf8')).toBe('héllo, whole');
     expect(collected.equals(direct)).toBe(true);
     await store.close();
   });
 
   it('rejects with XPORT_STORE_NOT_FOUND for an unknown part, either way', async () => {
-    const { store } = await storeWithMessage();
-    await expect(readStoredPart(store, 'nope')).rejects.toMatchObject({ code: 'XPORT_STORE_NOT_FOUND' });
-    await expect(readStoredPart(streamsOnly(store), 'nope')).rejects.toMatchObject({ code: 'XPORT_STORE_NOT_FOUND' });
+    const { store, stored } = await storeWithMessage();
+    await expect(toOutboundMessage(stored, store).readPart!('nope')).rejects.toMatchObject({ code: 'XPORT_STORE_NOT_FOUND' });
+    await expect(toOutboundMessage(stored, streamsOnly(store)).readPart!('nope')).rejects.toMatchObject({ code: 'XPORT_STORE_NOT_FOUND' });
     await store.close();
   });
 
