@@ -1,29 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DueIndex } from '../src/due-index.js';
-import type { MemoryMessage, MemoryRecipient } from '../src/memory-records.js';
+import { createMemoryRecipient, type MemoryMessage, type MemoryRecipient } from '../src/memory-records.js';
 
-/** A bare recipient of its own message (submit order `seq`), not filed anywhere yet. */
+/** A recipient of its own message (submit order `seq`), as the store creates it, not filed anywhere yet. */
 function makeRecipient(seq: number, index: number, provider: string | null): MemoryRecipient {
   const message = { seq, id: `m${seq}` } as MemoryMessage;
-  return {
-    message,
-    index,
-    recipient: { type: 'test', address: `r${seq}.${index}` },
-    role: 'to',
-    provider,
-    state: 'queued',
-    attempts: 0,
-    nextAttemptAt: null,
-    lastError: undefined,
-    updatedAt: 0,
-    leaseId: undefined,
-    leaseOwner: '',
-    leaseExpiresAt: 0,
-    dueHeap: undefined,
-    filedAt: 0,
-    heapIndex: -1,
-  };
+  return createMemoryRecipient(message, index, { recipient: { type: 'test', address: `r${seq}.${index}` }, role: 'to', provider }, 0);
 }
 
 const names = (rs: readonly MemoryRecipient[]): string[] => rs.map((r) => r.recipient.address);
