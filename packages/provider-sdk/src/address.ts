@@ -29,10 +29,13 @@ function invalid(input: string, why: string): XportError {
  * normalizeAddressType('SMTP') // 'smtp'
  */
 export function normalizeAddressType(type: string, input: string = type): string {
-  if (!ADDRESS_TYPE_PATTERN.test(type)) {
-    throw invalid(input, `address type ${JSON.stringify(type.slice(0, 80))} must match ${ADDRESS_TYPE_PATTERN.source}`);
-  }
+  const problem = addressTypeProblem(type);
+  if (problem !== undefined) throw invalid(input, problem);
   return type.toLowerCase();
+}
+
+function addressTypeProblem(type: string): string | undefined {
+  return ADDRESS_TYPE_PATTERN.test(type) ? undefined : `address type ${JSON.stringify(type.slice(0, 80))} must match ${ADDRESS_TYPE_PATTERN.source}`;
 }
 
 /**
@@ -104,21 +107,25 @@ function splitTyped(spec: string): { type: string; address: string } | undefined
  * toRecipient('SMTP', 'ada@example.org', 'Ada') // { type: 'smtp', address: 'ada@example.org', name: 'Ada' }
  */
 export function toRecipient(type: string, address: string, name?: string): Recipient {
-  const input = `${type}:${address}`;
-  const normalized = normalizeAddressType(type, input);
-  if (address.length === 0) throw invalid(input, 'address is empty');
-  if (address.length > MAX_ADDRESS_LENGTH) throw invalid(input, `address is longer than ${MAX_ADDRESS_LENGTH} characters`);
-  if (CONTROL.test(address)) throw invalid(input, 'address contains a control character (CR, LF, NUL, ...)');
-  if (address !== address.trim()) throw invalid(input, 'address has leading or trailing white space');
-  if (isGroupSyntax(input)) throw invalid(input, GROUP_REFUSED);
+  // The text form is named in errors only: built when there is one (this runs for every recipient of every message).
+  const fail = (why: string): XportError => invalid(`${type}:${address}`, why);
+  const typeProblem = addressTypeProblem(type);
+  if (typeProblem !== undefined) throw fail(typeProblem);
+  const normalized = type.toLowerCase();
+  if (address.length === 0) throw fail('address is empty');
+  if (address.length > MAX_ADDRESS_LENGTH) throw fail(`address is longer than ${MAX_ADDRESS_LENGTH} characters`);
+  if (CONTROL.test(address)) throw fail('address contains a control character (CR, LF, NUL, ...)');
+  if (address !== address.trim()) throw fail('address has leading or trailing white space');
+  // A type never holds ":" (ADDRESS_TYPE_PATTERN), so the group syntax of "type:address" lies in the address.
+  if (address.endsWith(';') && isGroupSyntax(`${type}:${address}`)) throw fail(GROUP_REFUSED);
   if (normalized === 'smtp') {
-    if (hasUnquotedComma(address)) throw invalid(input, 'holds several addresses separated by ","; give each recipient as its own entry');
+    if (hasUnquotedComma(address)) throw fail('holds several addresses separated by ","; give each recipient as its own entry');
     const problem = checkSmtpAddress(address);
-    if (problem) throw invalid(input, problem);
+    if (problem) throw fail(problem);
   }
   if (name !== undefined) {
-    if (CONTROL.test(name)) throw invalid(input, 'display name contains a control character');
-    if (name.length > MAX_DISPLAY_NAME_LENGTH) throw invalid(input, `display name is longer than ${MAX_DISPLAY_NAME_LENGTH} characters`);
+    if (CONTROL.test(name)) throw fail('display name contains a control character');
+    if (name.length > MAX_DISPLAY_NAME_LENGTH) throw fail(`display name is longer than ${MAX_DISPLAY_NAME_LENGTH} characters`);
   }
   return name === undefined || name === '' ? { type: normalized, address } : { type: normalized, address, name };
 }

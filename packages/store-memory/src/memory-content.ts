@@ -45,8 +45,9 @@ export class MemoryContent {
    */
   writeParts(inputs: readonly ContentPartInput[]): readonly PartInfo[] | Promise<readonly PartInfo[]> {
     for (const input of inputs) if (!isInMemory(input.content)) return this.writeStreamed(inputs);
-    const infos: PartInfo[] = [];
-    for (const input of inputs) infos.push(this.keep(input, holdInMemory(input.content as string | Uint8Array)));
+    // Sized up front: the frozen array is kept with the record, and a pushed-to one keeps room for 16.
+    const infos = new Array<PartInfo>(inputs.length);
+    for (let i = 0; i < inputs.length; i += 1) infos[i] = this.keep(inputs[i]!, holdInMemory(inputs[i]!.content as string | Uint8Array));
     return Object.freeze(infos);
   }
 

@@ -59,8 +59,10 @@ export class MemoryInbox {
     // One frozen copy for every mailbox's entry, handed out as it is by reads.
     const envelope = toFrozenEnvelope(request.envelope);
     const mailboxes = request.mailboxes.length === 1 ? request.mailboxes : [...new Set(request.mailboxes)];
-    const created: MemoryInboxEntry[] = [];
-    for (const mailbox of mailboxes) {
+    // Sized up front: it is kept under the idempotency key.
+    const created = new Array<MemoryInboxEntry>(mailboxes.length);
+    for (let i = 0; i < mailboxes.length; i += 1) {
+      const mailbox = mailboxes[i]!;
       const seq = this.entries.length + 1;
       const entry: MemoryInboxEntry = {
         seq,
@@ -74,7 +76,7 @@ export class MemoryInbox {
         read: false,
       };
       this.entries.push(entry);
-      created.push(entry);
+      created[i] = entry;
     }
     if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, created);
     return toReceived(created);

@@ -51,7 +51,8 @@ export class MemoryOutbox {
 
   insert(request: SubmitRequest, parts: readonly PartInfo[]): SubmitResult {
     const now = request.submittedAt;
-    const recipients: MemoryRecipient[] = [];
+    // Sized up front: a pushed-to array keeps room for 16, and every queued and sent message holds this one.
+    const recipients = new Array<MemoryRecipient>(request.recipients.length);
     const message: MemoryMessage = {
       seq: ++this.seq,
       id: this.messages.nextId(),
@@ -64,7 +65,7 @@ export class MemoryOutbox {
       finishedAt: undefined,
       idempotencyKey: request.idempotencyKey,
     };
-    for (const r of request.recipients) recipients.push(createMemoryRecipient(message, recipients.length, r, now));
+    for (let i = 0; i < recipients.length; i += 1) recipients[i] = createMemoryRecipient(message, i, request.recipients[i]!, now);
     if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, message);
     this.messages.add(message.id, message);
     this.queue.add(message);

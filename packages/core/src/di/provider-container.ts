@@ -29,7 +29,9 @@ function createInboundPort(root: DependencyContainer, providerId: string): Inbou
           new XportError('XPORT_STORE_NOT_CONFIGURED', `provider "${providerId}" delivered an inbound message, but the kernel has no inbound path (no store or spooler running)`),
         );
       }
-      return root.resolve<InboundPort>(XportTokens.Inbound).deliver({ ...message, receivedBy: providerId });
+      // The kernel names the receiving provider; a message that already says so is passed as it is (no copy per message).
+      const stamped = message.receivedBy === providerId ? message : { ...message, receivedBy: providerId };
+      return root.resolve<InboundPort>(XportTokens.Inbound).deliver(stamped);
     },
   };
 }

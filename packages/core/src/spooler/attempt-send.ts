@@ -31,6 +31,10 @@ function preprocessorsFor(transport: TransportProvider, recipients: readonly Ass
   return all.filter((p) => p.addressTypes.some((type) => recipients.some((r) => sameAddressType(type, r.recipient.type))));
 }
 
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
 /**
  * One hand-over to a transport: its preprocessors for these address types, then `send`, bounded by
  * `sendTimeoutMs` (the signal is aborted and the attempt counts as a deferral). A throw or a broken
@@ -39,7 +43,11 @@ function preprocessorsFor(transport: TransportProvider, recipients: readonly Ass
  */
 export async function attemptSend(attempt: SendAttempt): Promise<SendAttemptResult> {
   const { providerId, transport, recipients, deadline } = attempt;
-  const bounded = <T>(work: () => T | Promise<T>): Promise<T> => Promise.race([Promise.resolve().then(work), deadline.aborted]);
+  // The work starts at once (a synchronous throw lands in the catch below); only a pending promise is raced.
+  const bounded = <T>(work: () => T | Promise<T>): T | Promise<T> => {
+    const result = work();
+    return isThenable(result) ? Promise.race([result, deadline.aborted]) : result;
+  };
 
   try {
     let message = attempt.message;

@@ -34,6 +34,8 @@ export type SpoolerListener<E extends SpoolerEventName> = (event: SpoolerEvents[
 export interface SpoolerEmitter {
   on<E extends SpoolerEventName>(name: E, listener: SpoolerListener<E>): () => void;
   emit<E extends SpoolerEventName>(name: E, event: SpoolerEvents[E]): void;
+  /** Whether anyone listens for `name`: an event nobody hears need not be built. */
+  heard(name: SpoolerEventName): boolean;
 }
 
 /** A small typed emitter. A throwing listener is logged and never breaks the spooler. */
@@ -46,6 +48,9 @@ export function createSpoolerEmitter(logger: Logger): SpoolerEmitter {
       const entry = listener as (event: never) => void;
       set.add(entry);
       return () => void set.delete(entry);
+    },
+    heard(name) {
+      return (listeners.get(name)?.size ?? 0) > 0;
     },
     emit(name, event) {
       const set = listeners.get(name);

@@ -1,6 +1,16 @@
-import { toMailboxKey, XportError, type InboundMessage, type InboundPort, type InboundReceipt, type InboundVerdict, type MessageEnvelope } from '@xport/provider-sdk';
+import {
+  toMailboxKey,
+  XportError,
+  type InboundMessage,
+  type InboundPort,
+  type InboundReceipt,
+  type InboundVerdict,
+  type MessageEnvelope,
+  type MessageKind,
+  type ReceiveRequest,
+} from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
-import type { SpoolerEmitter } from './events.js';
+import type { SpoolerEmitter, SpoolerEvents } from './events.js';
 import type { HookEntry, SpoolerHost } from './host.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
@@ -35,6 +45,13 @@ function toInboundEnvelope(message: InboundMessage, from: MessageEnvelope['from'
   return envelope;
 }
 
+function emitReceived(events: SpoolerEmitter, entries: SpoolerEvents['received']['entries'], kind: MessageKind, message: InboundMessage): void {
+  const event: { -readonly [K in keyof SpoolerEvents['received']]: SpoolerEvents['received'][K] } = { entries, kind };
+  if (message.receivedBy !== undefined) event.receivedBy = message.receivedBy;
+  if (message.reportFor !== undefined) event.reportFor = message.reportFor;
+  events.emit('received', event);
+}
+
 /**
  * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks, then one
  * inbox entry per recipient mailbox, then a `received` event. Resolves only once the store has
@@ -61,25 +78,22 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter): In
       if (message.subject !== undefined) checkHeaderField('Subject', message.subject);
       const content = toContentParts(message, host.options.maxMessageBytes);
       const kind = message.kind ?? 'note';
+      // Built by assignment, not by spreading conditional objects (see toInboundEnvelope).
+      const request: { -readonly [K in keyof ReceiveRequest]: ReceiveRequest[K] } = {
+        mailboxes,
+        envelope: toInboundEnvelope(message, from, kind),
+        parts: content.parts,
+        receivedAt: host.clock.now(),
+      };
+      if (message.receivedBy !== undefined) request.receivedBy = message.receivedBy;
+      if (message.idempotencyKey !== undefined) request.idempotencyKey = message.idempotencyKey;
       let entries: Array<{ mailbox: string; id: string }>;
       try {
-        entries = await host.store.receive({
-          mailboxes,
-          envelope: toInboundEnvelope(message, from, kind),
-          parts: content.parts,
-          receivedAt: host.clock.now(),
-          ...(message.receivedBy !== undefined ? { receivedBy: message.receivedBy } : {}),
-          ...(message.idempotencyKey !== undefined ? { idempotencyKey: message.idempotencyKey } : {}),
-        });
+        entries = await host.store.receive(request);
       } catch (err) {
         throw content.overLimit() ?? err;
       }
-      events.emit('received', {
-        entries,
-        kind,
-        ...(message.receivedBy !== undefined ? { receivedBy: message.receivedBy } : {}),
-        ...(message.reportFor !== undefined ? { reportFor: message.reportFor } : {}),
-      });
+      if (events.heard('received')) emitReceived(events, entries, kind, message);
       return { entries, rejected: [] };
     },
   };

@@ -1,5 +1,5 @@
 import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
-import type { SpoolerEmitter } from './events.js';
+import type { SpoolerEmitter, SpoolerEventName, SpoolerEvents } from './events.js';
 import { writeReport, type ReportKind } from './reports.js';
 
 export interface SettleContext {
@@ -62,11 +62,16 @@ export async function settleClaim(
 }
 
 function emitResult(events: SpoolerEmitter, claim: Claim | StrandedClaim, result: ClaimResult, diagnostic?: string): void {
+  if (!events.heard(result.state as SpoolerEventName)) return;
   const base = { messageId: claim.messageId, recipientIndex: claim.recipientIndex, recipient: claim.recipient, provider: claim.provider };
   switch (result.state) {
-    case 'delivered':
-      events.emit('delivered', diagnostic === undefined ? base : { ...base, diagnostic });
+    case 'delivered': {
+      // Built by assignment, not spread from `base`: this runs once per delivered recipient.
+      const event: { -readonly [K in keyof SpoolerEvents['delivered']]: SpoolerEvents['delivered'][K] } = base;
+      if (diagnostic !== undefined) event.diagnostic = diagnostic;
+      events.emit('delivered', event);
       break;
+    }
     case 'deferred':
       events.emit('deferred', { ...base, nextAttemptAt: result.nextAttemptAt, error: result.error ?? { code: '4.0.0', diagnostic: 'deferred' } });
       break;

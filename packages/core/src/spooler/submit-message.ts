@@ -39,11 +39,12 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   const routed = routeRecipients(draft.recipients, host.routing());
   const now = host.clock.now();
 
+  const unroutable = routed.some((r) => r.provider === null);
   let result;
   try {
     result = await host.store.submit({
       envelope: toEnvelope(draft),
-      recipients: routed.map((r) => (r.provider === null ? { ...r, state: 'queued' as const } : r)),
+      recipients: unroutable ? routed.map((r) => (r.provider === null ? { ...r, state: 'queued' as const } : r)) : routed,
       parts: content.parts,
       submittedAt: now,
       expiresAt: now + host.options.retry.lifetimeMs,
@@ -55,7 +56,7 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   }
 
   // Also on a duplicate: a client retrying after a crash between queueing and reporting repairs the gap.
-  if (routed.some((r) => r.provider === null)) {
+  if (unroutable) {
     try {
       await settle(result.messageId);
     } catch (err) {
@@ -67,7 +68,7 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
     const stored = await host.store.getMessage(result.messageId);
     if (stored) recipients = stored.recipients.map((r) => ({ recipient: r.recipient, provider: r.provider, state: r.provider === null ? 'failed' : r.state }));
   }
-  events.emit('submitted', { messageId: result.messageId, duplicate: result.duplicate, recipients });
+  if (events.heard('submitted')) events.emit('submitted', { messageId: result.messageId, duplicate: result.duplicate, recipients });
   return { messageId: result.messageId, duplicate: result.duplicate, recipients };
 }
 

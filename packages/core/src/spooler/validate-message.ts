@@ -75,17 +75,24 @@ function checkHeaderBlock(headers: unknown): void {
 /** Checks a whole header record; returns a plain copy. */
 export function checkHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  const seen = new Set<string>();
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     if (headers === undefined) return out;
     throw messageInvalid('headers must be an object of header names to string values', { field: 'headers' });
   }
-  for (const [name, value] of Object.entries(headers)) {
+  const names = Object.keys(headers);
+  // Most messages carry no extra header or one: no set of names to build for them.
+  const seen = names.length > 1 ? new Set<string>() : undefined;
+  for (const name of names) {
+    const value = headers[name];
     checkHeaderField(name, value);
-    const key = name.toLowerCase();
-    if (seen.has(key)) throw messageInvalid(`header ${JSON.stringify(name)}: given twice (header names are case-insensitive)`, { header: name });
-    seen.add(key);
-    out[name] = value;
+    if (seen !== undefined) {
+      const key = name.toLowerCase();
+      if (seen.has(key)) throw messageInvalid(`header ${JSON.stringify(name)}: given twice (header names are case-insensitive)`, { header: name });
+      seen.add(key);
+    }
+    // An own "__proto__" header stays a header (a plain assignment would try to set the prototype).
+    if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    else out[name] = value as string;
   }
   return out;
 }

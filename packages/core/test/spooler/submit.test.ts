@@ -43,6 +43,24 @@ describe('submit validation', () => {
     expect((await rejection({ to: ['x400:a'], subject: 'hi\r\nBcc: x' })).message).toContain('"Subject"');
   });
 
+  it('rejects a header given twice under names that differ only in case', async () => {
+    const error = await rejection({ to: ['x400:a'], headers: { 'X-Tag': 'a', 'X-Other': 'b', 'x-tag': 'c' } });
+    expect(error.code).toBe('XPORT_MESSAGE_INVALID');
+    expect(error.message).toContain('"x-tag": given twice');
+  });
+
+  it('keeps every header as given, an own "__proto__" header too, without touching the prototype', async () => {
+    const h = await setup();
+    const headers = JSON.parse('{"X-One":"1","__proto__":"p"}') as Record<string, string>;
+    const { messageId } = await h.spooler.submit({ to: ['x400:a'], headers });
+    const stored = await h.store.getMessage(messageId);
+    expect(Object.entries(stored?.envelope.headers ?? {})).toEqual([
+      ['X-One', '1'],
+      ['__proto__', 'p'],
+    ]);
+    expect(Object.getPrototypeOf(stored?.envelope.headers)).not.toBe('p');
+  });
+
   it('rejects a message without recipients, and a delivery report without a sender', async () => {
     expect((await rejection({ to: [], text: 'x' })).code).toBe('XPORT_MESSAGE_INVALID');
     expect((await rejection({ to: ['x400:a'], deliveryReport: true })).message).toContain('no from');
