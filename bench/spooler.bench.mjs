@@ -6,6 +6,8 @@
 // after unmeasured warm-up runs of its own, as the median of interleaved rounds. A second figure is the floor: the store operations the
 // kernel's path performs for each message (adding the message read and the inbox write), alone.
 // Submissions keep WINDOW messages in flight, as an integrator feeding the kernel would.
+// Each store is measured in a process of its own; XPORT_BENCH_STORE=store-sqlite|store-memory runs one.
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -130,19 +132,33 @@ const storeOpsFloorRun = (store) =>
 
 const rate = (ms) => Math.round((MESSAGES / ms) * 1000);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-// The JIT keeps improving a path over its first tens of thousands of messages (a kernel run measured
-// after one warm-up ran 20-40 % below its later runs), and a daemon lives in that steady state: each
-// path runs WARM_RUNS times unmeasured, then ROUNDS measured rounds take every path in turn, so
-// machine noise falls on all of them alike, and the median of each is reported.
-const WARM_RUNS = Number(process.env.XPORT_BENCH_WARM_RUNS ?? 2);
+// The JIT keeps improving a path over its first tens of thousands of messages (kernel runs on the
+// memory store climbed for three or four runs of 20,000: about 30k, 45k, 53k, then 55-65k msgs/s),
+// and a daemon lives in that steady state: each path runs WARM_RUNS times unmeasured, then ROUNDS
+// measured rounds take every path in turn, so machine noise falls on all of them alike, and the
+// median of each is reported.
+const WARM_RUNS = Number(process.env.XPORT_BENCH_WARM_RUNS ?? 4);
 const ROUNDS = Number(process.env.XPORT_BENCH_ROUNDS ?? 3);
+const STORES = ['store-sqlite', 'store-memory'];
+
+// A daemon runs one store. Measured in one process, the second store's kernel runs on code the JIT
+// compiled for the first one's classes too (the memory path ran 10-30 % slower after the SQLite one),
+// so each store gets a process of its own.
+if (process.env.XPORT_BENCH_STORE === undefined) {
+  for (const storeId of STORES) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, XPORT_BENCH_STORE: storeId } });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+  process.exit(0);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'xport-bench-spooler-store-'));
 try {
   const rows = [];
   for (const [storeId, makeStore, target] of [
     ['store-sqlite', (name) => createSqliteStore({ path: join(dir, `${name}.db`) }), 5_000],
     ['store-memory', () => createMemoryStore(), 50_000],
-  ].filter(([id]) => (process.env.XPORT_BENCH_STORE ?? id) === id)) {
+  ].filter(([id]) => process.env.XPORT_BENCH_STORE === id)) {
     for (let i = 0; i < WARM_RUNS; i++) {
       await storeRun(makeStore(`warm-up-${i}`));
       await storeOpsFloorRun(makeStore(`warm-up-floor-${i}`));

@@ -77,10 +77,13 @@ export function toMailOptions(message: OutboundMessage, envelopeTo: readonly str
 
   const headers: Record<string, string> = {};
   let headerBytes = 0;
+  let hasDateHeader = false;
   for (const [name, value] of Object.entries(env.headers)) {
-    if (OWNED_HEADERS.has(name.toLowerCase()) || CONTROL.test(value) || CONTROL.test(name)) continue;
+    const lower = name.toLowerCase();
+    if (OWNED_HEADERS.has(lower) || CONTROL.test(value) || CONTROL.test(name)) continue;
     headers[name] = value;
     headerBytes += name.length + value.length * 3 + 4;
+    if (lower === 'date') hasDateHeader = true;
   }
 
   let text: Readable | undefined;
@@ -105,23 +108,25 @@ export function toMailOptions(message: OutboundMessage, envelopeTo: readonly str
   const cc = shown('cc');
   estimatedSize += [...to, ...cc].reduce((sum, a) => sum + a.address.length + (a.name?.length ?? 0) * 3 + 8, 0);
 
-  const options: RelayMailOptions = {
+  // Built by assignment, not by spreading conditional objects: this runs once per message sent.
+  const options: { -readonly [K in keyof RelayMailOptions]: RelayMailOptions[K] } = {
     envelope: { from: sender?.address ?? '', to: [...envelopeTo], size: estimatedSize } as unknown as Mail.Envelope,
     headers,
     textEncoding: 'base64',
     attachments,
-    ...(sender ? { from: toAddress(sender) } : {}),
-    ...(to.length > 0 ? { to } : {}),
-    ...(cc.length > 0 ? { cc } : {}),
-    ...(env.subject === undefined ? {} : { subject: env.subject }),
     messageId: env.messageId ?? newMessageId(sender, senderDomain),
     // The shared part of multipart boundaries, for the same reason as the Message-ID.
     baseBoundary: randomUUID(),
-    ...(Object.keys(headers).some((h) => h.toLowerCase() === 'date') ? {} : { date: new Date(message.submittedAt) }),
-    ...(text === undefined ? {} : { text }),
-    ...(html === undefined ? {} : { html }),
-    ...dsnOptions(message),
   };
+  if (sender) options.from = toAddress(sender);
+  if (to.length > 0) options.to = to;
+  if (cc.length > 0) options.cc = cc;
+  if (env.subject !== undefined) options.subject = env.subject;
+  if (!hasDateHeader) options.date = new Date(message.submittedAt);
+  if (text !== undefined) options.text = text;
+  if (html !== undefined) options.html = html;
+  const dsn = dsnOptions(message);
+  if (dsn !== undefined) options.dsn = dsn;
   return { options, estimatedSize };
 }
 
@@ -134,16 +139,30 @@ export function newMessageId(sender: Recipient | undefined, senderDomain: string
   const at = sender?.address.lastIndexOf('@') ?? -1;
   const domain = sender !== undefined && at > 0 ? sender.address.slice(at + 1) : (senderDomain ?? hostname());
   // A header is ASCII: an internationalized domain goes in its punycode form, as in the envelope.
-  return `<${randomUUID()}@${domainToASCII(domain) || 'localhost'}>`;
+  return `<${randomUUID()}@${asciiDomain(domain)}>`;
 }
 
-/** DSN (RFC 3461) parameters; nodemailer sends them only when the server advertises DSN. */
-function dsnOptions(message: OutboundMessage): Pick<SMTPPool.MailOptions, 'dsn'> {
+// Senders repeat: each domain's ASCII form is worked out once (a few microseconds a message otherwise).
+const asciiDomains = new Map<string, string>();
+const ASCII_DOMAINS_KEPT = 1024;
+
+function asciiDomain(domain: string): string {
+  let ascii = asciiDomains.get(domain);
+  if (ascii === undefined) {
+    ascii = domainToASCII(domain) || 'localhost';
+    if (asciiDomains.size >= ASCII_DOMAINS_KEPT) asciiDomains.clear();
+    asciiDomains.set(domain, ascii);
+  }
+  return ascii;
+}
+
+/** DSN (RFC 3461) parameters, if any; nodemailer sends them only when the server advertises DSN. */
+function dsnOptions(message: OutboundMessage): SMTPPool.MailOptions['dsn'] {
   const env = message.envelope;
   if (env.deliveryReport) {
     const notify: ('SUCCESS' | 'FAILURE' | 'DELAY')[] = env.suppressNdr ? ['SUCCESS'] : ['SUCCESS', 'FAILURE', 'DELAY'];
-    return { dsn: { envid: message.id, ret: 'HDRS', notify } };
+    return { envid: message.id, ret: 'HDRS', notify };
   }
-  if (env.suppressNdr) return { dsn: { envid: message.id, ret: 'HDRS', notify: 'NEVER' } };
-  return {};
+  if (env.suppressNdr) return { envid: message.id, ret: 'HDRS', notify: 'NEVER' };
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { checkSmtpAddress, outcome, type AssignedRecipient, type OutboundMessage, type RecipientOutcome } from '@xport/provider-sdk';
+import { watchAbort } from './abort-watch.js';
 import { OpenedParts, toMailOptions } from './mime-message.js';
 import type { RelayTransporter } from './relay-transporter.js';
 import { toRecipientOutcomes, type RcptRecord } from './send-outcomes.js';
@@ -68,19 +69,18 @@ export async function sendThroughRelay(
 }
 
 async function raceAbort<T>(sending: Promise<T>, signal: AbortSignal, parts: OpenedParts): Promise<T | 'aborted'> {
-  let onAbort: (() => void) | undefined;
+  let unwatch: (() => void) | undefined;
   const abort = new Promise<'aborted'>((resolve) => {
-    onAbort = () => {
+    unwatch = watchAbort(signal, () => {
       // Failing the content makes nodemailer drop the connection before the final ".".
       parts.destroyAll(new Error('send aborted'));
       resolve('aborted');
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    });
   });
   try {
     return await Promise.race([sending, abort]);
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+    unwatch?.();
     sending.catch(() => undefined);
   }
 }

@@ -1,6 +1,8 @@
 import type { RecipientOutcome } from '@xport/provider-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
+import { Readable } from 'node:stream';
+import { abortWatchers } from '../src/abort-watch.js';
 import { createSmtpTransport, type SmtpTransport } from '../src/index.js';
 import { createOutboundMessage, neverAborted } from './support/outbound-message.js';
 import { createTestContext } from './support/provider-context.js';
@@ -176,6 +178,41 @@ describe('send through a relay', () => {
     await transport.send(message, assigned, neverAborted());
     const parsed = await simpleParser(server.received[0]!.raw);
     expect(parsed.messageId).toMatch(/^<[0-9a-f-]{36}@xn--bcher-kva\.example>$/);
+  });
+
+  it('drops the transaction when aborted while the body is read: no message, every recipient deferred', async () => {
+    const { server, transport } = await setUp();
+    await transport.logon?.();
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'carol@example.net'] });
+    let bodyRead!: () => void;
+    const reading = new Promise<void>((resolve) => (bodyRead = resolve));
+    // A body that starts and never ends: only the abort can end this send.
+    const stalled = new Readable({ read: () => bodyRead() });
+    stalled.push(Buffer.from('the first line of a body that never ends\r\n'));
+    const controller = new AbortController();
+    const sending = transport.send({ ...message, openPart: () => stalled }, assigned, { signal: controller.signal });
+    await reading;
+    controller.abort();
+    const outcomes = toList(await sending);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'deferred', code: '4.3.2' }),
+      expect.objectContaining({ status: 'deferred', code: '4.3.2' }),
+    ]);
+    expect(stalled.destroyed).toBe(true);
+    expect(server.received).toHaveLength(0);
+    expect(abortWatchers(controller.signal)).toBe(0);
+  });
+
+  it('leaves nothing on a signal shared by sends that all finished', async () => {
+    const { server, transport } = await setUp();
+    const controller = new AbortController();
+    const sends = ['bob@example.net', 'carol@example.net', 'dave@example.net'].map((to) => {
+      const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: [to] });
+      return transport.send(message, assigned, { signal: controller.signal });
+    });
+    expect((await Promise.all(sends)).flatMap(toList).map((o) => o.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(server.received).toHaveLength(3);
+    expect(abortWatchers(controller.signal)).toBe(0);
   });
 
   it('defers without sending when the kernel aborts the attempt', async () => {
