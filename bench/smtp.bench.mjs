@@ -1,17 +1,17 @@
 /* global AbortController */
-// SMTP throughput. Each store's paths run in a process of their own (a daemon runs one store), each
-// against its own local smtp-server sink and its own raw baseline measured in the same process:
-//   store-memory: raw nodemailer, pooled, Nagle off (the baseline); xport: kernel + provider-smtp
-//     found by discovery on the memory store, N submits until all delivered; the provider's send()
-//     alone, without the kernel; raw nodemailer with its default socket (Nagle on), to show what that costs;
-//   store-sqlite: the baseline again; the kernel path on the SQLite store, with and without commitWindowMs;
+// SMTP throughput against a local smtp-server sink (in a worker thread), every path in a process of
+// its own with a sink of its own, in interleaved rounds:
+//   raw: raw nodemailer, pooled, Nagle off (the baseline);
+//   memory: xport, kernel + provider-smtp found by discovery on the memory store, N submits until all delivered;
+//   direct: the provider's send() alone, without the kernel;
+//   sqlite, sqliteWindow: the kernel path on the SQLite store, without and with commitWindowMs 2;
+//   nagle: raw nodemailer with its default socket (Nagle on), to show what that costs;
 //   inbound: messages/s the kernel's SMTP listener accepts into the SQLite store.
 // Needs `pnpm build` first. Every path runs unmeasured first (JIT warm-up). Prints figures and
 // ratios against the baseline; asserts nothing.
 // SMTP_BENCH_MESSAGES (default 3000) sets N; SMTP_BENCH_ROUNDS (default 3) the measured rounds; SMTP_BENCH_WARM_RUNS (default 6)
-// the unmeasured runs of each path before them; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
-// SMTP_BENCH_ONLY=kernel (with SMTP_BENCH_STORE=store-memory|store-sqlite) runs only the kernel
-// path, SMTP_BENCH_ONLY=raw only raw nodemailer, SMTP_BENCH_ONLY=send only the provider's send(), e.g. under --cpu-prof.
+// the unmeasured runs of each path before its measured one; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
+// SMTP_BENCH_PATH=raw|memory|direct|sqlite|sqliteWindow|nagle|inbound runs one path in this process, e.g. under --cpu-prof.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -235,115 +235,105 @@ async function inboundThroughKernel() {
 }
 
 
+const RAW = 'raw nodemailer, pool 5, Nagle off (baseline)';
+
+/** Every measured path, the baseline first; each runs in a process of its own (see main). */
+const PATHS = [
+  { key: 'raw' },
+  { key: 'memory', ratio: 'xport kernel + smtp, memory store / raw', note: ' (target >= 0.9x)' },
+  { key: 'direct', ratio: 'provider send() alone / raw', note: '' },
+  { key: 'sqlite', ratio: 'xport kernel + smtp, SQLite store / raw', note: ' (durable: one WAL fsync per group commit)' },
+  { key: 'sqliteWindow', ratio: 'xport kernel + smtp, SQLite commitWindowMs 2 / raw', note: '' },
+];
+
+/** One run of one path against the sink at `port`; measured unless `quiet`. */
+async function runPath(key, port, quiet) {
+  switch (key) {
+    case 'raw':
+      if (quiet) return (await rawNodemailer(port, MESSAGES, { getSocket: noDelaySocket }), {});
+      return timed(RAW, MESSAGES, () => rawNodemailer(port, MESSAGES, { getSocket: noDelaySocket }));
+    case 'nagle':
+      if (quiet) return (await rawNodemailer(port, NAGLE_MESSAGES, {}), {});
+      return timed('raw nodemailer, pool 5, default socket (Nagle on)', NAGLE_MESSAGES, () => rawNodemailer(port, NAGLE_MESSAGES, {}));
+    case 'memory':
+      return throughKernel(port, 'store-memory', quiet);
+    case 'direct':
+      return providerSendOnly(port, MESSAGES, quiet);
+    case 'sqlite':
+      return throughKernel(port, 'store-sqlite', quiet);
+    case 'sqliteWindow':
+      return throughKernel(port, 'store-sqlite', quiet, { commitWindowMs: 2 });
+    default:
+      throw new Error(`SMTP_BENCH_PATH must be one of raw, nagle, memory, direct, sqlite, sqliteWindow, inbound; not ${key}`);
+  }
+}
+
+/**
+ * SMTP_BENCH_PATH: one path in this process, after its warm-up runs, against a sink of its own;
+ * prints its figures and, for the parent, a RESULT line. Also the way to profile one path.
+ */
+async function runOnePath(key, warmRuns) {
+  if (key === 'inbound') {
+    const inbound = await inboundThroughKernel();
+    console.log(`inbound stored ${inbound.stored}/${MESSAGES} in the SQLite inbox`);
+    return;
+  }
+  const sink = await startSink();
+  try {
+    for (let i = 0; i < (key === 'nagle' ? 1 : warmRuns); i++) await runPath(key, sink.port, true);
+    const result = await runPath(key, sink.port, false);
+    const notDelivered = (result.other ?? 0) + (result.failures ?? 0);
+    console.log(`RESULT ${JSON.stringify({ rate: result.rate, cpuUs: result.cpuUs, notDelivered, sinkCount: await sink.count() })}`);
+  } finally {
+    await sink.close();
+  }
+}
+
+/** Runs one path in a child process; echoes its output and returns its RESULT. */
+function inChild(key) {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, SMTP_BENCH_PATH: key } });
+  const lines = (child.stdout ?? '').split('\n').filter((l) => l !== '');
+  for (const line of lines) if (!line.startsWith('RESULT ')) console.log(line);
+  if (child.status !== 0) throw new Error(`SMTP bench path ${key} exited with ${child.status ?? child.signal}`);
+  const result = lines.find((l) => l.startsWith('RESULT '));
+  return result === undefined ? undefined : JSON.parse(result.slice('RESULT '.length));
+}
+
 async function main() {
   // Unmeasured runs of every path first. The kernel's own code keeps getting faster for tens of
   // thousands of messages (its main-thread CPU per message fell from about 320 us after two warm-up
   // runs of 3,000 to 275-290 us after six or twelve), and a relay daemon lives in that steady state.
   const warmRuns = Number(process.env.SMTP_BENCH_WARM_RUNS ?? 6);
-  if (process.env.SMTP_BENCH_ONLY !== undefined) return onlyOnePath(warmRuns);
-  const group = process.env.SMTP_BENCH_GROUP;
-  if (group === undefined) {
-    // A daemon runs one store. Measured in one process, the memory store's kernel path ran on code
-    // the JIT had also compiled for the SQLite store's classes (0.68x raw, against 0.81-0.84x in a
-    // process of its own), so each store's paths run in a process of their own, each with its own
-    // raw baseline measured alongside.
-    for (const name of ['store-memory', 'store-sqlite', 'inbound']) {
-      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, SMTP_BENCH_GROUP: name } });
-      if (child.status !== 0) process.exit(child.status ?? 1);
+  if (process.env.SMTP_BENCH_PATH !== undefined) return runOnePath(process.env.SMTP_BENCH_PATH, warmRuns);
+
+  // Each path runs in a process of its own, as a relay daemon (or an application using nodemailer)
+  // would. Sharing one process, a path runs on code the JIT also compiled for the others' objects:
+  // the memory store's kernel path gave 0.68-0.73x raw next to the SQLite paths and the provider's
+  // send(), where the same path in a process of its own gave 0.81-0.90x. Rounds take every path in
+  // turn, so the machine's drift (runs of one path vary by 20 % or more here) falls on all of them
+  // alike, and medians are compared.
+  const runs = Object.fromEntries(PATHS.map((p) => [p.key, []]));
+  let notDelivered = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`-- round ${round} of ${ROUNDS}`);
+    for (const path of PATHS) {
+      const result = inChild(path.key);
+      notDelivered += result.notDelivered;
+      if (result.sinkCount !== MESSAGES * (warmRuns + 1)) console.log(`!!! the sink of ${path.key} received ${result.sinkCount}, expected ${MESSAGES * (warmRuns + 1)}`);
+      runs[path.key].push(result);
     }
-    return;
   }
-  if (group === 'inbound') {
-    const inbound = await inboundThroughKernel();
-    console.log(`inbound stored ${inbound.stored}/${MESSAGES} in the SQLite inbox`);
-    return;
-  }
-  await measureGroup(group, warmRuns);
-}
-
-/** SMTP_BENCH_ONLY: one path, after its warm-up runs, e.g. under --cpu-prof. */
-async function onlyOnePath(warmRuns) {
-  const sink = await startSink();
-  try {
-    const only = process.env.SMTP_BENCH_ONLY;
-    if (only === 'kernel') {
-      for (let i = 0; i < warmRuns; i++) await throughKernel(sink.port, process.env.SMTP_BENCH_STORE, true);
-      await throughKernel(sink.port, process.env.SMTP_BENCH_STORE);
-    } else if (only === 'send') {
-      for (let i = 0; i < warmRuns; i++) await providerSendOnly(sink.port, MESSAGES, true);
-      await providerSendOnly(sink.port, MESSAGES);
-    } else if (only === 'raw') {
-      for (let i = 0; i < warmRuns; i++) await rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket });
-      await timed('raw nodemailer, pool 5, Nagle off', MESSAGES, () => rawNodemailer(sink.port, MESSAGES, { getSocket: noDelaySocket }));
-    } else {
-      throw new Error(`SMTP_BENCH_ONLY must be kernel, send or raw, not ${only}`);
-    }
-  } finally {
-    await sink.close();
-  }
-}
-
-const RAW = 'raw nodemailer, pool 5, Nagle off (baseline)';
-
-/** The paths measured in one process, by store: raw nodemailer, the baseline, comes first in each. */
-function pathsOf(group, port) {
-  const raw = { key: 'raw', run: async (quiet) => (quiet ? (await rawNodemailer(port, MESSAGES, { getSocket: noDelaySocket }), {}) : timed(RAW, MESSAGES, () => rawNodemailer(port, MESSAGES, { getSocket: noDelaySocket }))) };
-  if (group === 'store-memory') {
-    return [
-      raw,
-      { key: 'memory', ratio: 'xport kernel + smtp, memory store / raw', note: ' (target >= 0.9x)', run: (quiet) => throughKernel(port, 'store-memory', quiet) },
-      { key: 'direct', ratio: 'provider send() alone / raw', note: '', run: (quiet) => providerSendOnly(port, MESSAGES, quiet) },
-    ];
-  }
-  if (group === 'store-sqlite') {
-    return [
-      raw,
-      { key: 'sqlite', ratio: 'xport kernel + smtp, SQLite store / raw', note: ' (durable: one WAL fsync per group commit)', run: (quiet) => throughKernel(port, 'store-sqlite', quiet) },
-      { key: 'sqliteWindow', ratio: 'xport kernel + smtp, SQLite commitWindowMs 2 / raw', note: '', run: (quiet) => throughKernel(port, 'store-sqlite', quiet, { commitWindowMs: 2 }) },
-    ];
-  }
-  throw new Error(`SMTP_BENCH_GROUP must be store-memory, store-sqlite or inbound, not ${group}`);
-}
-
-async function measureGroup(group, warmRuns) {
-  const sink = await startSink();
-  try {
-    const paths = pathsOf(group, sink.port);
-    // Warm-up: every measured path in full, not measured. The JIT keeps improving a path over its
-    // first few thousand messages (raw nodemailer ran 40-70 % faster on its second 3,000), so a path
-    // measured cold would be compared with one measured warm.
-    for (let i = 0; i < warmRuns; i++) for (const path of paths) await path.run(true);
-
-    // Measured rounds: each takes every path in turn, so the machine's drift (runs of one path vary by
-    // 20 % or more here) falls on all of them alike; medians are compared.
-    const runs = Object.fromEntries(paths.map((p) => [p.key, []]));
-    let notDelivered = 0;
-    for (let round = 1; round <= ROUNDS; round++) {
-      console.log(`-- ${group}: round ${round} of ${ROUNDS}`);
-      for (const path of paths) {
-        const result = await path.run(false);
-        notDelivered += (result.other ?? 0) + (result.failures ?? 0);
-        runs[path.key].push(result);
-      }
-    }
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const rate = (key) => median(runs[key].map((r) => r.rate));
-    const cpu = (key) => (runs[key][0].cpuUs === undefined ? undefined : median(runs[key].map((r) => r.cpuUs)));
-    const raw = rate('raw');
-    const cpuNote = (key) => (cpu(key) === undefined ? '' : `; main-thread CPU ${cpu(key).toFixed(0)} vs ${cpu('raw').toFixed(0)} us/msg = ${(cpu('raw') / cpu(key)).toFixed(2)}x`);
-    console.log(`${group}: medians of ${ROUNDS} rounds; baseline raw nodemailer ${raw.toFixed(0)} msgs/s`);
-    for (const path of paths.slice(1)) console.log(`ratio ${path.ratio}: ${(rate(path.key) / raw).toFixed(2)}x${path.note}${cpuNote(path.key)}`);
-    let nagleMessages = 0;
-    if (group === 'store-memory') {
-      const nagle = await timed('raw nodemailer, pool 5, default socket (Nagle on)', NAGLE_MESSAGES, () => rawNodemailer(sink.port, NAGLE_MESSAGES, {}));
-      nagleMessages = NAGLE_MESSAGES;
-      console.log(`ratio Nagle on / Nagle off: ${(nagle.rate / raw).toFixed(2)}x`);
-    }
-    if (notDelivered > 0) console.log(`!!! ${notDelivered} messages NOT delivered`);
-    console.log(`sink received ${await sink.count()} (expected ${MESSAGES * paths.length * (warmRuns + ROUNDS) + nagleMessages})`);
-  } finally {
-    await sink.close();
-  }
+  const nagle = inChild('nagle');
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rate = (key) => median(runs[key].map((r) => r.rate));
+  const cpu = (key) => (runs[key][0].cpuUs == null ? undefined : median(runs[key].map((r) => r.cpuUs)));
+  const raw = rate('raw');
+  const cpuNote = (key) => (cpu(key) === undefined ? '' : `; main-thread CPU ${cpu(key).toFixed(0)} vs ${cpu('raw').toFixed(0)} us/msg = ${(cpu('raw') / cpu(key)).toFixed(2)}x`);
+  console.log(`medians of ${ROUNDS} rounds, each path in a process of its own after ${warmRuns} unmeasured runs; baseline raw nodemailer ${raw.toFixed(0)} msgs/s`);
+  for (const path of PATHS.slice(1)) console.log(`ratio ${path.ratio}: ${(rate(path.key) / raw).toFixed(2)}x${path.note}${cpuNote(path.key)}`);
+  console.log(`ratio Nagle on / Nagle off: ${(nagle.rate / raw).toFixed(2)}x`);
+  if (notDelivered > 0) console.log(`!!! ${notDelivered} messages NOT delivered`);
+  inChild('inbound');
 }
 
 if (!isMainThread && workerData?.sink) {

@@ -18,6 +18,8 @@ import type { HookEntry } from './spooler/host.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
 import type { StartOptions } from './kernel-types.js';
 
+const NO_HOOKS: readonly HookEntry[] = Object.freeze([]);
+
 class XportKernel implements Kernel {
   readonly root: string;
   private readonly services: KernelServices;
@@ -202,13 +204,15 @@ class XportKernel implements Kernel {
     return this.hookEntries().map((entry) => entry.hook);
   }
 
-  private hookEntries(): HookEntry[] {
+  private hookEntries(): readonly HookEntry[] {
     if (this.hookRunners?.runners !== this.runners) {
       const ordered = toStartOrder(this.records, this.services.config.transportOrder)
         .map((record) => this.runners.find((r) => r.record === record))
         .filter((r): r is ProviderRunner => r !== undefined && r.record.kind === 'hook');
       this.hookRunners = { runners: this.runners, ordered };
     }
+    // Without hook providers (the usual case) there is nothing to read: no array per message.
+    if (this.hookRunners.ordered.length === 0) return NO_HOOKS;
     // Which hooks are online changes at run time: read on every call.
     const entries: HookEntry[] = [];
     for (const r of this.hookRunners.ordered) if (r.state === 'online') entries.push({ id: r.id, hook: r.instance as unknown as HookProvider });
