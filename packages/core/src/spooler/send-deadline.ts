@@ -2,10 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { XportError } from '@xport/provider-sdk';
 
 /**
- * The timeout and stop wiring shared by the sends handed out in one claim round. They start
- * together, so they time out together: one timer, one abort signal and one stop listener for the
- * round instead of an AbortController, a timer and a listener per send (a measurable share of the
- * spooler's CPU time at thousands of messages a second).
+ * The timeout and stop wiring shared by the sends handed out in one claim round, and in the rounds
+ * that follow it within `joinWindowMs`: one timer, one abort signal and one stop listener for them
+ * all instead of an AbortController, a timer and a listener per send, or per round (a new signal
+ * costs a few microseconds, and a transport with a connection pool claims a round every few
+ * messages). The timer runs `timeoutMs + joinWindowMs`, so no send is cut before it has had
+ * `timeoutMs`, and none runs more than `joinWindowMs` past it.
  */
 export interface SendDeadline {
   /** Aborted when the round's sends run past `sendTimeoutMs`, or when the spooler stops and gives up waiting. */
@@ -16,35 +18,47 @@ export interface SendDeadline {
   readonly reason: 'timeout' | 'stop' | undefined;
   /** False once every send that entered has left: the timer is cleared, a new round needs a new deadline. */
   readonly open: boolean;
+  /** Whether a send starting now may still enter: open, not aborted, and within the join window. */
+  joinable(): boolean;
   /** Counts a send in. */
   enter(): void;
   /** Counts a send out; the last one out clears the timer and the stop listener. */
   leave(): void;
 }
 
-export function createSendDeadline(providerId: string, timeoutMs: number, stopSignal: AbortSignal): SendDeadline {
+/** How long after it starts a deadline takes new sends: a tenth of the send timeout, at most 100 ms. */
+export function joinWindowFor(timeoutMs: number): number {
+  return Math.min(100, Math.floor(timeoutMs / 10));
+}
+
+/**
+ * `joinWindowMs`: how long after it starts the deadline takes sends of later rounds (0: only those of
+ * the round that made it). Measured in real time, like its timer, whatever clock the spooler reads.
+ */
+export function createSendDeadline(providerId: string, timeoutMs: number, stopSignal: AbortSignal, joinWindowMs = 0): SendDeadline {
+  const joinUntil = performance.now() + joinWindowMs;
   const controller = new AbortController();
   // Every send of the round may listen on it; a transport's concurrency may be in the hundreds.
   setMaxListeners(0, controller.signal);
   let reason: 'timeout' | 'stop' | undefined;
   let sends = 0;
   let open = true;
+  let rejectAborted: (reason: unknown) => void = () => undefined;
+  // Settled by cut() itself: no listener of its own on the signal.
+  const aborted = new Promise<never>((_, reject) => (rejectAborted = reject));
+  aborted.catch(() => undefined);
   const cut = (why: 'timeout' | 'stop'): void => {
     if (reason !== undefined) return;
     reason = why;
     controller.abort(
       new XportError('XPORT_PROVIDER_UNAVAILABLE', `send to transport '${providerId}' aborted: ${why === 'timeout' ? `no answer within ${timeoutMs} ms` : 'the spooler is stopping'}`),
     );
+    rejectAborted(controller.signal.reason);
   };
   const onStop = (): void => cut('stop');
-  const timer = setTimeout(() => cut('timeout'), timeoutMs);
+  const timer = setTimeout(() => cut('timeout'), timeoutMs + joinWindowMs);
   if (stopSignal.aborted) onStop();
   else stopSignal.addEventListener('abort', onStop, { once: true });
-  const aborted = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    else controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
 
   return {
     signal: controller.signal,
@@ -54,6 +68,9 @@ export function createSendDeadline(providerId: string, timeoutMs: number, stopSi
     },
     get open() {
       return open;
+    },
+    joinable() {
+      return open && reason === undefined && performance.now() < joinUntil;
     },
     enter() {
       sends += 1;

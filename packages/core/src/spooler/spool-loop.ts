@@ -6,7 +6,7 @@ import type { SpoolerEmitter } from './events.js';
 import { groupClaims } from './group-claims.js';
 import type { SpoolerHost } from './host.js';
 import { createProviderLimiter } from './provider-limiter.js';
-import { createSendDeadline, type SendDeadline } from './send-deadline.js';
+import { createSendDeadline, joinWindowFor, type SendDeadline } from './send-deadline.js';
 import { releaseClaims } from './settle-claim.js';
 import { settleStranded } from './settle-stranded.js';
 
@@ -92,7 +92,10 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       released = true;
       deadline.leave();
       limiter.release(provider);
-      void wake();
+      // claimFor takes a round only once a quarter of the provider's window is free: a wake for each
+      // freed slot would mostly find the round not worth it. The release that makes it worth one (the
+      // last one out, at the latest) wakes the loop.
+      if (limiter.worthClaiming(provider, host.options.batchSize)) void wake();
     };
     const sent = (): void => {
       if (released) return;
@@ -115,6 +118,17 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     inflight.add(sending);
   };
 
+  // Each provider's current send deadline, which the sends of later rounds join for a short while.
+  const deadlines = new Map<string, SendDeadline>();
+  const deadlineFor = (provider: string): SendDeadline => {
+    const current = deadlines.get(provider);
+    if (current?.joinable()) return current;
+    const { sendTimeoutMs } = host.options;
+    const created = createSendDeadline(provider, sendTimeoutMs, stopController.signal, joinWindowFor(sendTimeoutMs));
+    deadlines.set(provider, created);
+    return created;
+  };
+
   const sweep = (messageId?: string): Promise<number> => settleStranded(ctx(), { owner, ...(messageId !== undefined ? { messageId } : {}) });
 
   // Each available transport is asked for no more than it can take now, so nothing is claimed only
@@ -134,12 +148,10 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;
-    let deadline: SendDeadline | undefined;
     for (const group of groupClaims(claims)) {
       const t = host.clock.now();
       if (running && limiter.tryAcquire(group.provider, t)) {
-        if (!deadline?.open) deadline = createSendDeadline(group.provider, host.options.sendTimeoutMs, stopController.signal);
-        dispatch(group.provider, group.claims, deadline);
+        dispatch(group.provider, group.claims, deadlineFor(group.provider));
       }
       else {
         const at = running ? limiter.nextTokenAt(group.provider, t) : t;
@@ -236,6 +248,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       if (stopping) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
       running = true;
       stopController = new AbortController();
+      deadlines.clear();
       // One listener per send in flight; a transport's concurrency may be in the hundreds.
       setMaxListeners(0, stopController.signal);
       nextSweepAt = -Infinity;

@@ -31,6 +31,23 @@ describe('per-provider limits', () => {
     expect((await h.store.listSent()).length).toBe(5);
   });
 
+  it('keeps a busy transport fed without polling, though a freed slot alone does not start a round', async () => {
+    // Concurrency 20: a round is taken once 5 slots are free. Four quick sends free 4 slots and no
+    // round; the slow ones free the rest. Polling is a minute away: only the releases can move the queue.
+    h = await createHarness({ limits: { fx: { concurrency: 20, ratePerSecond: 0 } } });
+    let handed = 0;
+    const transport = recordingTransport(async (r) => {
+      const n = handed++;
+      await new Promise((resolve) => setTimeout(resolve, n % 20 < 4 ? 1 : 30 + (n % 7)));
+      return r.map(() => outcome.delivered());
+    });
+    h.addTransport('fx', ['x400'], transport);
+    for (let i = 0; i < 70; i++) await h.spooler.submit({ to: [`x400:r${i}`], text: 'x' });
+    h.spooler.start();
+    await waitFor(async () => (await h!.store.listSent()).length === 70, 10_000);
+    expect(transport.calls).toHaveLength(70);
+  });
+
   it('hands over no more messages per second than the rate allows', async () => {
     h = await createHarness({ limits: { fx: { concurrency: 0, ratePerSecond: 1 } } });
     const transport = recordingTransport();
