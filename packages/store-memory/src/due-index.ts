@@ -1,28 +1,28 @@
-import { DueHeap, dueBefore } from './due-heap.js';
+import { DueQueue, dueBefore } from './due-queue.js';
 import type { MemoryRecipient } from './memory-records.js';
 
 /**
- * The claimable recipients of the queue, one heap per responsible provider, so a claim takes the
- * next due ones in O(log n) each instead of scanning and sorting the queue, and an offline
+ * The claimable recipients of the queue, one due queue per responsible provider, so a claim takes the
+ * next due ones in O(1) each (those filed in order) or O(log n) instead of scanning and sorting the queue, and an offline
  * provider's backlog is never looked at while only other providers are claimed.
  */
 export class DueIndex {
-  private readonly heaps = new Map<string, DueHeap>();
+  private readonly queues = new Map<string, DueQueue>();
 
   /** Re-files a recipient after any change of state, provider, due time or lease (`at` null: not claimable). */
   update(recipient: MemoryRecipient, at: number | null): void {
-    const filed = recipient.dueHeap;
+    const filed = recipient.dueQueue;
     if (at === null || recipient.provider === null) {
       filed?.remove(recipient);
       return;
     }
-    const heap = this.heapOf(recipient.provider);
-    if (filed === heap) {
-      heap.refile(recipient, at);
+    const queue = this.queueOf(recipient.provider);
+    if (filed === queue) {
+      queue.refile(recipient, at);
       return;
     }
     filed?.remove(recipient);
-    heap.add(recipient, at);
+    queue.add(recipient, at);
   }
 
   /**
@@ -32,30 +32,30 @@ export class DueIndex {
   takeDue(now: number, limit: number, providers: readonly string[] | undefined): MemoryRecipient[] {
     const taken: MemoryRecipient[] = [];
     if (providers !== undefined && providers.length === 1) {
-      // The spooler claims per provider: one heap, no choosing between tops.
-      const heap = this.heaps.get(providers[0]!);
-      if (heap === undefined) return taken;
+      // The spooler claims per provider: one queue, no choosing between fronts.
+      const queue = this.queues.get(providers[0]!);
+      if (queue === undefined) return taken;
       while (taken.length < limit) {
-        const top = heap.peek();
+        const top = queue.peek();
         if (top === undefined || top.filedAt > now) break;
-        heap.remove(top);
+        queue.remove(top);
         taken.push(top);
       }
       return taken;
     }
-    const heaps: DueHeap[] = [];
-    for (const id of providers ?? this.heaps.keys()) {
-      const heap = this.heaps.get(id);
-      if (heap !== undefined && !heaps.includes(heap)) heaps.push(heap);
+    const queues: DueQueue[] = [];
+    for (const id of providers ?? this.queues.keys()) {
+      const queue = this.queues.get(id);
+      if (queue !== undefined && !queues.includes(queue)) queues.push(queue);
     }
     while (taken.length < limit) {
       let best: MemoryRecipient | undefined;
-      for (const heap of heaps) {
-        const top = heap.peek();
+      for (const queue of queues) {
+        const top = queue.peek();
         if (top !== undefined && top.filedAt <= now && (best === undefined || dueBefore(top, best))) best = top;
       }
       if (best === undefined) break;
-      best.dueHeap!.remove(best);
+      best.dueQueue!.remove(best);
       taken.push(best);
     }
     return taken;
@@ -64,16 +64,16 @@ export class DueIndex {
   /** The earliest due time of any claimable recipient, or null. */
   earliest(): number | null {
     let earliest: number | null = null;
-    for (const heap of this.heaps.values()) {
-      const top = heap.peek();
+    for (const queue of this.queues.values()) {
+      const top = queue.peek();
       if (top !== undefined && (earliest === null || top.filedAt < earliest)) earliest = top.filedAt;
     }
     return earliest;
   }
 
-  private heapOf(provider: string): DueHeap {
-    let heap = this.heaps.get(provider);
-    if (heap === undefined) this.heaps.set(provider, (heap = new DueHeap()));
-    return heap;
+  private queueOf(provider: string): DueQueue {
+    let queue = this.queues.get(provider);
+    if (queue === undefined) this.queues.set(provider, (queue = new DueQueue()));
+    return queue;
   }
 }

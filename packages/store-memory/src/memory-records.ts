@@ -1,4 +1,4 @@
-import type { DueHeap } from './due-heap.js';
+import type { DueQueue } from './due-queue.js';
 import {
   FINAL_RECIPIENT_STATES,
   type MessageEnvelope,
@@ -34,9 +34,10 @@ export interface MemoryRecipient {
   leaseId: string | undefined;
   leaseOwner: string;
   leaseExpiresAt: number;
-  /** The due index's bookkeeping: the heap it is filed in, at which time and position (-1: not filed). */
-  dueHeap: DueHeap | undefined;
+  /** The due index's bookkeeping: the queue it is filed in, at which time, and its place in the queue's sorted run or its heap (-1: not there). */
+  dueQueue: DueQueue | undefined;
   filedAt: number;
+  runIndex: number;
   heapIndex: number;
 }
 
@@ -116,8 +117,9 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
     leaseId: undefined,
     leaseOwner: '',
     leaseExpiresAt: 0,
-    dueHeap: undefined,
+    dueQueue: undefined,
     filedAt: 0,
+    runIndex: -1,
     heapIndex: -1,
   };
 }

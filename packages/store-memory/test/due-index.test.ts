@@ -42,6 +42,41 @@ describe('due index', () => {
     index.update(b, null);
     expect(index.takeDue(100, 10, undefined)).toEqual([]);
     expect(b.heapIndex).toBe(-1);
+    expect(b.runIndex).toBe(-1);
+  });
+
+  it('keeps its order over thousands filed in order, with most removed and some re-filed out of order', () => {
+    const index = new DueIndex();
+    const recipients = Array.from({ length: 6000 }, (_, i) => makeRecipient(i + 1, 0, 'p1'));
+    const model = new Map<MemoryRecipient, number>();
+    // In order: all go to the sorted run.
+    recipients.forEach((r, i) => {
+      index.update(r, 1000 + i);
+      model.set(r, 1000 + i);
+    });
+    // Holes: two of every three removed, enough to compact the run more than once.
+    recipients.forEach((r, i) => {
+      if (i % 3 !== 0) {
+        index.update(r, null);
+        model.delete(r);
+      }
+    });
+    // Out of order: every 9th kept one moves earlier (into the heap), and a late one is filed again.
+    recipients.forEach((r, i) => {
+      if (i % 9 === 0) {
+        index.update(r, 500 + i);
+        model.set(r, 500 + i);
+      }
+    });
+    const expected = [...model].map(([r, at]) => ({ r, at })).sort(order).map(({ r }) => r);
+    const taken: MemoryRecipient[] = [];
+    for (let batch = index.takeDue(Infinity, 100, ['p1']); batch.length > 0; batch = index.takeDue(Infinity, 100, ['p1'])) taken.push(...batch);
+    expect(names(taken)).toEqual(names(expected));
+    expect(index.earliest()).toBeNull();
+    // Filed again after it ran dry, in order: the run starts over.
+    index.update(recipients[3]!, 1);
+    index.update(recipients[6]!, 2);
+    expect(names(index.takeDue(10, 10, ['p1']))).toEqual(names([recipients[3]!, recipients[6]!]));
   });
 
   it('agrees with a sorted list under any sequence of updates and takes', () => {
