@@ -1,6 +1,6 @@
 import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
 import type { SpoolerEmitter, SpoolerEventName, SpoolerEvents } from './events.js';
-import { writeReport, type ReportKind } from './reports.js';
+import { isReportOwed, writeReport, type ReportKind } from './reports.js';
 
 export interface SettleContext {
   readonly store: MessageStore;
@@ -31,7 +31,8 @@ export async function settleClaim(
   const now = ctx.clock.now();
   try {
     const kind = reportKindFor(result);
-    if (kind) {
+    // Most results owe no report (a delivery without deliveryReport): no facts to build, no write to await.
+    if (kind && isReportOwed(kind, stored.envelope)) {
       await writeReport(
         ctx.store,
         {

@@ -103,18 +103,24 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       recording.set(provider, (recording.get(provider) ?? 0) + 1);
       release();
     };
-    const sending: Promise<void> = deliverGroup(ctx(), provider, claims, deadline, sent)
-      .catch((err: unknown) => host.logger.error('send of a claimed message failed unexpectedly', { provider, messageId: claims[0]?.messageId, error: String(err) }))
-      .finally(() => {
-        release();
-        inflight.delete(sending);
-        if (answered) {
-          const left = (recording.get(provider) ?? 1) - 1;
-          if (left > 0) recording.set(provider, left);
-          else recording.delete(provider);
-          if (heldBack.delete(provider)) void wake();
-        }
-      });
+    const settled = (): void => {
+      release();
+      inflight.delete(sending);
+      if (answered) {
+        const left = (recording.get(provider) ?? 1) - 1;
+        if (left > 0) recording.set(provider, left);
+        else recording.delete(provider);
+        if (heldBack.delete(provider)) void wake();
+      }
+    };
+    // One reaction for both outcomes (a catch and a finally would be two promises per send).
+    const sending: Promise<void> = deliverGroup(ctx(), provider, claims, deadline, sent).then(settled, (err: unknown) => {
+      try {
+        host.logger.error('send of a claimed message failed unexpectedly', { provider, messageId: claims[0]?.messageId, error: String(err) });
+      } finally {
+        settled();
+      }
+    });
     inflight.add(sending);
   };
 
