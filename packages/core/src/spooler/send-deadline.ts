@@ -16,7 +16,7 @@ export interface SendDeadline {
   readonly aborted: Promise<never>;
   /** Why `signal` aborted, or undefined while it has not. */
   readonly reason: 'timeout' | 'stop' | undefined;
-  /** False once every send that entered has left: the timer is cleared, a new round needs a new deadline. */
+  /** False once every send that entered has left: the timer is cleared, and no send may join it again. */
   readonly open: boolean;
   /** Whether a send starting now may still enter: open, not aborted, and within the join window. */
   joinable(): boolean;
@@ -38,7 +38,7 @@ export function joinWindowFor(timeoutMs: number): number {
 export function createSendDeadline(providerId: string, timeoutMs: number, stopSignal: AbortSignal, joinWindowMs = 0): SendDeadline {
   const joinUntil = performance.now() + joinWindowMs;
   const controller = new AbortController();
-  // Every send of the round may listen on it; a transport's concurrency may be in the hundreds.
+  // Every send that joins may listen on it; a transport's concurrency may be in the hundreds.
   setMaxListeners(0, controller.signal);
   let reason: 'timeout' | 'stop' | undefined;
   let sends = 0;
