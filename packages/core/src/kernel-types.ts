@@ -31,7 +31,7 @@ export interface KernelOptions {
   /** Where logs go; pino JSON lines to standard error when omitted. Known secrets are masked either way. */
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** Environment for `XPORT_<ID>_<NAME>` credentials; `process.env` when omitted. */
+  /** Environment for `XPORT_<ID>__<NAME>` credentials (`toEnvCredentialName`); `process.env` when omitted. */
   readonly env?: NodeJS.ProcessEnv;
   /** Timers for logon retries; real, unref'ed timers when omitted. Tests pass a manual one. */
   readonly scheduler?: Scheduler;

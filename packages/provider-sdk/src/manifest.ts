@@ -27,7 +27,12 @@ export interface CredentialDeclaration {
 
 export const MANIFEST_VERSION = 1;
 export const PROVIDER_ID_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
-export const CREDENTIAL_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,63}$';
+/**
+ * Credential names are lowerCamelCase: no underscore, no leading capital. That is what makes their
+ * environment variable names (`toEnvCredentialName`) unique: `apiKey` and `api_key` or `APIKEY`
+ * would otherwise all read `…__API_KEY`/`…__APIKEY` and could be handed each other's value.
+ */
+export const CREDENTIAL_NAME_PATTERN = '^[a-z][a-zA-Z0-9]{0,63}$';
 
 /**
  * JSON Schema (draft 2020-12 subset understood by ajv) for {@link ProviderManifest}.
