@@ -56,7 +56,7 @@ export interface Kernel {
   store(): MessageStore | undefined;
   /** The loaded transport instance, whatever its state: check providerState(id) before sending. */
   transport(id: string): TransportProvider | undefined;
-  /** Online hook providers, in discovery order. */
+  /** Online hook providers, in judging order (`hookOrder`, then discovery order). */
   hooks(): HookProvider[];
   providerState(id: string): ProviderState | undefined;
   on<K extends keyof KernelEvents>(event: K, listener: (payload: KernelEvents[K]) => void): () => void;

@@ -16,6 +16,12 @@ export interface ProviderManifest {
   readonly credentials?: Readonly<Record<string, CredentialDeclaration>>;
   /** JSON Schema for the provider's configuration; defaults in it are applied. */
   readonly configSchema?: Readonly<Record<string, unknown>>;
+  /**
+   * Hooks only. `true`: while this hook is not online, messages pass it with a warning. Default
+   * `false`: they are refused (`XPORT_HOOK_UNAVAILABLE`), so a policy that failed to load never lets
+   * everything through.
+   */
+  readonly advisory?: boolean;
 }
 
 export type ProviderKind = 'transport' | 'store' | 'hook';
@@ -78,11 +84,17 @@ export const manifestSchema = {
       },
     },
     configSchema: { type: 'object' },
+    advisory: { type: 'boolean' },
   },
   allOf: [
     {
       if: { properties: { kind: { const: 'transport' } }, required: ['kind'] },
       then: { required: ['addressTypes'] },
+    },
+    {
+      // Only a hook judges messages: on another kind the field would promise something it cannot do.
+      if: { properties: { kind: { not: { const: 'hook' } } }, required: ['kind'] },
+      then: { properties: { advisory: false } },
     },
   ],
 } as const;

@@ -37,6 +37,8 @@ function describe(error: ErrorObject): { path: string; text: string; showValue: 
       return { path: error.instancePath, text: `must be ${shown(params.allowedValue)}`, showValue: true };
     case 'format':
       return { path: error.instancePath, text: `must be a valid ${String(params.format)}`, showValue: true };
+    case 'false schema':
+      return { path: error.instancePath, text: 'is not allowed here', showValue: false };
     default:
       return { path: error.instancePath, text: error.message ?? `fails ${error.keyword}`, showValue: true };
   }

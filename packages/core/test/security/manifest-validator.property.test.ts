@@ -106,6 +106,15 @@ describe('manifest validator properties', () => {
     expect(check({ ...base, credentials: { primaryPassword: { required: true, description: 'x' }, oauth2AccessToken: { required: false, description: 'y' } } }).ok).toBe(true);
   });
 
+  it('takes "advisory" from a hook only: on another kind it would promise what it cannot do', () => {
+    const base = { manifestVersion: 1, id: 'policy', entry: './index.js', kernel: '^1.0.0' };
+    expect(check({ ...base, kind: 'hook', advisory: true })).toEqual({ ok: true, problems: [] });
+    expect(check({ ...base, kind: 'hook', advisory: false })).toEqual({ ok: true, problems: [] });
+    expect(check({ ...base, kind: 'hook', advisory: 'yes' }).problems).toEqual(['pkg: manifest field /advisory must be of type boolean (got "yes")']);
+    expect(check({ ...base, kind: 'transport', addressTypes: ['fax'], advisory: true }).problems).toEqual(['pkg: manifest field /advisory is not allowed here']);
+    expect(check({ ...base, kind: 'store', advisory: false }).problems).toEqual(['pkg: manifest field /advisory is not allowed here']);
+  });
+
   it('refuses a configSchema that recurses into itself with a coded error, not a stack overflow', () => {
     const manifest = { manifestVersion: 1, id: 'loop', kind: 'hook', entry: './index.js', kernel: '^1.0.0', configSchema: { $ref: '' } } as unknown as ProviderManifest;
     const result = validateProviderConfig('pkg', manifest, { n: 1 });
