@@ -156,7 +156,7 @@ async function createDaemonApp(schema, setup) {
 function startDaemon(root) {
   const child = spawn(process.execPath, [...(process.env.XPORT_BENCH_NODE_ARGS?.split(' ') ?? []), BIN, '--root', root, 'start', '--log-level', DAEMON.logLevel], {
     stdio: ['ignore', 'inherit', 'pipe'],
-    env: { ...process.env, XPORT_STORE_POSTGRES_CONNECTIONSTRING: URL_ },
+    env: { ...process.env, XPORT_STORE_POSTGRES__CONNECTION_STRING: URL_ },
   });
   const daemon = { child, delivered: 0, log: '' };
   createInterface({ input: child.stderr }).on('line', (line) => {

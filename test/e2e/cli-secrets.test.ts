@@ -46,7 +46,7 @@ describe('xport CLI with credentials in every source', () => {
     await mkdir(join(root, '.xport'), { recursive: true });
     await writeFile(file, JSON.stringify({ beta: { token: K.betaToken, apiKey: K.betaApiKey } }));
     await chmod(file, 0o644);
-    const env = { XPORT_ALPHA_TOKEN: K.alphaToken, XPORT_BETA_APIKEY: K.betaApiKey };
+    const env = { XPORT_ALPHA__TOKEN: K.alphaToken, XPORT_BETA__API_KEY: K.betaApiKey };
 
     const doctor = await xport(root, ['doctor', '--json'], env);
     expect(doctor.code).toBe(1);

@@ -43,7 +43,7 @@ export function createPostgresApp(options: {
 export function startDaemon(name: string, app: E2eApp, connectionString: string): DaemonProcess {
   const child = spawn(process.execPath, [BIN, '--root', app.root, 'start'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, XPORT_STORE_POSTGRES_CONNECTIONSTRING: connectionString },
+    env: { ...process.env, XPORT_STORE_POSTGRES__CONNECTION_STRING: connectionString },
   });
   const delivered: string[] = [];
   let log = '';

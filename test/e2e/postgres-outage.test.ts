@@ -12,7 +12,7 @@ async function xport(app: E2eApp, args: string[], connectionString: string) {
     stdout: (s) => void (out += s),
     stderr: (s) => void (err += s),
     cwd: app.root,
-    env: { XPORT_STORE_POSTGRES_CONNECTIONSTRING: connectionString },
+    env: { XPORT_STORE_POSTGRES__CONNECTION_STRING: connectionString },
     interactive: false,
   };
   const code = await runCli(['--root', app.root, ...args], io);

@@ -67,6 +67,10 @@ describe('xport new provider', () => {
     const pkg = JSON.parse(await readFile(join(parent, 'xport-provider-fax', 'package.json'), 'utf8'));
     expect(pkg.xport.id).toBe('fax');
     expect(pkg.devDependencies).toMatchObject({ '@xport/provider-sdk': '^0.1.0', '@xport/core': '^0.1.0', '@xport/store-memory': '^0.1.0' });
+    // The README tells operators the variable the kernel really reads for a credential of this provider.
+    const readme = await readFile(join(parent, 'xport-provider-fax', 'README.md'), 'utf8');
+    expect(readme).toContain('as the environment variable\n`XPORT_FAX__API_KEY`');
+    expect(readme).toContain('{ "fax": { "apiKey": "…" } }');
 
     const bad = captureIO(parent);
     expect(await runCli(['new', 'provider', 'Not A Name'], bad)).toBe(1);

@@ -110,10 +110,10 @@ describe('kernel + provider-smtp relay', () => {
     expect(body).toContain('Recipient address rejected: User unknown');
   });
 
-  it('logs on with XPORT_SMTP_USERNAME / XPORT_SMTP_PASSWORD from the environment', async () => {
+  it('logs on with XPORT_SMTP__USERNAME / XPORT_SMTP__PASSWORD from the environment', async () => {
     sink = await startSink({ tls: certificate, users: { 'env-user': PASSWORD } });
     app = await appFor(sink.port);
-    kernel = createKernel({ root: app.root, env: { XPORT_SMTP_USERNAME: 'env-user', XPORT_SMTP_PASSWORD: PASSWORD } });
+    kernel = createKernel({ root: app.root, env: { XPORT_SMTP__USERNAME: 'env-user', XPORT_SMTP__PASSWORD: PASSWORD } });
     await kernel.start();
     expect(kernel.providerState('smtp')).toBe('online');
     expect(sink.authAttempts.map((a) => [a.username, a.password])).toEqual([['env-user', PASSWORD]]);

@@ -46,6 +46,7 @@ export function createKernelServices(options: KernelOptions): KernelServices {
     env: config.credentials.env ? (options.env ?? process.env) : undefined,
     file: config.credentials.file,
     onValue: (value) => redactor.add(value),
+    onRenamedVariable: (warning) => logger.warn(warning.message, { code: warning.code }),
   });
   const container = createRootContainer({ clock, logger });
   if (options.inbound) container.register(XportTokens.Inbound, { useValue: options.inbound });

@@ -31,7 +31,7 @@ export interface KernelOptions {
   /** Where logs go; pino JSON lines to standard error when omitted. Known secrets are masked either way. */
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** Environment for `XPORT_<ID>_<NAME>` credentials; `process.env` when omitted. */
+  /** Environment for `XPORT_<ID>__<NAME>` credentials (`toEnvCredentialName`); `process.env` when omitted. */
   readonly env?: NodeJS.ProcessEnv;
   /** Timers for logon retries; real, unref'ed timers when omitted. Tests pass a manual one. */
   readonly scheduler?: Scheduler;
@@ -56,7 +56,7 @@ export interface Kernel {
   store(): MessageStore | undefined;
   /** The loaded transport instance, whatever its state: check providerState(id) before sending. */
   transport(id: string): TransportProvider | undefined;
-  /** Online hook providers, in discovery order. */
+  /** Online hook providers, in judging order (`hookOrder`, then discovery order). */
   hooks(): HookProvider[];
   providerState(id: string): ProviderState | undefined;
   on<K extends keyof KernelEvents>(event: K, listener: (payload: KernelEvents[K]) => void): () => void;

@@ -10,6 +10,7 @@ import { createRoutingTable, type RoutingTable } from './routing/routing-table.j
 import { toStatusTable } from './status/status-table.js';
 import type { ProviderStatus } from './status/status-row.js';
 import { createKernelServices, type KernelServices } from './kernel-services.js';
+import { toHookEntry, toJudgingHookRunners } from './hooks/hook-entries.js';
 import type { Kernel, KernelOptions } from './kernel-types.js';
 import { KERNEL_API_VERSION } from './version.js';
 import { createKernelSpooler } from './kernel-spooler.js';
@@ -201,22 +202,20 @@ class XportKernel implements Kernel {
   }
 
   hooks(): HookProvider[] {
-    return this.hookEntries().map((entry) => entry.hook);
+    const online: HookProvider[] = [];
+    for (const entry of this.hookEntries()) if (entry.state === 'online' && entry.hook !== undefined) online.push(entry.hook);
+    return online;
   }
 
   private hookEntries(): readonly HookEntry[] {
     if (this.hookRunners?.runners !== this.runners) {
-      const ordered = toStartOrder(this.records, this.services.config.transportOrder)
-        .map((record) => this.runners.find((r) => r.record === record))
-        .filter((r): r is ProviderRunner => r !== undefined && r.record.kind === 'hook');
-      this.hookRunners = { runners: this.runners, ordered };
+      this.hookRunners = { runners: this.runners, ordered: toJudgingHookRunners(this.runners, this.services.config) };
     }
     // Without hook providers (the usual case) there is nothing to read: no array per message.
     if (this.hookRunners.ordered.length === 0) return NO_HOOKS;
-    // Which hooks are online changes at run time: read on every call.
-    const entries: HookEntry[] = [];
-    for (const r of this.hookRunners.ordered) if (r.state === 'online') entries.push({ id: r.id, hook: r.instance as unknown as HookProvider });
-    return entries;
+    // States change at run time: read on every call. Hooks that are not online are listed too, so
+    // the spooler can refuse what they would judge (policy fails closed).
+    return this.hookRunners.ordered.map(toHookEntry);
   }
 
   spooler(): Spooler {

@@ -29,6 +29,7 @@ describe('configuration', () => {
       discovery: { nodeModules: true, paths: [] },
       store: {},
       transportOrder: [],
+      hookOrder: [],
       providers: {},
       credentials: { env: true, file: '.xport/credentials.json' },
       logonRetry: { minDelayMs: 1000, maxDelayMs: 300000 },

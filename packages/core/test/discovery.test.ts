@@ -226,13 +226,13 @@ describe('discovery', () => {
   it('reports missing required credentials by name only, and an unknown store provider', async () => {
     app = await createTestApp(['xport-transport-alpha', { fixture: 'xport-transport-beta', scope: '@acme' }], { store: { provider: 'store-nowhere' } });
     const logger = createCaptureLogger();
-    const report = await createKernel({ root: app.root, logger, env: { XPORT_BETA_TOKEN: K.betaToken } }).discover();
+    const report = await createKernel({ root: app.root, logger, env: { XPORT_BETA__TOKEN: K.betaToken } }).discover();
     expect(report.credentialProblems).toEqual([
       {
         code: 'XPORT_CREDENTIAL_MISSING',
         provider: 'alpha',
         credential: 'token',
-        message: expect.stringContaining('provider "alpha" needs credential "token", which no source has (searched: createKernel({ credentials }); environment variable XPORT_ALPHA_TOKEN; credentials file'),
+        message: expect.stringContaining('provider "alpha" needs credential "token", which no source has (searched: createKernel({ credentials }); environment variable XPORT_ALPHA__TOKEN; credentials file'),
       },
     ]);
     expect(JSON.stringify(report)).not.toContain(K.betaToken);

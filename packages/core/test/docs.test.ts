@@ -1,12 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, manifestSchema } from '@xport/provider-sdk';
+import { ERROR_CODES, manifestSchema, toEnvCredentialName } from '@xport/provider-sdk';
 import { configSchema } from '../src/index.js';
+import { toRenamedEnvCredentialNames } from '../src/credentials/env-credential-name.js';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
 const read = (name: string) => readFileSync(join(docs, name), 'utf8');
+const repo = join(docs, '..');
+
+/** Every page a user reads: docs/, and the README of each package and example. */
+function userPages(): string[] {
+  const pages = readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f));
+  for (const folder of ['packages', 'examples']) {
+    for (const name of readdirSync(join(repo, folder))) {
+      const readme = join(repo, folder, name, 'README.md');
+      if (existsSync(readme)) pages.push(readme);
+    }
+  }
+  return [...pages, join(repo, 'README.md')];
+}
+
+/** (provider id, credential name) of every manifest in packages/ and examples/. */
+function declaredCredentials(): Array<{ id: string; name: string }> {
+  const found: Array<{ id: string; name: string }> = [];
+  for (const folder of ['packages', 'examples']) {
+    for (const name of readdirSync(join(repo, folder))) {
+      const path = join(repo, folder, name, 'package.json');
+      if (!existsSync(path)) continue;
+      const manifest = (JSON.parse(readFileSync(path, 'utf8')) as { xport?: { id: string; credentials?: Record<string, unknown> } }).xport;
+      for (const credential of Object.keys(manifest?.credentials ?? {})) found.push({ id: manifest!.id, name: credential });
+    }
+  }
+  return found;
+}
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
@@ -42,5 +70,31 @@ describe('reference docs', () => {
     const text = read('manifest.md');
     const fields = Object.keys(manifestSchema.properties);
     expect(fields.filter((field) => !text.includes(`| \`${field}\` |`))).toEqual([]);
+  });
+
+  it('names only the environment variables the kernel reads; an 0.1 name only where the page says it is no longer read', () => {
+    const credentials = declaredCredentials();
+    expect(credentials).toContainEqual({ id: 'smtp', name: 'oauth2AccessToken' });
+    const current = new Set(credentials.map((c) => toEnvCredentialName(c.id, c.name)));
+    const old = new Set(credentials.flatMap((c) => toRenamedEnvCredentialNames(c.id, c.name)));
+    const wrong: string[] = [];
+    for (const page of userPages()) {
+      const where = relative(repo, page);
+      const text = readFileSync(page, 'utf8');
+      for (const line of text.split('\n')) {
+        // An example may name its own provider and credential on the line: `fax`, `apiKey` → XPORT_FAX__API_KEY.
+        const named = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+        const exampleOf = (variable: string) => named.some((id) => named.some((name) => toEnvCredentialName(id, name) === variable));
+        for (const variable of line.match(/XPORT_[A-Z0-9_]*__[A-Z0-9_]+/g) ?? []) {
+          if (!current.has(variable) && !exampleOf(variable)) wrong.push(`${where}: ${variable} is not the variable of any declared credential`);
+        }
+      }
+      for (const paragraph of text.split(/\n\s*\n/)) {
+        for (const variable of paragraph.match(/XPORT_[A-Z0-9_]+/g) ?? []) {
+          if (old.has(variable) && !paragraph.includes('0.1')) wrong.push(`${where}: ${variable} is an 0.1 name the kernel no longer reads`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -68,6 +68,6 @@ describe('provider isolation', () => {
     expect(kernel.providerState('beta')).toBe('logon-failed');
     const row = kernel.status().find((r) => r.id === 'beta');
     expect(row?.lastError?.code).toBe('XPORT_CREDENTIAL_MISSING');
-    expect(row?.lastError?.message).toContain('provider "beta" needs credential "token", which no source has (searched: createKernel({ credentials }); environment variable XPORT_BETA_TOKEN;');
+    expect(row?.lastError?.message).toContain('provider "beta" needs credential "token", which no source has (searched: createKernel({ credentials }); environment variable XPORT_BETA__TOKEN;');
   });
 });

@@ -42,6 +42,7 @@ export type { RecipientOutcome, OutcomeStatus } from './outcome.js';
 // Manifest
 export { manifestSchema, MANIFEST_VERSION, PROVIDER_ID_PATTERN, CREDENTIAL_NAME_PATTERN } from './manifest.js';
 export type { ProviderManifest, ProviderKind, CredentialDeclaration } from './manifest.js';
+export { toEnvCredentialName } from './credential-env-name.js';
 
 // Services and DI tokens
 export { XportTokens } from './tokens.js';

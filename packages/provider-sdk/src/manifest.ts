@@ -16,6 +16,12 @@ export interface ProviderManifest {
   readonly credentials?: Readonly<Record<string, CredentialDeclaration>>;
   /** JSON Schema for the provider's configuration; defaults in it are applied. */
   readonly configSchema?: Readonly<Record<string, unknown>>;
+  /**
+   * Hooks only. `true`: while this hook is not online, messages pass it with a warning. Default
+   * `false`: they are refused (`XPORT_HOOK_UNAVAILABLE`), so a policy that failed to load never lets
+   * everything through.
+   */
+  readonly advisory?: boolean;
 }
 
 export type ProviderKind = 'transport' | 'store' | 'hook';
@@ -27,7 +33,12 @@ export interface CredentialDeclaration {
 
 export const MANIFEST_VERSION = 1;
 export const PROVIDER_ID_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
-export const CREDENTIAL_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,63}$';
+/**
+ * Credential names are lowerCamelCase: no underscore, no leading capital. That is what makes their
+ * environment variable names (`toEnvCredentialName`) unique: `apiKey` and `api_key` or `APIKEY`
+ * would otherwise all read `…__API_KEY`/`…__APIKEY` and could be handed each other's value.
+ */
+export const CREDENTIAL_NAME_PATTERN = '^[a-z][a-zA-Z0-9]{0,63}$';
 
 /**
  * JSON Schema (draft 2020-12 subset understood by ajv) for {@link ProviderManifest}.
@@ -73,11 +84,17 @@ export const manifestSchema = {
       },
     },
     configSchema: { type: 'object' },
+    advisory: { type: 'boolean' },
   },
   allOf: [
     {
       if: { properties: { kind: { const: 'transport' } }, required: ['kind'] },
       then: { required: ['addressTypes'] },
+    },
+    {
+      // Only a hook judges messages: on another kind the field would promise something it cannot do.
+      if: { properties: { kind: { not: { const: 'hook' } } }, required: ['kind'] },
+      then: { properties: { advisory: false } },
     },
   ],
 } as const;

@@ -13,7 +13,7 @@ export interface PostgresStoreConfig {
 
 /**
  * The PostgreSQL store provider. The connection string comes from the credential service (env
- * `XPORT_STORE_POSTGRES_CONNECTIONSTRING` or the credentials file) and is revealed only to the driver.
+ * `XPORT_STORE_POSTGRES__CONNECTION_STRING` or the credentials file) and is revealed only to the driver.
  */
 export default defineStoreProvider<PostgresStoreConfig>({
   create: ({ config, credentials, info, logger }): StoreProvider => {

@@ -19,7 +19,8 @@ export default defineHookProvider({
         return {
           action: 'rewrite',
           subject: subject.startsWith(config.tag) ? subject : `${config.tag} ${subject}`.trim(),
-          headers: { ...message.headers, 'X-Custom-Stack': 'tagged' },
+          // Merged into the message's headers: the ones not named here are kept.
+          headers: { 'X-Custom-Stack': 'tagged' },
         };
       },
     };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { DiscoveryReport } from '@xport/core';
-import { appRoot, openKernel } from '../app.js';
+import { createKernel, loadConfig, type DiscoveryReport } from '@xport/core';
+import { appRoot, createConsoleLogger, openKernel } from '../app.js';
+import type { CliIO } from '../output.js';
 import { printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
 
@@ -25,21 +26,52 @@ export function toFindings(report: DiscoveryReport): Finding[] {
   return findings;
 }
 
-/** `xport doctor [--json]`: validates config, manifests and required credentials; exit 1 when anything is wrong. */
+/**
+ * Loads and logs on every valid, enabled hook, the way `xport send` and the daemon do, and reports
+ * each that does not come online: while it is down, the messages it would judge are refused. The
+ * kernel runs without a store (doctor writes nothing) and without transports (it sends nothing).
+ */
+async function checkHooks(root: string, io: CliIO, report: DiscoveryReport): Promise<Finding[]> {
+  const hooks = new Set(report.providers.filter((p) => p.kind === 'hook' && p.enabled && p.status === 'ok').map((p) => p.id));
+  // Hooks that discovery refused are already findings; an invalid configuration file stops here.
+  if (hooks.size === 0 || report.configErrors.length > 0) return [];
+  const config = loadConfig(root);
+  const kernel = createKernel({ root, env: io.env, logger: createConsoleLogger(io, 'silent'), config: { ...config, store: {} } });
+  try {
+    await kernel.start({ spool: false });
+    return kernel
+      .status()
+      .filter((row) => hooks.has(row.id) && row.state !== 'online')
+      .map((row) => ({
+        severity: 'error' as const,
+        subject: row.id,
+        code: row.lastError?.code ?? 'XPORT_HOOK_UNAVAILABLE',
+        message: `hook "${row.id}" did not come online when loaded (state ${row.state})${row.lastError ? `: ${row.lastError.message}` : ''}`,
+      }));
+  } finally {
+    await kernel.stop();
+  }
+}
+
+/**
+ * `xport doctor [--json]`: validates config, manifests and required credentials, and loads hooks;
+ * exit 1 when anything is wrong.
+ */
 export function registerDoctor(program: Command, context: CommandContext): void {
   program
     .command('doctor')
-    .description('check configuration, provider manifests and required credentials (values are never printed)')
+    .description('check configuration, provider manifests, required credentials (values are never printed) and that every hook loads')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const { io } = context;
-      const report = await openKernel(appRoot(io, context.globals()), io).discover();
-      const findings = toFindings(report);
+      const root = appRoot(io, context.globals());
+      const report = await openKernel(root, io).discover();
+      const findings = [...toFindings(report), ...(await checkHooks(root, io, report))];
       const ok = findings.length === 0;
       if (options.json) {
         printJson(io, { ok, root: report.root, kernelApiVersion: report.kernelApiVersion, providers: report.providers.length, findings });
       } else if (ok) {
-        io.stdout(`ok: ${report.providers.length} provider(s), configuration and credentials valid (kernel API ${report.kernelApiVersion})\n`);
+        io.stdout(`ok: ${report.providers.length} provider(s), configuration, credentials and hooks valid (kernel API ${report.kernelApiVersion})\n`);
       } else {
         io.stdout(renderTable(['subject', 'code', 'problem'], findings.map((f) => [f.subject, f.code, f.message])));
         io.stdout(`${findings.length} problem(s) found\n`);

@@ -1,3 +1,5 @@
+import { toEnvCredentialName } from '@xport/provider-sdk';
+
 /** What the scaffold needs to know to write a provider package. */
 export interface ProviderTemplateInput {
   /** npm package name, e.g. `xport-provider-fax` or `@acme/xport-fax`. */
@@ -112,6 +114,15 @@ npm install ${input.packageName}
 \`\`\`
 
 Recipients: \`${input.addressType}:<mailbox>\` (a mailbox name without \`/\`, \`\\\\\` or a leading dot).
+
+## Credentials
+
+This transport needs none. To add one, declare it in the manifest's \`"credentials"\` with a
+lowerCamelCase name (\`"apiKey": { "required": true, "description": "…" }\`) and read it in
+\`logon()\` with \`credentials.require('apiKey').reveal()\`. Operators then give it as
+\`createKernel({ credentials: { "${input.id}": { "apiKey": "…" } } })\`, as the environment variable
+\`${toEnvCredentialName(input.id, 'apiKey')}\` (\`XPORT_<PROVIDER_ID>__<NAME>\`: two underscores, the name's words
+split at capitals), or in the \`0600\` credentials file as \`{ "${input.id}": { "apiKey": "…" } }\`.
 
 ## Publish
 

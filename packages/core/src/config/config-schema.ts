@@ -34,6 +34,13 @@ export const configSchema = {
       maxItems: 1024,
       items: { type: 'string', pattern: PROVIDER_ID_PATTERN },
     },
+    hookOrder: {
+      type: 'array',
+      default: [],
+      uniqueItems: true,
+      maxItems: 1024,
+      items: { type: 'string', pattern: PROVIDER_ID_PATTERN },
+    },
     providers: {
       type: 'object',
       default: {},
@@ -124,6 +131,8 @@ export interface XportConfig {
   readonly discovery: { readonly nodeModules: boolean; readonly paths: readonly string[] };
   readonly store: { readonly provider?: string };
   readonly transportOrder: readonly string[];
+  /** Hook ids that judge messages first, in this order; the other hooks follow in discovery order. */
+  readonly hookOrder: readonly string[];
   readonly providers: Readonly<Record<string, ProviderSettings>>;
   readonly credentials: { readonly env: boolean; readonly file: string };
   readonly logonRetry: { readonly minDelayMs: number; readonly maxDelayMs: number };

@@ -1,6 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { XportError } from '@xport/provider-sdk';
-import { findJsonShapeProblem, readBoundedJson } from '../json/safe-json.js';
+import { findJsonShapeProblem } from '../json/safe-json.js';
+import { findUnsafeCredentialPath } from './credential-path-safety.js';
 
 /** `{ "<provider id>": { "<credential name>": "value" } }` */
 export type CredentialTable = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -24,24 +26,51 @@ function toTable(path: string, value: unknown): CredentialTable {
   return value as CredentialTable;
 }
 
+/** Reads at most `limit` + 1 bytes: enough to tell a file over the limit without holding it whole. */
+async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total <= limit) {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+    if (bytesRead === 0) break;
+    chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
- * Reads the credentials file, or returns undefined when it does not exist. A file that group or
- * others may read is refused (`XPORT_CREDENTIAL_FILE_REFUSED`), like ssh refuses a readable key.
- * Error messages never include a value from the file.
+ * Reads the credentials file, or returns undefined when it does not exist. A file another user
+ * could read or replace is refused (`XPORT_CREDENTIAL_FILE_REFUSED`, naming why and the fix), like
+ * ssh refuses such a key: see {@link findUnsafeCredentialPath}. The checks run on the opened file,
+ * so the file checked is the file read. Error messages never include a value from the file.
  */
 export async function readCredentialFile(path: string): Promise<CredentialTable | undefined> {
-  let mode: number;
+  let handle: FileHandle;
   try {
-    mode = (await stat(path)).mode;
+    // Non-blocking: a FIFO put in the file's place must be refused, not waited on.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw refused(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw refused(path, `is readable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); run: chmod 600 ${path}`);
+  try {
+    const info = await handle.stat();
+    // Windows has no owner uid or mode bits to check; its ACLs are the operator's to set.
+    const uid = process.platform === 'win32' ? undefined : process.geteuid?.();
+    const unsafe = uid === undefined ? undefined : await findUnsafeCredentialPath(path, info, uid);
+    if (unsafe !== undefined) throw refused(path, unsafe);
+    const bytes = await readUpTo(handle, MAX_CREDENTIAL_FILE_BYTES);
+    if (bytes.length > MAX_CREDENTIAL_FILE_BYTES) throw refused(path, `is larger than ${MAX_CREDENTIAL_FILE_BYTES} bytes`);
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      // JSON.parse's message can quote file content: keep it out.
+      throw refused(path, 'is not valid JSON');
+    }
+    return toTable(path, value);
+  } finally {
+    await handle.close();
   }
-  const read = await readBoundedJson(path, MAX_CREDENTIAL_FILE_BYTES);
-  // readBoundedJson's reason may quote JSON.parse's message, which can echo file content: keep it out.
-  if (!read.ok) throw refused(path, read.missing ? 'disappeared while being read' : 'is not valid JSON or is too large');
-  return toTable(path, read.value);
 }

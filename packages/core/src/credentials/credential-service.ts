@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
-import type { XportError } from '@xport/provider-sdk';
+import { XportError } from '@xport/provider-sdk';
 import { readCredentialFile, type CredentialTable } from './credential-file.js';
-import { toEnvCredentialName } from './env-credential-name.js';
+import { toEnvCredentialName, toRenamedEnvCredentialNames } from './env-credential-name.js';
 
 export interface CredentialServiceOptions {
   readonly root: string;
@@ -13,12 +13,31 @@ export interface CredentialServiceOptions {
   readonly file: string;
   /** Called with every value a source yields, so loggers can redact it. */
   readonly onValue: (value: string) => void;
+  /** Called once per credential whose variable is set under an old name (`XPORT_CREDENTIAL_ENV_RENAMED`), so it can be logged. */
+  readonly onRenamedVariable?: (warning: XportError) => void;
+}
+
+/** An environment variable set under a name xport no longer reads, and the name to use instead. */
+export interface RenamedVariable {
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface CredentialLookup {
   readonly value: string | undefined;
   /** Sources searched, described without values, for `XPORT_CREDENTIAL_MISSING` messages. */
   readonly searched: readonly string[];
+  /** Set when the current variable is unset but an old-form one is: its value is not used. */
+  readonly renamed?: RenamedVariable;
+}
+
+/** `XPORT_CREDENTIAL_ENV_RENAMED`: names the old variable and the one to set instead — never the value. */
+export function toRenamedVariableError(providerId: string, name: string, renamed: RenamedVariable): XportError {
+  return new XportError(
+    'XPORT_CREDENTIAL_ENV_RENAMED',
+    `provider "${providerId}" credential "${name}": environment variable ${renamed.from} is set, but xport no longer reads that name; its value is not used. Rename it to ${renamed.to}`,
+    { details: { provider: providerId, credential: name, variable: renamed.from, expected: renamed.to } },
+  );
 }
 
 /**
@@ -30,6 +49,7 @@ export class CredentialService {
   readonly filePath: string;
   private file: CredentialTable | undefined;
   private fileProblem: XportError | undefined;
+  private readonly reportedRenames = new Set<string>();
 
   constructor(private readonly options: CredentialServiceOptions) {
     this.filePath = isAbsolute(options.file) ? options.file : join(options.root, options.file);
@@ -56,16 +76,40 @@ export class CredentialService {
     const programmatic = own(own(this.options.programmatic, providerId), name);
     searched.push('createKernel({ credentials })');
     if (programmatic !== undefined) return { value: programmatic, searched };
+    let renamed: RenamedVariable | undefined;
     if (this.options.env !== undefined) {
       const variable = toEnvCredentialName(providerId, name);
-      searched.push(`environment variable ${variable}`);
       const value = this.options.env[variable];
       if (value !== undefined && value !== '') {
+        searched.push(`environment variable ${variable}`);
         this.options.onValue(value);
         return { value, searched };
       }
+      renamed = this.findRenamed(providerId, name, variable);
+      searched.push(renamed ? `environment variable ${variable} (${renamed.from} is set but is an old name, not read: rename it to ${variable})` : `environment variable ${variable}`);
     }
     searched.push(this.fileProblem ? `credentials file ${this.filePath} (refused: ${this.fileProblem.code})` : `credentials file ${this.filePath}`);
-    return { value: own(own(this.file, providerId), name), searched };
+    const value = own(own(this.file, providerId), name);
+    return renamed ? { value, searched, renamed } : { value, searched };
+  }
+
+  /** An old-form variable that is set while the current one is not; reported once per credential. */
+  private findRenamed(providerId: string, name: string, variable: string): RenamedVariable | undefined {
+    const env = this.options.env ?? {};
+    for (const from of toRenamedEnvCredentialNames(providerId, name)) {
+      const value = env[from];
+      if (value === undefined || value === '') continue;
+      // Not used, but a secret all the same: keep it out of every log line.
+      this.options.onValue(value);
+      const renamed = { from, to: variable };
+      // Per old and new name: one old variable may be the old name of two credentials.
+      const key = `${from} ${variable}`;
+      if (!this.reportedRenames.has(key)) {
+        this.reportedRenames.add(key);
+        this.options.onRenamedVariable?.(toRenamedVariableError(providerId, name, renamed));
+      }
+      return renamed;
+    }
+    return undefined;
   }
 }

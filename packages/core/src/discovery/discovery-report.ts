@@ -1,5 +1,5 @@
 import type { ErrorCode, ProviderKind } from '@xport/provider-sdk';
-import type { CredentialService } from '../credentials/credential-service.js';
+import { toRenamedVariableError, type CredentialService } from '../credentials/credential-service.js';
 import { toMissingCredentialError } from '../credentials/required-credentials.js';
 import type { DiscoveryStatus, ProviderRecord, ReportedError } from './provider-record.js';
 
@@ -55,6 +55,10 @@ export async function toDiscoveryReport(input: {
     const credentials = declared.map(([name, declaration]) => {
       const lookup = input.credentials.lookup(record.id, name);
       const present = lookup.value !== undefined;
+      if (lookup.renamed) {
+        const warning = toRenamedVariableError(record.id, name, lookup.renamed);
+        credentialProblems.push({ code: warning.code, provider: record.id, credential: name, message: warning.message });
+      }
       if (!present && declaration.required && record.status === 'ok' && record.enabled) {
         credentialProblems.push({
           code: 'XPORT_CREDENTIAL_MISSING',

@@ -45,10 +45,18 @@ export interface RoutingView {
   providersFor(addressType: string): readonly string[];
 }
 
-/** A loaded hook provider and its id (named in rejection messages). */
+/** An enabled hook provider, whatever its state: the spooler refuses what an unavailable one would judge. */
 export interface HookEntry {
+  /** Named in every rejection and refusal. */
   readonly id: string;
-  readonly hook: HookProvider;
+  /** The provider state (`online`, `logon-failed`, `invalid`, ...); only an `online` hook is called. */
+  readonly state: string;
+  /** The instance once it has loaded, whatever its state now; undefined when it never loaded. */
+  readonly hook: HookProvider | undefined;
+  /** Manifest `advisory`: while not online it is passed by with a warning instead of refusing messages. */
+  readonly advisory: boolean;
+  /** Why it is not online, when known (already masked). */
+  readonly lastError?: { readonly code: string; readonly message: string };
 }
 
 /**
@@ -67,7 +75,7 @@ export interface SpoolerHost {
   /** True when the provider is online and its `availability()` is not `unavailable`. */
   isAvailable(id: string): boolean;
   onProviderState(listener: (event: ProviderStateChange) => void): () => void;
-  /** Hook providers in configured order. */
+  /** Every enabled hook provider, online or not, in judging order (`hookOrder`, then discovery order). */
   hooks(): readonly HookEntry[];
   limits(id: string): ProviderLimits;
 }

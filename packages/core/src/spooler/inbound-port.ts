@@ -11,17 +11,18 @@ import {
 } from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SpoolerEvents } from './events.js';
-import type { HookEntry, SpoolerHost } from './host.js';
+import type { HookGate, JudgingHook } from './hook-gate.js';
+import type { SpoolerHost } from './host.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
 type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options'>;
 
 /** Runs inbound hooks in order; returns the message to keep, or the reason the first rejecting hook gave. */
-async function applyInboundHooks(hooks: readonly HookEntry[], message: InboundMessage): Promise<{ message: InboundMessage } | { reason: string }> {
+async function applyInboundHooks(hooks: readonly JudgingHook[], message: InboundMessage): Promise<{ message: InboundMessage } | { reason: string }> {
   let current = message;
   for (const { id, hook } of hooks) {
-    if (!hook.inbound) continue;
-    const verdict: InboundVerdict = await hook.inbound(current);
+    // The gate passes only hooks that have an inbound method; a missing one reads as no verdict.
+    const verdict = (await hook.inbound?.(current)) as InboundVerdict;
     if (verdict?.action === 'reject') return { reason: `inbound hook '${id}' rejected the message: ${String(verdict.reason)}` };
     if (verdict?.action === 'rewrite') current = verdict.message;
     else if (verdict?.action !== 'pass') throw new XportError('XPORT_MESSAGE_REJECTED', `inbound hook '${id}' returned an unknown verdict`, { details: { hook: id } });
@@ -53,19 +54,22 @@ function emitReceived(events: SpoolerEmitter, entries: SpoolerEvents['received']
 }
 
 /**
- * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks, then one
- * inbox entry per recipient mailbox, then a `received` event. Resolves only once the store has
+ * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks (refusing
+ * the message while a hook that would judge it is not online), then one inbox entry per recipient
+ * mailbox, then a `received` event. Resolves only once the store has
  * accepted, and rejects if it did not, so the transport never acknowledges what was not kept.
  */
-export function createInboundPort(host: InboundHost, events: SpoolerEmitter): InboundPort {
+export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gate: HookGate): InboundPort {
   return {
     async deliver(input: InboundMessage): Promise<InboundReceipt> {
       if (typeof input !== 'object' || input === null || !Array.isArray(input.recipients) || input.recipients.length === 0) {
         throw new XportError('XPORT_MESSAGE_INVALID', 'inbound message has no recipients', {});
       }
       const hooks = host.hooks();
-      // No hook, no await: this runs once per inbound message.
-      const verdict = hooks.length === 0 ? { message: input } : await applyInboundHooks(hooks, input);
+      // No hook, no await: this runs once per inbound message. A hook that is down refuses here
+      // (XPORT_HOOK_UNAVAILABLE, a temporary failure: the transport asks the sender to retry).
+      const judging = hooks.length === 0 ? undefined : gate.select(hooks, 'inbound');
+      const verdict = judging === undefined || judging.length === 0 ? { message: input } : await applyInboundHooks(judging, input);
       if ('reason' in verdict) {
         const mailboxes = toMailboxes(input.recipients);
         host.logger.info('inbound message rejected by a hook', { reason: verdict.reason, receivedBy: input.receivedBy });

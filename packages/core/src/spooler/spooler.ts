@@ -1,6 +1,7 @@
 import type { InboundPort, MessageInput } from '@xport/provider-sdk';
 import { createSpoolerEmitter, type SpoolerEventName, type SpoolerListener } from './events.js';
 import type { SpoolerHost } from './host.js';
+import { createHookGate } from './hook-gate.js';
 import { createInboundPort } from './inbound-port.js';
 import { createSpoolLoop, type SpoolLoopOptions } from './spool-loop.js';
 import { submitMessage, type SubmitReceipt } from './submit-message.js';
@@ -45,11 +46,12 @@ export type CreateSpoolerOptions = SpoolLoopOptions;
 export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions = {}): Spooler {
   const events = createSpoolerEmitter(host.logger);
   const loop = createSpoolLoop(host, events, options);
-  const inbound = createInboundPort(host, events);
+  const hookGate = createHookGate(host.logger);
+  const inbound = createInboundPort(host, events, hookGate);
   return {
     start: () => loop.start(),
     stop: () => loop.stop(),
-    submit: (input) => submitMessage(host, events, input, (messageId) => loop.settleStranded(messageId)),
+    submit: (input) => submitMessage(host, events, input, (messageId) => loop.settleStranded(messageId), hookGate),
     flush: (providerId) => loop.flush(providerId),
     abort: (messageId) => host.store.abort(messageId, host.clock.now()),
     async queueDepth() {

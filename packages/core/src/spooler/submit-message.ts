@@ -1,6 +1,7 @@
 import type { MessageEnvelope, MessageInput } from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SubmittedRecipient } from './events.js';
+import type { HookGate } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
 import { applyOutboundHooks } from './outbound-hooks.js';
 import { routeRecipients } from './route-recipients.js';
@@ -25,17 +26,18 @@ function toEnvelope(draft: MessageDraft): MessageEnvelope {
 }
 
 /**
- * Validates, runs outbound hooks, routes each recipient to its first transport and queues the
- * message. A recipient no transport handles is queued without a provider and failed, with its NDR,
- * before `submit` resolves; the store keeps it open until then, so a crash in between leaves it to
+ * Validates, runs outbound hooks (refusing the message while a hook that would judge it is not
+ * online), routes each recipient to its first transport and queues the message. A recipient no
+ * transport handles is queued without a provider and failed, with its NDR, before `submit` resolves; the store keeps it open until then, so a crash in between leaves it to
  * the spooler's sweep instead of losing the report.
  */
-export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, input: MessageInput, settle: SettleUnroutable): Promise<SubmitReceipt> {
+export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, input: MessageInput, settle: SettleUnroutable, gate: HookGate): Promise<SubmitReceipt> {
   const validated = validateMessage(input);
   const content = toContentParts(input, host.options.maxMessageBytes);
   const hooks = host.hooks();
-  // No hook, no await: this runs once per message.
-  const draft = hooks.length === 0 ? validated : await applyOutboundHooks(hooks, validated);
+  // No hook, no await: this runs once per message. A hook that is down refuses here (fail closed).
+  const judging = hooks.length === 0 ? undefined : gate.select(hooks, 'outbound');
+  const draft = judging === undefined || judging.length === 0 ? validated : await applyOutboundHooks(judging, validated);
   const routed = routeRecipients(draft.recipients, host.routing());
   const now = host.clock.now();
 

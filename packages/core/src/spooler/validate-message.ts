@@ -59,7 +59,7 @@ export function checkHeaderField(name: string, value: unknown): void {
  * {@link MAX_HEADER_BLOCK_CHARS} characters together. (Inbound messages are not bounded here: a
  * transport hands over what its protocol already limited, and refusing would lose received mail.)
  */
-function checkHeaderBlock(headers: unknown): void {
+export function checkHeaderBlock(headers: unknown): void {
   if (typeof headers !== 'object' || headers === null) return;
   const entries = Object.entries(headers);
   if (entries.length > MAX_HEADER_FIELDS) {

@@ -26,6 +26,8 @@ function describe(error: ErrorObject): { path: string; text: string; showValue: 
     case 'additionalProperties':
       return { path: `${error.instancePath}/${String(params.additionalProperty)}`, text: 'is not an allowed field', showValue: false };
     case 'pattern':
+      // Under propertyNames the rule is about a key: name the key and the pattern it misses.
+      if (error.propertyName !== undefined) return { path: `${error.instancePath}/${error.propertyName}`, text: `is not an allowed name: it must match ${String(params.pattern)}`, showValue: false };
       return { path: error.instancePath, text: `must match ${String(params.pattern)}`, showValue: true };
     case 'type':
       return { path: error.instancePath, text: `must be of type ${String(params.type)}`, showValue: true };
@@ -35,8 +37,8 @@ function describe(error: ErrorObject): { path: string; text: string; showValue: 
       return { path: error.instancePath, text: `must be ${shown(params.allowedValue)}`, showValue: true };
     case 'format':
       return { path: error.instancePath, text: `must be a valid ${String(params.format)}`, showValue: true };
-    case 'propertyNames':
-      return { path: error.instancePath, text: `has a field name that is not allowed (${String(params.propertyName)})`, showValue: false };
+    case 'false schema':
+      return { path: error.instancePath, text: 'is not allowed here', showValue: false };
     default:
       return { path: error.instancePath, text: error.message ?? `fails ${error.keyword}`, showValue: true };
   }
@@ -45,13 +47,14 @@ function describe(error: ErrorObject): { path: string; text: string; showValue: 
 /**
  * Turns ajv errors into sentences that name the field, the rule and the value found, e.g.
  * `manifest field /addressTypes/0 must match ^[A-Za-z0-9._-]+$ (got "FAX TYPE")`.
- * `if`/`then` wrapper errors are dropped: the inner error already says what is wrong.
+ * `if`/`then` and `propertyNames` wrapper errors are dropped: the inner error already says what is wrong.
  */
 export function formatSchemaErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown, what: string): string[] {
   const lines: string[] = [];
   for (const error of errors ?? []) {
     if (error.keyword === 'if') continue;
-    if (error.keyword === 'pattern' && error.propertyName !== undefined) continue;
+    // The wrapper only says "a key is wrong"; the error under it names the key and the rule.
+    if (error.keyword === 'propertyNames') continue;
     const { path, text, showValue } = describe(error);
     const value = showValue ? valueAt(data, error.instancePath) : undefined;
     const got = showValue && value !== undefined ? ` (got ${shown(value)})` : '';

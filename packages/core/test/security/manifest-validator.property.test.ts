@@ -9,7 +9,7 @@ const PROBLEM = /^pkg: manifest field \/\S* .+/;
 
 const id = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 const addressType = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/);
-const credentialName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/);
+const credentialName = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,15}$/);
 const validManifest = fc
   .record({
     id,
@@ -94,6 +94,25 @@ describe('manifest validator properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('refuses credential names that are not lowerCamelCase: two of them could share an environment variable', () => {
+    const base = { manifestVersion: 1, id: 'smtp', kind: 'hook', entry: './index.js', kernel: '^1.0.0' };
+    for (const name of ['primary_password', 'PrimaryPassword', 'API_KEY', 'a__b', '2fa']) {
+      const result = check({ ...base, credentials: { [name]: { required: true, description: 'x' } } });
+      expect(result.ok).toBe(false);
+      expect(result.problems.join('\n')).toContain(`pkg: manifest field /credentials/${name} `);
+    }
+    expect(check({ ...base, credentials: { primaryPassword: { required: true, description: 'x' }, oauth2AccessToken: { required: false, description: 'y' } } }).ok).toBe(true);
+  });
+
+  it('takes "advisory" from a hook only: on another kind it would promise what it cannot do', () => {
+    const base = { manifestVersion: 1, id: 'policy', entry: './index.js', kernel: '^1.0.0' };
+    expect(check({ ...base, kind: 'hook', advisory: true })).toEqual({ ok: true, problems: [] });
+    expect(check({ ...base, kind: 'hook', advisory: false })).toEqual({ ok: true, problems: [] });
+    expect(check({ ...base, kind: 'hook', advisory: 'yes' }).problems).toEqual(['pkg: manifest field /advisory must be of type boolean (got "yes")']);
+    expect(check({ ...base, kind: 'transport', addressTypes: ['fax'], advisory: true }).problems).toEqual(['pkg: manifest field /advisory is not allowed here']);
+    expect(check({ ...base, kind: 'store', advisory: false }).problems).toEqual(['pkg: manifest field /advisory is not allowed here']);
   });
 
   it('refuses a configSchema that recurses into itself with a coded error, not a stack overflow', () => {

@@ -103,7 +103,7 @@ describe('the kernel', () => {
   it('masks a secret a provider logs, and learns environment values when it reads them', async () => {
     app = await createSecurityApp(['xport-transport-alpha'], []);
     const logger = createCaptureLogger();
-    kernel = createKernel({ root: app.root, env: { XPORT_ALPHA_TOKEN: K.alphaToken }, logger, scheduler: createManualScheduler() });
+    kernel = createKernel({ root: app.root, env: { XPORT_ALPHA__TOKEN: K.alphaToken }, logger, scheduler: createManualScheduler() });
     await kernel.start();
     expect(kernel.providerState('alpha')).toBe('online');
     // The alpha fixture logs "started with token <its token>" from start().

@@ -15,7 +15,7 @@ export async function createSecurityApp(core: ReadonlyArray<FixtureInstall | str
 /** Writes `.xport/credentials.json` with the given mode; returns its path. */
 export async function writeCredentialFile(root: string, content: unknown, mode = 0o600): Promise<string> {
   const path = join(root, '.xport', 'credentials.json');
-  await mkdir(join(root, '.xport'), { recursive: true });
+  await mkdir(join(root, '.xport'), { recursive: true, mode: 0o700 });
   await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
   await chmod(path, mode);
   return path;

@@ -11,7 +11,7 @@ import {
   type TransportProvider,
 } from '@xport/provider-sdk';
 import { createMemoryStore } from '../../../store-memory/src/index.js';
-import { createSpooler, toSpoolerOptions, type ProviderLimits, type Spooler, type SpoolerHost, type SpoolerOptionsInput } from '../../src/spooler/index.js';
+import { createSpooler, toSpoolerOptions, type HookEntry, type ProviderLimits, type Spooler, type SpoolerHost, type SpoolerOptionsInput } from '../../src/spooler/index.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
 
@@ -52,7 +52,8 @@ export async function createHarness(opts: HarnessOptions = {}) {
   const transports = new Map<string, { types: string[]; provider: TransportProvider }>();
   const offline = new Set<string>();
   const stateListeners = new Set<(e: { id: string; to: string }) => void>();
-  const hooks: Array<{ id: string; hook: HookProvider }> = [];
+  // Hooks as the kernel lists them; one pushed as just { id, hook } is online and not advisory.
+  const hooks: Array<{ id: string; hook: HookProvider | undefined } & Partial<Omit<HookEntry, 'id' | 'hook'>>> = [];
   const host: SpoolerHost = {
     store,
     clock,
@@ -68,7 +69,7 @@ export async function createHarness(opts: HarnessOptions = {}) {
       stateListeners.add(listener);
       return () => void stateListeners.delete(listener);
     },
-    hooks: () => hooks,
+    hooks: () => hooks.map((entry) => ({ state: 'online', advisory: false, ...entry })),
     limits: (id) => opts.limits?.[id] ?? { concurrency: 0, ratePerSecond: 0 },
   };
   const spooler: Spooler = createSpooler(host, { random: () => 0.5 });

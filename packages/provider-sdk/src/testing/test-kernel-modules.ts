@@ -5,7 +5,7 @@ import { XportError } from '../errors.js';
 import type { MessageInput } from '../message.js';
 import type { MessageStore, RecipientError, StoredMessage } from '../store.js';
 import type { Recipient } from '../address.js';
-import type { Logger } from '../services.js';
+import type { InboundPort, Logger } from '../services.js';
 import type { TransportProvider } from '../transport.js';
 
 // The SDK must not depend on @xport/core at build time (imports run SDK ← core), so the test kernel
@@ -56,7 +56,7 @@ export interface TestKernelHandle {
   store(): MessageStore | undefined;
   transport(id: string): TransportProvider | undefined;
   providerState(id: string): string | undefined;
-  spooler(): { on(name: 'delivered' | 'deferred' | 'failed' | 'expired', listener: (event: TestSpoolerEvent) => void): () => void };
+  spooler(): { on(name: 'delivered' | 'deferred' | 'failed' | 'expired', listener: (event: TestSpoolerEvent) => void): () => void; readonly inbound: InboundPort };
   on(event: 'provider-state', listener: (change: { id: string; from: string; to: string; error?: { code: string; message: string } }) => void): () => void;
 }
 

@@ -1,5 +1,6 @@
 import { toMailboxKey, parseRecipient } from '../address.js';
-import type { MessageInput } from '../message.js';
+import type { InboundMessage, MessageInput } from '../message.js';
+import type { InboundReceipt } from '../services.js';
 import type { InboxEntry, MessageStore, RecipientState, StoredMessage } from '../store.js';
 import type { TransportProvider } from '../transport.js';
 import { createTestApp, readProviderPackage, type FixturePackage, type ProviderPackageInfo } from './test-kernel-app.js';
@@ -53,6 +54,11 @@ export interface TestKernel {
   row(id: string): TestStatusRow;
   transport(id: string): TransportProvider | undefined;
   submit(input: MessageInput): Promise<TestSubmitReceipt>;
+  /**
+   * Hands a message to the kernel's inbound path, as a transport's receive side does: inbound hooks
+   * judge it, then it is written to each recipient's inbox. For testing inbound hooks.
+   */
+  receive(message: InboundMessage): Promise<InboundReceipt>;
   /**
    * Waits until no recipient of the message is `queued` or `in-flight` (each is delivered, failed,
    * expired, aborted or deferred), or until `until` holds; resolves with the stored message.
@@ -151,6 +157,7 @@ export async function createTestKernel(options: TestKernelOptions): Promise<Test
     },
     transport: (id) => kernel.transport(id),
     submit: (input) => kernel.submit(input),
+    receive: (message) => kernel.spooler().inbound.deliver(message),
     waitForOutcomes(messageId, waitOptions = {}) {
       const until = waitOptions.until ?? ((m: StoredMessage) => m.recipients.every((r) => SETTLED.includes(r.state)));
       return waitUntil(
