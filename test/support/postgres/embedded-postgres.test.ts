@@ -13,6 +13,8 @@ import { locatePostgresBinaries, reachablePostgresBinaries, serverAccount } from
 // ends. Each run here is a child process (fixtures/hold-embedded-postgres.mjs) with a temp folder of
 // its own (TMPDIR), so no other run on this machine sees or cleans up its directory.
 
+// Each test starts one or two servers: initdb alone takes seconds on a busy machine.
+const SERVER_TEST_TIMEOUT = 120_000;
 const HOLDER = fileURLToPath(new URL('./fixtures/hold-embedded-postgres.mjs', import.meta.url));
 const isRoot = process.getuid?.() === 0;
 const nobody = isRoot ? serverAccount() : undefined;
@@ -86,7 +88,8 @@ async function selectOne(url: string, sql: string): Promise<Record<string, unkno
   }
 }
 
-describe('an embedded PostgreSQL', () => {
+// Linux: /proc tells the state and the user of the server's processes.
+describe.runIf(process.platform === 'linux')('an embedded PostgreSQL', () => {
   let tmp: string;
   const holders: Holder[] = [];
 
@@ -118,7 +121,7 @@ describe('an embedded PostgreSQL', () => {
     // The guardian removes the directory after the server has exited.
     await gone;
     expect(await isRunning(pid)).toBe(false);
-  });
+  }, SERVER_TEST_TIMEOUT);
 
   it('left running with its directory when the guardian is SIGKILLed too, is removed by the next run', async () => {
     const killed = await holdServer(tmp);
@@ -142,7 +145,7 @@ describe('an embedded PostgreSQL', () => {
     next.child.stdin!.end();
     expect(await next.exited).toBe(0);
     expect(existsSync(next.server.dir)).toBe(false);
-  });
+  }, SERVER_TEST_TIMEOUT);
 
   it.runIf(nobodyCanRead)('runs for an ordinary user (a root run tries nobody): as that user, and nothing is left after a clean stop', async () => {
     const holder = await holdServer(tmp, nobody);
@@ -156,7 +159,7 @@ describe('an embedded PostgreSQL', () => {
     expect(await holder.exited).toBe(0);
     expect(existsSync(holder.server.dir)).toBe(false);
     expect(await isRunning(pid)).toBe(false);
-  });
+  }, SERVER_TEST_TIMEOUT);
 
   it.runIf(isRoot)('copies the binaries into the run directory when the server account cannot reach them where they are installed', async () => {
     const installed = locatePostgresBinaries();
@@ -176,5 +179,5 @@ describe('an embedded PostgreSQL', () => {
     expect(version.stdout).toMatch(/^postgres \(PostgreSQL\) \d+/);
     // Binaries the account can run already are used where they are.
     expect(await reachablePostgresBinaries(reachable, nobody, join(tmp, 'never-made'))).toMatchObject({ copied: false, postgres: reachable.postgres });
-  });
+  }, SERVER_TEST_TIMEOUT);
 });

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
-export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * @typedef {object} TestPostgres
@@ -79,7 +79,7 @@ async function connectionProblem(url) {
  * host:port/database of a connection string: what may be printed (never its user or password).
  * @param {string} url
  */
-export function describeServer(url) {
+function describeServer(url) {
   try {
     const parsed = new URL(url);
     return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;

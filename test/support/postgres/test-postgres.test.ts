@@ -10,6 +10,8 @@ import { findOrStartTestPostgres } from './test-postgres.mjs';
 // embedded one. TEST_PG_URL is this run's server, whichever of the three it is.
 
 const PASSWORD = 'ks-not-a-pg-password-7d1e';
+// initdb alone takes seconds on a busy machine.
+const EMBEDDED_START_TIMEOUT = 120_000;
 
 /** A connection string to a port nothing listens on (bound, then closed). */
 async function closedUrl(password?: string): Promise<string> {
@@ -69,5 +71,5 @@ describe('finding the PostgreSQL to test against', () => {
     expect(found.dir).toBeDefined();
     expect(existsSync(found.dir!)).toBe(false);
     await expect(currentDatabase(found.url)).rejects.toThrow(/ECONNREFUSED/);
-  });
+  }, EMBEDDED_START_TIMEOUT);
 });
