@@ -41,7 +41,7 @@ export async function findOrStartTestPostgres({ env = process.env, log = () => u
   if (!problem) return { url: fallback, origin: 'default', description: `PostgreSQL at ${describeServer(fallback)}`, dir: undefined, release: nothing };
   log(`no PostgreSQL at ${describeServer(fallback)} (${problem}): starting an embedded one`);
   const server = await startEmbeddedPostgres({ log });
-  const runningAs = server.account ? `, running as ${server.account}` : '';
+  const runningAs = server.account ? `, running as ${server.account}${server.copiedBinaries ? ' (binaries copied where it can run them)' : ''}` : '';
   return {
     url: server.url,
     origin: 'embedded',
