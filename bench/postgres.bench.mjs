@@ -1,6 +1,8 @@
 // PostgreSQL store throughput and multi-daemon scaling. Run after `pnpm build`:
-// `node bench/postgres.bench.mjs` (or `pnpm bench postgres`). Needs a PostgreSQL at XPORT_TEST_PG_URL
-// (default postgres://postgres@127.0.0.1:5432/test); everything goes in fresh schemas, dropped at the end.
+// `node bench/postgres.bench.mjs` (or `pnpm bench postgres`). Runs against the tests' PostgreSQL
+// (test/support/postgres/test-postgres.mjs): XPORT_TEST_PG_URL, else a server answering at
+// postgres://postgres@127.0.0.1:5432/test, else an embedded one started for the run and removed at
+// its end. Everything goes in fresh schemas, dropped at the end.
 //  1. submit → claim → complete of 5,000 one-recipient messages through the store, against plain `pg`
 //     queries doing the equivalent enqueue / SKIP LOCKED claim / complete, batched by 100, same run.
 //  2. 1, 2 and 3 real daemons (`xport start`, each with its own app root, all on one schema) draining
@@ -20,11 +22,14 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPostgresStore } from '../packages/store-postgres/dist/index.js';
+import { findOrStartTestPostgres } from '../test/support/postgres/test-postgres.mjs';
 
 const require = createRequire(new URL('../packages/store-postgres/package.json', import.meta.url));
 const pg = require('pg');
 
-const URL_ = process.env.XPORT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const server = await findOrStartTestPostgres({ log: (line) => console.log(line) });
+console.log(`PostgreSQL: ${server.description}`);
+const URL_ = server.url;
 const PACKAGES = fileURLToPath(new URL('../packages/', import.meta.url));
 const BIN = join(PACKAGES, 'cli', 'dist', 'bin.js');
 const MESSAGES = 5_000;
@@ -266,6 +271,10 @@ try {
     console.log(`   beside it, raw pg: ${rawRate.toFixed(0)} msgs/s enqueue+claim+complete (batches of ${BATCH}); the store alone: ${storeRate.toFixed(0)} msgs/s`);
   }
 } finally {
-  await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await admin.end();
+  try {
+    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await admin.end();
+  } finally {
+    await server.release();
+  }
 }

@@ -14,5 +14,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     fileParallelism: false,
+    // A scenario that needs PostgreSQL takes its URL from packages/store-postgres/test/test-database.ts.
+    // No projects here, unlike the root config (vitest would not pass them the --exclude above), so
+    // every run of this config finds or starts a server: seconds, beside scenarios of minutes. The
+    // short version of such a scenario is named postgres-*.short.test.ts for the root config.
+    globalSetup: ['./test/support/postgres/global-setup.ts'],
   },
 });

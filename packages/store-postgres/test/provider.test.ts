@@ -69,7 +69,7 @@ describe('store-postgres provider', () => {
     const { messageId } = await store.submit(makeSubmitRequest());
     expect((await store.getMessage(messageId))?.id).toBe(messageId);
     await store.stop?.();
-    expect(lines.join('\n')).toContain(`${url.hostname}:${url.port}/test`);
+    expect(lines.join('\n')).toContain(`${url.hostname}:${url.port || 5432}${url.pathname}`);
     expect(lines.join('\n')).not.toContain(PASSWORD);
   });
 

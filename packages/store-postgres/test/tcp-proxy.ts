@@ -55,9 +55,10 @@ export async function startSilentServer(): Promise<{ port: number; close(): Prom
   };
 }
 
-/** The connection string of `TEST_PG_URL`, pointed at another port. */
+/** The connection string of `TEST_PG_URL`, pointed at a local port (a proxy's, a silent server's). */
 export function viaPort(url: string, port: number): string {
   const parsed = new URL(url);
+  parsed.hostname = '127.0.0.1';
   parsed.port = String(port);
   return parsed.toString();
 }

@@ -1,8 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 
-/** The PostgreSQL the tests run against: `XPORT_TEST_PG_URL`, or the local trust-auth server. */
-export const TEST_PG_URL = process.env.XPORT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The PostgreSQL the tests run against, found or started once per run by the `postgres` project's
+ * global setup (test/support/postgres/test-postgres.mjs: `XPORT_TEST_PG_URL`, a server answering at
+ * postgres://postgres@127.0.0.1:5432/test, or an embedded one).
+ */
+export const TEST_PG_URL = providedUrl();
+
+function providedUrl(): string {
+  const url = inject('xportTestPgUrl');
+  if (!url) {
+    throw new Error(
+      'no PostgreSQL was provided to this test file: a test file that needs PostgreSQL must match NEED_POSTGRES in ' +
+        'vitest.config.ts (the `postgres` project, whose global setup finds or starts the server)',
+    );
+  }
+  return url;
+}
 
 /** A fresh schema name, so every test has its own tables. */
 export function freshSchema(): string {

@@ -7,6 +7,11 @@ import { startSilentServer, startTcpProxy, viaPort, type TcpProxy } from './tcp-
 
 const PASSWORD = 'not-a-real-s3cret';
 
+// The run's server (default, XPORT_TEST_PG_URL or embedded): proxies forward to it.
+const server = new URL(TEST_PG_URL);
+const SERVER_HOST = server.hostname;
+const SERVER_PORT = Number(server.port || 5432);
+
 function withPassword(url: string): string {
   const parsed = new URL(url);
   parsed.password = PASSWORD;
@@ -48,12 +53,12 @@ describe('postgres store when the database is unreachable', () => {
   });
 
   it('rejects open and submit with XPORT_STORE_UNAVAILABLE at a closed port, naming host and database but no secret', async () => {
-    const proxy = await startTcpProxy('127.0.0.1', 5432);
+    const proxy = await startTcpProxy(SERVER_HOST, SERVER_PORT);
     const port = proxy.port;
     await proxy.close();
     const store = createPostgresStore({ connectionString: withPassword(viaPort(TEST_PG_URL, port)), schema: freshSchema(), connectionTimeoutMs: 1000 });
     const error = await rejection(store.open());
-    expect(error.message).toContain(`127.0.0.1:${port}/test`);
+    expect(error.message).toContain(`127.0.0.1:${port}${server.pathname}`);
     expect(error.cause).toBeDefined();
     expectNoSecret(error);
     expectNoSecret(await rejection(store.submit(makeSubmitRequest())));
@@ -77,7 +82,7 @@ describe('postgres store when the database is unreachable', () => {
     });
 
     it('rejects operations during the outage and serves them again once the database is back', async () => {
-      proxy = await startTcpProxy('127.0.0.1', 5432);
+      proxy = await startTcpProxy(SERVER_HOST, SERVER_PORT);
       const schema = freshSchema();
       cleanups.push(() => dropSchema(schema));
       store = createPostgresStore({ connectionString: withPassword(viaPort(TEST_PG_URL, proxy.port)), schema, connectionTimeoutMs: 1000, queryTimeoutMs: 2000 });
