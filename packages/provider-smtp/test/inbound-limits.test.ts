@@ -29,7 +29,7 @@ describe('listener connection limits', () => {
     // Room again: the end of the episode is logged with its count, and the next client is served.
     held[0]!.close();
     held[1]!.close();
-    await expect.poll(() => listener!.logged('smtp listener below its connection limit again')).toHaveLength(1);
+    await expect.poll(() => listener!.logged('smtp listener below its connection limit again'), { timeout: 20_000 }).toHaveLength(1);
     expect(listener.logged('smtp listener below its connection limit again')[0]!.fields).toMatchObject({ limit: 3, refused: 3 });
     await listener.session();
   });

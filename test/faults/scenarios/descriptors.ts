@@ -81,6 +81,17 @@ function readOpenFileLimit(pid: number): string {
   return spawnSync('prlimit', ['--pid', String(pid), '--nofile', '--raw', '--noheadings', '--output=SOFT'], { encoding: 'utf8' }).stdout.trim();
 }
 
+/** Raises this process's own open-file limit (up to its hard limit) so it can hold `needed` client sockets. */
+function ensureOwnDescriptors(needed: number): void {
+  const [soft, hard] = spawnSync('prlimit', ['--pid', String(process.pid), '--nofile', '--raw', '--noheadings', '--output=SOFT,HARD'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split(/\s+/)
+    .map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+  if ((soft ?? 0) >= needed) return;
+  if ((hard ?? 0) < needed) throw new Error(`the descriptors scenario opens ${needed} sockets, but this process may open at most ${hard} files (raise the hard limit: ulimit -Hn)`);
+  setOpenFileLimit(process.pid, needed);
+}
+
 function cpuMs(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -269,6 +280,8 @@ async function exhaustKernel(app: E2eApp, port: number, options: DescriptorsOpti
  */
 export async function runDescriptorsScenario(options: DescriptorsOptions): Promise<DescriptorsFigures> {
   if (!hasPrlimit) throw new Error('the descriptors scenario needs prlimit(1) from util-linux on Linux, to change the open-file limit of a running process');
+  // The flood's sockets live in this process too, besides what vitest holds.
+  ensureOwnDescriptors(options.clients * options.connectionsPerClient + 512);
   const started = Date.now();
   const remaining = () => Math.max(1000, started + options.timeLimitMs - Date.now());
   let app: E2eApp | undefined;
