@@ -41,6 +41,22 @@ export interface SmtpListenConfig {
   readonly maxMessageBytes?: number;
   /** PEM strings or paths, for STARTTLS. */
   readonly tls?: { readonly key?: string; readonly cert?: string };
+  /** Most connections at once, in total; one more is answered `421 4.7.0` and closed. */
+  readonly maxConnections?: number;
+  /** Most connections at once from one client IP address. */
+  readonly maxConnectionsPerClient?: number;
+  /** A connection idle this long (waiting for the client) is closed with `421`. */
+  readonly idleTimeoutMs?: number;
+  /** Most recipients in one transaction; more are answered `452 4.5.3`. */
+  readonly maxRecipients?: number;
+  /** Refused commands (5xx replies) one connection may collect before it is closed with `421 4.7.0`. */
+  readonly maxErrors?: number;
+  /** Failed AUTH attempts from one client IP before it is disconnected and locked out. */
+  readonly maxAuthFailures?: number;
+  /** Delay before the reply to the first failed AUTH of a client IP; it doubles with each further failure. */
+  readonly authFailureDelayMs?: number;
+  /** How long a locked-out client IP is refused AUTH, and how long its failures are remembered. */
+  readonly authLockoutMs?: number;
 }
 
 /** Configuration of the `smtp` transport provider. */
@@ -76,6 +92,14 @@ export interface ResolvedListenConfig {
   readonly allowInsecureAuth: boolean;
   readonly maxMessageBytes: number;
   readonly tls: { readonly key: string; readonly cert: string } | undefined;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerClient: number;
+  readonly idleTimeoutMs: number;
+  readonly maxRecipients: number;
+  readonly maxErrors: number;
+  readonly maxAuthFailures: number;
+  readonly authFailureDelayMs: number;
+  readonly authLockoutMs: number;
 }
 
 export interface ResolvedSmtpConfig {
@@ -103,6 +127,17 @@ export const SMTP_CONFIG_DEFAULTS = {
     requireAuth: false,
     allowInsecureAuth: false,
     maxMessageBytes: 26_214_400,
+    // What a small MTA would choose (Postfix: 100 smtpd processes, 50 per client, 20 errors).
+    maxConnections: 100,
+    maxConnectionsPerClient: 20,
+    // RFC 5321 §4.5.3.2.7: a server should wait at least 5 minutes for the next command.
+    idleTimeoutMs: 300_000,
+    // RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted.
+    maxRecipients: 100,
+    maxErrors: 20,
+    maxAuthFailures: 5,
+    authFailureDelayMs: 1_000,
+    authLockoutMs: 900_000,
   },
 } as const;
 
@@ -137,6 +172,17 @@ function resolveRelay(relay: SmtpRelayConfig): ResolvedRelayConfig {
   };
 }
 
+type ListenLimitKey = 'maxConnections' | 'maxConnectionsPerClient' | 'idleTimeoutMs' | 'maxRecipients' | 'maxErrors' | 'maxAuthFailures' | 'authFailureDelayMs' | 'authLockoutMs';
+
+// Timer values stay within a day (idle) or a minute (AUTH delay): Node turns a delay over 2^31-1 ms into 1 ms.
+function listenLimit(listen: SmtpListenConfig, key: ListenLimitKey, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = listen[key] ?? SMTP_CONFIG_DEFAULTS.listen[key];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`/listen/${key}`, max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer ${min}..${max}`, value);
+  }
+  return value;
+}
+
 function resolveListen(listen: SmtpListenConfig): ResolvedListenConfig {
   const d = SMTP_CONFIG_DEFAULTS.listen;
   const port = listen.port ?? d.port;
@@ -155,6 +201,14 @@ function resolveListen(listen: SmtpListenConfig): ResolvedListenConfig {
     allowInsecureAuth: listen.allowInsecureAuth ?? d.allowInsecureAuth,
     maxMessageBytes,
     tls: tls?.key !== undefined && tls.cert !== undefined ? { key: tls.key, cert: tls.cert } : undefined,
+    maxConnections: listenLimit(listen, 'maxConnections', 1),
+    maxConnectionsPerClient: listenLimit(listen, 'maxConnectionsPerClient', 1),
+    idleTimeoutMs: listenLimit(listen, 'idleTimeoutMs', 1, 86_400_000),
+    maxRecipients: listenLimit(listen, 'maxRecipients', 1),
+    maxErrors: listenLimit(listen, 'maxErrors', 1),
+    maxAuthFailures: listenLimit(listen, 'maxAuthFailures', 1),
+    authFailureDelayMs: listenLimit(listen, 'authFailureDelayMs', 0, 60_000),
+    authLockoutMs: listenLimit(listen, 'authLockoutMs', 0),
   };
 }
 

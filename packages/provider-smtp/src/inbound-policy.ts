@@ -30,6 +30,24 @@ export function refuseRecipient(address: string, listen: ResolvedListenConfig): 
   return smtpReply(550, '5.7.1 Relaying denied');
 }
 
+/**
+ * Why one more RCPT TO is refused in a transaction that already holds `accepted`, or undefined.
+ * `452 4.5.3` tells the client to send the rest in another transaction (RFC 5321 §4.5.3.1.10); a
+ * repeated address does not add a recipient, so it is never refused for the count.
+ */
+export function refuseExtraRecipient(address: string, accepted: ReadonlyArray<{ readonly address: string }>, maxRecipients: number): Error | undefined {
+  if (accepted.length < maxRecipients) return undefined;
+  const lower = address.toLowerCase();
+  if (accepted.some((r) => r.address.toLowerCase() === lower)) return undefined;
+  return smtpReply(452, '4.5.3 Too many recipients');
+}
+
+/** A user name a client sent, fit for a log line: no control characters, at most 64 characters. */
+export function toLoggedUserName(username: string | undefined): string {
+  const clean = (username ?? '').replace(new RegExp(CONTROL.source, 'g'), '?');
+  return clean.length > 64 ? `${clean.slice(0, 63)}…` : clean;
+}
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
+import { XportError } from '@xport/provider-sdk';
 import { createSmtpTransport, type SmtpConfig, type SmtpTransport } from '../src/index.js';
 import { createTestCertificate, type TestCertificate } from './support/certificates.js';
 import { createTestContext, type TestContext } from './support/provider-context.js';
@@ -139,7 +140,7 @@ describe('inbound listener', () => {
 
   it('answers 451 4.3.0 when the store refuses, and the client sees a temporary failure', async () => {
     const { test, port } = await listen();
-    test.failDeliveries = true;
+    test.deliveryError = new XportError('XPORT_STORE_UNAVAILABLE', 'test store refuses writes');
     const error = await client(port).sendMail({ from: 'grace@sender.test', to: 'ada@example.org', text: 'x' }).catch((e: { responseCode?: number; response?: string }) => e);
     expect(error).toMatchObject({ responseCode: 451, response: expect.stringContaining('4.3.0') });
     expect(test.delivered).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { XportError, parseRecipient, toRecipient, type MessageInput, type Recipient, type RecipientRole } from '@xport/provider-sdk';
+import { MAX_HEADER_BLOCK_CHARS, MAX_HEADER_FIELDS, XportError, parseRecipient, toRecipient, type MessageInput, type Recipient, type RecipientRole } from '@xport/provider-sdk';
 
 export interface DraftRecipient {
   readonly recipient: Recipient;
@@ -25,9 +25,6 @@ const FIELD_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const MAX_FIELD_VALUE = 16 * 1024;
-/** Extra headers one message may carry, and their total size: a header block is held in memory and in every envelope read. */
-export const MAX_HEADER_FIELDS = 128;
-export const MAX_HEADER_BLOCK_CHARS = 64 * 1024;
 /** A message may go to this many recipients (to + cc + bcc) at most. */
 export const MAX_RECIPIENTS = 10_000;
 const MAX_IDEMPOTENCY_KEY = 256;
@@ -56,8 +53,9 @@ export function checkHeaderField(name: string, value: unknown): void {
 
 /**
  * Bounds the extra headers of a submitted message: at most {@link MAX_HEADER_FIELDS} of them and
- * {@link MAX_HEADER_BLOCK_CHARS} characters together. (Inbound messages are not bounded here: a
- * transport hands over what its protocol already limited, and refusing would lose received mail.)
+ * {@link MAX_HEADER_BLOCK_CHARS} characters together (the SDK's limits). Inbound messages are not
+ * bounded here: the receiving transport applies the same limits while the message arrives (the SMTP
+ * listener refuses it with a 5xx then), and refusing after it was accepted would lose received mail.
  */
 export function checkHeaderBlock(headers: unknown): void {
   if (typeof headers !== 'object' || headers === null) return;

@@ -58,8 +58,10 @@ export interface TestContext {
   readonly context: ProviderContext<SmtpConfig>;
   readonly logs: LogLine[];
   readonly delivered: InboundMessage[];
-  /** Makes the next deliveries reject (the store refusing), until set back to false. */
-  failDeliveries: boolean;
+  /** Makes deliveries reject with this error (the store or the kernel refusing), until set back to undefined. */
+  deliveryError: Error | undefined;
+  /** Makes deliveries come back with every recipient rejected for this reason (an inbound hook refusing). */
+  rejectReason: string | undefined;
 }
 
 /** Assembles the provider's input the way the kernel would, with collecting services. */
@@ -69,7 +71,8 @@ export function createTestContext(config: SmtpConfig, credentials: Readonly<Reco
   const state: TestContext = {
     logs,
     delivered,
-    failDeliveries: false,
+    deliveryError: undefined,
+    rejectReason: undefined,
     context: undefined as unknown as ProviderContext<SmtpConfig>,
   };
   const child = rootContainer.createChildContainer();
@@ -83,7 +86,9 @@ export function createTestContext(config: SmtpConfig, credentials: Readonly<Reco
     store: undefined,
     inbound: {
       async deliver(message): Promise<InboundReceipt> {
-        if (state.failDeliveries) throw new XportError('XPORT_STORE_UNAVAILABLE', 'test store refuses writes');
+        if (state.deliveryError) throw state.deliveryError;
+        const reason = state.rejectReason;
+        if (reason !== undefined) return { entries: [], rejected: message.recipients.map((r) => ({ mailbox: `smtp:${r.address}`, reason })) };
         delivered.push(message);
         return { entries: message.recipients.map((r) => ({ mailbox: `smtp:${r.address}`, id: `in-${(nextId += 1)}` })), rejected: [] };
       },

@@ -6,6 +6,7 @@ export class RawSmtpClient {
   private waiting: ((reply: string) => void) | undefined;
 
   private constructor(private readonly socket: Socket) {
+    socket.on('error', () => undefined); // a reset after a 421 shows as a closed connection
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -13,11 +14,18 @@ export class RawSmtpClient {
     });
   }
 
-  static async open(port: number): Promise<{ client: RawSmtpClient; greeting: string }> {
-    const socket = connect(port, '127.0.0.1');
+  /** Connects from `localAddress` (any 127.0.0.0/8 address on Linux stands for another client) and reads the greeting. */
+  static async open(port: number, localAddress?: string): Promise<{ client: RawSmtpClient; greeting: string }> {
+    const socket = connect({ port, host: '127.0.0.1', ...(localAddress === undefined ? {} : { localAddress }) });
     const client = new RawSmtpClient(socket);
     const greeting = await client.reply();
     return { client, greeting };
+  }
+
+  /** Resolves once the server closed the connection (or it failed). */
+  closed(): Promise<void> {
+    if (this.socket.destroyed || this.socket.readableEnded) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
 
   private flush(): void {
@@ -37,6 +45,11 @@ export class RawSmtpClient {
       this.waiting = resolve;
       this.flush();
     });
+  }
+
+  /** Writes raw bytes without waiting (pipelining): read the replies with {@link reply}. */
+  write(bytes: string): void {
+    this.socket.write(Buffer.from(bytes, 'latin1'));
   }
 
   /** Writes raw bytes (add the CRLF yourself) and waits for the reply. */
