@@ -19,7 +19,7 @@ export {
   MAX_DISPLAY_NAME_LENGTH,
 } from './address.js';
 export type { Recipient } from './address.js';
-export { checkSmtpAddress } from './smtp-address.js';
+export { checkSmtpAddress, toAsciiDomain, hasUtf8LocalPart } from './smtp-address.js';
 
 // Messages and outcomes
 export type {

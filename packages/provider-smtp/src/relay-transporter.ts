@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { XportError } from '@xport/provider-sdk';
 import type { ResolvedRelayConfig } from './config.js';
@@ -21,29 +22,39 @@ export function mustUseTls(relay: ResolvedRelayConfig, auth: RelayAuth): boolean
 }
 
 /**
+ * How to reach the relay, shared by the pool and the capability probe: host, TLS (implicit or
+ * STARTTLS, required whenever credentials are used) and the time-outs. No credentials.
+ */
+export function toRelayConnectionOptions(relay: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined): SMTPConnection.Options {
+  return {
+    host: relay.host,
+    port: relay.port,
+    secure: relay.secure,
+    requireTLS: mustUseTls(relay, auth),
+    tls: { rejectUnauthorized: relay.rejectUnauthorized, ...(ca === undefined ? {} : { ca }) },
+    connectionTimeout: relay.connectionTimeoutMs,
+    greetingTimeout: relay.greetingTimeoutMs,
+    socketTimeout: relay.socketTimeoutMs,
+    logger: false,
+    debug: false,
+    ...(relay.name === undefined ? {} : { name: relay.name }),
+  };
+}
+
+/**
  * The pooled nodemailer transport to the relay, on sockets with Nagle off (see relay-socket.ts).
  * File and URL access are off, so no header or attachment can make nodemailer read local files or
  * fetch URLs.
  */
 export function createRelayTransporter(relay: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined): RelayTransporter {
   const options: SMTPPool.Options = {
+    ...toRelayConnectionOptions(relay, auth, ca),
     pool: true,
     getSocket: connectRelaySocket(relay.connectionTimeoutMs),
-    host: relay.host,
-    port: relay.port,
-    secure: relay.secure,
-    requireTLS: mustUseTls(relay, auth),
-    tls: { rejectUnauthorized: relay.rejectUnauthorized, ...(ca === undefined ? {} : { ca }) },
     maxConnections: relay.maxConnections,
     maxMessages: relay.maxMessages,
-    connectionTimeout: relay.connectionTimeoutMs,
-    greetingTimeout: relay.greetingTimeoutMs,
-    socketTimeout: relay.socketTimeoutMs,
     disableFileAccess: true,
     disableUrlAccess: true,
-    logger: false,
-    debug: false,
-    ...(relay.name === undefined ? {} : { name: relay.name }),
     ...(relay.authMethod === undefined ? {} : { authMethod: relay.authMethod }),
     ...(auth.option === undefined ? {} : { auth: auth.option as SMTPPool.Options['auth'] }),
   };

@@ -4,8 +4,9 @@ import { startInboundListener, type InboundListener } from './inbound-listener.j
 import { loadPem } from './pem-source.js';
 import { toRelayAuth, type RelayAuth } from './relay-auth.js';
 import { toLogonError } from './relay-logon.js';
-import { installRcptProbe, sendThroughRelay } from './relay-sender.js';
-import { createRelayTransporter, mustUseTls, type RelayTransporter } from './relay-transporter.js';
+import { probeRelayCapabilities, type RelayCapabilities } from './relay-capabilities.js';
+import { installRcptProbe, sendThroughRelay, type RelayRoute } from './relay-sender.js';
+import { createRelayTransporter, mustUseTls, toRelayConnectionOptions } from './relay-transporter.js';
 import { asSmtpClientError, isConnectionFailure } from './smtp-error.js';
 
 /** The `smtp` transport: a TransportProvider, plus where its listener is bound (useful with port 0). */
@@ -14,10 +15,9 @@ export interface SmtpTransport extends TransportProvider {
   listenAddress(): { readonly host: string; readonly port: number } | undefined;
 }
 
-interface Relay {
+interface Relay extends RelayRoute {
   readonly config: ResolvedRelayConfig;
   readonly auth: RelayAuth;
-  readonly transporter: RelayTransporter;
 }
 
 /**
@@ -45,7 +45,23 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
     const ca = relayConfig.ca === undefined ? undefined : await loadPem(relayConfig.ca, '/relay/ca', info.appRoot);
     const transporter = createRelayTransporter(relayConfig, auth, ca);
     installRcptProbe(transporter);
-    return { config: relayConfig, auth, transporter };
+    const name = `${relayConfig.host}:${relayConfig.port}`;
+    // Asked once per logon, when a message first needs to know; a probe that failed is asked again.
+    let capabilities: Promise<RelayCapabilities> | undefined;
+    const offersSmtpUtf8 = async (): Promise<boolean> => {
+      capabilities ??= probeRelayCapabilities(toRelayConnectionOptions(relayConfig, auth, ca)).then(
+        (found) => {
+          logger.info('smtp relay capabilities', { relay: name, smtpUtf8: found.smtpUtf8 });
+          return found;
+        },
+        (error: unknown) => {
+          capabilities = undefined;
+          throw error;
+        },
+      );
+      return (await capabilities).smtpUtf8;
+    };
+    return { config: relayConfig, auth, transporter, name, senderDomain: relayConfig.senderDomain, offersSmtpUtf8 };
   }
 
   function relayForSend(relayConfig: ResolvedRelayConfig): Promise<Relay> {
@@ -108,7 +124,7 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
     async send(message, recipients, { signal }) {
       if (!config.relay) return recipients.map(() => outcome.notMe());
       const current = await relayForSend(config.relay);
-      const attempt = await sendThroughRelay(current.transporter, message, recipients, signal, current.config.senderDomain);
+      const attempt = await sendThroughRelay(current, message, recipients, signal);
       if (attempt.error?.code === 'EAUTH') {
         available = 'unavailable';
         throw toLogonError(attempt.error, current.config, current.auth);
