@@ -52,7 +52,7 @@ export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort
 export { isProviderDefinition } from './provider.js';
 export type { ProviderLifecycle, ProviderContext, ProviderDefinition } from './provider.js';
 export { defineTransportProvider } from './transport.js';
-export type { TransportProvider, TransportDefinition, SendContext, Preprocessor, TransportAvailability } from './transport.js';
+export type { TransportProvider, TransportDefinition, SendContext, Preprocessor, TransportAvailability, TransportSide, TransportSideState } from './transport.js';
 export { defineHookProvider } from './hook.js';
 export type { HookProvider, HookDefinition, OutboundVerdict, InboundVerdict, OutboundHookInput } from './hook.js';
 export { defineStoreProvider } from './store-provider.js';
