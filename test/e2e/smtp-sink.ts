@@ -8,12 +8,20 @@ import type nodemailerModule from 'nodemailer';
 import type { Logger } from '@xport/provider-sdk';
 import { PACKAGES } from './test-app.js';
 
-// smtp-server, mailparser, libmime, nodemailer and selfsigned are dependencies of the SMTP provider, not of
+// smtp-server, mailparser, libmime, mailauth, nodemailer and selfsigned are dependencies of the SMTP provider, not of
 // the repository root: take the provider's own copies, as the provider itself does.
 const require = createRequire(join(PACKAGES, 'provider-smtp', 'package.json'));
 const { SMTPServer } = require('smtp-server') as { SMTPServer: typeof SMTPServerClass };
 export const simpleParser = (require('mailparser') as { simpleParser: typeof simpleParserFn }).simpleParser;
 export const nodemailer = require('nodemailer') as typeof nodemailerModule;
+/** What the tests read of mailauth's DKIM verdict (its types live with the provider's copy). */
+export interface DkimVerdict {
+  readonly results: readonly { readonly signingDomain?: string; readonly selector?: string; readonly status: { readonly result: string } }[];
+}
+/** mailauth's DKIM verifier (a dev dependency of the provider), for checking what the sink received. */
+export const dkimVerify = (
+  require('mailauth') as { dkimVerify(input: Buffer, options: { resolver(name: string, type: string): Promise<string[][]> }): Promise<DkimVerdict> }
+).dkimVerify;
 /** libmime's RFC 2047 decoder (mailparser decodes encoded words only in the headers it knows). */
 export const decodeWords = (require('libmime') as { decodeWords(text: string): string }).decodeWords.bind(require('libmime'));
 const selfsigned = require('selfsigned') as { generate(attrs: unknown, options: unknown): Promise<{ private: string; cert: string }> };

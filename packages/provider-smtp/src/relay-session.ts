@@ -1,5 +1,6 @@
-import type { AssignedRecipient, Logger, OutboundMessage, ProviderContext, RecipientOutcome, TransportSide } from '@xport/provider-sdk';
+import { XportError, type AssignedRecipient, type Logger, type OutboundMessage, type ProviderContext, type RecipientOutcome, type TransportSide } from '@xport/provider-sdk';
 import type { ResolvedRelayConfig, SmtpConfig } from './config.js';
+import { toDkimOptions } from './dkim-signing.js';
 import { loadPem } from './pem-source.js';
 import { probeRelayCapabilities, type RelayCapabilities } from './relay-capabilities.js';
 import { redactSecrets, toRelayAuth, type RelayAuth } from './relay-auth.js';
@@ -28,8 +29,8 @@ export interface RelaySession {
 type SideError = NonNullable<TransportSide['error']>;
 
 /**
- * The relay session for `relay` in a provider context. Credentials are read at each logon (a
- * rotated secret is picked up), the capability probe is asked once per logon (see
+ * The relay session for `relay` in a provider context. Credentials (the DKIM key too) are read at
+ * each logon, so a rotated secret is picked up; the capability probe is asked once per logon (see
  * relay-capabilities.ts), and what happened last is kept for `side()`.
  */
 export function createRelaySession(context: ProviderContext<SmtpConfig>, relayConfig: ResolvedRelayConfig): RelaySession {
@@ -47,7 +48,8 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
   async function openRelay(): Promise<Relay> {
     const auth = toRelayAuth(credentials, relayConfig.authMethod);
     const ca = relayConfig.ca === undefined ? undefined : await loadPem(relayConfig.ca, '/relay/ca', info.appRoot);
-    const transporter = createRelayTransporter(relayConfig, auth, ca);
+    const dkim = relayConfig.dkim === undefined ? undefined : toDkimOptions(credentials, relayConfig.dkim);
+    const transporter = createRelayTransporter(relayConfig, auth, ca, dkim);
     installRcptProbe(transporter);
     return { config: relayConfig, auth, transporter, name, senderDomain: relayConfig.senderDomain, offersSmtpUtf8: askSmtpUtf8(relayConfig, auth, ca, logger) };
   }
@@ -80,7 +82,15 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
   return {
     async logon() {
       relay?.transporter.close();
-      relay = await openRelay();
+      relay = undefined;
+      try {
+        relay = await openRelay();
+      } catch (error) {
+        // A credential or CA that cannot be used: refused before the relay is even asked.
+        const reported = XportError.is(error) ? error : new XportError('XPORT_LOGON_FAILED', `provider "smtp": relay ${name}: ${String((error as Error)?.message ?? error)}`);
+        down({ code: reported.code, message: reported.message }, false);
+        throw reported;
+      }
       try {
         await relay.transporter.verify();
       } catch (caught) {

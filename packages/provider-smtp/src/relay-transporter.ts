@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type DKIM from 'nodemailer/lib/dkim/index.js';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { XportError } from '@xport/provider-sdk';
@@ -44,9 +45,10 @@ export function toRelayConnectionOptions(relay: ResolvedRelayConfig, auth: Relay
 /**
  * The pooled nodemailer transport to the relay, on sockets with Nagle off (see relay-socket.ts).
  * File and URL access are off, so no header or attachment can make nodemailer read local files or
- * fetch URLs.
+ * fetch URLs. With `dkim`, nodemailer signs each message; it holds the message in memory while it
+ * hashes the body, since the signature header goes before the body it covers.
  */
-export function createRelayTransporter(relay: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined): RelayTransporter {
+export function createRelayTransporter(relay: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined, dkim?: DKIM.SingleKeyOptions): RelayTransporter {
   const options: SMTPPool.Options = {
     ...toRelayConnectionOptions(relay, auth, ca),
     pool: true,
@@ -57,6 +59,7 @@ export function createRelayTransporter(relay: ResolvedRelayConfig, auth: RelayAu
     disableUrlAccess: true,
     ...(relay.authMethod === undefined ? {} : { authMethod: relay.authMethod }),
     ...(auth.option === undefined ? {} : { auth: auth.option as SMTPPool.Options['auth'] }),
+    ...(dkim === undefined ? {} : { dkim }),
   };
   return nodemailer.createTransport(options);
 }
