@@ -81,6 +81,8 @@ export function toAsciiDomain(domain: string): string {
  * hasUtf8LocalPart('zoe@bücher.example')     // false
  */
 export function hasUtf8LocalPart(address: string): boolean {
+  // Asked for every address of every message sent: an ASCII address answers without a slice.
+  if (!NON_ASCII.test(address)) return false;
   const at = address.lastIndexOf('@');
   return NON_ASCII.test(at < 0 ? address : address.slice(0, at));
 }

@@ -30,7 +30,10 @@ export function findUtf8HeaderAddress(message: OutboundMessage, sender: Recipien
   for (const { role, recipient } of message.recipients) {
     if (role !== 'bcc' && recipient.type === 'smtp' && hasUtf8LocalPart(recipient.address)) return recipient.address;
   }
-  for (const [name, value] of Object.entries(message.envelope.headers)) {
+  // for…in, not Object.entries: this runs for every message sent, and almost never finds anything.
+  const headers = message.envelope.headers;
+  for (const name in headers) {
+    const value = headers[name] as string;
     if (!NON_ASCII.test(value) || !ADDRESS_HEADERS.has(name.toLowerCase())) continue;
     const found = toMailboxes(value).find((mailbox) => hasUtf8LocalPart(mailbox.address));
     if (found !== undefined) return found.address;
