@@ -9,8 +9,9 @@ const ADDRESS_FIELDS = new Set([
   'resent-from', 'resent-sender', 'resent-to', 'resent-cc', 'resent-bcc',
   'disposition-notification-to',
 ]);
-// A display name with one of these (RFC 5322 specials) or edge white space is written quoted.
-const NEEDS_QUOTES = /[()<>[\]:;@\\,."]|^\s|\s$/;
+// A display name with one of these (RFC 5322 specials), edge white space, or text that reads as an
+// encoded word (which a reader would decode again; inside quotes it does not) is written quoted.
+const NEEDS_QUOTES = /[()<>[\]:;@\\,."]|=\?|^\s|\s$/;
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\u0000-\u007f]/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -46,7 +47,11 @@ function decodeWords(text: string): string {
   }
 }
 
-/** The mailboxes of an address-list value, display names decoded (groups are flattened). */
+/**
+ * The mailboxes of an address list as read from the wire (see {@link toHeaderText}), display names
+ * decoded (groups are flattened). Give it the text before encoded words are decoded, not
+ * {@link toHeaderValue}'s result, or a name would be decoded twice.
+ */
 export function toMailboxes(text: string): Mailbox[] {
   return addressparser(text, { flatten: true }).map((m) => ({ address: m.address, name: decodeWords(m.name) }));
 }
@@ -73,12 +78,16 @@ function toMailboxText(mailbox: Mailbox): string {
 }
 
 /**
- * A header value as readers mean it: unfolded, read from its bytes (see {@link toHeaderText}) and
- * with RFC 2047 encoded words decoded by libmime. Address lists are parsed first and only their
- * display names decoded, then written back with the quoting a decoded name needs.
+ * A header value as readers mean it, from its unfolded text (see {@link toUnfoldedText}): RFC 2047
+ * encoded words decoded by libmime. Address lists are parsed first and only their display names
+ * decoded, then written back with the quoting a decoded name needs.
  */
-export function toHeaderValue(field: string, binaryValue: string): string {
-  const text = toHeaderText(binaryValue.replace(/\r?\n(?=[ \t])/g, '')).trim();
+export function toHeaderValue(field: string, text: string): string {
   if (!text.includes('=?')) return text;
   return ADDRESS_FIELDS.has(field.toLowerCase()) ? formatAddressList(text) : decodeWords(text);
+}
+
+/** A folded header value from the wire, unfolded and read as text (see {@link toHeaderText}). */
+export function toUnfoldedText(binaryValue: string): string {
+  return toHeaderText(binaryValue.replace(/\r?\n(?=[ \t])/g, '')).trim();
 }

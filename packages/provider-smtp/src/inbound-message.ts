@@ -1,6 +1,6 @@
 import type { HeaderLines, ParsedMail } from 'mailparser';
 import { checkSmtpAddress, type AttachmentInput, type InboundMessage, type Recipient } from '@xport/provider-sdk';
-import { toHeaderValue, toMailboxes } from './header-text.js';
+import { toHeaderValue, toMailboxes, toUnfoldedText } from './header-text.js';
 
 // MIME structure headers describe the encoded form, which the parsed message no longer has.
 const STRUCTURE_HEADERS = new Set(['content-type', 'content-transfer-encoding', 'mime-version', 'content-disposition']);
@@ -18,6 +18,9 @@ function toSmtpRecipient(address: string | undefined, name?: string): Recipient 
 
 interface DecodedHeader {
   readonly name: string;
+  /** Read from its bytes, encoded words still in it (what address parsing wants). */
+  readonly text: string;
+  /** Encoded words decoded too (what is stored). */
   readonly value: string;
 }
 
@@ -32,7 +35,8 @@ function decodeHeaderLines(lines: HeaderLines): DecodedHeader[] {
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim();
     if (!FIELD_NAME.test(name)) continue;
-    decoded.push({ name, value: toHeaderValue(name, line.slice(colon + 1)) });
+    const text = toUnfoldedText(line.slice(colon + 1));
+    decoded.push({ name, text, value: toHeaderValue(name, text) });
   }
   return decoded;
 }
@@ -58,12 +62,12 @@ function toHeaders(fields: readonly DecodedHeader[]): Record<string, string> {
  */
 export function toInboundMessage(parsed: ParsedMail, rcptTo: readonly string[], mailFrom: string | undefined): InboundMessage {
   const fields = decodeHeaderLines(parsed.headerLines);
-  const first = (name: string): string | undefined => fields.find((f) => f.name.toLowerCase() === name)?.value;
+  const first = (name: string): DecodedHeader | undefined => fields.find((f) => f.name.toLowerCase() === name);
   const recipients = rcptTo.map((address) => toSmtpRecipient(address)).filter((r): r is Recipient => r !== undefined);
-  const fromHeader = first('from');
-  const author = fromHeader === undefined ? undefined : toMailboxes(fromHeader)[0];
+  const fromField = first('from');
+  const author = fromField === undefined ? undefined : toMailboxes(fromField.text)[0];
   const from = toSmtpRecipient(author?.address, author?.name) ?? toSmtpRecipient(mailFrom);
-  const subject = first('subject');
+  const subject = first('subject')?.value;
   const attachments: AttachmentInput[] = parsed.attachments.map((a, i) => ({
     filename: a.filename ?? `attachment-${i + 1}`,
     contentType: a.contentType,

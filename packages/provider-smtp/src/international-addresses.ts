@@ -1,5 +1,5 @@
 import { hasUtf8LocalPart, toAsciiDomain, type OutboundMessage, type Recipient } from '@xport/provider-sdk';
-import { toMailboxes } from './header-text.js';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\u0000-\u007f]/;
@@ -35,7 +35,7 @@ export function findUtf8HeaderAddress(message: OutboundMessage, sender: Recipien
   for (const name in headers) {
     const value = headers[name] as string;
     if (!NON_ASCII.test(value) || !ADDRESS_HEADERS.has(name.toLowerCase())) continue;
-    const found = toMailboxes(value).find((mailbox) => hasUtf8LocalPart(mailbox.address));
+    const found = addressparser(value, { flatten: true }).find((mailbox) => hasUtf8LocalPart(mailbox.address));
     if (found !== undefined) return found.address;
   }
   return undefined;

@@ -100,6 +100,15 @@ describe('international mail in', () => {
     });
   });
 
+  it('decodes a display name once: one that decodes to an encoded word stays that text', async () => {
+    const { test, port } = await listen();
+    const data = 'From: =?UTF-8?Q?=3D=3FUTF-8=3FQ=3Fx=3F=3D?= <j@example.test>\r\n\r\nbody';
+    expect((await transact(port, 'j@example.test', ['ada@example.org'], data)).final).toMatch(/^250 /);
+    expect(test.delivered[0]!.from).toEqual({ type: 'smtp', address: 'j@example.test', name: '=?UTF-8?Q?x?=' });
+    // Quoted in the stored header, where a reader does not decode it again (RFC 2047 §5).
+    expect(test.delivered[0]!.headers?.From).toBe('"=?UTF-8?Q?x?=" <j@example.test>');
+  });
+
   it('reads legacy 8-bit headers that are not UTF-8 as Windows-1252, and accepts the message', async () => {
     const { test, port } = await listen();
     // Latin-1 bytes: ü = 0xFC, é = 0xE9, € = 0x80 in Windows-1252, 0x81 is undefined there.
