@@ -8,18 +8,30 @@ import type nodemailerModule from 'nodemailer';
 import type { Logger } from '@xport/provider-sdk';
 import { PACKAGES } from './test-app.js';
 
-// smtp-server, mailparser, nodemailer and selfsigned are dependencies of the SMTP provider, not of
+// smtp-server, mailparser, libmime, mailauth, nodemailer and selfsigned are dependencies of the SMTP provider, not of
 // the repository root: take the provider's own copies, as the provider itself does.
 const require = createRequire(join(PACKAGES, 'provider-smtp', 'package.json'));
 const { SMTPServer } = require('smtp-server') as { SMTPServer: typeof SMTPServerClass };
 export const simpleParser = (require('mailparser') as { simpleParser: typeof simpleParserFn }).simpleParser;
 export const nodemailer = require('nodemailer') as typeof nodemailerModule;
+/** What the tests read of mailauth's DKIM verdict (its types live with the provider's copy). */
+export interface DkimVerdict {
+  readonly results: readonly { readonly signingDomain?: string; readonly selector?: string; readonly status: { readonly result: string } }[];
+}
+/** mailauth's DKIM verifier (a dev dependency of the provider), for checking what the sink received. */
+export const dkimVerify = (
+  require('mailauth') as { dkimVerify(input: Buffer, options: { resolver(name: string, type: string): Promise<string[][]> }): Promise<DkimVerdict> }
+).dkimVerify;
+/** libmime's RFC 2047 decoder (mailparser decodes encoded words only in the headers it knows). */
+export const decodeWords = (require('libmime') as { decodeWords(text: string): string }).decodeWords.bind(require('libmime'));
 const selfsigned = require('selfsigned') as { generate(attrs: unknown, options: unknown): Promise<{ private: string; cert: string }> };
 
 export interface SinkMail {
   readonly from: string;
   readonly to: string[];
   readonly raw: Buffer;
+  /** The client asked for SMTPUTF8 (RFC 6531) at MAIL FROM. */
+  readonly smtpUtf8: boolean;
 }
 
 export type SinkReply = { readonly code: number; readonly text: string } | undefined;
@@ -32,6 +44,8 @@ export interface SinkOptions {
   /** With `tls`, STARTTLS is offered and AUTH is required and checked against `users`. */
   readonly tls?: { readonly key: string; readonly cert: string };
   readonly users?: Readonly<Record<string, string>>;
+  /** Do not advertise SMTPUTF8, as a relay without RFC 6531 support would. */
+  readonly hideSmtpUtf8?: boolean;
 }
 
 export interface Sink {
@@ -53,6 +67,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const server = new SMTPServer({
     logger: false,
     disableReverseLookup: true,
+    hideSMTPUTF8: options.hideSmtpUtf8 === true,
     ...tls,
     onAuth(auth, _session, callback) {
       authAttempts.push(auth);
@@ -72,6 +87,8 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
+          // smtp-server records the MAIL FROM parameter; its typings leave the field out.
+          smtpUtf8: (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true,
         };
         const reply = options.data?.(mail);
         if (reply && reply.code >= 400) return callback(replyError(reply));

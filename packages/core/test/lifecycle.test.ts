@@ -84,6 +84,29 @@ describe('lifecycle', () => {
     expect(fixtureLog()).toEqual(['logon-unavailable:logon', 'logon-unavailable:logon', 'logon-unavailable:logon', 'logon-unavailable:start']);
   });
 
+  it('shows the sides a transport reports, redacted, and stops a transport whose logon never succeeded', async () => {
+    app = await createTestApp(['two-sided']);
+    const scheduler = createManualScheduler();
+    kernel = createKernel({ root: app.root, credentials: { 'two-sided': { token: K.betaToken } }, env: {}, scheduler });
+    await kernel.start();
+    const row = () => kernel!.status().find((r) => r.id === 'two-sided')!;
+    expect(row().state).toBe('offline');
+    // Well-formed sides only, their texts through the redactor like lastError.
+    expect(row().sides).toEqual([
+      { name: 'sending', state: 'down', detail: 'relay.example:587', error: { code: 'XPORT_PROVIDER_UNAVAILABLE', message: 'server refused token [redacted]' } },
+      { name: 'receiving', state: 'up' },
+    ]);
+    expect(JSON.stringify(kernel.status())).not.toContain(K.betaToken);
+    // A provider whose sides() throws reports none; the status table still answers.
+    (globalThis as Record<string, unknown>).__xportFixtureSidesThrow = true;
+    expect(row().sides).toBeUndefined();
+    expect(row().state).toBe('offline');
+
+    // Its logon opened something (the receiving side): stop() is owed although start() never came.
+    await kernel.stop();
+    expect(fixtureLog()).toEqual(['two-sided:logon', 'two-sided:stop']);
+  });
+
   it('revalidate() re-runs logon now and cancels the pending retry', async () => {
     app = await createTestApp(['logon-unavailable']);
     const scheduler = createManualScheduler();

@@ -1,5 +1,5 @@
 import { XportError } from './errors.js';
-import { checkSmtpAddress } from './smtp-address.js';
+import { checkSmtpAddress, toAsciiDomain } from './smtp-address.js';
 
 /** One recipient (or sender): an address type — the routing key — and an address in that type's syntax. */
 export interface Recipient {
@@ -184,11 +184,19 @@ export function formatRecipient(recipient: Recipient): string {
   return recipient.name ? `${quoteName(recipient.name)} <${spec}>` : spec;
 }
 
-/** A stable key for one address (type lowercased; SMTP domains lowercased), used as a mailbox name. */
+/**
+ * A stable key for one address, used as a mailbox name: the type lowercased and, for SMTP, the domain
+ * in its lower-case ASCII form, so `zoë@Bücher.example` and `zoë@xn--bcher-kva.example` are one
+ * mailbox. Local parts are kept as they are (RFC 5321 leaves their case to the mailbox's owner).
+ *
+ * @example
+ * toMailboxKey({ type: 'smtp', address: 'Ada@Example.ORG' })     // 'smtp:Ada@example.org'
+ * toMailboxKey({ type: 'smtp', address: 'zoë@bücher.example' })  // 'smtp:zoë@xn--bcher-kva.example'
+ */
 export function toMailboxKey(recipient: Recipient): string {
   if (recipient.type === 'smtp') {
     const at = recipient.address.lastIndexOf('@');
-    return `smtp:${recipient.address.slice(0, at)}@${recipient.address.slice(at + 1).toLowerCase()}`;
+    return `smtp:${recipient.address.slice(0, at)}@${toAsciiDomain(recipient.address.slice(at + 1))}`;
   }
   return `${recipient.type.toLowerCase()}:${recipient.address}`;
 }

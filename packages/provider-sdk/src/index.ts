@@ -19,7 +19,7 @@ export {
   MAX_DISPLAY_NAME_LENGTH,
 } from './address.js';
 export type { Recipient } from './address.js';
-export { checkSmtpAddress } from './smtp-address.js';
+export { checkSmtpAddress, toAsciiDomain, hasUtf8LocalPart } from './smtp-address.js';
 
 // Messages and outcomes
 export type {
@@ -54,7 +54,7 @@ export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort
 export { isProviderDefinition } from './provider.js';
 export type { ProviderLifecycle, ProviderContext, ProviderDefinition } from './provider.js';
 export { defineTransportProvider } from './transport.js';
-export type { TransportProvider, TransportDefinition, SendContext, Preprocessor, TransportAvailability } from './transport.js';
+export type { TransportProvider, TransportDefinition, SendContext, Preprocessor, TransportAvailability, TransportSide, TransportSideState } from './transport.js';
 export { defineHookProvider } from './hook.js';
 export type { HookProvider, HookDefinition, OutboundVerdict, InboundVerdict, OutboundHookInput } from './hook.js';
 export { defineStoreProvider } from './store-provider.js';

@@ -6,6 +6,8 @@ import type { ProviderKind } from './manifest.js';
 /**
  * Lifecycle every provider may implement. The kernel calls `logon` (validate credentials; throw
  * an `XPORT_LOGON_FAILED` error to refuse), then `start`, and `stop` in reverse start order.
+ * `stop` is called for every provider whose `logon` ran, even one whose logon never succeeded, so
+ * whatever `logon` opened (a listener, a pool) is released; it must cope with `start` never having run.
  */
 export interface ProviderLifecycle {
   logon?(): Promise<void> | void;

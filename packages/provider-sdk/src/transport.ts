@@ -16,6 +16,24 @@ export interface Preprocessor {
 /** A transport's availability as it sees it; `unavailable` makes its recipients wait without burning attempts. */
 export type TransportAvailability = 'available' | 'unavailable';
 
+/** Where one side of a transport stands: working, not working, or not configured. */
+export type TransportSideState = 'up' | 'down' | 'off';
+
+/**
+ * One side of a transport that works on its own: an SMTP transport's relay (sending) and its
+ * listener (receiving), say. The kernel shows the sides in its status table under the provider's
+ * row, with `detail` and `error.message` passed through the same secret redactor as `lastError`.
+ */
+export interface TransportSide {
+  /** A short name, such as `relay` or `listener`. */
+  readonly name: string;
+  readonly state: TransportSideState;
+  /** Where it is, for people: `smtp.example.org:587`, `127.0.0.1:2525`. */
+  readonly detail?: string;
+  /** Why it is down, when it is. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
 /**
  * A transport provider (MAPI's IXPLogon). `send` is handed only the recipients this transport is
  * responsible for, and returns one outcome per recipient, in the same order (or one outcome for all).
@@ -34,6 +52,19 @@ export interface TransportProvider extends ProviderLifecycle {
    * attempt burned) and call `logon()` again with backoff until one succeeds.
    */
   availability?(): TransportAvailability;
+  /**
+   * The transport's sides, for the status table; omit when it has only one. A transport whose
+   * receiving does not depend on its logon (a listener beside a relay session) starts receiving in
+   * `logon()` before it does what can fail, and reports here that it receives while the kernel
+   * shows it `logon-failed` or `offline`. Called often: return what is known, do no I/O.
+   *
+   * @example
+   * sides: () => [
+   *   { name: 'relay', state: relayUp ? 'up' : 'down', detail: 'smtp.example.org:587' },
+   *   { name: 'listener', state: 'up', detail: '127.0.0.1:2525' },
+   * ],
+   */
+  sides?(): readonly TransportSide[];
   /** Set by the kernel when the transport may start receiving. */
   readonly receives?: boolean;
 }

@@ -1,7 +1,17 @@
-import { XportError } from '@xport/provider-sdk';
+import { checkSmtpAddress, XportError } from '@xport/provider-sdk';
 
 /** SASL mechanism used at the relay; unset lets nodemailer pick from what the server offers. */
 export type SmtpAuthMethod = 'PLAIN' | 'LOGIN' | 'XOAUTH2';
+
+/** DKIM signing of outbound mail (RFC 6376). The private key is the `dkimPrivateKey` credential. */
+export interface SmtpDkimConfig {
+  /** Signing domain (`d=`). */
+  readonly domain: string;
+  /** Key selector (`s=`): the public key is at `<selector>._domainkey.<domain>`. */
+  readonly selector: string;
+  /** Header fields to sign (`h=`); From must be one. nodemailer's RFC 6376 list by default. */
+  readonly headers?: readonly string[];
+}
 
 /** Outbound relay (submission server) settings. Mirrors `relay` in the manifest's configSchema. */
 export interface SmtpRelayConfig {
@@ -23,6 +33,8 @@ export interface SmtpRelayConfig {
   readonly authMethod?: SmtpAuthMethod;
   /** Domain for senders of other address types: `loopback:ada` is sent as `ada@<senderDomain>`. */
   readonly senderDomain?: string;
+  /** Sign outbound mail with DKIM. */
+  readonly dkim?: SmtpDkimConfig;
 }
 
 /** Inbound listener settings. Mirrors `listen` in the manifest's configSchema. */
@@ -80,6 +92,14 @@ export interface ResolvedRelayConfig {
   readonly name: string | undefined;
   readonly authMethod: SmtpAuthMethod | undefined;
   readonly senderDomain: string | undefined;
+  readonly dkim: ResolvedDkimConfig | undefined;
+}
+
+export interface ResolvedDkimConfig {
+  readonly domain: string;
+  readonly selector: string;
+  /** Undefined: nodemailer's default list. */
+  readonly headers: readonly string[] | undefined;
 }
 
 export interface ResolvedListenConfig {
@@ -141,12 +161,28 @@ export const SMTP_CONFIG_DEFAULTS = {
   },
 } as const;
 
+// The manifest's pattern for relay.dkim.selector: dot-separated DNS labels (underscores allowed).
+const DKIM_SELECTOR = /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$/;
+
 function invalid(field: string, expected: string, found: unknown): XportError {
   return new XportError(
     'XPORT_PROVIDER_CONFIG_INVALID',
     `provider "smtp": config field ${field} must be ${expected} (got ${JSON.stringify(found)})`,
     { details: { provider: 'smtp', field, expected, found } },
   );
+}
+
+function resolveDkim(dkim: SmtpDkimConfig): ResolvedDkimConfig {
+  // A syntactically valid mailbox at the domain: the same host-name rule (IDNA included) as addresses.
+  if (typeof dkim.domain !== 'string' || checkSmtpAddress(`dkim@${dkim.domain}`) !== undefined || dkim.domain.startsWith('[')) {
+    throw invalid('/relay/dkim/domain', 'a domain name', dkim.domain);
+  }
+  if (typeof dkim.selector !== 'string' || !DKIM_SELECTOR.test(dkim.selector)) throw invalid('/relay/dkim/selector', 'a selector of DNS labels', dkim.selector);
+  // RFC 6376 §5.4: the From field MUST be signed; a list without it signs nothing a receiver trusts.
+  if (dkim.headers !== undefined && !dkim.headers.some((name) => name.toLowerCase() === 'from')) {
+    throw invalid('/relay/dkim/headers', 'a list of header field names that includes From', dkim.headers);
+  }
+  return { domain: dkim.domain, selector: dkim.selector, headers: dkim.headers === undefined ? undefined : [...dkim.headers] };
 }
 
 function resolveRelay(relay: SmtpRelayConfig): ResolvedRelayConfig {
@@ -169,6 +205,7 @@ function resolveRelay(relay: SmtpRelayConfig): ResolvedRelayConfig {
     name: relay.name,
     authMethod: relay.authMethod,
     senderDomain: relay.senderDomain?.toLowerCase(),
+    dkim: relay.dkim === undefined ? undefined : resolveDkim(relay.dkim),
   };
 }
 

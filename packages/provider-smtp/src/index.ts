@@ -7,7 +7,7 @@ export type { SmtpTransport } from './smtp-transport.js';
 
 // Configuration
 export { resolveSmtpConfig, SMTP_CONFIG_DEFAULTS } from './config.js';
-export type { SmtpConfig, SmtpRelayConfig, SmtpListenConfig, SmtpAuthMethod, ResolvedSmtpConfig, ResolvedRelayConfig, ResolvedListenConfig } from './config.js';
+export type { SmtpConfig, SmtpRelayConfig, SmtpListenConfig, SmtpDkimConfig, SmtpAuthMethod, ResolvedSmtpConfig, ResolvedRelayConfig, ResolvedListenConfig, ResolvedDkimConfig } from './config.js';
 
 // SMTP replies
 export { classifySmtpReply, parseEnhancedStatus } from './smtp-reply.js';

@@ -5,6 +5,7 @@ import { domainToASCII } from 'node:url';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { checkSmtpAddress, type AssignedRecipient, type OutboundMessage, type PartInfo, type Recipient } from '@xport/provider-sdk';
+import { toEnvelopeAddress } from './international-addresses.js';
 
 // Headers nodemailer writes from the message's own fields or its MIME structure; a copy in
 // envelope.headers would either duplicate them or break the structure.
@@ -66,8 +67,10 @@ export interface MailBuild {
 /**
  * Builds nodemailer's mail options from a queued message. Bodies and attachments are streamed
  * from the store (`openPart`), never read whole; text bodies are base64 so the size estimate
- * holds. The envelope (MAIL FROM / RCPT TO) comes from the sender and the recipients the kernel
- * assigned; To and Cc headers come from the message's recipient roles, Bcc never appears.
+ * holds. The envelope (MAIL FROM / RCPT TO) comes from the sender and `envelopeTo`, addresses in
+ * their envelope form (see international-addresses.ts); To and Cc headers come from the message's
+ * recipient roles, Bcc never appears. nodemailer writes non-ASCII header text as RFC 2047 encoded
+ * words and header domains in ASCII; only a non-ASCII local part stays UTF-8 in a header.
  */
 export function toMailOptions(message: OutboundMessage, envelopeTo: readonly string[], parts: OpenedParts, senderDomain?: string): MailBuild {
   const env = message.envelope;
@@ -110,7 +113,7 @@ export function toMailOptions(message: OutboundMessage, envelopeTo: readonly str
 
   // Built by assignment, not by spreading conditional objects: this runs once per message sent.
   const options: { -readonly [K in keyof RelayMailOptions]: RelayMailOptions[K] } = {
-    envelope: { from: sender?.address ?? '', to: [...envelopeTo], size: estimatedSize } as unknown as Mail.Envelope,
+    envelope: { from: sender === undefined ? '' : toEnvelopeAddress(sender.address), to: [...envelopeTo], size: estimatedSize } as unknown as Mail.Envelope,
     headers,
     textEncoding: 'base64',
     attachments,

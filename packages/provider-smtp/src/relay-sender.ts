@@ -1,10 +1,12 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { checkSmtpAddress, outcome, type AssignedRecipient, type OutboundMessage, type RecipientOutcome } from '@xport/provider-sdk';
+import { checkSmtpAddress, hasUtf8LocalPart, outcome, type AssignedRecipient, type OutboundMessage, type RecipientOutcome } from '@xport/provider-sdk';
 import { watchAbort } from './abort-watch.js';
-import { OpenedParts, toMailOptions } from './mime-message.js';
+import { findUtf8HeaderAddress, toEnvelopeAddress } from './international-addresses.js';
+import { OpenedParts, toMailOptions, toSmtpSender } from './mime-message.js';
 import type { RelayTransporter } from './relay-transporter.js';
-import { toRecipientOutcomes, type RcptRecord } from './send-outcomes.js';
+import { classifyTransactionError, toRecipientOutcomes, type RcptRecord } from './send-outcomes.js';
 import { asSmtpClientError, type SmtpClientError } from './smtp-error.js';
+import { toDiagnostic } from './smtp-reply.js';
 
 // nodemailer copies mail data keys it does not know; a plugin reads this one to capture the
 // SMTP envelope object, on which the client records RCPT TO results even when a later step
@@ -20,45 +22,95 @@ export function installRcptProbe(transporter: RelayTransporter): void {
   });
 }
 
+/** The relay as one send sees it. */
+export interface RelayRoute {
+  readonly transporter: RelayTransporter;
+  /** `host:port`, for diagnostics. */
+  readonly name: string;
+  readonly senderDomain?: string;
+  /** Whether the relay offers SMTPUTF8; asked of the relay once, when a message first needs it. */
+  offersSmtpUtf8(): Promise<boolean>;
+}
+
 export interface RelayAttempt {
   readonly outcomes: RecipientOutcome[];
   /** The error that ended the transaction, when there was one. */
   readonly error?: SmtpClientError;
 }
 
+const ABORTED = Symbol('aborted');
+
+/**
+ * RFC 6531 without SMTPUTF8 at the relay: what cannot go is refused for good with 5.6.7, as
+ * Postfix does, instead of sending UTF-8 to a server that never agreed to read it. A UTF-8 header
+ * block fails every recipient; otherwise only those whose own address is non-ASCII fail.
+ */
+function refuseWithoutSmtpUtf8(addresses: readonly string[], inHeaders: string | undefined, relayName: string): Map<string, RecipientOutcome> {
+  const why = (address: string): RecipientOutcome =>
+    outcome.failed('5.6.7', toDiagnostic(`relay ${relayName} does not offer SMTPUTF8 (RFC 6531), which the non-ASCII address ${address} needs`));
+  const refused = new Map<string, RecipientOutcome>();
+  for (const address of addresses) {
+    if (inHeaders !== undefined) refused.set(address, why(inHeaders));
+    else if (hasUtf8LocalPart(address)) refused.set(address, why(address));
+  }
+  return refused;
+}
+
 /**
  * Sends one message through the relay to the recipients the kernel assigned and returns their
- * outcomes in order. Addresses are checked before they reach the wire; an abort releases the
- * content streams (the server never sees the final ".") and defers everyone.
+ * outcomes in order. Addresses are checked before they reach the wire and go there in their
+ * envelope form (ASCII domains); an abort releases the content streams (the server never sees the
+ * final ".") and defers everyone.
  */
 export async function sendThroughRelay(
-  transporter: RelayTransporter,
+  route: RelayRoute,
   message: OutboundMessage,
   recipients: readonly AssignedRecipient[],
   signal: AbortSignal,
-  senderDomain?: string,
 ): Promise<RelayAttempt> {
   const early = recipients.map((r): RecipientOutcome | undefined => {
     if (r.recipient.type !== 'smtp') return outcome.notMe();
     const problem = checkSmtpAddress(r.recipient.address);
     return problem === undefined ? undefined : outcome.failed('5.1.3', problem);
   });
-  const addresses = [...new Set(recipients.filter((_, i) => early[i] === undefined).map((r) => r.recipient.address))];
+  const envelopeOf = recipients.map((r, i) => (early[i] === undefined ? toEnvelopeAddress(r.recipient.address) : ''));
+  let addresses = [...new Set(envelopeOf.filter((address) => address !== ''))];
+  const refused = new Map<string, RecipientOutcome>();
   const finish = (byAddress: Map<string, RecipientOutcome>): RecipientOutcome[] =>
-    recipients.map((r, i) => early[i] ?? byAddress.get(r.recipient.address) ?? outcome.deferred({ code: '4.3.0', diagnostic: 'no result recorded' }));
+    recipients.map(
+      (_, i) =>
+        early[i] ?? refused.get(envelopeOf[i]!) ?? byAddress.get(envelopeOf[i]!) ?? outcome.deferred({ code: '4.3.0', diagnostic: 'no result recorded' }),
+    );
   if (addresses.length === 0) return { outcomes: finish(new Map()) };
   const aborted = (): RelayAttempt => ({
     outcomes: finish(new Map(addresses.map((a) => [a, outcome.deferred({ code: '4.3.2', diagnostic: 'send aborted by the kernel' })]))),
   });
   if (signal.aborted) return aborted();
 
+  const inHeaders = findUtf8HeaderAddress(message, toSmtpSender(message.envelope.from, route.senderDomain));
+  if (inHeaders !== undefined || addresses.some(hasUtf8LocalPart)) {
+    let offered: boolean | typeof ABORTED;
+    try {
+      offered = await raceAbort(route.offersSmtpUtf8(), signal);
+    } catch (caught) {
+      const error = asSmtpClientError(caught);
+      return { outcomes: finish(new Map(addresses.map((a) => [a, classifyTransactionError(error)]))), error };
+    }
+    if (offered === ABORTED) return aborted();
+    if (!offered) {
+      for (const [address, result] of refuseWithoutSmtpUtf8(addresses, inHeaders, route.name)) refused.set(address, result);
+      addresses = addresses.filter((address) => !refused.has(address));
+      if (addresses.length === 0) return { outcomes: finish(new Map()) };
+    }
+  }
+
   const parts = new OpenedParts();
   let record: RcptRecord | undefined;
   try {
-    const { options } = toMailOptions(message, addresses, parts, senderDomain);
-    const sending = transporter.sendMail({ ...options, [RCPT_PROBE]: (r: RcptRecord) => (record = r) } as Mail.Options);
+    const { options } = toMailOptions(message, addresses, parts, route.senderDomain);
+    const sending = route.transporter.sendMail({ ...options, [RCPT_PROBE]: (r: RcptRecord) => (record = r) } as Mail.Options);
     const result = await raceAbort(sending, signal, parts);
-    if (result === 'aborted') return aborted();
+    if (result === ABORTED) return aborted();
     return { outcomes: finish(toRecipientOutcomes(addresses, { record: result, response: result.response })) };
   } catch (caught) {
     const error = asSmtpClientError(caught);
@@ -68,19 +120,20 @@ export async function sendThroughRelay(
   }
 }
 
-async function raceAbort<T>(sending: Promise<T>, signal: AbortSignal, parts: OpenedParts): Promise<T | 'aborted'> {
+/** Waits for `work` unless `signal` aborts first; then the content streams are failed, if given. */
+async function raceAbort<T>(work: Promise<T>, signal: AbortSignal, parts?: OpenedParts): Promise<T | typeof ABORTED> {
   let unwatch: (() => void) | undefined;
-  const abort = new Promise<'aborted'>((resolve) => {
+  const abort = new Promise<typeof ABORTED>((resolve) => {
     unwatch = watchAbort(signal, () => {
       // Failing the content makes nodemailer drop the connection before the final ".".
-      parts.destroyAll(new Error('send aborted'));
-      resolve('aborted');
+      parts?.destroyAll(new Error('send aborted'));
+      resolve(ABORTED);
     });
   });
   try {
-    return await Promise.race([sending, abort]);
+    return await Promise.race([work, abort]);
   } finally {
     unwatch?.();
-    sending.catch(() => undefined);
+    work.catch(() => undefined);
   }
 }

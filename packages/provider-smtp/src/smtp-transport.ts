@@ -1,12 +1,7 @@
-import { XportError, outcome, type ProviderContext, type TransportAvailability, type TransportProvider } from '@xport/provider-sdk';
-import { resolveSmtpConfig, type ResolvedRelayConfig, type SmtpConfig } from './config.js';
+import { XportError, outcome, type ProviderContext, type TransportProvider, type TransportSide } from '@xport/provider-sdk';
+import { resolveSmtpConfig, type SmtpConfig } from './config.js';
 import { startInboundListener, type InboundListener } from './inbound-listener.js';
-import { loadPem } from './pem-source.js';
-import { toRelayAuth, type RelayAuth } from './relay-auth.js';
-import { toLogonError } from './relay-logon.js';
-import { installRcptProbe, sendThroughRelay } from './relay-sender.js';
-import { createRelayTransporter, mustUseTls, type RelayTransporter } from './relay-transporter.js';
-import { asSmtpClientError, isConnectionFailure } from './smtp-error.js';
+import { createRelaySession } from './relay-session.js';
 
 /** The `smtp` transport: a TransportProvider, plus where its listener is bound (useful with port 0). */
 export interface SmtpTransport extends TransportProvider {
@@ -14,15 +9,11 @@ export interface SmtpTransport extends TransportProvider {
   listenAddress(): { readonly host: string; readonly port: number } | undefined;
 }
 
-interface Relay {
-  readonly config: ResolvedRelayConfig;
-  readonly auth: RelayAuth;
-  readonly transporter: RelayTransporter;
-}
-
 /**
  * Creates the SMTP transport for a provider context: outbound through the configured relay
- * (nodemailer, pooled), inbound through an SMTP listener when `listen.enabled`.
+ * (nodemailer, pooled), inbound through an SMTP listener when `listen.enabled`. The two sides are
+ * independent: the listener starts in `logon()` before the relay is tried, so mail keeps coming in
+ * while the relay refuses the logon or cannot be reached, and `sides()` tells the two apart.
  *
  * @example
  * const transport = createSmtpTransport(context);
@@ -32,95 +23,61 @@ interface Relay {
 export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpTransport {
   const config = resolveSmtpConfig(context.config);
   const { logger, credentials, info } = context;
-  let relay: Relay | undefined;
-  // A relay being opened for sends that came before any logon: they share it (two would leak a pool).
-  let opening: Promise<Relay> | undefined;
+  const relay = config.relay === undefined ? undefined : createRelaySession(context, config.relay);
   let listener: InboundListener | undefined;
-  let available: TransportAvailability = 'available';
+  let listenerError: TransportSide['error'];
 
-  if (config.relay) mustUseTls(config.relay, toRelayAuth(credentials, config.relay.authMethod));
-
-  async function openRelay(relayConfig: ResolvedRelayConfig): Promise<Relay> {
-    const auth = toRelayAuth(credentials, relayConfig.authMethod);
-    const ca = relayConfig.ca === undefined ? undefined : await loadPem(relayConfig.ca, '/relay/ca', info.appRoot);
-    const transporter = createRelayTransporter(relayConfig, auth, ca);
-    installRcptProbe(transporter);
-    return { config: relayConfig, auth, transporter };
-  }
-
-  function relayForSend(relayConfig: ResolvedRelayConfig): Promise<Relay> {
-    if (relay) return Promise.resolve(relay);
-    opening ??= openRelay(relayConfig).then(
-      (opened) => {
-        opening = undefined;
-        // A logon that finished meanwhile wins.
-        if (relay) opened.transporter.close();
-        else relay = opened;
-        return relay;
-      },
-      (error: unknown) => {
-        opening = undefined;
-        throw error;
-      },
-    );
-    return opening;
-  }
-
-  return {
-    async logon() {
-      if (!config.relay) return;
-      relay?.transporter.close();
-      relay = await openRelay(config.relay);
-      try {
-        await relay.transporter.verify();
-      } catch (caught) {
-        const error = toLogonError(asSmtpClientError(caught), relay.config, relay.auth);
-        relay.transporter.close();
-        relay = undefined;
-        if (error.code === 'XPORT_PROVIDER_UNAVAILABLE') available = 'unavailable';
-        logger.warn('smtp relay logon failed', { code: error.code, ...error.details });
-        throw error;
-      }
-      available = 'available';
-      logger.info('smtp relay logon ok', { relay: `${config.relay.host}:${config.relay.port}` });
-    },
-
-    async start() {
-      if (!config.listen.enabled) return;
+  async function startListening(): Promise<void> {
+    if (!config.listen.enabled || listener !== undefined) return;
+    try {
       if (!context.inbound) {
         throw new XportError('XPORT_PROVIDER_START_FAILED', 'provider "smtp": listen.enabled is true but the kernel gave no inbound port', { details: { provider: 'smtp' } });
       }
       listener = await startInboundListener({ listen: config.listen, credentials, inbound: context.inbound, logger, appRoot: info.appRoot });
+      listenerError = undefined;
+    } catch (error) {
+      listenerError = XportError.is(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'XPORT_PROVIDER_START_FAILED', message: `provider "smtp": the listener did not start: ${String((error as Error)?.message ?? error)}` };
+      throw error;
+    }
+  }
+
+  function listenerSide(): TransportSide {
+    if (!config.listen.enabled) return { name: 'listener', state: 'off' };
+    if (listener !== undefined) return { name: 'listener', state: 'up', detail: `${listener.address.host}:${listener.address.port}` };
+    const detail = `${config.listen.host}:${config.listen.port}`;
+    return listenerError === undefined ? { name: 'listener', state: 'down', detail } : { name: 'listener', state: 'down', detail, error: listenerError };
+  }
+
+  return {
+    async logon() {
+      // Receiving first, and whatever the relay says: a listener that cannot start is reported by
+      // start() (the provider then fails, as before) and tried again at every logon until then.
+      await startListening().catch(() => undefined);
+      await relay?.logon();
+    },
+
+    async start() {
+      await startListening();
     },
 
     async stop() {
       const closing = listener?.close();
       listener = undefined;
-      relay?.transporter.close();
-      relay = undefined;
+      relay?.close();
       await closing;
     },
 
-    availability: () => available,
+    availability: () => (relay === undefined || relay.available() ? 'available' : 'unavailable'),
+
+    sides: () => [relay?.side() ?? { name: 'relay', state: 'off' }, listenerSide()],
 
     listenAddress: () => listener?.address,
 
     async send(message, recipients, { signal }) {
-      if (!config.relay) return recipients.map(() => outcome.notMe());
-      const current = await relayForSend(config.relay);
-      const attempt = await sendThroughRelay(current.transporter, message, recipients, signal, current.config.senderDomain);
-      if (attempt.error?.code === 'EAUTH') {
-        available = 'unavailable';
-        throw toLogonError(attempt.error, current.config, current.auth);
-      }
-      if (attempt.error && isConnectionFailure(attempt.error)) {
-        if (available === 'available') logger.warn('smtp relay connection failed; transport unavailable', { error: attempt.error.message, smtpError: attempt.error.code });
-        available = 'unavailable';
-      } else if (attempt.outcomes.some((o) => o.status === 'delivered')) {
-        available = 'available';
-      }
-      logger.debug('smtp send finished', { id: message.id, outcomes: attempt.outcomes.map((o) => o.status) });
-      return attempt.outcomes;
+      if (!relay) return recipients.map(() => outcome.notMe());
+      return relay.send(message, recipients, signal);
     },
   };
 }

@@ -11,10 +11,19 @@ import { createOutboundMessage, neverAborted } from './support/outbound-message.
 import { createTestContext } from './support/provider-context.js';
 
 const here = fileURLToPath(new URL('./interop/', import.meta.url));
-const hasPython = spawnSync('python3', ['-c', 'import smtpd, smtplib'], { stdio: 'ignore' }).status === 0;
-function runPython(script: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+
+/** The first interpreter that can import `modules`: `python3` on PATH, then the system's own. */
+function findPython(modules: string): string | undefined {
+  return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0);
+}
+
+// The sink needs aiosmtpd (Python's smtpd is gone since 3.12); the client only smtplib.
+const sinkPython = findPython('aiosmtpd.smtp');
+const clientPython = findPython('smtplib');
+
+function runPython(python: string, script: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('python3', ['-W', 'ignore', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = spawn(python, ['-W', 'ignore', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -23,16 +32,18 @@ function runPython(script: string, ...args: string[]): Promise<{ code: number | 
   });
 }
 
-const title = hasPython ? 'interop with Python smtpd and smtplib' : 'interop with Python smtpd and smtplib (skipped: python3 with smtpd is not installed)';
+const sinkTitle = sinkPython
+  ? `interop with Python aiosmtpd (${sinkPython})`
+  : 'interop with Python aiosmtpd (SKIPPED: no python3 with the aiosmtpd module; tried python3 and /usr/bin/python3; install python3-aiosmtpd)';
 
-describe.skipIf(!hasPython)(title, () => {
+describe.skipIf(!sinkPython)(sinkTitle, () => {
   let sink: ChildProcess;
   let sinkPort: number;
   let outDir: string;
 
   beforeAll(async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'xport-smtpd-'));
-    sink = spawn('python3', ['-W', 'ignore', join(here, 'smtpd_sink.py'), outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    outDir = await mkdtemp(join(tmpdir(), 'xport-aiosmtpd-'));
+    sink = spawn(sinkPython!, ['-W', 'ignore', join(here, 'smtpd_sink.py'), outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
     sinkPort = await new Promise<number>((resolve, reject) => {
       sink.once('exit', (code) => reject(new Error(`smtpd_sink.py exited with ${code}`)));
       sink.stdout!.setEncoding('utf8').on('data', (line: string) => {
@@ -47,43 +58,67 @@ describe.skipIf(!hasPython)(title, () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it('sends to Python smtpd: headers, bodies and attachment survive', async () => {
+  async function sendToSink(input: Parameters<typeof createOutboundMessage>[0]): Promise<string[]> {
     const { context } = createTestContext({ relay: { host: '127.0.0.1', port: sinkPort, pool: { maxConnections: 1 } } });
     const transport = createSmtpTransport(context);
     try {
       await transport.logon!();
-      const attachment = Buffer.from(Array.from({ length: 30_000 }, (_, i) => i % 251));
-      const { message, assigned } = createOutboundMessage({
-        from: 'ada@example.org',
-        to: ['py@python.test'],
-        cc: ['py2@python.test'],
-        subject: 'To Python — ✓',
-        messageId: '<to-python-1@example.org>',
-        headers: { 'X-Interop': 'xport' },
-        parts: [
-          { kind: 'text', contentType: 'text/plain; charset=utf-8', content: Buffer.from('Text to Python ✓') },
-          { kind: 'html', contentType: 'text/html; charset=utf-8', content: Buffer.from('<b>HTML to Python</b>') },
-          { kind: 'attachment', contentType: 'application/pdf', filename: 'report.pdf', content: attachment },
-        ],
-      });
+      const { message, assigned } = createOutboundMessage(input);
       const outcomes = (await transport.send(message, assigned, neverAborted())) as readonly RecipientOutcome[];
-      expect(outcomes.map((o) => o.status)).toEqual(['delivered', 'delivered']);
+      return outcomes.map((o) => o.status);
     } finally {
       await transport.stop!();
     }
-    const files = (await readdir(outDir)).sort();
-    expect(files).toEqual(['msg-1.eml', 'msg-1.json']);
-    expect(JSON.parse(await readFile(join(outDir, 'msg-1.json'), 'utf8'))).toEqual({ from: 'ada@example.org', to: ['py@python.test', 'py2@python.test'] });
-    const parsed = await simpleParser(await readFile(join(outDir, 'msg-1.eml')));
+  }
+
+  /** The last message the sink wrote (msg-<n>.json and .eml, n counting up from 1). */
+  async function lastReceived(): Promise<{ envelope: { from: string; to: string[]; mail_options: string[] }; raw: Buffer }> {
+    const n = (await readdir(outDir)).filter((name) => name.endsWith('.json')).length;
+    return {
+      envelope: JSON.parse(await readFile(join(outDir, `msg-${n}.json`), 'utf8')),
+      raw: await readFile(join(outDir, `msg-${n}.eml`)),
+    };
+  }
+
+  it('sends to Python aiosmtpd: headers, bodies and attachment survive', async () => {
+    const attachment = Buffer.from(Array.from({ length: 30_000 }, (_, i) => i % 251));
+    const outcomes = await sendToSink({
+      from: 'ada@example.org',
+      to: ['py@python.test'],
+      cc: ['py2@python.test'],
+      subject: 'To Python — ✓',
+      messageId: '<to-python-1@example.org>',
+      headers: { 'X-Interop': 'xport' },
+      parts: [
+        { kind: 'text', contentType: 'text/plain; charset=utf-8', content: Buffer.from('Text to Python ✓') },
+        { kind: 'html', contentType: 'text/html; charset=utf-8', content: Buffer.from('<b>HTML to Python</b>') },
+        { kind: 'attachment', contentType: 'application/pdf', filename: 'report.pdf', content: attachment },
+      ],
+    });
+    expect(outcomes).toEqual(['delivered', 'delivered']);
+    const { envelope, raw } = await lastReceived();
+    expect(envelope).toMatchObject({ from: 'ada@example.org', to: ['py@python.test', 'py2@python.test'] });
+    const parsed = await simpleParser(raw);
     expect(parsed.subject).toBe('To Python — ✓');
     expect(parsed.messageId).toBe('<to-python-1@example.org>');
     expect(parsed.headers.get('x-interop')).toBe('xport');
     expect(parsed.text?.trim()).toBe('Text to Python ✓');
     expect(parsed.html).toBe('<b>HTML to Python</b>');
     expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.content.length])).toEqual([['report.pdf', 'application/pdf', 30_000]]);
-    expect(parsed.attachments[0]!.content.equals(Buffer.from(Array.from({ length: 30_000 }, (_, i) => i % 251)))).toBe(true);
+    expect(parsed.attachments[0]!.content.equals(attachment)).toBe(true);
   });
 
+  it('sends internationalized mail to Python aiosmtpd with SMTPUTF8, which it offers', async () => {
+    expect(await sendToSink({ from: 'jürgen@bücher.example', to: ['zoë@python.test'], subject: 'Grüße — 你好' })).toEqual(['delivered']);
+    const { envelope, raw } = await lastReceived();
+    expect(envelope).toEqual({ from: 'jürgen@xn--bcher-kva.example', to: ['zoë@python.test'], mail_options: expect.arrayContaining(['SMTPUTF8']) });
+    expect((await simpleParser(raw)).subject).toBe('Grüße — 你好');
+  });
+});
+
+const clientTitle = clientPython ? 'interop with Python smtplib' : 'interop with Python smtplib (SKIPPED: no python3 with smtplib on PATH or at /usr/bin/python3)';
+
+describe.skipIf(!clientPython)(clientTitle, () => {
   it('receives from Python smtplib: headers, bodies and attachment survive', async () => {
     const test = createTestContext({ listen: { enabled: true, port: 0, domains: ['example.org'] } });
     const transport = createSmtpTransport(test.context);
@@ -91,7 +126,7 @@ describe.skipIf(!hasPython)(title, () => {
     try {
       const port = transport.listenAddress()!.port;
       // Async: the listener runs in this process, so the event loop must stay free.
-      const run = await runPython(join(here, 'smtplib_send.py'), String(port));
+      const run = await runPython(clientPython!, join(here, 'smtplib_send.py'), String(port));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ refused: {} });

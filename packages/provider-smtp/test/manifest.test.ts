@@ -7,13 +7,14 @@ import { manifest } from './support/provider-context.js';
 type Schema = { properties: Record<string, Schema>; default?: unknown };
 
 describe('manifest and configuration', () => {
-  it('declares a transport for address type smtp with the three optional credentials', () => {
+  it('declares a transport for address type smtp with its four optional credentials', () => {
     expect(manifest).toMatchObject({ manifestVersion: 1, id: 'smtp', kind: 'transport', entry: './dist/provider.js', kernel: '^1.0.0', addressTypes: ['smtp'], capabilities: ['send', 'receive'] });
     expect(Object.keys(manifestSchema.properties)).toEqual(expect.arrayContaining(Object.keys(manifest)));
     expect(Object.entries(manifest.credentials ?? {}).map(([name, c]) => [name, c.required])).toEqual([
       ['username', false],
       ['password', false],
       ['oauth2AccessToken', false],
+      ['dkimPrivateKey', false],
     ]);
   });
 

@@ -8,9 +8,25 @@ import { withStore } from './with-store.js';
 
 type Depth = { queued: number; inFlight: number; deferred: number };
 
+/** The state cell: the provider's state, then one line per side (`relay down (smtp.example.org:587)`). */
+function toStateCell(row: ProviderStatus): string {
+  const sides = (row.sides ?? []).map((side) => `${side.name} ${side.state}${side.detail ? ` (${side.detail})` : ''}`);
+  return [row.state, ...sides].join('\n');
+}
+
+/** The last-error cell: the provider's last error, then each side's error that says something else. */
+function toErrorCell(row: ProviderStatus): string {
+  const main = row.lastError ? `${row.lastError.code}: ${row.lastError.message}` : undefined;
+  const fromSides = (row.sides ?? [])
+    .filter((side) => side.error !== undefined && (side.error.code !== row.lastError?.code || side.error.message !== row.lastError?.message))
+    .map((side) => `${side.name}: ${side.error!.code}: ${side.error!.message}`);
+  return [...(main === undefined ? [] : [main]), ...fromSides].join('\n');
+}
+
 /**
  * `xport status [--json]`: the status table (MAPI's), one row per provider: state as the running
- * daemon reports it (or as discovery sees it when none runs), address types, queue depth, last error.
+ * daemon reports it (or as discovery sees it when none runs) with the sides a transport reports
+ * (its relay and its listener), address types, queue depth, last error.
  */
 export function registerStatus(program: Command, context: CommandContext): void {
   program
@@ -36,7 +52,7 @@ export function registerStatus(program: Command, context: CommandContext): void 
       io.stdout(
         renderTable(
           ['id', 'kind', 'address types', 'state', 'queued', 'in flight', 'deferred', 'last error'],
-          providers.map((p) => [p.id, p.kind, p.addressTypes.join(', ') || '-', p.state, p.queue.queued, p.queue.inFlight, p.queue.deferred, p.lastError ? `${p.lastError.code}: ${p.lastError.message}` : '']),
+          providers.map((p) => [p.id, p.kind, p.addressTypes.join(', ') || '-', toStateCell(p), p.queue.queued, p.queue.inFlight, p.queue.deferred, toErrorCell(p)]),
         ),
       );
     });

@@ -38,6 +38,8 @@ export class ProviderRunner {
   lastError: ReportedError | undefined;
   instance: ProviderInstance | undefined;
   private started = false;
+  // logon() ran at least once: stop() is owed even when start() never came (see ProviderLifecycle).
+  private loggedOn = false;
   private opened = false;
   private closing = false;
   private retryAttempt = 0;
@@ -119,6 +121,7 @@ export class ProviderRunner {
       // Required credentials are the kernel's to check, whether or not the provider asks for them.
       const missing = findMissingCredential(this.services.credentials, this.id, this.record.manifest?.credentials);
       if (missing) throw missing;
+      this.loggedOn = true;
       await instance.logon?.();
     } catch (error) {
       const unavailable = XportError.is(error, 'XPORT_PROVIDER_UNAVAILABLE');
@@ -179,7 +182,10 @@ export class ProviderRunner {
     return this.bringOnline();
   }
 
-  /** Cancels retries and stops the provider if it started; the store is closed after its stop(). */
+  /**
+   * Cancels retries and stops the provider if it started or its logon ran (a transport may open a
+   * listener in logon that must close even though logon failed); the store is closed after its stop().
+   */
   stop(): Promise<void> {
     this.closing = true;
     this.cancelRetry?.();
@@ -189,13 +195,14 @@ export class ProviderRunner {
       this.move('stopping');
       let abandoned: ReportedError | undefined;
       try {
-        if (this.started) abandoned = await this.stopWithin(this.instance);
+        if (this.started || this.loggedOn) abandoned = await this.stopWithin(this.instance);
         if (this.opened) await (this.instance as unknown as MessageStore).close();
       } catch (error) {
         // A provider that throws while stopping is still stopped: the kernel will not call it again.
         this.logger.error('provider threw while stopping', { message: this.services.redactor.redact(String((error as Error)?.message ?? error)) });
       }
       this.started = false;
+      this.loggedOn = false;
       this.opened = false;
       this.move('stopped', abandoned);
     });

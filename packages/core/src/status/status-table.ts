@@ -2,15 +2,25 @@ import type { ProviderRecord, ReportedError } from '../discovery/provider-record
 import type { ProviderState } from '../lifecycle/provider-state.js';
 import type { SecretRedactor } from '../logging/secret-redactor.js';
 import type { ProviderStatus } from './status-row.js';
+import { readTransportSides } from './transport-sides.js';
 
-/** `kernel.status()`: one row per discovered provider. Error messages pass through the redactor once more. */
+/**
+ * `kernel.status()`: one row per discovered provider, with the sides a loaded transport reports.
+ * Error messages pass through the redactor once more.
+ */
 export function toStatusTable(
-  runners: Iterable<{ readonly record: ProviderRecord; readonly state: ProviderState; readonly lastError: ReportedError | undefined }>,
+  runners: Iterable<{
+    readonly record: ProviderRecord;
+    readonly state: ProviderState;
+    readonly lastError: ReportedError | undefined;
+    readonly instance?: object | undefined;
+  }>,
   redactor: SecretRedactor,
 ): ProviderStatus[] {
   const rows: ProviderStatus[] = [];
   for (const runner of runners) {
     const { record, lastError } = runner;
+    const sides = record.kind === 'transport' ? readTransportSides(runner.instance, redactor) : undefined;
     rows.push({
       id: record.id,
       packageName: record.packageName,
@@ -20,6 +30,7 @@ export function toStatusTable(
       state: runner.state,
       enabled: record.enabled,
       ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: redactor.redact(lastError.message) } }),
+      ...(sides === undefined ? {} : { sides }),
       directory: record.directory,
     });
   }

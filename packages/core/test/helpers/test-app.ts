@@ -98,6 +98,7 @@ export function resetFixtureGlobals(): void {
   const g = globalThis as Record<string, unknown>;
   g.__xportFixtureLog = [];
   g.__xportFixtureServerUp = false;
+  g.__xportFixtureSidesThrow = false;
 }
 
 /** A scheduler whose timers only fire when the test says so. */

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 
 /** A reply the test scripts for one command: nothing (accept) or a code and text. */
@@ -24,6 +24,8 @@ export interface ScriptedServer {
   readonly port: number;
   readonly received: ReceivedMail[];
   readonly authAttempts: SMTPServerAuthentication[];
+  /** Everything clients sent on clear-text connections, as UTF-8: the commands exactly as written. */
+  wire(): string;
   close(): Promise<void>;
 }
 
@@ -73,12 +75,15 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       });
     },
   });
+  const wire: Buffer[] = [];
+  server.server.prependListener('connection', (socket: Socket) => socket.on('data', (chunk: Buffer) => wire.push(chunk)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
     received,
     authAttempts,
+    wire: () => Buffer.concat(wire).toString('utf8'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
