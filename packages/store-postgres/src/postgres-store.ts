@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   XportError,
+  resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -155,7 +156,11 @@ class PostgresStore implements MessageStore {
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     return this.run('submit a message', async (db) => {
       const earlier = await findMessageByKey(db, request.idempotencyKey);
-      if (earlier !== undefined) return { messageId: earlier, duplicate: true };
+      if (earlier !== undefined) {
+        // Nothing read yet: a streamed part is read through (and dropped) to complete the fingerprint.
+        if (request.fingerprint !== undefined && request.fingerprint.digest === undefined) await request.fingerprint.settle();
+        return resolveRepeatedKey(request, earlier, this.target.label);
+      }
       const parts = await prepareParts(db, request.parts, this.chunkSize);
       const result = await this.submits.run({ request, parts });
       if (!result.duplicate) this.work.emit();

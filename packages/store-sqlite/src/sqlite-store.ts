@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import {
   XportError,
+  resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -20,7 +21,7 @@ import {
 } from '@xport/provider-sdk';
 import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './claim-write.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
-import { deleteOrphanParts, prepareParts } from './content-writer.js';
+import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
 import { GroupCommitWriter } from './group-commit.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
 import { openDatabase } from './open-database.js';
@@ -74,10 +75,22 @@ class SqliteStore implements MessageStore {
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const { path } = this.options;
     const earlier = findMessageByKey(this.connection(), request.idempotencyKey);
-    if (earlier !== undefined) return { messageId: earlier, duplicate: true };
-    const parts = await prepareParts(this.requireWriter('submit'), request.parts, this.chunkSize);
-    const result = await this.write('submit a message', (db) => insertMessage(db, newRecordId(), request, parts));
+    if (earlier !== undefined) {
+      // Nothing read yet: a streamed part is read through (and dropped) to complete the fingerprint.
+      if (request.fingerprint !== undefined && request.fingerprint.digest === undefined) await request.fingerprint.settle();
+      return resolveRepeatedKey(request, earlier, `sqlite store ${path}`);
+    }
+    const writer = this.requireWriter('submit');
+    const parts = await prepareParts(writer, request.parts, this.chunkSize);
+    let result: SubmitResult;
+    try {
+      result = await this.write('submit a message', (db) => insertMessage(db, path, newRecordId(), request, parts));
+    } catch (error) {
+      await discardStreamedParts(writer, parts);
+      throw error;
+    }
     if (!result.duplicate) this.work.emit();
     return result;
   }
