@@ -25,6 +25,8 @@ import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content
 import { GroupCommitWriter } from './group-commit.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
 import { openDatabase } from './open-database.js';
+import { ShmGuard } from './shm-guard.js';
+import { toStorageError } from './storage-errors.js';
 import { openPartStream, readPartBytes } from './part-reader.js';
 import { listQuarantined } from './quarantine.js';
 import { RecordReader } from './record-reader.js';
@@ -38,6 +40,7 @@ import { newRecordId } from './record-ids.js';
 /** The SQLite store: writes go through one group-commit writer; reads use the connection directly. */
 class SqliteStore implements MessageStore {
   private db: Database | undefined;
+  private guard: ShmGuard | undefined;
   private writer: GroupCommitWriter | undefined;
   private stopRetention: (() => void) | undefined;
   private readonly work: WorkSignal;
@@ -46,21 +49,34 @@ class SqliteStore implements MessageStore {
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
-    this.work = new WorkSignal(() => this.db, options.workPollMs ?? 200);
+    this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
     this.records = new RecordReader(options.path, () => this.connection(), (action, work) => this.write(action, work), options.logger);
   }
 
   async open(): Promise<void> {
     if (this.db) return;
-    const { path } = this.options;
-    this.db = openDatabase({
+    const { path, logger } = this.options;
+    const { db, tightened } = openDatabase({
       path,
       synchronous: this.options.synchronous ?? 'FULL',
       busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
       ...(this.options.maxSizeBytes === undefined ? {} : { maxSizeBytes: this.options.maxSizeBytes }),
     });
-    this.writer = new GroupCommitWriter(this.db, path, undefined, this.options.commitWindowMs ?? 0);
-    await this.writer.run('remove orphaned content', (db) => deleteOrphanParts(db, Date.now()));
+    for (const file of tightened) logger?.warn(`sqlite store ${path}: ${file} was readable by group or others; it is now 0600 (owner only)`, { path, file });
+    this.db = db;
+    this.guard = new ShmGuard(path);
+    this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard);
+    try {
+      await this.writer.run('remove orphaned content', (conn) => deleteOrphanParts(conn, Date.now()));
+    } catch (error) {
+      // Housekeeping: a full disk must not keep the store from opening (it still reads, and takes
+      // writes again once there is room); anything else is a real failure to open.
+      if (!XportError.is(error, 'XPORT_STORE_FULL')) {
+        await this.close();
+        throw error;
+      }
+      logger?.warn(`sqlite store ${path}: could not remove orphaned content at open; the next open tries again`, { path, error: error.message });
+    }
     const days = this.options.sentRetentionDays ?? 0;
     if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
@@ -69,8 +85,17 @@ class SqliteStore implements MessageStore {
     this.stopRetention?.();
     this.work.clear();
     await this.writer?.close();
+    if (this.db && this.guard && !this.guard.writable()) {
+      // Closing the last connection checkpoints and writes the shared-memory index; with the -shm file
+      // made unwritable while open, that write faults (SIGBUS) and no code can stop it. Say why first.
+      this.options.logger?.error(
+        `sqlite store ${this.options.path}: ${this.options.path}-shm may not be written (immutable or not permitted); closing the database touches it and this process may be killed by SIGBUS. Everything committed is kept.`,
+        { path: this.options.path },
+      );
+    }
     this.db?.close();
     this.db = undefined;
+    this.guard = undefined;
     this.writer = undefined;
   }
 
@@ -195,7 +220,21 @@ class SqliteStore implements MessageStore {
 
   private connection(): Database {
     if (!this.db) throw this.notOpen('read');
+    try {
+      this.guard?.beforeRead();
+    } catch (error) {
+      throw toStorageError(this.options.path, 'read', error);
+    }
     return this.db;
+  }
+
+  /** The connection for the work signal's poll, or undefined while it may not be read safely. */
+  private readableDb(): Database | undefined {
+    try {
+      return this.db ? this.connection() : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private notOpen(action: string): XportError {
