@@ -35,7 +35,7 @@ import { RecordReader } from './record-reader.js';
 import { collectPart, startSentRetention } from '@xport/provider-sdk';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
-import { isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
+import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
 import { WorkSignal } from './work-signal.js';
 
 export interface PostgresStoreOptions {
@@ -103,7 +103,8 @@ class PostgresStore implements MessageStore {
     });
     this.records = new RecordReader(() => this.database('read'), options.logger, (messageId) => this.readAhead.write(messageId));
     this.completions = new GroupCommit({
-      write: (batch) => applyCompletions(this.database('complete a claim'), batch, isUnavailable),
+      // A full or unreachable database fails the whole batch; anything else is re-run one by one.
+      write: (batch) => applyCompletions(this.database('complete a claim'), batch, (e) => isUnavailable(e) || isStoreFull(e)),
       keyOf: (c) => `${c.messageId}#${c.recipientIndex}`,
     });
     this.submits = new GroupCommit({
@@ -112,7 +113,7 @@ class PostgresStore implements MessageStore {
         try {
           return await insertMessages(db, batch);
         } catch (error) {
-          if (batch.length === 1 || isUnavailable(error)) throw error;
+          if (batch.length === 1 || isUnavailable(error) || isStoreFull(error)) throw error;
           // One request the database refuses must not fail the others: write them one by one.
           return Promise.all(batch.map((one) => insertMessages(db, [one]).then(([outcome]) => outcome!, (e: unknown) => ({ ok: false as const, error: e }))));
         }

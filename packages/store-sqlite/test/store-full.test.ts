@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { XportError, type MessageStore } from '@xport/provider-sdk';
 import { makeReceiveRequest, makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { createSqliteStore } from '../src/index.js';
-import { CANNOT_CHATTR, CANNOT_MOUNT, describeIf, mountSmallDisk, setImmutable, type SmallDisk } from './small-disk.js';
+import { CANNOT_CHATTR, CANNOT_MOUNT, describeIf, mountSmallDisk, setImmutable, type SmallDisk } from '../../../test/support/small-disk.js';
 import { makeTempDir } from './temp-store.js';
 
 const codeOf = (error: unknown): string => (XportError.is(error) ? error.code : String(error));

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
+// Small filesystems and immutable files for the tests of a full or unwritable store: a tmpfs
+// (mount needs root) and chattr +i (root, and a filesystem that supports it). Tests that need them
+// check CANNOT_MOUNT / CANNOT_CHATTR and are skipped by name, with the reason, where they cannot run.
+
 function run(command: string, args: readonly string[]): void {
   execFileSync(command, args, { stdio: 'pipe' });
 }
@@ -56,7 +60,7 @@ export function describeIf(reason: string | undefined, title: string, body: () =
     describe(title, body);
     return;
   }
-  console.warn(`[store-sqlite] SKIPPED "${title}": ${reason}`);
+  console.warn(`SKIPPED "${title}": ${reason}`);
   describe(title, () => it.skip(`SKIPPED: ${reason}`, () => undefined));
 }
 
@@ -70,10 +74,14 @@ export interface SmallDisk {
   unmount(): void;
 }
 
-/** A fresh tmpfs of `sizeBytes` (root only: check CANNOT_MOUNT first). */
-export function mountSmallDisk(sizeBytes: number): SmallDisk {
-  const dir = mkdtempSync(join(tmpdir(), 'xport-small-disk-'));
-  run('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0700`, 'tmpfs', dir]);
+/**
+ * A fresh tmpfs of `sizeBytes` (root only: check CANNOT_MOUNT first), mode 0700, owned by `owner`
+ * (default: this process), at `at` (default: a new directory under the temporary directory).
+ */
+export function mountSmallDisk(sizeBytes: number, options: { readonly owner?: { uid: number; gid: number }; readonly at?: string } = {}): SmallDisk {
+  const dir = options.at ?? mkdtempSync(join(tmpdir(), 'xport-small-disk-'));
+  const owner = options.owner === undefined ? '' : `,uid=${options.owner.uid},gid=${options.owner.gid}`;
+  run('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0700${owner}`, 'tmpfs', dir]);
   const filler = join(dir, 'filler');
   return {
     dir,
@@ -84,11 +92,8 @@ export function mountSmallDisk(sizeBytes: number): SmallDisk {
     free: () => rmSync(filler, { force: true }),
     remount: (mode) => run('mount', ['-o', `remount,${mode}`, dir]),
     unmount() {
-      try {
-        run('umount', [dir]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      run('umount', [dir]);
+      if (options.at === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
