@@ -4,7 +4,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 import { assertSchemaNotNewer, migrateSchema } from './schema.js';
 import { checkWritable } from './storage-diagnosis.js';
-import { toStorageError, toStoreError } from './storage-errors.js';
+import { toRefusedStorage, toStorageError, toStoreError } from './storage-errors.js';
 import { prepareStoreFiles, storeFiles } from './store-files.js';
 
 export interface ConnectionSettings {
@@ -35,7 +35,7 @@ function assertWritable(path: string): void {
   ];
   for (const [file, mode] of checks) {
     const refused = checkWritable(file, mode, file === checks[0]![0]);
-    if (refused) throw toStorageError(path, 'open the database', Object.assign(new Error(`${file} is not writable`), { code: refused.errno }));
+    if (refused) throw toRefusedStorage(path, 'open the database', refused);
   }
 }
 

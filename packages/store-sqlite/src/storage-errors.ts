@@ -43,9 +43,17 @@ export function toStorageError(path: string, action: string, cause: unknown): Xp
   const looked = code !== undefined && (NO_ROOM.test(code) || IO_FAILURE.test(code) || NO_ROOM_ERRNO.test(code)) ? diagnosisFor(path, cause) : undefined;
   const full = (code !== undefined && (NO_ROOM.test(code) || NO_ROOM_ERRNO.test(code))) || looked !== undefined;
   if (!full) return new XportError('XPORT_STORE_UNAVAILABLE', said, { cause, details: { path, action, sqliteCode: code } });
-  const why = looked === undefined ? '' : `; ${looked.explanation}`;
-  return new XportError('XPORT_STORE_FULL', `${said}${why}. Writes are refused until that passes; nothing already accepted is lost`, {
-    cause,
+  return storeFull(path, action, looked === undefined ? said : `${said}; ${looked.explanation}`, looked, cause, code);
+}
+
+/** `XPORT_STORE_FULL` for a refusal found before SQLite was asked (opening a store that may not be written). */
+export function toRefusedStorage(path: string, action: string, refused: StorageDiagnosis): XportError {
+  return storeFull(path, action, `sqlite store ${path}: cannot ${action}: ${refused.explanation}`, refused, undefined, undefined);
+}
+
+function storeFull(path: string, action: string, said: string, looked: StorageDiagnosis | undefined, cause: unknown, code: string | undefined): XportError {
+  return new XportError('XPORT_STORE_FULL', `${said}. Writes are refused until that passes; nothing already accepted is lost`, {
+    ...(cause === undefined ? {} : { cause }),
     details: { path, action, sqliteCode: code, ...(looked === undefined ? {} : { errno: looked.errno, file: looked.file }) },
   });
 }
