@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import type { Logger } from '@xport/provider-sdk';
 import { storeFiles } from './store-files.js';
 
 /**
@@ -24,7 +25,7 @@ export class ShmGuard {
   private wrote = true;
 
   constructor(
-    path: string,
+    private readonly path: string,
     private readonly recheckMs = 100,
   ) {
     this.shm = storeFiles(path).shm;
@@ -41,13 +42,18 @@ export class ShmGuard {
     if (this.wrote || performance.now() - this.checkedAt >= this.recheckMs) this.check();
   }
 
-  /** Whether the index may be written now (for close, which cannot be refused). */
-  writable(): boolean {
+  /**
+   * Before the connection closes, which cannot be refused: closing the last connection checkpoints
+   * through the mapping, so with the index unwritable the process may die of SIGBUS. Says so first.
+   */
+  beforeClose(logger: Logger | undefined): void {
     try {
       this.check();
-      return true;
-    } catch {
-      return false;
+    } catch (error) {
+      logger?.error(
+        `sqlite store ${this.path}: ${this.shm} may not be written (${String((error as { code?: unknown }).code)}: immutable or not permitted); closing the database touches it and this process may be killed by SIGBUS. Everything committed is kept.`,
+        { path: this.path },
+      );
     }
   }
 

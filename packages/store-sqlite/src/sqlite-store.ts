@@ -85,14 +85,7 @@ class SqliteStore implements MessageStore {
     this.stopRetention?.();
     this.work.clear();
     await this.writer?.close();
-    if (this.db && this.guard && !this.guard.writable()) {
-      // Closing the last connection checkpoints and writes the shared-memory index; with the -shm file
-      // made unwritable while open, that write faults (SIGBUS) and no code can stop it. Say why first.
-      this.options.logger?.error(
-        `sqlite store ${this.options.path}: ${this.options.path}-shm may not be written (immutable or not permitted); closing the database touches it and this process may be killed by SIGBUS. Everything committed is kept.`,
-        { path: this.options.path },
-      );
-    }
+    if (this.db) this.guard?.beforeClose(this.options.logger);
     this.db?.close();
     this.db = undefined;
     this.guard = undefined;
@@ -101,7 +94,7 @@ class SqliteStore implements MessageStore {
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     const { path } = this.options;
-    const earlier = findMessageByKey(this.connection(), request.idempotencyKey);
+    const earlier = request.idempotencyKey === undefined ? undefined : findMessageByKey(this.connection(), request.idempotencyKey);
     if (earlier !== undefined) {
       // Nothing read yet: a streamed part is read through (and dropped) to complete the fingerprint.
       if (request.fingerprint !== undefined && request.fingerprint.digest === undefined) await request.fingerprint.settle();
@@ -175,7 +168,7 @@ class SqliteStore implements MessageStore {
   }
 
   async receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
-    const earlier = findReceiptByKey(this.connection(), request.idempotencyKey);
+    const earlier = request.idempotencyKey === undefined ? undefined : findReceiptByKey(this.connection(), request.idempotencyKey);
     if (earlier) return earlier;
     const parts = await prepareParts(this.requireWriter('receive'), request.parts, this.chunkSize);
     return this.write('receive a message', (db) => insertInboxEntries(db, request, parts));
