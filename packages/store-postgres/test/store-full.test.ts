@@ -54,13 +54,26 @@ describe('postgres store that may not write', () => {
 });
 
 function postgresOwner(): { uid: number; gid: number } {
-  const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres']).toString().trim()));
+  const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { stdio: 'pipe' }).toString().trim()));
   return { uid: uid!, gid: gid! };
+}
+
+/** Why the test server cannot get a tablespace on a tmpfs of ours: no mount, not on this host, no `postgres` user. */
+function cannotFillTablespace(): string | undefined {
+  if (CANNOT_MOUNT !== undefined) return CANNOT_MOUNT;
+  const host = new URL(TEST_PG_URL).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return `the test server (${host}) is not on this host, so it cannot use a tmpfs mounted here`;
+  try {
+    postgresOwner();
+    return undefined;
+  } catch {
+    return 'no "postgres" user on this host to own the tablespace directory';
+  }
 }
 
 // The store's tables in a tablespace on a small tmpfs: PostgreSQL itself runs out of room (53100),
 // while its WAL, on its own disk, does not.
-describeIf(CANNOT_MOUNT, 'postgres store whose tablespace fills up (tmpfs)', () => {
+describeIf(cannotFillTablespace(), 'postgres store whose tablespace fills up (tmpfs)', () => {
   let disk: SmallDisk;
   let tablespace: string;
   let schema: string;
