@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   XPORT_STORE_NOT_FOUND: 'A message, inbox entry or content part does not exist in the store.',
   XPORT_STORE_IN_FLIGHT: 'A message cannot be aborted because a recipient is being sent right now.',
   XPORT_STORE_SCHEMA_NEWER: 'The store was written by a newer xport schema than this version understands.',
-  XPORT_STORE_UNAVAILABLE: 'The store cannot accept writes (disk full, read-only, connection lost).',
+  XPORT_STORE_UNAVAILABLE: 'The store cannot serve the request now (not open, connection lost, locked by another process, an I/O error); a full or read-only store is XPORT_STORE_FULL.',
   XPORT_STORE_FULL: 'The store has no room or no permission to write (disk full, quota exceeded, read-only, not permitted); submits are refused until that passes, and nothing already accepted is lost.',
   XPORT_STORE_CORRUPT_RECORD: 'A stored record could not be decoded and was quarantined.',
   XPORT_KERNEL_STOPPED: 'The kernel is stopped or stopping and accepts no new work.',

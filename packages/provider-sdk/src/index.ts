@@ -65,6 +65,8 @@ export { WorkListeners } from './work-listeners.js';
 export type { WorkListenerHooks } from './work-listeners.js';
 export { splitBytes, toFixedChunks } from './store-content.js';
 export { startSentRetention } from './sent-retention.js';
+export { createSubmitFingerprint, fingerprintToKeep, resolveRepeatedKey } from './submit-fingerprint.js';
+export type { SubmitFingerprint, FingerprintInput } from './submit-fingerprint.js';
 
 // Message store contract
 export { FINAL_RECIPIENT_STATES } from './store.js';

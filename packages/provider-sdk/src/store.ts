@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Recipient } from './address.js';
 import type { ContentPartInput, MessageEnvelope, PartInfo, RecipientRole } from './message.js';
+import type { SubmitFingerprint } from './submit-fingerprint.js';
 
 /**
  * Where one recipient of a queued message stands. `delivered`, `failed`, `expired` and `aborted`
@@ -60,8 +61,17 @@ export interface SubmitRequest {
   readonly parts: readonly ContentPartInput[];
   readonly submittedAt: number;
   readonly expiresAt: number;
-  /** The same key twice yields one message: the second submit returns the first one's id. */
+  /**
+   * The same key twice yields one message: a retry with the same content returns the first one's id
+   * (`duplicate: true`); different content is `XPORT_IDEMPOTENCY_CONFLICT` (see `fingerprint`).
+   */
   readonly idempotencyKey?: string;
+  /**
+   * The content's fingerprint (`createSubmitFingerprint`), set by the kernel with every key. The store
+   * keeps it with the key (`fingerprintToKeep`) and compares it when the key comes again
+   * (`resolveRepeatedKey`); it is complete once the store has read every part.
+   */
+  readonly fingerprint?: SubmitFingerprint;
 }
 
 export interface SubmitResult {

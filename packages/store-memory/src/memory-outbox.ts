@@ -1,5 +1,6 @@
 import {
   XportError,
+  fingerprintToKeep,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -64,6 +65,7 @@ export class MemoryOutbox {
       expiresAt: request.expiresAt,
       finishedAt: undefined,
       idempotencyKey: request.idempotencyKey,
+      idempotencyFingerprint: fingerprintToKeep(request),
     };
     for (let i = 0; i < recipients.length; i += 1) recipients[i] = createMemoryRecipient(message, i, request.recipients[i]!, now);
     if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, message);

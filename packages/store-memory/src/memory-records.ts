@@ -54,6 +54,8 @@ export interface MemoryMessage {
   readonly expiresAt: number;
   finishedAt: number | undefined;
   readonly idempotencyKey: string | undefined;
+  /** The content's fingerprint kept with the key (null: none given), to tell a retry from a conflict. */
+  readonly idempotencyFingerprint: string | null;
 }
 
 /** A frozen copy of a recipient address: neither the caller who gave it nor one who reads it can change the stored one. */

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import {
   WorkListeners,
   XportError,
+  resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -21,7 +22,7 @@ import {
 import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
-import { toStoredMessage } from './memory-records.js';
+import { toStoredMessage, type MemoryMessage } from './memory-records.js';
 import { countRecipients, listFinished, listQueued } from './queue-views.js';
 
 export interface MemoryStoreOptions {
@@ -51,7 +52,11 @@ class MemoryStore implements MessageStore {
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     this.assertOpen();
     const earlier = this.outbox.findByKey(request.idempotencyKey);
-    if (earlier) return { messageId: earlier.id, duplicate: true };
+    if (earlier) {
+      // Content not read yet: a streamed part is read through (and dropped) to complete the fingerprint.
+      if (request.fingerprint !== undefined && request.fingerprint.digest === undefined) await request.fingerprint.settle();
+      return this.repeatedKey(request, earlier);
+    }
     let parts = this.content.writeParts(request.parts);
     if (parts instanceof Promise) {
       parts = await parts;
@@ -59,7 +64,7 @@ class MemoryStore implements MessageStore {
       const raced = this.outbox.findByKey(request.idempotencyKey);
       if (raced) {
         this.content.deleteParts(parts);
-        return { messageId: raced.id, duplicate: true };
+        return this.repeatedKey(request, raced);
       }
     }
     const result = this.outbox.insert(request, parts);
@@ -169,6 +174,10 @@ class MemoryStore implements MessageStore {
 
   onWork(listener: () => void): () => void {
     return this.work.add(listener);
+  }
+
+  private repeatedKey(request: SubmitRequest, earlier: MemoryMessage): SubmitResult {
+    return resolveRepeatedKey(request, { messageId: earlier.id, fingerprint: earlier.idempotencyFingerprint }, `memory store "${this.name}"`);
   }
 
   private assertOpen(): void {

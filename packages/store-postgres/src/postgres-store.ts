@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   XportError,
+  resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -34,7 +35,7 @@ import { RecordReader } from './record-reader.js';
 import { collectPart, startSentRetention } from '@xport/provider-sdk';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
-import { isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
+import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
 import { WorkSignal } from './work-signal.js';
 
 export interface PostgresStoreOptions {
@@ -102,7 +103,8 @@ class PostgresStore implements MessageStore {
     });
     this.records = new RecordReader(() => this.database('read'), options.logger, (messageId) => this.readAhead.write(messageId));
     this.completions = new GroupCommit({
-      write: (batch) => applyCompletions(this.database('complete a claim'), batch, isUnavailable),
+      // A full or unreachable database fails the whole batch; anything else is re-run one by one.
+      write: (batch) => applyCompletions(this.database('complete a claim'), batch, (e) => isUnavailable(e) || isStoreFull(e)),
       keyOf: (c) => `${c.messageId}#${c.recipientIndex}`,
     });
     this.submits = new GroupCommit({
@@ -111,7 +113,7 @@ class PostgresStore implements MessageStore {
         try {
           return await insertMessages(db, batch);
         } catch (error) {
-          if (batch.length === 1 || isUnavailable(error)) throw error;
+          if (batch.length === 1 || isUnavailable(error) || isStoreFull(error)) throw error;
           // One request the database refuses must not fail the others: write them one by one.
           return Promise.all(batch.map((one) => insertMessages(db, [one]).then(([outcome]) => outcome!, (e: unknown) => ({ ok: false as const, error: e }))));
         }
@@ -155,7 +157,11 @@ class PostgresStore implements MessageStore {
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     return this.run('submit a message', async (db) => {
       const earlier = await findMessageByKey(db, request.idempotencyKey);
-      if (earlier !== undefined) return { messageId: earlier, duplicate: true };
+      if (earlier !== undefined) {
+        // Nothing read yet: a streamed part is read through (and dropped) to complete the fingerprint.
+        if (request.fingerprint !== undefined && request.fingerprint.digest === undefined) await request.fingerprint.settle();
+        return resolveRepeatedKey(request, earlier, this.target.label);
+      }
       const parts = await prepareParts(db, request.parts, this.chunkSize);
       const result = await this.submits.run({ request, parts });
       if (!result.duplicate) this.work.emit();

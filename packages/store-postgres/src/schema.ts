@@ -3,7 +3,7 @@ import { XportError } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -92,6 +92,10 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
     CREATE INDEX messages_open_expiry ON ${s}.messages (expires_at) WHERE finished_at IS NULL;
     CREATE INDEX recipients_unrouted ON ${s}.recipients (message_seq) WHERE provider IS NULL AND due_at IS NOT NULL;
   `,
+  // v3: the content fingerprint kept with an idempotency key, so a repeated key with other content is
+  // a conflict instead of a silent duplicate. NULL for messages kept before v3 (and for a key submitted
+  // without a fingerprint): such a key still dedupes as before, whatever the content.
+  (s) => `ALTER TABLE ${s}.messages ADD COLUMN idempotency_fingerprint TEXT;`,
 ];
 
 /** Quotes a schema name that already matched SCHEMA_NAME_PATTERN. */

@@ -1,13 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { SubmitRequest, SubmitResult } from '@xport/provider-sdk';
+import { fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
 
-export async function findMessageByKey(db: Database, key: string | undefined): Promise<string | undefined> {
+/** The message an idempotency key names, with the content fingerprint kept with it (null before schema v3). */
+export interface KeyedMessage {
+  readonly messageId: string;
+  readonly fingerprint: string | null;
+}
+
+export async function findMessageByKey(db: Database, key: string | undefined): Promise<KeyedMessage | undefined> {
   if (key === undefined) return undefined;
-  const { rows } = await queryPrepared<{ id: string }>(db, 'find_message', `SELECT id FROM ${db.s}.messages WHERE idempotency_key = $1`, [key]);
-  return rows[0]?.id;
+  const { rows } = await queryPrepared<{ id: string; fingerprint: string | null }>(
+    db,
+    'find_message_key',
+    `SELECT id, idempotency_fingerprint AS fingerprint FROM ${db.s}.messages WHERE idempotency_key = $1`,
+    [key],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : { messageId: row.id, fingerprint: row.fingerprint };
 }
 
 /** A submit whose content is prepared (inline bytes in hand, streamed parts already written, unowned). */
@@ -19,11 +31,11 @@ export interface PreparedSubmit {
 function insertBatchSql(db: Database): string {
   return `
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id text, idempotency_key text, envelope jsonb, parts jsonb, size bigint,
-        submitted_at bigint, expires_at bigint, finished_at bigint, open_recipients int, recipients jsonb)
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id text, idempotency_key text, idempotency_fingerprint text, envelope jsonb, parts jsonb,
+        size bigint, submitted_at bigint, expires_at bigint, finished_at bigint, open_recipients int, recipients jsonb)
     ), msg AS (
-      INSERT INTO ${db.s}.messages (id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
-      SELECT id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients FROM input ORDER BY ord
+      INSERT INTO ${db.s}.messages (id, idempotency_key, idempotency_fingerprint, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
+      SELECT id, idempotency_key, idempotency_fingerprint, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients FROM input ORDER BY ord
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING seq, id
     ), rcpt AS (
@@ -63,6 +75,7 @@ function toInputRow(prepared: PreparedSubmit, id: string, ord: number): Record<s
     ord,
     id,
     idempotency_key: request.idempotencyKey ?? null,
+    idempotency_fingerprint: fingerprintToKeep(request),
     envelope: request.envelope,
     parts: parts.infos,
     size: parts.infos.reduce((sum, p) => sum + p.size, 0),
@@ -126,7 +139,7 @@ export async function insertMessages(db: Database, batch: readonly PreparedSubmi
       await discardParts(db, parts.streamedIds);
       const earlier = await findMessageByKey(db, request.idempotencyKey);
       if (earlier === undefined) throw new Error(`postgres store: submit with idempotency key "${request.idempotencyKey}" wrote nothing and found no earlier message`);
-      outcomes.push({ ok: true, value: { messageId: earlier, duplicate: true } });
+      outcomes.push({ ok: true, value: resolveRepeatedKey(request, earlier, db.target.label) });
     } catch (error) {
       outcomes.push({ ok: false, error });
     }

@@ -8,6 +8,18 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]|57014|55P03|58)/;
 const UNAVAILABLE_NODE_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNABORTED)$/;
 const UNAVAILABLE_MESSAGE = /(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended unexpectedly|Client was closed|Cannot use a pool after calling end)/i;
 
+// SQLSTATEs that say the server has no room or may not write: 53100 disk_full (a table, index or WAL
+// file could not be extended), 25006 read_only_sql_transaction (a standby, or default_transaction_read_only).
+// 53200 out_of_memory and 53300 too_many_connections stay "unavailable": the server cannot serve us
+// now, which is not about room to write the store.
+const FULL_SQLSTATE = /^(53100|25006)$/;
+
+/** Whether a driver error says the database is full or read-only (`XPORT_STORE_FULL`). */
+export function isStoreFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && FULL_SQLSTATE.test(code);
+}
+
 export function isUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
@@ -42,8 +54,23 @@ export function toUnavailable(target: DatabaseTarget, action: string, cause: unk
   });
 }
 
-/** Keeps xport errors and statement bugs as they are; turns connection and server-availability failures into `XPORT_STORE_UNAVAILABLE`. */
+/** An `XPORT_STORE_FULL` error: the database (host/db only), the action, the server's reason and what to expect. */
+export function toStoreFull(target: DatabaseTarget, action: string, cause: unknown, secret: string): XportError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const why = code === '25006' ? 'the database accepts no writes (read-only transaction: a standby, or default_transaction_read_only)' : 'the database server has no space left to write';
+  return new XportError(
+    'XPORT_STORE_FULL',
+    `${target.label}: cannot ${action}: ${safeReason(cause, secret)} (${String(code)}); ${why}. Writes are refused until that passes; nothing already accepted is lost`,
+    { cause, details: { host: target.host, port: target.port, database: target.database, action, pgCode: code } },
+  );
+}
+
+/**
+ * Keeps xport errors and statement bugs as they are; turns a full or read-only database into
+ * `XPORT_STORE_FULL`, connection and server-availability failures into `XPORT_STORE_UNAVAILABLE`.
+ */
 export function toStoreError(target: DatabaseTarget, action: string, error: unknown, secret: string): unknown {
   if (XportError.is(error)) return error;
+  if (isStoreFull(error)) return toStoreFull(target, action, error, secret);
   return isUnavailable(error) ? toUnavailable(target, action, error, secret) : error;
 }

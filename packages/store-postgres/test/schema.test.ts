@@ -34,15 +34,46 @@ describe('postgres store schema', () => {
     await first.open();
     const { messageId } = await first.submit(makeSubmitRequest());
     await first.close();
-    await adminQuery(`DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`);
+    await adminQuery(
+      `DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`,
+    );
     const second = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await second.open();
     expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
     await second.close();
     const [version] = await adminQuery<{ value: string }>(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
-    expect(Number(version?.value)).toBe(2);
+    expect(Number(version?.value)).toBe(POSTGRES_SCHEMA_VERSION);
     const indexes = await adminQuery<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname IN ('messages_open_expiry', 'recipients_unrouted') ORDER BY indexname`, [schema]);
     expect(indexes.map((i) => i.indexname)).toEqual(['messages_open_expiry', 'recipients_unrouted']);
+  });
+
+  it('migrates a version-2 schema (no fingerprints): its keys still dedupe whatever the content, new keys are bound to their content', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const first = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    await first.open();
+    const old = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v2', fingerprint: false }));
+    await first.close();
+    await adminQuery(`ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; UPDATE "${schema}".meta SET value = '2' WHERE key = 'schema_version'`);
+    const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    await store.open();
+    try {
+      const [version] = await adminQuery<{ value: string }>(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
+      expect(Number(version?.value)).toBe(POSTGRES_SCHEMA_VERSION);
+      expect(await store.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v2' }))).toEqual({ messageId: old.messageId, duplicate: true });
+      expect(await store.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'changed since' }))).toEqual({ messageId: old.messageId, duplicate: true });
+      const fresh = await store.submit(makeSubmitRequest({ idempotencyKey: 'order-2', subject: 'kept by v3' }));
+      expect(await store.submit(makeSubmitRequest({ idempotencyKey: 'order-2', subject: 'kept by v3' }))).toEqual({ messageId: fresh.messageId, duplicate: true });
+      const conflict = await store.submit(makeSubmitRequest({ idempotencyKey: 'order-2', subject: 'other' })).catch((e: unknown) => e);
+      expect(XportError.is(conflict, 'XPORT_IDEMPOTENCY_CONFLICT')).toBe(true);
+      const rows = await adminQuery<{ k: string; f: string | null }>(`SELECT idempotency_key AS k, idempotency_fingerprint AS f FROM "${schema}".messages ORDER BY seq`);
+      expect(rows.map((r) => [r.k, r.f === null ? null : r.f.length])).toEqual([
+        ['order-1', null],
+        ['order-2', 64],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a schema written by a newer version, naming found and supported versions', async () => {

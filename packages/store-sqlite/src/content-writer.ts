@@ -65,6 +65,15 @@ async function streamPart(writer: GroupCommitWriter, partId: string, source: Asy
 }
 
 /**
+ * Removes the content a record streamed in ahead of a write that failed. Best effort: when the store
+ * cannot write (disk full), the rows stay unowned and the cleanup at the next open removes them.
+ */
+export async function discardStreamedParts(writer: GroupCommitWriter, parts: readonly PreparedPart[]): Promise<void> {
+  const streamed = parts.filter((p) => !p.inline).map((p) => p.info.partId);
+  if (streamed.length > 0) await writer.run('discard content', (db) => deletePartRows(db, streamed)).catch(() => undefined);
+}
+
+/**
  * Reads every part: strings and byte arrays stay in memory (they already are) and are written with
  * the record; async sources are written to the store as they stream in, never held whole. On failure
  * the streamed rows are removed and the error is rethrown.
@@ -86,8 +95,7 @@ export async function prepareParts(writer: GroupCommitWriter, inputs: readonly C
     }
     return prepared;
   } catch (error) {
-    const streamed = prepared.filter((p) => !p.inline).map((p) => p.info.partId);
-    if (streamed.length > 0) await writer.run('discard content', (db) => deletePartRows(db, streamed)).catch(() => undefined);
+    await discardStreamedParts(writer, prepared);
     throw error;
   }
 }

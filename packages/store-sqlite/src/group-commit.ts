@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
+import type { ShmGuard } from './shm-guard.js';
 import { sql } from './statements.js';
-import { toStoreError, toUnavailable } from './storage-errors.js';
+import { toStorageError, toStoreError } from './storage-errors.js';
 
 interface Job {
   readonly action: string;
@@ -18,6 +19,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * durability costs one WAL sync per batch, not per message, and a failed commit fails every job in it.
  * With a commit window, a batch also takes the writes of the next `windowMs`: writes that trickle in
  * one per turn (a relay's replies) then share a sync, and each write waits up to that long.
+ *
+ * A batch that fails (disk full, read-only, an I/O error) fails each of its jobs with a coded error
+ * and leaves the connection out of any transaction, so the next batch starts clean: once the disk
+ * has room again, writes go through with no reopening.
  */
 export class GroupCommitWriter {
   private pending: Job[] = [];
@@ -30,6 +35,7 @@ export class GroupCommitWriter {
     private readonly path: string,
     private readonly maxBatch = 2000,
     private readonly windowMs = 0,
+    private readonly guard?: ShmGuard,
   ) {}
 
   /** Runs `work` inside the next batch's transaction; resolves with its result once committed. */
@@ -66,7 +72,13 @@ export class GroupCommitWriter {
     this.scheduled = false;
     const batch = this.pending.splice(0, this.maxBatch);
     if (this.pending.length > 0) this.schedule(true);
-    const outcomes = this.runBatch(batch);
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.runBatch(batch);
+    } catch (error) {
+      // Never out of a timer callback: that would end the process and leave these jobs unsettled.
+      outcomes = this.failAll(batch, error);
+    }
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
@@ -80,39 +92,72 @@ export class GroupCommitWriter {
   private runBatch(batch: readonly Job[]): Outcome[] {
     const db = this.db;
     try {
+      // A transaction a failed rollback left open would refuse every BEGIN from now on.
+      if (db.inTransaction) sql(db, 'ROLLBACK').run();
+      this.guard?.beforeWrite();
       sql(db, 'BEGIN IMMEDIATE').run();
     } catch (error) {
-      return batch.map((job) => ({ ok: false, error: toUnavailable(this.path, job.action, error) }));
+      return this.failAll(batch, error);
     }
-    const outcomes: Outcome[] = batch.map((job) => this.runJob(job));
+    const outcomes: Outcome[] = [];
+    for (const job of batch) {
+      const outcome = this.runJob(job);
+      if (outcome === 'broken') {
+        // A job's changes could not be undone alone: nothing of this batch may be committed.
+        this.rollback();
+        return this.failAll(batch, 'a job of the batch could not be rolled back on its own');
+      }
+      outcomes.push(outcome);
+    }
     if (!db.inTransaction) {
       // SQLite rolled the whole transaction back (disk full, I/O error): nothing in it was written.
       const lost = outcomes.find((o) => !o.ok);
       const reason = lost && !lost.ok ? lost.error : 'transaction rolled back';
-      const cause = XportError.is(reason) && reason.cause !== undefined ? reason.cause : reason;
-      return batch.map((job) => ({ ok: false, error: toUnavailable(this.path, job.action, cause) }));
+      return this.failAll(batch, XportError.is(reason) && reason.cause !== undefined ? reason.cause : reason);
     }
     try {
       sql(db, 'COMMIT').run();
       return outcomes;
     } catch (error) {
-      if (db.inTransaction) sql(db, 'ROLLBACK').run();
-      return batch.map((job) => ({ ok: false, error: toUnavailable(this.path, job.action, error) }));
+      this.rollback();
+      return this.failAll(batch, error);
     }
   }
 
-  private runJob(job: Job): Outcome {
+  /** Every job of the batch fails with the storage error, named after its own action. */
+  private failAll(batch: readonly Job[], cause: unknown): Outcome[] {
+    return batch.map((job) => ({ ok: false, error: toStorageError(this.path, job.action, cause) }));
+  }
+
+  /** Ends the open transaction; if even that fails, the next batch tries again before it begins. */
+  private rollback(): void {
+    try {
+      if (this.db.inTransaction) sql(this.db, 'ROLLBACK').run();
+    } catch {
+      // Left for runBatch: it rolls back before its BEGIN, and fails its batch while it cannot.
+    }
+  }
+
+  private runJob(job: Job): Outcome | 'broken' {
     const db = this.db;
-    if (!db.inTransaction) return { ok: false, error: toUnavailable(this.path, job.action, 'transaction rolled back by an earlier failure') };
-    sql(db, 'SAVEPOINT job').run();
+    if (!db.inTransaction) return { ok: false, error: toStorageError(this.path, job.action, 'transaction rolled back by an earlier failure') };
+    try {
+      sql(db, 'SAVEPOINT job').run();
+    } catch (error) {
+      return { ok: false, error: toStorageError(this.path, job.action, error) };
+    }
     try {
       const value = job.work(db);
       sql(db, 'RELEASE job').run();
       return { ok: true, value };
     } catch (error) {
-      if (db.inTransaction) {
-        sql(db, 'ROLLBACK TO job').run();
-        sql(db, 'RELEASE job').run();
+      try {
+        if (db.inTransaction) {
+          sql(db, 'ROLLBACK TO job').run();
+          sql(db, 'RELEASE job').run();
+        }
+      } catch {
+        return 'broken';
       }
       return { ok: false, error: toStoreError(this.path, job.action, error) };
     }

@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { XportError } from '@xport/provider-sdk';
 import { assertSchemaNotNewer, migrateSchema } from './schema.js';
-import { toStoreError, toUnavailable } from './storage-errors.js';
+import { checkWritable } from './storage-diagnosis.js';
+import { toRefusedStorage, toStorageError, toStoreError } from './storage-errors.js';
+import { prepareStoreFiles, storeFiles } from './store-files.js';
 
 export interface ConnectionSettings {
   readonly path: string;
@@ -11,18 +14,48 @@ export interface ConnectionSettings {
   readonly maxSizeBytes?: number;
 }
 
+/** What opening found besides the connection: store files whose mode it tightened to owner-only. */
+export interface OpenedDatabase {
+  readonly db: Database;
+  readonly tightened: readonly string[];
+}
+
+/**
+ * Refuses a store that cannot be written before SQLite opens it: an `XPORT_STORE_FULL` naming the
+ * directory or file and why (read-only filesystem, immutable file, permissions), where SQLite would
+ * open it anyway and fail each write later.
+ */
+function assertWritable(path: string): void {
+  const files = storeFiles(path);
+  const checks: Array<[string, number]> = [
+    [dirname(path), constants.W_OK | constants.X_OK],
+    [files.db, constants.W_OK],
+    [files.wal, constants.W_OK],
+    [files.shm, constants.W_OK],
+  ];
+  for (const [file, mode] of checks) {
+    const refused = checkWritable(file, mode, file === checks[0]![0]);
+    if (refused) throw toRefusedStorage(path, 'open the database', refused);
+  }
+}
+
 /**
  * Opens the database in WAL mode, refuses a newer schema before writing anything, then migrates.
  * WAL + `synchronous` FULL makes a commit durable against power loss; NORMAL against a process crash.
+ * The directory is created `0700` and the files `0600`, whatever the umask.
  */
-export function openDatabase(settings: ConnectionSettings): Database {
+export function openDatabase(settings: ConnectionSettings): OpenedDatabase {
   const { path } = settings;
   let db: Database;
+  let tightened: string[] = [];
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      tightened = prepareStoreFiles(path);
+      assertWritable(path);
+    }
     db = new BetterSqlite3(path, { timeout: settings.busyTimeoutMs });
   } catch (error) {
-    throw toUnavailable(path, 'open the database', error);
+    throw XportError.is(error) ? error : toStorageError(path, 'open the database', error);
   }
   try {
     db.pragma(`busy_timeout = ${Math.trunc(settings.busyTimeoutMs)}`);
@@ -39,7 +72,7 @@ export function openDatabase(settings: ConnectionSettings): Database {
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(settings.maxSizeBytes / pageSize))}`);
     }
     migrateSchema(db, path);
-    return db;
+    return { db, tightened };
   } catch (error) {
     db.close();
     throw toStoreError(path, 'open the database', error);

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -90,6 +90,10 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
   // text is one row written and one read instead of a parts row plus a part_chunks row. NULL means
   // the bytes are in part_chunks (every part written before v3, and parts larger than a chunk).
   (db) => db.exec('ALTER TABLE parts ADD COLUMN data BLOB;'),
+  // v4: the content fingerprint kept with an idempotency key, so a repeated key with other content is
+  // a conflict instead of a silent duplicate. NULL for every message kept before v4 (and for a key
+  // submitted without a fingerprint): such a key still dedupes as before, whatever the content.
+  (db) => db.exec('ALTER TABLE messages ADD COLUMN idempotency_fingerprint TEXT;'),
 ];
 
 export function readSchemaVersion(db: Database): number {

@@ -11,7 +11,7 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Bytes per stored content chunk. Default 256 KiB. */
   readonly chunkSize?: number;
-  /** A size quota: writes beyond it fail with `XPORT_STORE_UNAVAILABLE`, as on a full disk. */
+  /** A size quota: writes beyond it fail with `XPORT_STORE_FULL`, as on a full disk. */
   readonly maxSizeBytes?: number;
   /** How often to look for other processes' commits while `onWork` listeners exist. Default 200 ms; 0 disables. */
   readonly workPollMs?: number;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import {
   XportError,
+  resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -20,10 +21,12 @@ import {
 } from '@xport/provider-sdk';
 import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './claim-write.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
-import { deleteOrphanParts, prepareParts } from './content-writer.js';
+import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
 import { GroupCommitWriter } from './group-commit.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
 import { openDatabase } from './open-database.js';
+import { ShmGuard } from './shm-guard.js';
+import { toStorageError } from './storage-errors.js';
 import { openPartStream, readPartBytes } from './part-reader.js';
 import { listQuarantined } from './quarantine.js';
 import { RecordReader } from './record-reader.js';
@@ -37,6 +40,7 @@ import { newRecordId } from './record-ids.js';
 /** The SQLite store: writes go through one group-commit writer; reads use the connection directly. */
 class SqliteStore implements MessageStore {
   private db: Database | undefined;
+  private guard: ShmGuard | undefined;
   private writer: GroupCommitWriter | undefined;
   private stopRetention: (() => void) | undefined;
   private readonly work: WorkSignal;
@@ -45,21 +49,34 @@ class SqliteStore implements MessageStore {
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
-    this.work = new WorkSignal(() => this.db, options.workPollMs ?? 200);
+    this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
     this.records = new RecordReader(options.path, () => this.connection(), (action, work) => this.write(action, work), options.logger);
   }
 
   async open(): Promise<void> {
     if (this.db) return;
-    const { path } = this.options;
-    this.db = openDatabase({
+    const { path, logger } = this.options;
+    const { db, tightened } = openDatabase({
       path,
       synchronous: this.options.synchronous ?? 'FULL',
       busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
       ...(this.options.maxSizeBytes === undefined ? {} : { maxSizeBytes: this.options.maxSizeBytes }),
     });
-    this.writer = new GroupCommitWriter(this.db, path, undefined, this.options.commitWindowMs ?? 0);
-    await this.writer.run('remove orphaned content', (db) => deleteOrphanParts(db, Date.now()));
+    for (const file of tightened) logger?.warn(`sqlite store ${path}: ${file} was readable by group or others; it is now 0600 (owner only)`, { path, file });
+    this.db = db;
+    this.guard = new ShmGuard(path);
+    this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard);
+    try {
+      await this.writer.run('remove orphaned content', (conn) => deleteOrphanParts(conn, Date.now()));
+    } catch (error) {
+      // Housekeeping: a full disk must not keep the store from opening (it still reads, and takes
+      // writes again once there is room); anything else is a real failure to open.
+      if (!XportError.is(error, 'XPORT_STORE_FULL')) {
+        await this.close();
+        throw error;
+      }
+      logger?.warn(`sqlite store ${path}: could not remove orphaned content at open; the next open tries again`, { path, error: error.message });
+    }
     const days = this.options.sentRetentionDays ?? 0;
     if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
@@ -68,16 +85,30 @@ class SqliteStore implements MessageStore {
     this.stopRetention?.();
     this.work.clear();
     await this.writer?.close();
+    if (this.db) this.guard?.beforeClose(this.options.logger);
     this.db?.close();
     this.db = undefined;
+    this.guard = undefined;
     this.writer = undefined;
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
-    const earlier = findMessageByKey(this.connection(), request.idempotencyKey);
-    if (earlier !== undefined) return { messageId: earlier, duplicate: true };
-    const parts = await prepareParts(this.requireWriter('submit'), request.parts, this.chunkSize);
-    const result = await this.write('submit a message', (db) => insertMessage(db, newRecordId(), request, parts));
+    const { path } = this.options;
+    const earlier = request.idempotencyKey === undefined ? undefined : findMessageByKey(this.connection(), request.idempotencyKey);
+    if (earlier !== undefined) {
+      // Nothing read yet: a streamed part is read through (and dropped) to complete the fingerprint.
+      if (request.fingerprint !== undefined && request.fingerprint.digest === undefined) await request.fingerprint.settle();
+      return resolveRepeatedKey(request, earlier, `sqlite store ${path}`);
+    }
+    const writer = this.requireWriter('submit');
+    const parts = await prepareParts(writer, request.parts, this.chunkSize);
+    let result: SubmitResult;
+    try {
+      result = await this.write('submit a message', (db) => insertMessage(db, path, newRecordId(), request, parts));
+    } catch (error) {
+      await discardStreamedParts(writer, parts);
+      throw error;
+    }
     if (!result.duplicate) this.work.emit();
     return result;
   }
@@ -137,7 +168,7 @@ class SqliteStore implements MessageStore {
   }
 
   async receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {
-    const earlier = findReceiptByKey(this.connection(), request.idempotencyKey);
+    const earlier = request.idempotencyKey === undefined ? undefined : findReceiptByKey(this.connection(), request.idempotencyKey);
     if (earlier) return earlier;
     const parts = await prepareParts(this.requireWriter('receive'), request.parts, this.chunkSize);
     return this.write('receive a message', (db) => insertInboxEntries(db, request, parts));
@@ -182,7 +213,21 @@ class SqliteStore implements MessageStore {
 
   private connection(): Database {
     if (!this.db) throw this.notOpen('read');
+    try {
+      this.guard?.beforeRead();
+    } catch (error) {
+      throw toStorageError(this.options.path, 'read', error);
+    }
     return this.db;
+  }
+
+  /** The connection for the work signal's poll, or undefined while it may not be read safely. */
+  private readableDb(): Database | undefined {
+    try {
+      return this.db ? this.connection() : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private notOpen(action: string): XportError {

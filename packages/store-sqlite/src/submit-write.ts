@@ -1,19 +1,29 @@
 import type { Database } from 'better-sqlite3';
-import type { SubmitRequest, SubmitResult } from '@xport/provider-sdk';
+import { fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 
-export function findMessageByKey(db: Database, key: string | undefined): string | undefined {
-  if (key === undefined) return undefined;
-  return sql<[string], { id: string }>(db, 'SELECT id FROM messages WHERE idempotency_key = ?').get(key)?.id;
+/** The message an idempotency key names, with the content fingerprint kept with it (null before schema v4). */
+export interface KeyedMessage {
+  readonly messageId: string;
+  readonly fingerprint: string | null;
 }
 
-/** Writes a message, its recipients and its content in the caller's transaction (or finds its key). */
-export function insertMessage(db: Database, messageId: string, request: SubmitRequest, parts: readonly PreparedPart[]): SubmitResult {
+export function findMessageByKey(db: Database, key: string | undefined): KeyedMessage | undefined {
+  if (key === undefined) return undefined;
+  return sql<[string], KeyedMessage>(db, 'SELECT id AS messageId, idempotency_fingerprint AS fingerprint FROM messages WHERE idempotency_key = ?').get(key);
+}
+
+/**
+ * Writes a message, its recipients and its content in the caller's transaction — or, when its key
+ * was taken meanwhile, drops the streamed content and answers as the earlier message does (a
+ * duplicate, or `XPORT_IDEMPOTENCY_CONFLICT`, which rolls the drop back with the job: the caller discards).
+ */
+export function insertMessage(db: Database, path: string, messageId: string, request: SubmitRequest, parts: readonly PreparedPart[]): SubmitResult {
   const earlier = findMessageByKey(db, request.idempotencyKey);
   if (earlier !== undefined) {
     deletePartRows(db, parts.filter((p) => !p.inline).map((p) => p.info.partId));
-    return { messageId: earlier, duplicate: true };
+    return resolveRepeatedKey(request, earlier, `sqlite store ${path}`);
   }
   const now = request.submittedAt;
   for (const part of parts) attachPart(db, part, messageId, now);
@@ -21,11 +31,12 @@ export function insertMessage(db: Database, messageId: string, request: SubmitRe
   const infos = parts.map((p) => p.info);
   const { lastInsertRowid } = sql(
     db,
-    `INSERT INTO messages (id, idempotency_key, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (id, idempotency_key, idempotency_fingerprint, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     messageId,
     request.idempotencyKey ?? null,
+    fingerprintToKeep(request),
     JSON.stringify(request.envelope),
     JSON.stringify(infos),
     infos.reduce((sum, p) => sum + p.size, 0),

@@ -32,11 +32,22 @@ export class WorkSignal {
   }
 
   private startPolling(): void {
+    if (this.timer || this.pollMs <= 0) return;
     const db = this.db();
-    if (this.timer || !db || this.pollMs <= 0) return;
-    this.seenVersion = db.pragma('data_version', { simple: true }) as number;
+    if (!db) return;
+    this.seenVersion = this.readVersion(db) ?? 0;
     this.timer = setInterval(() => this.poll(), this.pollMs);
     this.timer.unref();
+  }
+
+  /** The database's data_version, or undefined when it cannot be read now (disk trouble: the next poll tries again). */
+  private readVersion(db: Database): number | undefined {
+    try {
+      return db.pragma('data_version', { simple: true }) as number;
+    } catch {
+      // Thrown out of a timer this would end the process; the store's own calls report the trouble.
+      return undefined;
+    }
   }
 
   private stopPolling(): void {
@@ -48,8 +59,8 @@ export class WorkSignal {
     const db = this.db();
     if (!db?.open) return;
     // data_version changes when another connection commits; our own commits do not move it.
-    const version = db.pragma('data_version', { simple: true }) as number;
-    if (version === this.seenVersion) return;
+    const version = this.readVersion(db);
+    if (version === undefined || version === this.seenVersion) return;
     this.seenVersion = version;
     this.emit();
   }

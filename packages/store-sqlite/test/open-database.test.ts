@@ -12,7 +12,7 @@ describe('sqlite connection settings', () => {
   });
 
   it('keeps savepoint journals in memory (temp_store MEMORY), in WAL mode with the durability asked for', () => {
-    const db = openDatabase({ path: temp.dbPath, synchronous: 'FULL', busyTimeoutMs: 100 });
+    const { db } = openDatabase({ path: temp.dbPath, synchronous: 'FULL', busyTimeoutMs: 100 });
     try {
       // 2 = MEMORY: per-job savepoints of group commit never write a temporary file.
       expect(db.pragma('temp_store', { simple: true })).toBe(2);

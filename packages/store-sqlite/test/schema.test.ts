@@ -85,7 +85,9 @@ describe('sqlite store schema versions', () => {
     await first.close();
     // Put the file back in its version-1 shape.
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; ALTER TABLE parts DROP COLUMN data; PRAGMA user_version = 1;');
+    raw.exec(
+      'DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; PRAGMA user_version = 1;',
+    );
     raw.close();
     const second = createSqliteStore({ path: temp.dbPath });
     await second.open();
@@ -120,7 +122,7 @@ describe('sqlite store schema v3 (small parts kept in their own row)', () => {
     await first.open();
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('ALTER TABLE parts DROP COLUMN data; PRAGMA user_version = 2;');
+    raw.exec('ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; PRAGMA user_version = 2;');
     raw.close();
     const v2 = new BetterSqlite3(temp.dbPath);
     v2.prepare('INSERT INTO parts (id, owner, created_at) VALUES (?, ?, ?)').run('old-part', 'someone', Date.now());
@@ -135,7 +137,7 @@ describe('sqlite store schema v3 (small parts kept in their own row)', () => {
     const partId = (await store.getMessage(messageId))!.parts[0]!.partId;
     const expected = await readAll(store.openPart(partId));
     await store.close();
-    expect(rawVersion(temp.dbPath)).toBe(3);
+    expect(rawVersion(temp.dbPath)).toBe(SQLITE_SCHEMA_VERSION);
 
     const check = new BetterSqlite3(temp.dbPath, { readonly: true });
     const row = check.prepare('SELECT data FROM parts WHERE id = ?').get(partId) as { data: Buffer | null };
@@ -188,5 +190,82 @@ describe('sqlite store content left behind by a crash', () => {
     } finally {
       await temp.cleanup();
     }
+  });
+});
+
+describe('sqlite store schema v4 (content fingerprints kept with idempotency keys)', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  /** A version-3 file holding one keyed message, written the way version 3 wrote it (no fingerprint column). */
+  async function makeVersion3File(): Promise<string> {
+    const first = createSqliteStore({ path: temp.dbPath });
+    await first.open();
+    const { messageId } = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v3', fingerprint: false }));
+    await first.close();
+    const raw = new BetterSqlite3(temp.dbPath);
+    raw.exec('ALTER TABLE messages DROP COLUMN idempotency_fingerprint; PRAGMA user_version = 3;');
+    raw.close();
+    return messageId;
+  }
+
+  it('migrates a version-3 database: its keys still dedupe (whatever the content), new keys are bound to their content', async () => {
+    const old = await makeVersion3File();
+    const store = createSqliteStore({ path: temp.dbPath });
+    await store.open();
+    try {
+      expect(rawVersion(temp.dbPath)).toBe(SQLITE_SCHEMA_VERSION);
+      // A key kept before v4 has no fingerprint to compare: a retry (of any content) is the old message.
+      expect(await store.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v3' }))).toEqual({ messageId: old, duplicate: true });
+      expect(await store.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'changed since' }))).toEqual({ messageId: old, duplicate: true });
+      const fresh = await store.submit(makeSubmitRequest({ idempotencyKey: 'order-2', subject: 'kept by v4' }));
+      expect(await store.submit(makeSubmitRequest({ idempotencyKey: 'order-2', subject: 'kept by v4' }))).toEqual({ messageId: fresh.messageId, duplicate: true });
+      const conflict = await store.submit(makeSubmitRequest({ idempotencyKey: 'order-2', subject: 'other' })).catch((e: unknown) => e);
+      expect(XportError.is(conflict, 'XPORT_IDEMPOTENCY_CONFLICT')).toBe(true);
+      expect((await store.listQueue()).map((m) => m.id)).toEqual([old, fresh.messageId]);
+    } finally {
+      await store.close();
+    }
+    const check = new BetterSqlite3(temp.dbPath, { readonly: true });
+    const rows = check.prepare('SELECT idempotency_key AS k, idempotency_fingerprint AS f FROM messages ORDER BY seq').all() as Array<{ k: string; f: string | null }>;
+    check.close();
+    expect(rows.map((r) => [r.k, r.f === null ? null : r.f.length])).toEqual([
+      ['order-1', null],
+      ['order-2', 64],
+    ]);
+  });
+
+  it('leaves no content behind when a streamed submit turns out to conflict with a key taken meanwhile', async () => {
+    const store = createSqliteStore({ path: temp.dbPath });
+    await store.open();
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      async function* slow(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('first half, ');
+        await held;
+        yield Buffer.from('second half');
+      }
+      // The streamed submit finds no key, starts writing its content, then the key is taken by other content.
+      const streamed = store.submit(makeSubmitRequest({ idempotencyKey: 'raced', parts: [{ kind: 'attachment', contentType: 'application/octet-stream', content: slow() }] }));
+      const winner = await store.submit(makeSubmitRequest({ idempotencyKey: 'raced', text: 'in memory' }));
+      release();
+      const error = await streamed.catch((e: unknown) => e);
+      expect(XportError.is(error, 'XPORT_IDEMPOTENCY_CONFLICT')).toBe(true);
+      expect((await store.listQueue()).map((m) => m.id)).toEqual([winner.messageId]);
+    } finally {
+      await store.close();
+    }
+    const check = new BetterSqlite3(temp.dbPath, { readonly: true });
+    const unowned = check.prepare('SELECT count(*) AS n FROM parts WHERE owner IS NULL').get();
+    const chunks = check.prepare('SELECT count(*) AS n FROM part_chunks').get();
+    check.close();
+    expect(unowned).toEqual({ n: 0 });
+    expect(chunks).toEqual({ n: 0 });
   });
 });

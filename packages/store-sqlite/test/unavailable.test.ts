@@ -14,14 +14,14 @@ describe('sqlite store that cannot write', () => {
     await temp.cleanup();
   });
 
-  it('rejects a submit with XPORT_STORE_UNAVAILABLE when the store is full, and accepts nothing of it', async () => {
+  it('rejects a submit with XPORT_STORE_FULL when the store is over its size quota, and accepts nothing of it', async () => {
     const store = createSqliteStore({ path: temp.dbPath, maxSizeBytes: 2 * 1024 * 1024 });
     await store.open();
     try {
       const small = await store.submit(makeSubmitRequest());
       const big = makeSubmitRequest({ parts: [{ kind: 'attachment', contentType: 'application/octet-stream', content: generateBytes(4 * 1024 * 1024) }] });
       const error = await store.submit(big).catch((e: unknown) => e);
-      expect(XportError.is(error, 'XPORT_STORE_UNAVAILABLE')).toBe(true);
+      expect(XportError.is(error, 'XPORT_STORE_FULL')).toBe(true);
       expect((error as XportError).message).toContain(temp.dbPath);
       expect((error as Error).cause).toMatchObject({ code: 'SQLITE_FULL' });
       expect((await store.listQueue()).map((m) => m.id)).toEqual([small.messageId]);

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKernel, type Kernel } from '@xport/core';
 import { XportError, type MessageStore } from '@xport/provider-sdk';
 import { loopbackControl } from '@xport/provider-loopback';
 import { createSqliteStore } from '@xport/store-sqlite';
-import { createE2eApp, printFigures, sleep, until, type E2eApp } from '../support/harness.js';
+import { mountSmallDisk } from '../../support/small-disk.js';
+import { deliveredOf, diskBody, lostOf, newTally, submitWhileAccepted, type SubmitTally } from './disk-tally.js';
+import { createE2eApp, printFigures, until, type E2eApp } from '../support/harness.js';
 
 export interface DiskOptions {
   /** Size of each message body; the store fills after a few hundred. */
@@ -14,69 +14,29 @@ export interface DiskOptions {
   readonly timeLimitMs: number;
 }
 
-export interface SubmitTally {
-  accepted: string[];
+export interface QuotaFigures {
+  accepted: number;
   rejected: number;
-  /** Codes of the rejections (all must be XPORT_STORE_UNAVAILABLE). */
-  codes: Set<string>;
-  firstMessage?: string;
+  codes: string[];
+  message: string | undefined;
+  /** Messages in the store while it was full: a refused submit must leave nothing behind. */
+  storedWhileFull: number;
+  lostWhileFull: number;
+  deliveredAfterRestart: number;
+  seconds: number;
 }
 
-export interface DiskFigures {
-  readonly quota: {
-    accepted: number;
-    rejected: number;
-    codes: string[];
-    message: string | undefined;
-    /** Messages in the store while it was full: a refused submit must leave nothing behind. */
-    storedWhileFull: number;
-    lostWhileFull: number;
-    deliveredAfterRestart: number;
-    seconds: number;
-  };
-  /** undefined when this machine cannot mount a tmpfs (not root, no CAP_SYS_ADMIN). */
-  readonly tmpfs?: {
-    full: { accepted: number; rejected: number; codes: string[]; message: string | undefined; acceptedAfterSpaceReturned: number };
-    readOnly: { rejected: number; codes: string[]; message: string | undefined; acceptedAfterRemountRw: number; acceptedWhileReadOnly: number };
-    delivered: number;
-    lost: number;
-    seconds: number;
-  };
-  readonly tmpfsSkipped?: string;
+export interface TmpfsFigures {
+  full: { accepted: number; rejected: number; codes: string[]; message: string | undefined; acceptedAfterSpaceReturned: number };
+  readOnly: { rejected: number; codes: string[]; message: string | undefined; acceptedAfterRemountRw: number; acceptedWhileReadOnly: number };
+  delivered: number;
+  lost: number;
+  seconds: number;
 }
-
-const body = (n: number, bytes: number): string => `${n} `.padEnd(bytes, 'x');
 
 /** Submits until `stopAfterRejections` submits in a row were refused; records which were accepted. */
 async function submitUntilRefused(kernel: Kernel, tally: SubmitTally, bodyBytes: number, stopAfterRejections: number, limit = 100_000): Promise<void> {
-  let inARow = 0;
-  for (let n = 0; n < limit && inARow < stopAfterRejections; n++) {
-    try {
-      const receipt = await kernel.submit({ from: 'loopback:sender', to: [`loopback:box${n % 50}`], subject: `disk ${tally.accepted.length}`, text: body(n, bodyBytes) });
-      tally.accepted.push(receipt.messageId);
-      inARow = 0;
-    } catch (error) {
-      tally.rejected += 1;
-      tally.codes.add(XportError.is(error) ? error.code : String(error));
-      tally.firstMessage ??= (error as Error).message;
-      inARow += 1;
-    }
-  }
-}
-
-async function lostOf(store: MessageStore, ids: readonly string[]): Promise<number> {
-  let lost = 0;
-  for (const id of ids) {
-    const m = await store.getMessage(id);
-    if (m === undefined || m.recipients.some((r) => r.state === 'failed' || r.state === 'expired')) lost += 1;
-  }
-  return lost;
-}
-
-async function deliveredOf(store: MessageStore, ids: readonly string[]): Promise<number> {
-  let delivered = 0;
-  for (const id of ids) if ((await store.getMessage(id))?.recipients.every((r) => r.state === 'delivered')) delivered += 1;
-  return delivered;
+  await submitWhileAccepted((n) => kernel.submit({ from: 'loopback:sender', to: [`loopback:box${n % 50}`], subject: `disk ${tally.accepted.length}`, text: diskBody(n, bodyBytes) }), tally, stopAfterRejections, limit);
 }
 
 const APP_CONFIG = {
@@ -86,21 +46,33 @@ const APP_CONFIG = {
 
 /**
  * Part 1, everywhere: the SQLite store's `maxSizeBytes` quota (SQLite `max_page_count`). Submits
- * beyond it fail with XPORT_STORE_UNAVAILABLE; deliveries that need space wait (deferred, never
+ * beyond it fail with XPORT_STORE_FULL; deliveries that need space wait (deferred, never
  * failed); after a restart with room (the operator raised the quota) everything drains.
  */
-async function runQuota(app: E2eApp, options: DiskOptions): Promise<DiskFigures['quota']> {
+export async function runQuotaScenario(options: DiskOptions): Promise<QuotaFigures> {
+  const app = await createE2eApp(['provider-loopback'], APP_CONFIG);
+  try {
+    const figures = await runQuota(app, options);
+    printFigures('disk', { quota: figures });
+    return figures;
+  } finally {
+    await app.cleanup();
+  }
+}
+
+async function runQuota(app: E2eApp, options: DiskOptions): Promise<QuotaFigures> {
   const started = Date.now();
   const path = join(app.root, '.xport', 'quota.db');
-  const tally: SubmitTally = { accepted: [], rejected: 0, codes: new Set() };
+  const tally = newTally();
   let kernel: Kernel | undefined = createKernel({ root: app.root, env: {}, store: createSqliteStore({ path, maxSizeBytes: options.quotaBytes }) });
   try {
     loopbackControl('loopback').setOffline(true);
     await kernel.start();
     await submitUntilRefused(kernel, tally, options.bodyBytes, 5);
-    // The transport comes back while the disk is still full: deliveries need room too, and wait.
+    // The transport comes back while the store is still full: deliveries need room too, and wait.
+    const attemptsBefore = loopbackControl('loopback').handedOver;
     loopbackControl('loopback').setOffline(undefined);
-    await sleep(1500);
+    await until('a delivery attempted while the store is full', () => loopbackControl('loopback').handedOver > attemptsBefore, options.timeLimitMs);
     const store = kernel.store() as MessageStore;
     const lostWhileFull = await lostOf(store, tally.accepted);
     const storedWhileFull = (await store.listQueue()).length + (await store.listSent()).length;
@@ -113,7 +85,7 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<DiskFigures[
       accepted: tally.accepted.length,
       rejected: tally.rejected,
       codes: [...tally.codes],
-      message: tally.firstMessage,
+      message: tally.firstMessage?.split(app.root).join('<app>'),
       storedWhileFull,
       lostWhileFull,
       deliveredAfterRestart: await deliveredOf(bigger, tally.accepted),
@@ -125,51 +97,47 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<DiskFigures[
   }
 }
 
-function tryMount(dir: string, sizeBytes: number): string | undefined {
-  if (process.platform !== 'linux') return 'not Linux';
+/**
+ * Part 2, where a tmpfs can be mounted (root; the test is skipped by name elsewhere): the store of an
+ * in-process kernel on a real small filesystem. A filler file takes the space (ENOSPC → SQLITE_FULL →
+ * XPORT_STORE_FULL), is deleted, and the same running kernel takes submissions again without a
+ * restart; then a kernel is started on the filesystem remounted read-only (it must refuse with
+ * XPORT_STORE_FULL, EROFS), and again once it is read-write. Nothing accepted is lost.
+ */
+export async function runTmpfsScenario(options: DiskOptions): Promise<TmpfsFigures> {
+  const app = await createE2eApp(['provider-loopback'], APP_CONFIG);
   try {
-    mkdirSync(dir, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    return `cannot mount a tmpfs here (${String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n')[0]})`;
+    const figures = await runTmpfs(app, options);
+    printFigures('disk', { tmpfs: figures });
+    return figures;
+  } finally {
+    await app.cleanup();
   }
 }
 
-const remount = (dir: string, mode: 'ro' | 'rw'): void => void execFileSync('mount', ['-o', `remount,${mode}`, dir], { stdio: 'pipe' });
-
-/**
- * Part 2, where a tmpfs can be mounted: the store on a real small filesystem. A filler file takes
- * the space (ENOSPC → SQLITE_FULL), is deleted, and the same running kernel takes submissions
- * again without a restart; then a kernel is started on the filesystem remounted read-only (it must
- * refuse with XPORT_STORE_UNAVAILABLE), and again once it is read-write. Nothing accepted is lost.
- */
-async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<DiskFigures['tmpfs'] | string> {
+async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures> {
   const started = Date.now();
-  const mnt = join(app.root, 'small-disk');
-  const size = 8 * 1024 * 1024;
-  const refused = tryMount(mnt, size);
-  if (refused !== undefined) return refused;
+  const disk = mountSmallDisk(8 * 1024 * 1024);
+  const mnt = disk.dir;
   let kernel: Kernel | undefined;
   try {
     kernel = createKernel({ root: app.root, env: {}, store: createSqliteStore({ path: join(mnt, 'store.db') }) });
     await kernel.start();
     // Leave about 1.5 MiB for the store, take the rest.
-    const free = statfsSync(mnt).bavail * statfsSync(mnt).bsize;
-    writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, free - 1.5 * 1024 * 1024)));
+    disk.fill(1.5 * 1024 * 1024);
     loopbackControl('loopback').setOffline(true);
-    const full: SubmitTally = { accepted: [], rejected: 0, codes: new Set() };
+    const full = newTally();
     await submitUntilRefused(kernel, full, options.bodyBytes, 5);
-    rmSync(join(mnt, 'filler'));
-    const afterSpace: SubmitTally = { accepted: [], rejected: 0, codes: new Set() };
+    disk.free();
+    const afterSpace = newTally();
     await submitUntilRefused(kernel, afterSpace, options.bodyBytes, 1, 20);
 
     // Read-only: a filesystem with files open for writing cannot be remounted read-only, so the
     // kernel stops, the disk goes read-only, and a kernel starts on it (a daemon restarted on a
     // disk the system remounted read-only after an error). It must refuse, not pretend.
     await kernel.stop();
-    remount(mnt, 'ro');
-    const readOnly: SubmitTally = { accepted: [], rejected: 0, codes: new Set() };
+    disk.remount('ro');
+    const readOnly = newTally();
     try {
       kernel = createKernel({ root: app.root, env: {}, store: createSqliteStore({ path: join(mnt, 'store.db') }) });
       try {
@@ -182,23 +150,24 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<DiskFigures[
       }
       await kernel.stop().catch(() => undefined);
     } finally {
-      remount(mnt, 'rw');
+      disk.remount('rw');
     }
     kernel = createKernel({ root: app.root, env: {}, store: createSqliteStore({ path: join(mnt, 'store.db') }) });
     await kernel.start();
     const store = kernel.store() as MessageStore;
-    const afterRw: SubmitTally = { accepted: [], rejected: 0, codes: new Set() };
+    const afterRw = newTally();
     await submitUntilRefused(kernel, afterRw, options.bodyBytes, 1, 20);
 
     loopbackControl('loopback').setOffline(undefined);
     const all = [...full.accepted, ...afterSpace.accepted, ...readOnly.accepted, ...afterRw.accepted];
     await until('every accepted message delivered on the recovered disk', async () => (await store.counts()).byState.delivered >= all.length, options.timeLimitMs, async () => (await store.counts()).byState);
+    const shown = (message: string | undefined): string | undefined => message?.split(mnt).join('<disk>');
     return {
-      full: { accepted: full.accepted.length, rejected: full.rejected, codes: [...full.codes], message: full.firstMessage, acceptedAfterSpaceReturned: afterSpace.accepted.length },
+      full: { accepted: full.accepted.length, rejected: full.rejected, codes: [...full.codes], message: shown(full.firstMessage), acceptedAfterSpaceReturned: afterSpace.accepted.length },
       readOnly: {
         rejected: readOnly.rejected,
         codes: [...readOnly.codes],
-        message: readOnly.firstMessage,
+        message: shown(readOnly.firstMessage),
         acceptedWhileReadOnly: readOnly.accepted.length,
         acceptedAfterRemountRw: afterRw.accepted.length,
       },
@@ -209,24 +178,6 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<DiskFigures[
   } finally {
     loopbackControl('loopback').setOffline(undefined);
     await kernel?.stop().catch(() => undefined);
-    try {
-      execFileSync('umount', [mnt], { stdio: 'pipe' });
-    } catch {
-      // Best effort: cleanup of the app removes the directory once it is unmounted.
-    }
-  }
-}
-
-/** Scenario 4: disk full and read-only store, then recovery. */
-export async function runDiskScenario(options: DiskOptions): Promise<DiskFigures> {
-  const app = await createE2eApp(['provider-loopback'], APP_CONFIG);
-  try {
-    const quota = await runQuota(app, options);
-    const tmpfs = await runTmpfs(app, options);
-    const figures: DiskFigures = typeof tmpfs === 'string' ? { quota, tmpfsSkipped: tmpfs } : { quota, tmpfs };
-    printFigures('disk', figures as unknown as Record<string, unknown>);
-    return figures;
-  } finally {
-    await app.cleanup();
+    disk.unmount();
   }
 }

@@ -1,4 +1,4 @@
-import type { MessageEnvelope, MessageInput } from '@xport/provider-sdk';
+import { createSubmitFingerprint, type MessageEnvelope, type MessageInput } from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SubmittedRecipient } from './events.js';
 import type { HookGate } from './hook-gate.js';
@@ -34,6 +34,9 @@ function toEnvelope(draft: MessageDraft): MessageEnvelope {
 export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, input: MessageInput, settle: SettleUnroutable, gate: HookGate): Promise<SubmitReceipt> {
   const validated = validateMessage(input);
   const content = toContentParts(input, host.options.maxMessageBytes);
+  // A key is bound to the content as its sender gave it, before hooks: a retry is still a retry when a
+  // hook rewrites it differently this time. Streamed parts are hashed as the store reads them.
+  const keyed = validated.idempotencyKey === undefined ? undefined : createSubmitFingerprint({ envelope: toEnvelope(validated), recipients: validated.recipients, parts: content.parts });
   const hooks = host.hooks();
   // No hook, no await: this runs once per message. A hook that is down refuses here (fail closed).
   const judging = hooks.length === 0 ? undefined : gate.select(hooks, 'outbound');
@@ -47,10 +50,11 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
     result = await host.store.submit({
       envelope: toEnvelope(draft),
       recipients: unroutable ? routed.map((r) => (r.provider === null ? { ...r, state: 'queued' as const } : r)) : routed,
-      parts: content.parts,
+      parts: keyed?.parts ?? content.parts,
       submittedAt: now,
       expiresAt: now + host.options.retry.lifetimeMs,
       ...(draft.idempotencyKey !== undefined ? { idempotencyKey: draft.idempotencyKey } : {}),
+      ...(keyed !== undefined ? { fingerprint: keyed.fingerprint } : {}),
     });
   } catch (err) {
     // A streamed part over the size limit surfaces as the store's read error; name the real cause.

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Recipient } from '../address.js';
 import type { ContentPartInput, MessageEnvelope, RecipientRole } from '../message.js';
 import type { ReceiveRequest, SubmitRequest } from '../store.js';
+import { createSubmitFingerprint } from '../submit-fingerprint.js';
 
 /**
  * An envelope with the defaults a kernel would fill in.
@@ -30,6 +31,8 @@ function toFixtureRecipient(to: string | Recipient): Recipient {
 
 /**
  * A submit request: one text part, recipients with their providers, submitted at `submittedAt` (default 1000).
+ * With an idempotency key it carries the content's fingerprint, as the kernel's requests do, unless
+ * `fingerprint: false` (a caller that predates fingerprints).
  *
  * @example
  * makeSubmitRequest({ recipients: [{ to: 'test:ada', provider: 'p1' }], idempotencyKey: 'k1' })
@@ -43,11 +46,12 @@ export function makeSubmitRequest(
     readonly submittedAt?: number;
     readonly expiresAt?: number;
     readonly idempotencyKey?: string;
+    readonly fingerprint?: boolean;
   } = {},
 ): SubmitRequest {
   const submittedAt = options.submittedAt ?? 1000;
   const recipients = options.recipients ?? [{ to: 'test:ada', provider: 'p1' }];
-  return {
+  const request: SubmitRequest = {
     envelope: makeEnvelope({ subject: options.subject ?? 'conformance' }),
     recipients: recipients.map((r) => ({
       recipient: toFixtureRecipient(r.to),
@@ -61,6 +65,9 @@ export function makeSubmitRequest(
     expiresAt: options.expiresAt ?? submittedAt + 86_400_000,
     ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
   };
+  if (options.idempotencyKey === undefined || options.fingerprint === false) return request;
+  const { parts, fingerprint } = createSubmitFingerprint(request);
+  return { ...request, parts, fingerprint };
 }
 
 /**
