@@ -18,7 +18,7 @@ export type { DiscoveryStatus, ReportedError } from './discovery/provider-record
 export { isKernelCompatible } from './validation/check-compatibility.js';
 
 // Lifecycle and status
-export type { ProviderState, ProviderStateChange, KernelEvents } from './lifecycle/provider-state.js';
+export type { ProviderState, ProviderStateChange, ProviderFault, KernelEvents } from './lifecycle/provider-state.js';
 export type { Scheduler } from './lifecycle/scheduler.js';
 export { logonRetryDelay } from './lifecycle/backoff.js';
 export type { BackoffPolicy } from './lifecycle/backoff.js';

@@ -116,6 +116,7 @@ class XportKernel implements Kernel {
       deadlines: this.deadlines,
       store: () => this.store(),
       onStateChange: (change) => this.events.emit('provider-state', change),
+      onFault: (fault) => this.events.emit('provider-fault', fault),
       onStarted: (runner) => {
         this.startOrder.push(runner);
         if (runner === this.storeRunner) services.container.register(XportTokens.Store, { useValue: runner.instance as unknown as MessageStore });
@@ -148,6 +149,7 @@ class XportKernel implements Kernel {
     await this.openStore();
     this.throwIfStopRequested();
     this.spoolerInstance = this.createSpooler();
+    if (this.spoolerInstance) this.events.emit('spooler-ready', this.spoolerInstance);
     if (spool) this.spoolerInstance?.start();
     // Submit-only (xport send): hooks run at submit, but transports stay unloaded — the daemon sends.
     const others = toStartOrder(this.records, this.services.config.transportOrder)

@@ -32,6 +32,8 @@ describe('errors a provider leaves unhandled', () => {
     app = await createTestApp(['faulty-timers', 'xport-hook-audit']);
     const logger = createCaptureLogger();
     kernel = createKernel({ root: app.root, env: {}, logger });
+    const faults: string[] = [];
+    kernel.on('provider-fault', (fault) => faults.push(`${fault.id} ${fault.origin} ${fault.error.code}`));
     const fromStart = installProbe(1);
     await kernel.start();
     expect(await fromStart).toEqual(new Map([['timer left by start()', 'faulty-timers']]));
@@ -44,6 +46,7 @@ describe('errors a provider leaves unhandled', () => {
       state: 'online',
       lastError: { code: 'XPORT_PROVIDER_FAULT', message: 'provider "faulty-timers" threw an exception nothing caught: Error: fixture fault: timer left by send()' },
     });
+    expect(faults).toEqual(['faulty-timers uncaughtException XPORT_PROVIDER_FAULT', 'faulty-timers uncaughtException XPORT_PROVIDER_FAULT']);
     const lines = logger.lines.filter((l) => l.message === 'provider left an error unhandled; the kernel contained it');
     expect(lines.map((l) => [l.fields.provider, l.fields.origin])).toEqual([
       ['faulty-timers', 'uncaughtException'],

@@ -9,7 +9,7 @@ import { createProviderScope } from '../di/provider-container.js';
 import { createProviderInstance, importProviderModule, type ProviderInstance } from './load-provider.js';
 import { logonRetryDelay, type BackoffPolicy } from './backoff.js';
 import type { Scheduler } from './scheduler.js';
-import { toInitialState, type ProviderState, type ProviderStateChange } from './provider-state.js';
+import { toInitialState, type ProviderFault, type ProviderState, type ProviderStateChange } from './provider-state.js';
 import { registerFaultOwner, runAsProvider, toAttributedInstance, type FaultOrigin, type FaultOwner } from './fault-attribution.js';
 import { runStep, type LateSettlement, type StepOutcome } from './step-deadline.js';
 import { toFaultReport, toTimeoutReport, type LifecycleDeadlines, type LifecycleStep } from './lifecycle-deadlines.js';
@@ -26,6 +26,7 @@ export interface RunnerServices {
   readonly deadlines: LifecycleDeadlines;
   readonly store: () => MessageStore | undefined;
   readonly onStateChange: (change: ProviderStateChange) => void;
+  readonly onFault: (fault: ProviderFault) => void;
   /** Called once, the first time the provider's start() succeeds: the kernel keeps the start order. */
   readonly onStarted: (runner: ProviderRunner) => void;
 }
@@ -248,8 +249,10 @@ export class ProviderRunner implements FaultOwner {
 
   /** An error this provider's code left unhandled reached the process: log it and show it in the status row. */
   noteFault(origin: FaultOrigin, error: unknown): void {
-    this.lastError = toFaultReport(this.id, origin, error, this.services.redactor);
-    this.logger.error('provider left an error unhandled; the kernel contained it', { origin, error: this.lastError });
+    const reported = toFaultReport(this.id, origin, error, this.services.redactor);
+    this.lastError = reported;
+    this.logger.error('provider left an error unhandled; the kernel contained it', { origin, error: reported });
+    this.services.onFault({ id: this.id, origin, error: reported });
   }
 
   /** MAPI ValidateState: logon again now, cancelling any pending retry. */
