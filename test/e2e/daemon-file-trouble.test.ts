@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIO } from '@xport/cli';
@@ -156,6 +156,61 @@ describe('the daemon survives trouble writing .xport/daemon.json', () => {
     await until('the second recovery logged', () => count(d.log(), RECOVERED) === 2, WAIT_MS, () => d.tail());
     // No temporary file is left behind by the failed writes.
     expect(execFileSync('ls', ['-A', state], { encoding: 'utf8' }).split('\n').filter((name) => name.includes('.tmp'))).toEqual([]);
+    expect(d.alive).toBe(true);
+    await expectCleanStop(d);
+  }, 180_000);
+
+  it('on a read-only filesystem (EROFS) and with no file descriptor left (EMFILE): one line per episode, then recovery', async ({ skip }) => {
+    app = await createE2eApp(['provider-loopback', 'store-sqlite'], appConfig);
+    const root = app.root;
+    const state = join(root, '.xport');
+    mkdirSync(state);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', state], { stdio: 'pipe' });
+    } catch (error) {
+      return skip(`cannot mount a tmpfs for .xport here (needs root or CAP_SYS_ADMIN): ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`);
+    }
+    undo.push(() => execFileSync('umount', [state], { stdio: 'pipe' }));
+    daemon = startDaemon(root, 'info');
+    const d = daemon;
+    await until('loopback online in daemon.json', () => daemonSays(root, 'loopback'), WAIT_MS, () => d.tail());
+
+    execFileSync('mount', ['-o', 'remount,ro', state], { stdio: 'pipe' });
+    undo.push(() => execFileSync('mount', ['-o', 'remount,rw', state], { stdio: 'pipe' }));
+    await republish(d);
+    await until('the read-only episode logged', () => count(d.log(), FAILED) === 1, WAIT_MS, () => d.tail());
+    expect(d.log()).toMatch(/retrying every 5 s .*code=EROFS/);
+    execFileSync('mount', ['-o', 'remount,rw', state], { stdio: 'pipe' });
+    await republish(d);
+    await until('the recovery logged', () => count(d.log(), RECOVERED) === 1, WAIT_MS, () => d.tail());
+
+    // The daemon keeps the descriptors it has but may open no new one: a new descriptor takes the
+    // lowest free number, so the limit goes right there. A descriptor the daemon closes meanwhile
+    // (a write of its own finishing) frees a lower number, so the limit follows until a write fails.
+    const [soft, hard] = execFileSync('prlimit', ['--pid', String(d.pid), '--nofile', '--output', 'SOFT,HARD', '--noheadings', '--raw'], { encoding: 'utf8' }).trim().split(/\s+/);
+    undo.push(() => execFileSync('prlimit', ['--pid', String(d.pid), `--nofile=${soft}:${hard}`], { stdio: 'pipe' }));
+    const starve = (): void => {
+      const used = new Set(readdirSync(`/proc/${d.pid}/fd`).map(Number));
+      let lowestFree = 0;
+      while (used.has(lowestFree)) lowestFree += 1;
+      execFileSync('prlimit', ['--pid', String(d.pid), `--nofile=${lowestFree}:${hard}`], { stdio: 'pipe' });
+    };
+    await until(
+      'the descriptor episode logged',
+      async () => {
+        if (count(d.log(), FAILED) < 2) {
+          starve();
+          await republish(d);
+        }
+        return count(d.log(), FAILED) === 2;
+      },
+      WAIT_MS,
+      () => d.tail(),
+    );
+    expect(d.log()).toMatch(/retrying every 5 s .*code=EMFILE/);
+    execFileSync('prlimit', ['--pid', String(d.pid), `--nofile=${soft}:${hard}`], { stdio: 'pipe' });
+    await republish(d);
+    await until('the second recovery logged', () => count(d.log(), RECOVERED) === 2, WAIT_MS, () => d.tail());
     expect(d.alive).toBe(true);
     await expectCleanStop(d);
   }, 180_000);
