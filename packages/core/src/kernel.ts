@@ -145,6 +145,9 @@ class XportKernel implements Kernel {
     this.runners = this.records.map((record) => this.createRunner(record));
     this.startOrder = [];
     this.storeRunner = undefined;
+    // A spooler left from an earlier run is not this run's: spooler() says stopped until a new one exists.
+    this.spoolerInstance = undefined;
+    this.spoolerProblem = undefined;
     this.running = true;
     await this.openStore();
     this.throwIfStopRequested();
