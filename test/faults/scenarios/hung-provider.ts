@@ -48,7 +48,7 @@ export interface HungProviderFigures {
   readonly exitCode: number | null;
   readonly exitMs: number;
   readonly stoppedLogged: boolean;
-  /** A second daemon, SIGTERMed while a provider's import hangs with no deadline in sight. */
+  /** A second daemon, sent SIGHUP and then SIGTERM while a provider's import hangs with no deadline in sight. */
   readonly sigtermDuringImport: { exitCode: number | null; signal: string | null; exitMs: number; stateAtSigterm: string | undefined; stoppedLogged: boolean };
   readonly seconds: number;
 }
@@ -188,6 +188,9 @@ export async function runHungProviderScenario(options: HungProviderOptions): Pro
     daemon = startDaemon(root, 'info');
     const second = daemon;
     await until('hang-import loading and loopback online', () => !second.alive || (daemonSays(root, 'hang-import', 'loading') && daemonSays(root, 'loopback')), remaining(), () => second.tail());
+    // `xport revalidate` (SIGHUP) may find this daemon in daemon.json already: it must not end it.
+    second.child.kill('SIGHUP');
+    await until('SIGHUP handled while starting', () => !second.alive || second.log().includes('SIGHUP: re-validating providers'), remaining(), () => second.tail());
     const stateAtSigterm = publishedRows(root)?.find((r) => r.id === 'hang-import')?.state;
     const secondSentAt = Date.now();
     second.child.kill('SIGTERM');

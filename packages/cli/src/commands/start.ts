@@ -101,31 +101,31 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   // The spooler delivers as soon as the store is open, before the slowest provider has settled.
   kernel.on('spooler-ready', (spooler) => logOutcomes(spooler, logger));
 
+  // Before start: daemon.json names this process from now on, and SIGHUP's default action would end it.
+  const stopHangup = revalidateOnHangup(kernel, logger);
   const starting = kernel.start();
-  const first = await Promise.race([starting.then(() => ({ started: true }) as const, (error: unknown) => ({ error })), stopRequested.then((reason) => ({ reason }))]);
-  if ('error' in first) {
+  const shutDown = async (): Promise<void> => {
+    stopHangup();
+    await kernel.stop();
+    // A start cut short by the stop rejects with XPORT_KERNEL_STOPPED: that is this stop, not a failure.
+    await starting.catch(() => undefined);
     await publisher.stop();
     removeDaemonRecord(root);
-    throw first.error;
+  };
+  const first = await Promise.race([starting.then(() => ({ started: true }) as const, (error: unknown) => ({ error })), stopRequested.then((reason) => ({ reason }))]);
+  try {
+    if ('error' in first) throw first.error;
+    // A store that lacks MessageStore methods leaves the kernel without a spooler: nothing could be sent.
+    if ('started' in first) kernel.spooler();
+  } catch (error) {
+    await shutDown();
+    throw error;
   }
-  if ('started' in first) {
-    try {
-      // A store that lacks MessageStore methods leaves the kernel without a spooler: nothing could be sent.
-      kernel.spooler();
-    } catch (error) {
-      await kernel.stop();
-      await publisher.stop();
-      removeDaemonRecord(root);
-      throw error;
-    }
-  }
-  let stopHangup = (): void => undefined;
   let reason: ShutdownReason;
   if ('reason' in first) reason = first.reason;
   else {
     phase = 'running';
     publisher.publish();
-    stopHangup = revalidateOnHangup(kernel, logger);
     logger.info(`xport daemon running in ${root} (pid ${process.pid}); Ctrl-C stops it`);
     logger.info(`try: xport --root ${root} send --from loopback:me --to loopback:you --subject hi --text hello`);
     reason = await stopRequested;
@@ -139,13 +139,8 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   publisher.publish();
   logger.info(`${describeReason(reason)}: stopping (in-flight sends finish, the rest stays queued)`);
   const disarm = armStopBackstop(kernel.config, io, logger);
-  stopHangup();
-  await kernel.stop();
-  // A start cut short by the stop rejects with XPORT_KERNEL_STOPPED: that is this stop, not a failure.
-  await starting.catch(() => undefined);
+  await shutDown();
   disarm();
-  await publisher.stop();
-  removeDaemonRecord(root);
   logger.info('stopped');
   return reason;
 }
