@@ -78,13 +78,13 @@ describe('an xport daemon on PostgreSQL through connection loss', () => {
     expect(inbox!.n).toBe(before.length + after.length);
   }, 120_000);
 
-  it('xport send fails clearly with XPORT_STORE_UNAVAILABLE (exit 1) while the database is unreachable, and never prints the connection string', async () => {
+  it('xport send fails clearly with XPORT_STORE_UNAVAILABLE (exit 69, EX_UNAVAILABLE) while the database is unreachable, and never prints the connection string', async () => {
     const app = await createPostgresApp({ schema, applicationName: `${applicationName}-down`, latencyMs: 1, concurrency: 4 });
     apps.push(app);
     const secret = `s3cr3t-${randomBytes(6).toString('hex')}`;
     const unreachable = `postgres://xport:${secret}@127.0.0.1:${await closedPort()}/test`;
     const sent = await xport(app, ['send', '--from', 'loopback:me', '--to', 'loopback:you', '--text', 'nowhere'], unreachable);
-    expect(sent.code).toBe(1);
+    expect(sent.code).toBe(69);
     expect(sent.err).toContain('XPORT_STORE_UNAVAILABLE');
     expect(sent.out + sent.err).not.toContain(secret);
     expect(sent.out + sent.err).not.toContain(unreachable);

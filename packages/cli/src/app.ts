@@ -3,6 +3,7 @@ import { createKernel, loadConfig, type Kernel, type KernelOptions } from '@xpor
 import { createSqliteStore, DEFAULT_STORE_PATH } from '@xport/store-sqlite';
 import type { Logger } from '@xport/provider-sdk';
 import type { CliIO } from './output.js';
+import { ensureStateDir } from './state-dir.js';
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
@@ -23,6 +24,14 @@ export function openKernel(root: string, io: CliIO, extra: Partial<KernelOptions
     storeConfigured = loadConfig(root).store.provider !== undefined;
   } catch {
     // An invalid config is reported by the kernel itself (discover/start); fall back to the default store.
+  }
+  if (!storeConfigured) {
+    try {
+      // The embedded store lives in .xport: made owner-only before SQLite would create it world-readable.
+      ensureStateDir(root);
+    } catch {
+      // Opening the store reports a directory it cannot use, with the store's own code.
+    }
   }
   const store = storeConfigured ? undefined : createSqliteStore({ path: join(root, DEFAULT_STORE_PATH) });
   // One-shot commands log warnings and errors only; the daemon passes its own logger.

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 import { runCli } from './program.js';
 import { processIO } from './output.js';
+import { installFaultHandlers } from './process-faults.js';
 
-process.exitCode = await runCli(process.argv.slice(2), processIO());
+const io = processIO();
+// Before any command runs, so before any provider code can leave an error unhandled.
+installFaultHandlers(io);
+process.exitCode = await runCli(process.argv.slice(2), io);

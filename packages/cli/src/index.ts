@@ -5,6 +5,7 @@ export { runCli, createProgram } from './program.js';
 export type { ExitCode, CommandContext } from './program.js';
 export { processIO } from './output.js';
 export type { CliIO } from './output.js';
+export { EXIT_CODES, toExitCode } from './exit-codes.js';
 
 // The daemon's published status
 export { readDaemonRecord, DAEMON_FILE } from './daemon-file.js';

@@ -8,15 +8,38 @@ export interface CliIO {
   readonly env: NodeJS.ProcessEnv;
   /** True when standard error is a terminal: progress bars are drawn only then. */
   readonly interactive: boolean;
+  /**
+   * Ends the process now. Only the real process has it: in-process runs (tests, embedding) never
+   * exit, so a command that would force an exit (a daemon whose stop overruns) just waits.
+   */
+  readonly exit?: (code: number) => never;
+}
+
+/**
+ * Writes to a standard stream until its reader goes away. `xport status | head -1`: once head has
+ * read its line and closed the pipe, the next write fails with EPIPE; that is not the command's
+ * failure, so the rest of the output is dropped quietly and the command finishes as it would have.
+ * Any other stream error (a terminal gone: EIO) likewise ends the writing, not the process.
+ */
+function toStreamWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let readerGone = false;
+  stream.on('error', () => {
+    readerGone = true;
+  });
+  return (text) => {
+    if (readerGone || stream.destroyed) return;
+    stream.write(text);
+  };
 }
 
 export function processIO(): CliIO {
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: toStreamWriter(process.stdout),
+    stderr: toStreamWriter(process.stderr),
     cwd: process.cwd(),
     env: process.env,
     interactive: process.stderr.isTTY === true,
+    exit: (code) => process.exit(code),
   };
 }
 

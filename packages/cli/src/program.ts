@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { XportError } from '@xport/provider-sdk';
 import type { CliIO } from './output.js';
+import { toExitCode } from './exit-codes.js';
 import { registerProviders } from './commands/providers.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerQueue } from './commands/queue.js';
@@ -36,8 +37,8 @@ export interface CommandContext {
 }
 
 /**
- * Runs the CLI with `argv` (without node and script) and resolves with the exit code. Errors are
- * printed with their code, never with a stack, never with a secret.
+ * Runs the CLI with `argv` (without node and script) and resolves with the exit code (see
+ * `toExitCode`). Errors are printed with their code, never with a stack, never with a secret.
  *
  * @example
  * process.exitCode = await runCli(['providers', '--json'], processIO());
@@ -52,11 +53,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCo
     return exit;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (XportError.is(error)) {
-      io.stderr(`xport: ${error.code}: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr(`xport: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    if (XportError.is(error)) io.stderr(`xport: ${error.code}: ${error.message}\n`);
+    else io.stderr(`xport: ${error instanceof Error ? error.message : String(error)}\n`);
+    return toExitCode(error);
   }
 }

@@ -10,7 +10,7 @@ export { KERNEL_API_VERSION } from './version.js';
 // Configuration
 export { loadConfig, toXportConfig, CONFIG_FILE_NAME } from './config/load-config.js';
 export { configSchema } from './config/config-schema.js';
-export type { XportConfig, XportConfigInput, ProviderSettings, SpoolerSettings, ConfigLogLevel } from './config/config-schema.js';
+export type { XportConfig, XportConfigInput, ProviderSettings, SpoolerSettings, LifecycleSettings, ConfigLogLevel } from './config/config-schema.js';
 
 // Discovery and validation
 export type { DiscoveryReport, ProviderReport, CredentialProblem } from './discovery/discovery-report.js';
@@ -18,10 +18,12 @@ export type { DiscoveryStatus, ReportedError } from './discovery/provider-record
 export { isKernelCompatible } from './validation/check-compatibility.js';
 
 // Lifecycle and status
-export type { ProviderState, ProviderStateChange, KernelEvents } from './lifecycle/provider-state.js';
+export type { ProviderState, ProviderStateChange, ProviderFault, KernelEvents } from './lifecycle/provider-state.js';
 export type { Scheduler } from './lifecycle/scheduler.js';
 export { logonRetryDelay } from './lifecycle/backoff.js';
 export type { BackoffPolicy } from './lifecycle/backoff.js';
+export { containProviderFault } from './lifecycle/fault-attribution.js';
+export type { FaultOrigin } from './lifecycle/fault-attribution.js';
 export type { ProviderStatus } from './status/status-row.js';
 
 // Routing

@@ -46,9 +46,15 @@ export interface Kernel {
   readonly container: DependencyContainer;
   /** Finds and validates providers without loading their code. */
   discover(): Promise<DiscoveryReport>;
-  /** Discovers, then loads, logs on and starts every valid, enabled provider (store first), then the spooler. Idempotent. */
+  /**
+   * Discovers, opens the store, starts the spooler, then loads, logs on and starts every other valid,
+   * enabled provider at once, each under its `lifecycle` deadlines; resolves once each has settled
+   * (online, or failed/offline with a reason). Rejects — with nothing left running — when the config
+   * is invalid or a configured store cannot be opened (`XPORT_STORE_NOT_CONFIGURED`,
+   * `XPORT_STORE_UNAVAILABLE`, …), or with `XPORT_KERNEL_STOPPED` when `stop()` cut it short. Idempotent.
+   */
   start(options?: StartOptions): Promise<void>;
-  /** Stops providers in reverse start order (store last) and cancels retries. Idempotent. */
+  /** Stops the spooler, then the providers (each within its stop deadline), the store last; cancels retries and cuts a running start() short. Idempotent. */
   stop(): Promise<void>;
   status(): ProviderStatus[];
   /** Routing table from the last discovery (empty before the first). */

@@ -6,6 +6,8 @@ import { TypedEmitter } from './events/typed-emitter.js';
 import { ProviderRunner } from './lifecycle/provider-runner.js';
 import { toInitialState, type KernelEvents, type ProviderState } from './lifecycle/provider-state.js';
 import { toStartOrder } from './lifecycle/start-order.js';
+import { toLifecycleDeadlines, type LifecycleDeadlines } from './lifecycle/lifecycle-deadlines.js';
+import { closeGivenStore, openGivenStore, toStoreNotConfigured, toStoreOpenFailure } from './lifecycle/open-store.js';
 import { createRoutingTable, type RoutingTable } from './routing/routing-table.js';
 import { toStatusTable } from './status/status-table.js';
 import type { ProviderStatus } from './status/status-row.js';
@@ -34,6 +36,11 @@ class XportKernel implements Kernel {
   private spoolerProblem: XportError | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  // Set by a stop() that arrives while start() runs; aborting `interrupt` ends the steps start waits on.
+  private stopRequested = false;
+  private interrupt = new AbortController();
+  private givenStoreOpen = false;
+  private readonly deadlines: LifecycleDeadlines;
   // Built once per discovery (records and transportOrder fix them); the spooler asks per message.
   private routingTable: { records: readonly ProviderRecord[]; table: RoutingTable } | undefined;
   private hookRunners: { runners: readonly ProviderRunner[]; ordered: readonly ProviderRunner[] } | undefined;
@@ -41,6 +48,7 @@ class XportKernel implements Kernel {
   constructor(private readonly options: KernelOptions) {
     this.root = options.root;
     this.services = createKernelServices(options);
+    this.deadlines = toLifecycleDeadlines(this.services.config);
     this.events = new TypedEmitter((event, error) => this.services.logger.error('event listener threw', { event, message: String((error as Error)?.message ?? error) }));
   }
 
@@ -77,10 +85,19 @@ class XportKernel implements Kernel {
   }
 
   start(options: StartOptions = {}): Promise<void> {
+    if (this.starting) return this.starting;
     if (this.running) return Promise.resolve();
-    this.starting ??= (async () => {
+    this.starting = (async () => {
       if (this.stopping) await this.stopping;
-      await this.startProviders(options.spool ?? true);
+      this.stopRequested = false;
+      this.interrupt = new AbortController();
+      try {
+        await this.startProviders(options.spool ?? true);
+      } catch (error) {
+        // Nothing stays half started: what did start is stopped again before start() rejects.
+        await this.teardown();
+        throw error;
+      }
     })().finally(() => {
       this.starting = undefined;
     });
@@ -97,9 +114,10 @@ class XportKernel implements Kernel {
       redactor: services.redactor,
       scheduler: services.scheduler,
       backoff: services.config.logonRetry,
-      stopTimeoutMs: services.config.spooler.stopTimeoutMs,
+      deadlines: this.deadlines,
       store: () => this.store(),
       onStateChange: (change) => this.events.emit('provider-state', change),
+      onFault: (fault) => this.events.emit('provider-fault', fault),
       onStarted: (runner) => {
         this.startOrder.push(runner);
         if (runner === this.storeRunner) services.container.register(XportTokens.Store, { useValue: runner.instance as unknown as MessageStore });
@@ -107,6 +125,16 @@ class XportKernel implements Kernel {
     });
   }
 
+  private throwIfStopRequested(): void {
+    if (this.stopRequested) throw new XportError('XPORT_KERNEL_STOPPED', 'start() was interrupted: stop() was called before every provider had settled');
+  }
+
+  /**
+   * Store first (the kernel does not start without a configured store), then the spooler, then
+   * every other provider at once: each comes online, fails or misses a deadline on its own, so one
+   * that hangs holds up none of the others, and the spooler delivers through those online meanwhile.
+   * Resolves once every provider has settled.
+   */
   private async startProviders(spool: boolean): Promise<void> {
     if (this.services.configError) throw this.services.configError;
     const { problems } = await this.scan();
@@ -114,26 +142,44 @@ class XportKernel implements Kernel {
     // Read the credential sources before any provider is created; each logon reads them again.
     const fileProblem = await this.services.credentials.refresh();
     if (fileProblem) this.services.logger.error(fileProblem.message, { code: fileProblem.code });
+    this.throwIfStopRequested();
     this.runners = this.records.map((record) => this.createRunner(record));
     this.startOrder = [];
-    const { store } = this.options;
-    if (store !== undefined) {
-      await store.open();
-      this.services.container.register(XportTokens.Store, { useValue: store });
-    } else {
-      const storeId = this.services.config.store.provider;
-      this.storeRunner = this.runners.find((r) => r.id === storeId && r.record.kind === 'store' && r.record.status === 'ok' && r.record.enabled);
-      if (this.storeRunner && (await this.storeRunner.load())) await this.storeRunner.bringOnline();
-    }
+    this.storeRunner = undefined;
+    // A spooler left from an earlier run is not this run's: spooler() says stopped until a new one exists.
+    this.spoolerInstance = undefined;
+    this.spoolerProblem = undefined;
+    this.running = true;
+    await this.openStore();
+    this.throwIfStopRequested();
     this.spoolerInstance = this.createSpooler();
+    if (this.spoolerInstance) this.events.emit('spooler-ready', this.spoolerInstance);
+    if (spool) this.spoolerInstance?.start();
     // Submit-only (xport send): hooks run at submit, but transports stay unloaded — the daemon sends.
-    const ordered = toStartOrder(this.records, this.services.config.transportOrder)
+    const others = toStartOrder(this.records, this.services.config.transportOrder)
       .map((record) => this.runners.find((r) => r.record === record) as ProviderRunner)
       .filter((runner) => spool || runner.record.kind === 'hook');
-    const loaded = await Promise.all(ordered.map((runner) => runner.load()));
-    for (const [index, runner] of ordered.entries()) if (loaded[index]) await runner.bringOnline();
-    this.running = true;
-    if (spool) this.spoolerInstance?.start();
+    await Promise.all(others.map(async (runner) => (await runner.load()) && (await runner.bringOnline())));
+    this.throwIfStopRequested();
+  }
+
+  /** Opens the configured store, or rejects saying why it cannot. No store configured at all is allowed (no spooler then). */
+  private async openStore(): Promise<void> {
+    const { store } = this.options;
+    if (store !== undefined) {
+      await openGivenStore(store, this.deadlines, this.interrupt.signal, this.services.logger);
+      this.givenStoreOpen = true;
+      this.services.container.register(XportTokens.Store, { useValue: store });
+      return;
+    }
+    const storeId = this.services.config.store.provider;
+    if (storeId === undefined) return;
+    const runner = this.runners.find((r) => r.id === storeId && r.record.kind === 'store' && r.record.status === 'ok' && r.record.enabled);
+    if (runner === undefined) throw toStoreNotConfigured(storeId, this.records);
+    this.storeRunner = runner;
+    const state = (await runner.load()) ? await runner.bringOnline() : runner.state;
+    this.throwIfStopRequested();
+    if (state !== 'online') throw toStoreOpenFailure(storeId, state, runner.lastError);
   }
 
   private createSpooler(): Spooler | undefined {
@@ -161,20 +207,37 @@ class XportKernel implements Kernel {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      if (this.starting) await this.starting.catch(() => undefined);
-      if (!this.running) return;
-      // The spooler first: it claims nothing new and releases what it holds while the store is open.
-      await this.spoolerInstance?.stop();
-      const last = this.storeRunner;
-      for (const runner of [...this.startOrder].reverse()) if (runner !== last) await runner.stop();
-      for (const runner of this.runners) if (runner !== last && !this.startOrder.includes(runner)) await runner.stop();
-      if (last) await last.stop();
-      if (this.options.store) await this.options.store.close();
-      this.running = false;
+      if (this.starting) {
+        // A start still bringing providers up is cut short: stopping never waits for a hung provider.
+        this.stopRequested = true;
+        this.interrupt.abort();
+        for (const runner of this.runners) runner.interruptSteps();
+        await this.starting.catch(() => undefined);
+      }
+      await this.teardown();
     })().finally(() => {
       this.stopping = undefined;
     });
     return this.stopping;
+  }
+
+  /**
+   * Spooler first (it claims nothing new and releases what it holds while the store is open), then
+   * every other provider at once — each bounded by the stop deadline, so hung stops do not add up —
+   * and the store last.
+   */
+  private async teardown(): Promise<void> {
+    if (!this.running) return;
+    await this.spoolerInstance?.stop();
+    const last = this.storeRunner;
+    const others = [...[...this.startOrder].reverse(), ...this.runners.filter((r) => !this.startOrder.includes(r))].filter((r) => r !== last);
+    await Promise.all(others.map((runner) => runner.stop()));
+    if (last) await last.stop();
+    if (this.options.store && this.givenStoreOpen) {
+      this.givenStoreOpen = false;
+      await closeGivenStore(this.options.store, this.deadlines, this.services.logger);
+    }
+    this.running = false;
   }
 
   status(): ProviderStatus[] {

@@ -33,6 +33,7 @@ describe('configuration', () => {
       providers: {},
       credentials: { env: true, file: '.xport/credentials.json' },
       logonRetry: { minDelayMs: 1000, maxDelayMs: 300000 },
+      lifecycle: { importTimeoutMs: 30000, createTimeoutMs: 30000, logonTimeoutMs: 120000, startTimeoutMs: 120000 },
       spooler: {
         leaseMs: 300000,
         batchSize: 100,

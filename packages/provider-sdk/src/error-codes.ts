@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   XPORT_PROVIDER_START_FAILED: 'A provider threw while starting.',
   XPORT_LOGON_FAILED: 'A provider rejected its credentials at logon.',
   XPORT_PROVIDER_UNAVAILABLE: 'A provider cannot be reached now (network, remote server down); its work waits.',
+  XPORT_PROVIDER_FAULT: 'A provider\'s code threw an exception or rejected a promise that nothing handled; the kernel logged it with the provider\'s id and kept running.',
   XPORT_PROVIDER_TIMEOUT: 'A provider\'s import, create, logon, start or stop did not settle within its deadline.',
   XPORT_CREDENTIAL_MISSING: 'A required credential is not present in any credential source.',
   XPORT_CREDENTIAL_FILE_REFUSED: 'The credentials file is not safe to use (another user could read or replace it) or is not valid JSON of the expected shape.',

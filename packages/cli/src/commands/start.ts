@@ -1,23 +1,64 @@
 import type { Command } from 'commander';
-import { formatRecipient } from '@xport/provider-sdk';
+import type { Kernel, XportConfig } from '@xport/core';
+import { formatRecipient, XportTokens, type Logger } from '@xport/provider-sdk';
 import { appRoot, createConsoleLogger, openKernel } from '../app.js';
-import { removeDaemonRecord, writeDaemonRecord } from '../daemon-file.js';
+import { removeDaemonRecord, type DaemonRecord } from '../daemon-file.js';
+import { startDaemonPublisher } from '../daemon-publisher.js';
+import { watchForShutdown, type ShutdownReason } from '../daemon-shutdown.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { CliIO } from '../output.js';
 import type { CommandContext } from '../program.js';
 
 const HEARTBEAT_MS = 5_000;
+// Beyond the deadlines the kernel keeps while stopping: the last resort if a stop still overruns.
+const STOP_MARGIN_MS = 10_000;
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
+type Spooler = ReturnType<Kernel['spooler']>;
+
+function logOutcomes(spooler: Spooler, logger: Logger): void {
+  spooler.on('delivered', (e) => logger.info('delivered', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider }));
+  spooler.on('deferred', (e) => logger.warn('deferred', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider, code: e.error.code, diagnostic: e.error.diagnostic }));
+  spooler.on('failed', (e) => logger.warn('failed', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider, code: e.error.code, diagnostic: e.error.diagnostic }));
+  spooler.on('expired', (e) => logger.warn('expired', { message: e.messageId, to: formatRecipient(e.recipient) }));
+  spooler.on('received', (e) => logger.info(`received ${e.kind}`, { mailboxes: e.entries.map((entry) => entry.mailbox).join(', ') }));
 }
+
+/** SIGHUP: log every provider on again with fresh credentials (rotation; `xport revalidate` sends it). */
+function revalidateOnHangup(kernel: Kernel, logger: Logger): () => void {
+  const onHangup = (): void => {
+    logger.info('SIGHUP: re-validating providers (credentials are read again)');
+    for (const row of kernel.status()) {
+      if (row.enabled && row.kind !== 'store' && ['online', 'offline', 'logon-failed'].includes(row.state)) {
+        kernel.revalidate(row.id).then(
+          (state) => logger.info(`provider ${row.id} re-validated: ${state}`),
+          (error: unknown) => logger.warn(`provider ${row.id} could not be re-validated`, { error: (error as Error).message }),
+        );
+      }
+    }
+  };
+  process.on('SIGHUP', onHangup);
+  return () => void process.off('SIGHUP', onHangup);
+}
+
+/**
+ * The last resort behind the kernel's own stop deadlines: spooler.stopTimeoutMs for the sends,
+ * then the providers' stops side by side and the store's stop and close, each bounded. If the stop
+ * still has not finished well after that, the process exits 1 rather than hang a supervisor.
+ */
+function armStopBackstop(config: XportConfig, io: CliIO, logger: Logger): () => void {
+  if (io.exit === undefined) return () => undefined;
+  const providerStopMs = config.lifecycle.stopTimeoutMs ?? config.spooler.stopTimeoutMs;
+  const boundMs = config.spooler.stopTimeoutMs + 3 * providerStopMs + STOP_MARGIN_MS;
+  const exit = io.exit;
+  const timer = setTimeout(() => {
+    logger.error(`the stop did not finish within ${boundMs} ms; exiting now`);
+    exit(EXIT_CODES.failure);
+  }, boundMs);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
+
+const describeReason = (reason: ShutdownReason): string => (reason.kind === 'signal' ? reason.signal : `${reason.origin} from no provider`);
 
 /** `xport start`: runs the spooler daemon until SIGINT/SIGTERM, logging what it does. */
 export function registerStart(program: Command, context: CommandContext): void {
@@ -29,41 +70,77 @@ export function registerStart(program: Command, context: CommandContext): void {
       const { io } = context;
       const root = appRoot(io, context.globals());
       const logger = createConsoleLogger(io, options.logLevel);
-      const kernel = openKernel(root, io, { logger });
-      kernel.on('provider-state', (e) => logger.info(`provider ${e.id}: ${e.from} -> ${e.to}`, e.error ? { error: e.error.message } : {}));
-      await kernel.start();
-      const startedAt = Date.now();
-      const publish = () => writeDaemonRecord(root, { pid: process.pid, startedAt, updatedAt: Date.now(), providers: kernel.status() });
-      publish();
-      kernel.on('provider-state', publish);
-      const heartbeat = setInterval(publish, HEARTBEAT_MS);
-      const spooler = kernel.spooler();
-      spooler.on('delivered', (e) => logger.info('delivered', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider }));
-      spooler.on('deferred', (e) => logger.warn('deferred', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider, code: e.error.code, diagnostic: e.error.diagnostic }));
-      spooler.on('failed', (e) => logger.warn('failed', { message: e.messageId, to: formatRecipient(e.recipient), provider: e.provider, code: e.error.code, diagnostic: e.error.diagnostic }));
-      spooler.on('expired', (e) => logger.warn('expired', { message: e.messageId, to: formatRecipient(e.recipient) }));
-      spooler.on('received', (e) => logger.info(`received ${e.kind}`, { mailboxes: e.entries.map((entry) => entry.mailbox).join(', ') }));
-      // SIGHUP: log every provider on again with fresh credentials (rotation; `xport revalidate` sends it).
-      const onHangup = () => {
-        logger.info('SIGHUP: re-validating providers (credentials are read again)');
-        for (const row of kernel.status()) {
-          if (row.enabled && row.kind !== 'store' && ['online', 'offline', 'logon-failed'].includes(row.state)) {
-            kernel.revalidate(row.id).then(
-              (state) => logger.info(`provider ${row.id} re-validated: ${state}`),
-              (error: unknown) => logger.warn(`provider ${row.id} could not be re-validated`, { error: (error as Error).message }),
-            );
-          }
-        }
-      };
-      process.on('SIGHUP', onHangup);
-      logger.info(`xport daemon running in ${root} (pid ${process.pid}); Ctrl-C stops it`);
-      logger.info(`try: xport --root ${root} send --from loopback:me --to loopback:you --subject hi --text hello`);
-      const signal = await untilSignal();
-      logger.info(`${signal}: stopping (in-flight sends finish, the rest stays queued)`);
-      clearInterval(heartbeat);
-      process.off('SIGHUP', onHangup);
-      await kernel.stop();
-      removeDaemonRecord(root);
-      logger.info('stopped');
+      // First of all: from here on SIGTERM/SIGINT are heard, whatever provider code does later.
+      const shutdown = watchForShutdown(io, logger);
+      try {
+        const reason = await runDaemon(root, io, logger, shutdown.requested);
+        if (reason.kind === 'fault') context.setExit(EXIT_CODES.failure);
+      } finally {
+        shutdown.dispose();
+      }
     });
+}
+
+/**
+ * Starts the kernel and publishes `.xport/daemon.json` at once (so `xport status` sees the daemon
+ * while providers are still coming online), runs until asked to stop, and stops cleanly. A kernel
+ * that cannot start (invalid config, no store) is an error: the daemon exits non-zero.
+ */
+async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested: Promise<ShutdownReason>): Promise<ShutdownReason> {
+  const kernel = openKernel(root, io, { logger });
+  // The kernel's logger masks every secret it knows; the daemon's own lines about faults go through it.
+  const log = kernel.container.resolve<Logger>(XportTokens.Logger);
+  const startedAt = Date.now();
+  let phase: DaemonRecord['phase'] = 'starting';
+  const publisher = startDaemonPublisher({ root, logger: log, heartbeatMs: HEARTBEAT_MS, record: () => ({ pid: process.pid, startedAt, updatedAt: Date.now(), phase, providers: kernel.status() }) });
+  kernel.on('provider-state', (e) => {
+    logger.info(`provider ${e.id}: ${e.from} -> ${e.to}`, e.error ? { error: e.error.message } : {});
+    publisher.publish();
+  });
+  kernel.on('provider-fault', () => publisher.publish());
+  // The spooler delivers as soon as the store is open, before the slowest provider has settled.
+  kernel.on('spooler-ready', (spooler) => logOutcomes(spooler, logger));
+
+  // Before start: daemon.json names this process from now on, and SIGHUP's default action would end it.
+  const stopHangup = revalidateOnHangup(kernel, logger);
+  const starting = kernel.start();
+  const shutDown = async (): Promise<void> => {
+    stopHangup();
+    await kernel.stop();
+    // A start cut short by the stop rejects with XPORT_KERNEL_STOPPED: that is this stop, not a failure.
+    await starting.catch(() => undefined);
+    await publisher.stop();
+    removeDaemonRecord(root);
+  };
+  const first = await Promise.race([starting.then(() => ({ started: true }) as const, (error: unknown) => ({ error })), stopRequested.then((reason) => ({ reason }))]);
+  try {
+    if ('error' in first) throw first.error;
+    // A store that lacks MessageStore methods leaves the kernel without a spooler: nothing could be sent.
+    if ('started' in first) kernel.spooler();
+  } catch (error) {
+    await shutDown();
+    throw error;
+  }
+  let reason: ShutdownReason;
+  if ('reason' in first) reason = first.reason;
+  else {
+    phase = 'running';
+    publisher.publish();
+    logger.info(`xport daemon running in ${root} (pid ${process.pid}); Ctrl-C stops it`);
+    logger.info(`try: xport --root ${root} send --from loopback:me --to loopback:you --subject hi --text hello`);
+    reason = await stopRequested;
+  }
+
+  if (reason.kind === 'fault') {
+    const { error } = reason;
+    log.error(`${reason.origin} that came from no provider; stopping`, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), stack: error instanceof Error ? error.stack : undefined });
+  }
+  phase = 'stopping';
+  publisher.publish();
+  logger.info(`${describeReason(reason)}: stopping (in-flight sends finish, the rest stays queued)`);
+  const disarm = armStopBackstop(kernel.config, io, logger);
+  await shutDown();
+  disarm();
+  logger.info('stopped');
+  return reason;
 }

@@ -1,5 +1,8 @@
 import { PROVIDER_ID_PATTERN } from '@xport/provider-sdk';
 
+// The longest delay a Node timer takes; a longer one would fire at once.
+const MAX_TIMER_MS = 2147483647;
+
 /**
  * JSON Schema of `xport.config.json`. Every property has a default, so an empty file (or none) is a
  * complete configuration. Every key is documented in docs/configuration.md, which a test keeps in step.
@@ -81,6 +84,19 @@ export const configSchema = {
         maxDelayMs: { type: 'integer', minimum: 1, default: 300000 },
       },
     },
+    lifecycle: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        importTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 30000 },
+        createTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 30000 },
+        logonTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 120000 },
+        startTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 120000 },
+        // No default: unset, provider stops share spooler.stopTimeoutMs.
+        stopTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
+      },
+    },
     spooler: {
       type: 'object',
       additionalProperties: false,
@@ -126,6 +142,16 @@ export interface SpoolerSettings {
   readonly retry: { readonly minDelayMs: number; readonly maxDelayMs: number; readonly lifetimeMs: number };
 }
 
+/** Deadlines of the provider lifecycle steps (ms). */
+export interface LifecycleSettings {
+  readonly importTimeoutMs: number;
+  readonly createTimeoutMs: number;
+  readonly logonTimeoutMs: number;
+  readonly startTimeoutMs: number;
+  /** Unset: `spooler.stopTimeoutMs`. */
+  readonly stopTimeoutMs?: number;
+}
+
 /** `xport.config.json` after validation: every default applied. */
 export interface XportConfig {
   readonly discovery: { readonly nodeModules: boolean; readonly paths: readonly string[] };
@@ -136,6 +162,7 @@ export interface XportConfig {
   readonly providers: Readonly<Record<string, ProviderSettings>>;
   readonly credentials: { readonly env: boolean; readonly file: string };
   readonly logonRetry: { readonly minDelayMs: number; readonly maxDelayMs: number };
+  readonly lifecycle: LifecycleSettings;
   readonly spooler: SpoolerSettings;
   readonly logLevel: ConfigLogLevel;
 }

@@ -24,23 +24,32 @@ function checkShape(kind: ProviderKind, instance: unknown, packageName: string):
   return instance as ProviderInstance;
 }
 
+/** A provider's imported entry module. */
+export interface ProviderModule {
+  readonly default?: unknown;
+}
+
+/** Imports a provider's entry module (its top-level code runs here). */
+export async function importProviderModule(entryPath: string, packageName: string): Promise<ProviderModule> {
+  try {
+    return (await import(pathToFileURL(entryPath).href)) as ProviderModule;
+  } catch (error) {
+    throw new XportError('XPORT_PROVIDER_IMPORT_FAILED', `${packageName}: importing ${entryPath} threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
 /**
- * Imports a provider's entry and builds its instance. The default export may be a definition from a
- * `define*Provider` helper (its `create(context)` is called) or an `@injectable()` class whose
+ * Builds the provider instance from its imported module. The default export may be a definition
+ * from a `define*Provider` helper (its `create(context)` is called) or an `@injectable()` class whose
  * constructor parameters carry `@inject(XportTokens.…)` (resolved from the provider's container).
  */
-export async function loadProvider(
+export async function createProviderInstance(
+  module: ProviderModule,
   entryPath: string,
   kind: ProviderKind,
   packageName: string,
   scope: { readonly container: DependencyContainer; readonly context: ProviderContext },
 ): Promise<ProviderInstance> {
-  let module: { default?: unknown };
-  try {
-    module = (await import(pathToFileURL(entryPath).href)) as { default?: unknown };
-  } catch (error) {
-    throw new XportError('XPORT_PROVIDER_IMPORT_FAILED', `${packageName}: importing ${entryPath} threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  }
   const exported = module.default;
   if (isProviderDefinition(exported)) {
     if (exported.kind !== kind) {

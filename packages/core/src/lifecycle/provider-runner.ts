@@ -6,10 +6,13 @@ import { createCredentialView } from '../credentials/credential-view.js';
 import { findMissingCredential } from '../credentials/required-credentials.js';
 import type { SecretRedactor } from '../logging/secret-redactor.js';
 import { createProviderScope } from '../di/provider-container.js';
-import { loadProvider, type ProviderInstance } from './load-provider.js';
+import { createProviderInstance, importProviderModule, type ProviderInstance } from './load-provider.js';
 import { logonRetryDelay, type BackoffPolicy } from './backoff.js';
 import type { Scheduler } from './scheduler.js';
-import { toInitialState, type ProviderState, type ProviderStateChange } from './provider-state.js';
+import { toInitialState, type ProviderFault, type ProviderState, type ProviderStateChange } from './provider-state.js';
+import { registerFaultOwner, runAsProvider, toAttributedInstance, type FaultOrigin, type FaultOwner } from './fault-attribution.js';
+import { runStep, type LateSettlement, type StepOutcome } from './step-deadline.js';
+import { toFaultReport, toTimeoutReport, type LifecycleDeadlines, type LifecycleStep } from './lifecycle-deadlines.js';
 
 export interface RunnerServices {
   readonly appRoot: string;
@@ -19,23 +22,25 @@ export interface RunnerServices {
   readonly redactor: SecretRedactor;
   readonly scheduler: Scheduler;
   readonly backoff: BackoffPolicy;
+  /** How long each step may take before the kernel stops waiting for it. */
+  readonly deadlines: LifecycleDeadlines;
   readonly store: () => MessageStore | undefined;
   readonly onStateChange: (change: ProviderStateChange) => void;
+  readonly onFault: (fault: ProviderFault) => void;
   /** Called once, the first time the provider's start() succeeds: the kernel keeps the start order. */
   readonly onStarted: (runner: ProviderRunner) => void;
-  /** How long the provider's stop() may take before the kernel stops waiting for it. Default 10 s. */
-  readonly stopTimeoutMs?: number;
 }
 
-const DEFAULT_STOP_TIMEOUT_MS = 10_000;
-
 /**
- * Drives one provider through load → logon → start → online, retries logon with backoff when it
- * fails or the provider is unavailable, and stops it. Steps for one provider never overlap.
+ * Drives one provider through import → create → logon → start → online, retries logon (and a start
+ * that missed its deadline) with backoff, and stops it. Every step runs under its deadline
+ * (`lifecycle.*TimeoutMs`) and as the provider's code (so what it leaves unhandled is blamed on it);
+ * steps for one provider never overlap, and none waits on another provider.
  */
-export class ProviderRunner {
+export class ProviderRunner implements FaultOwner {
   state: ProviderState;
   lastError: ReportedError | undefined;
+  /** The instance as the kernel calls it: transports and hooks through a proxy that runs each call as theirs. */
   instance: ProviderInstance | undefined;
   private started = false;
   // logon() ran at least once: stop() is owed even when start() never came (see ProviderLifecycle).
@@ -45,6 +50,9 @@ export class ProviderRunner {
   private retryAttempt = 0;
   private cancelRetry: (() => void) | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  // Aborted by stop(): a step still pending is no longer waited for.
+  private readonly interrupt = new AbortController();
+  private forget: (() => void) | undefined;
   private readonly logger: Logger;
 
   constructor(
@@ -58,6 +66,10 @@ export class ProviderRunner {
 
   get id(): string {
     return this.record.id;
+  }
+
+  get directory(): string {
+    return this.record.directory;
   }
 
   private move(to: ProviderState, error?: ReportedError): void {
@@ -79,13 +91,28 @@ export class ProviderRunner {
     return run;
   }
 
-  /** Imports the entry and creates the instance. False (state `failed`) when that throws. */
+  /** Runs one step of the provider's code under its deadline; `interruptible` steps end when stop() is called. */
+  private attempt<T>(step: LifecycleStep, run: () => T | Promise<T>, onLate?: (late: LateSettlement<T>) => void, interruptible = true): Promise<StepOutcome<T>> {
+    return runStep(() => runAsProvider(this, run), {
+      limitMs: this.services.deadlines[step],
+      ...(interruptible ? { interrupt: this.interrupt.signal } : {}),
+      onLate: (late) => {
+        this.logger.warn('provider step settled after the kernel stopped waiting for it', { step, outcome: late.kind === 'done' ? 'resolved' : 'rejected', afterMs: late.afterMs });
+        onLate?.(late);
+      },
+    });
+  }
+
+  /** Imports the entry and creates the instance. False (state `failed`) when that throws or misses its deadline. */
   load(): Promise<boolean> {
     return this.exclusive(async () => {
       const { record, services } = this;
-      const manifest = record.manifest;
-      if (manifest === undefined || record.entryPath === undefined) return false;
+      const { manifest, entryPath } = record;
+      if (manifest === undefined || entryPath === undefined || this.closing) return false;
+      this.forget ??= registerFaultOwner(this);
       this.move('loading');
+      const imported = await this.attempt('import', () => importProviderModule(entryPath, record.packageName));
+      if (imported.kind !== 'done') return this.loadFailed('import', imported);
       const scope = createProviderScope(services.root, {
         info: { id: record.id, packageName: record.packageName, version: record.version, directory: record.directory, manifest, appRoot: services.appRoot },
         config: record.config,
@@ -93,20 +120,38 @@ export class ProviderRunner {
         logger: this.logger,
         store: services.store,
       });
-      try {
-        this.instance = await loadProvider(record.entryPath, manifest.kind, record.packageName, scope);
-        return true;
-      } catch (error) {
-        this.move('failed', this.toReported(error, 'XPORT_PROVIDER_IMPORT_FAILED', 'creating the provider threw'));
-        this.logger.error('provider failed to load', { error: this.lastError });
-        return false;
-      }
+      // An instance created after the deadline is never used: the kernel has already given up on it.
+      const created = await this.attempt('create', () => createProviderInstance(imported.value, entryPath, manifest.kind, record.packageName, scope));
+      if (created.kind !== 'done') return this.loadFailed('create', created);
+      // The store is the kernel's hot path and its own service: its calls are not proxied (its steps still run as its code).
+      this.instance = manifest.kind === 'store' ? created.value : toAttributedInstance(created.value, this);
+      return true;
     });
+  }
+
+  private loadFailed(step: LifecycleStep, outcome: Exclude<StepOutcome<unknown>, { kind: 'done' }>): false {
+    // Interrupted: stop() is running and settles the state.
+    if (outcome.kind === 'interrupted') return false;
+    const timedOut = outcome.kind === 'timeout';
+    this.move('failed', timedOut ? toTimeoutReport(this.id, step, outcome.limitMs) : this.toReported(outcome.error, 'XPORT_PROVIDER_IMPORT_FAILED', 'creating the provider threw'));
+    this.logger.error(timedOut ? 'provider missed its load deadline; the kernel gave up on it' : 'provider failed to load', { error: this.lastError });
+    return false;
   }
 
   /** Runs logon (and start, once) now. Never throws: failures become states. */
   bringOnline(): Promise<ProviderState> {
     return this.exclusive(() => this.logonAndStart());
+  }
+
+  /** The kernel's check of required credentials, then the provider's own logon. */
+  private async logon(instance: ProviderInstance): Promise<void> {
+    const fileProblem = await this.services.credentials.refresh();
+    if (fileProblem && this.record.manifest?.credentials !== undefined) this.logger.warn(fileProblem.message, { code: fileProblem.code });
+    // Required credentials are the kernel's to check, whether or not the provider asks for them.
+    const missing = findMissingCredential(this.services.credentials, this.id, this.record.manifest?.credentials);
+    if (missing) throw missing;
+    this.loggedOn = true;
+    await instance.logon?.();
   }
 
   private async logonAndStart(): Promise<ProviderState> {
@@ -115,17 +160,12 @@ export class ProviderRunner {
     this.cancelRetry?.();
     this.cancelRetry = undefined;
     this.move('logging-on');
-    try {
-      const fileProblem = await this.services.credentials.refresh();
-      if (fileProblem && this.record.manifest?.credentials !== undefined) this.logger.warn(fileProblem.message, { code: fileProblem.code });
-      // Required credentials are the kernel's to check, whether or not the provider asks for them.
-      const missing = findMissingCredential(this.services.credentials, this.id, this.record.manifest?.credentials);
-      if (missing) throw missing;
-      this.loggedOn = true;
-      await instance.logon?.();
-    } catch (error) {
-      const unavailable = XportError.is(error, 'XPORT_PROVIDER_UNAVAILABLE');
-      this.move(unavailable ? 'offline' : 'logon-failed', this.toReported(error, 'XPORT_LOGON_FAILED', 'logon threw'));
+    const logon = await this.attempt('logon', () => this.logon(instance));
+    if (logon.kind === 'interrupted') return this.state;
+    if (logon.kind !== 'done') {
+      // No answer is treated like an unreachable server: offline, and logged on again with backoff.
+      const offline = logon.kind === 'timeout' || XportError.is(logon.error, 'XPORT_PROVIDER_UNAVAILABLE');
+      this.move(offline ? 'offline' : 'logon-failed', logon.kind === 'timeout' ? toTimeoutReport(this.id, 'logon', logon.limitMs) : this.toReported(logon.error, 'XPORT_LOGON_FAILED', 'logon threw'));
       this.scheduleRetry();
       return this.state;
     }
@@ -135,22 +175,55 @@ export class ProviderRunner {
       return this.state;
     }
     this.move('starting');
-    try {
-      if (this.record.kind === 'store' && !this.opened) {
-        await (instance as unknown as MessageStore).open();
-        this.opened = true;
-      }
-      await instance.start?.();
-    } catch (error) {
-      this.move('failed', this.toReported(error, 'XPORT_PROVIDER_START_FAILED', 'start threw'));
-      this.logger.error('provider failed to start', { error: this.lastError });
-      return this.state;
+    if (this.record.kind === 'store' && !this.opened) {
+      const store = instance as unknown as MessageStore;
+      const open = await this.attempt('open', () => store.open(), (late) => this.adoptLate(late, 'open'));
+      if (open.kind !== 'done') return this.startFailed('open', open);
+      this.opened = true;
     }
-    this.started = true;
-    this.services.onStarted(this);
+    const start = await this.attempt('start', () => instance.start?.(), (late) => this.adoptLate(late, 'start'));
+    if (start.kind !== 'done') return this.startFailed('start', start);
+    this.markStarted();
     this.move('online');
     this.logger.info('provider online');
     return this.state;
+  }
+
+  private startFailed(step: 'open' | 'start', outcome: Exclude<StepOutcome<unknown>, { kind: 'done' }>): ProviderState {
+    if (outcome.kind === 'interrupted') return this.state;
+    if (outcome.kind === 'timeout') {
+      // It may only be slow: log on and start again later (a start that finishes meanwhile is kept, see adoptLate).
+      this.move('offline', toTimeoutReport(this.id, step, outcome.limitMs));
+      this.logger.error('provider missed its start deadline; retrying with backoff', { error: this.lastError });
+      this.scheduleRetry();
+      return this.state;
+    }
+    this.move('failed', this.toReported(outcome.error, 'XPORT_PROVIDER_START_FAILED', 'start threw'));
+    this.logger.error('provider failed to start', { error: this.lastError });
+    return this.state;
+  }
+
+  /**
+   * An open() or start() the kernel stopped waiting for finished after all. While the kernel runs,
+   * that is a fact to keep (the next logon brings the provider online without starting it twice);
+   * once it is stopping, what the late step opened is closed again, so nothing outlives the kernel.
+   */
+  private adoptLate(late: LateSettlement<unknown>, step: 'open' | 'start'): void {
+    if (late.kind !== 'done') return;
+    if (!this.closing) {
+      if (step === 'open') this.opened = true;
+      else this.markStarted();
+      return;
+    }
+    const instance = this.instance;
+    if (instance === undefined) return;
+    void this.stopStep(step === 'open' ? 'close' : 'stop', () => (step === 'open' ? (instance as unknown as MessageStore).close() : instance.stop?.()));
+  }
+
+  private markStarted(): void {
+    if (this.started) return;
+    this.started = true;
+    this.services.onStarted(this);
   }
 
   private scheduleRetry(): void {
@@ -177,55 +250,67 @@ export class ProviderRunner {
     this.scheduleRetry();
   }
 
+  /** An error this provider's code left unhandled reached the process: log it and show it in the status row. */
+  noteFault(origin: FaultOrigin, error: unknown): void {
+    const reported = toFaultReport(this.id, origin, error, this.services.redactor);
+    this.lastError = reported;
+    this.logger.error('provider left an error unhandled; the kernel contained it', { origin, error: reported });
+    this.services.onFault({ id: this.id, origin, error: reported });
+  }
+
   /** MAPI ValidateState: logon again now, cancelling any pending retry. */
   revalidate(): Promise<ProviderState> {
     return this.bringOnline();
   }
 
-  /**
-   * Cancels retries and stops the provider if it started or its logon ran (a transport may open a
-   * listener in logon that must close even though logon failed); the store is closed after its stop().
-   */
-  stop(): Promise<void> {
+  /** The kernel is stopping: no more retries, and a step still pending is no longer waited for. */
+  interruptSteps(): void {
     this.closing = true;
     this.cancelRetry?.();
     this.cancelRetry = undefined;
+    this.interrupt.abort();
+  }
+
+  /**
+   * Cancels retries and stops the provider if it started or its logon ran (a transport may open a
+   * listener in logon that must close even though logon failed); the store is closed after its
+   * stop(). Each under the stop deadline.
+   */
+  stop(): Promise<void> {
+    this.interruptSteps();
     return this.exclusive(async () => {
-      if (this.instance === undefined) return;
+      const instance = this.instance;
+      if (instance === undefined) {
+        // Stopped while its import or create was pending: it never ran, and never will.
+        if (this.state === 'loading') this.move('stopped');
+        this.forget?.();
+        return;
+      }
       this.move('stopping');
       let abandoned: ReportedError | undefined;
-      try {
-        if (this.started || this.loggedOn) abandoned = await this.stopWithin(this.instance);
-        if (this.opened) await (this.instance as unknown as MessageStore).close();
-      } catch (error) {
-        // A provider that throws while stopping is still stopped: the kernel will not call it again.
-        this.logger.error('provider threw while stopping', { message: this.services.redactor.redact(String((error as Error)?.message ?? error)) });
-      }
+      if (this.started || this.loggedOn) abandoned = await this.stopStep('stop', () => instance.stop?.());
+      if (this.opened) abandoned = (await this.stopStep('close', () => (instance as unknown as MessageStore).close())) ?? abandoned;
       this.started = false;
       this.loggedOn = false;
       this.opened = false;
       this.move('stopped', abandoned);
+      this.forget?.();
     });
   }
 
   /**
-   * Runs the provider's stop() for at most `stopTimeoutMs`. One that never settles must not keep
-   * the kernel (and the store, stopped after it) from stopping: the kernel stops waiting, says so,
-   * and never calls the provider again. Returns the error to record when it gave up.
+   * Runs the provider's stop() (or a store's close()) for at most the stop deadline. One that never
+   * settles must not keep the kernel (and the store, stopped after it) from stopping: the kernel
+   * stops waiting, says so, and never calls the provider again. Returns the error to record when it
+   * gave up. A provider that throws while stopping is still stopped.
    */
-  private async stopWithin(instance: ProviderInstance): Promise<ReportedError | undefined> {
-    const limitMs = this.services.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
-    const stopping = Promise.resolve().then(() => instance.stop?.());
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limitMs)));
-    try {
-      if ((await Promise.race([stopping, late])) !== 'late') return undefined;
-    } finally {
-      clearTimeout(timer);
+  private async stopStep(step: 'stop' | 'close', run: () => unknown): Promise<ReportedError | undefined> {
+    const outcome = await this.attempt(step, run, undefined, false);
+    if (outcome.kind === 'threw') {
+      this.logger.error('provider threw while stopping', { message: this.services.redactor.redact(String((outcome.error as Error)?.message ?? outcome.error)) });
     }
-    stopping.catch(() => undefined);
-    const message = `provider "${this.id}": stop() did not finish within ${limitMs} ms; the kernel stopped waiting for it and will not call it again`;
-    this.logger.error('provider did not stop in time; abandoned', { timeoutMs: limitMs });
-    return { code: 'XPORT_PROVIDER_UNAVAILABLE', message };
+    if (outcome.kind !== 'timeout') return undefined;
+    this.logger.error('provider did not stop in time; abandoned', { step, timeoutMs: outcome.limitMs });
+    return toTimeoutReport(this.id, step, outcome.limitMs);
   }
 }

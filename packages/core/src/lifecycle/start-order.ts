@@ -1,9 +1,10 @@
 import type { ProviderRecord } from '../discovery/provider-record.js';
 
 /**
- * The providers to run, in start order: transports in `transportOrder` order (the rest in discovery
- * order), then hooks in discovery order. Only valid, enabled ones; store providers are started
- * separately, first. Stop runs in the reverse of the order they actually started.
+ * The providers to run: transports in `transportOrder` order (the rest in discovery order), then
+ * hooks in discovery order. Only valid, enabled ones; store providers are started separately,
+ * first. The kernel brings these online side by side, in this order; stop begins with the one that
+ * started last.
  */
 export function toStartOrder(records: readonly ProviderRecord[], transportOrder: readonly string[]): ProviderRecord[] {
   const runnable = records.filter((r) => r.status === 'ok' && r.enabled);
