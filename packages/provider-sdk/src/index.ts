@@ -46,6 +46,7 @@ export type { ProviderManifest, ProviderKind, CredentialDeclaration } from './ma
 // Services and DI tokens
 export { XportTokens } from './tokens.js';
 export { Secret } from './secret.js';
+export { SecretMasker } from './secret-masker.js';
 export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort, InboundReceipt } from './services.js';
 
 // Writing providers

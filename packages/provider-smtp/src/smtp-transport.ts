@@ -2,7 +2,7 @@ import { XportError, outcome, type ProviderContext, type TransportAvailability, 
 import { resolveSmtpConfig, type ResolvedRelayConfig, type SmtpConfig } from './config.js';
 import { startInboundListener, type InboundListener } from './inbound-listener.js';
 import { loadPem } from './pem-source.js';
-import { toRelayAuth, type RelayAuth } from './relay-auth.js';
+import { toMaskedOutcomes, toRelayAuth, type RelayAuth } from './relay-auth.js';
 import { toLogonError } from './relay-logon.js';
 import { installRcptProbe, sendThroughRelay } from './relay-sender.js';
 import { createRelayTransporter, mustUseTls, type RelayTransporter } from './relay-transporter.js';
@@ -120,7 +120,7 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
         available = 'available';
       }
       logger.debug('smtp send finished', { id: message.id, outcomes: attempt.outcomes.map((o) => o.status) });
-      return attempt.outcomes;
+      return toMaskedOutcomes(attempt.outcomes, current.auth);
     },
   };
 }

@@ -90,6 +90,38 @@ describe('the pino logger (the default)', () => {
   });
 });
 
+describe('the redactor, in every encoding a peer can echo', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+  it('masks each credential inside base64 of a framing it was never told (any authzid, XOAUTH2, unknown)', () => {
+    const redactor = redactorOf('ks-echo-user-4d2e', K.alphaToken);
+    for (const payload of [`admin\0ks-echo-user-4d2e\0${K.alphaToken}`, `user=ks-echo-user-4d2e\x01auth=Bearer ${K.alphaToken}\x01\x01`, `{"t":"${K.alphaToken}"}`]) {
+      const out = redactor.redact(`535 5.7.8 ${b64(payload)} rejected`);
+      expect(out).toContain('[redacted]');
+      expect(Buffer.from(out.slice(10), 'base64').includes(Buffer.from(K.alphaToken))).toBe(false);
+      expect(redactor.contains(out)).toBe(false);
+    }
+  });
+
+  it('keeps a pino line valid JSON when a secret ends in a backslash or quote, and masks it there', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const secrets = ['ks-tail\\', '"ks-head', 'ks-\\"mid'];
+    const logger = createPinoLogger({ level: 'debug', redactor: redactorOf(...secrets), destination: sink });
+    // Innocent text whose JSON form holds a secret's characters side by side (`ks-tail\"`, the key's
+    // opening quote): masking the line as text would cut an escape in two or drop a quote.
+    logger.info('ks-tail"quoted" ks-"mid', { 'ks-headline': 'x', tail: 'ks-tail\\', head: '"ks-head', mid: 'x ks-\\"mid y' });
+    expect(lines).toHaveLength(1);
+    const parsed = JSON.parse(lines[0] as string) as Record<string, string>;
+    expect(parsed).toMatchObject({ msg: 'ks-tail"quoted" ks-"mid', 'ks-headline': 'x', tail: '[redacted]', head: '[redacted]', mid: 'x [redacted] y' });
+  });
+});
+
 describe('the kernel', () => {
   let app: TestApp | undefined;
   let kernel: Kernel | undefined;
