@@ -70,4 +70,6 @@ export interface SpoolerHost {
   /** Hook providers in configured order. */
   hooks(): readonly HookEntry[];
   limits(id: string): ProviderLimits;
+  /** Masks known secrets in what a transport reports (a peer may echo a credential); the kernel's redactor. */
+  redact?(text: string): string;
 }

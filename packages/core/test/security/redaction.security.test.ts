@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { inspect } from 'node:util';
 import { Secret, XportError } from '@xport/provider-sdk';
 import { createKernel, createPinoLogger, SecretRedactor, type Kernel } from '../../src/index.js';
@@ -8,6 +9,7 @@ import { createCaptureLogger, createManualScheduler, resetFixtureGlobals, type T
 import { KNOWN_SECRETS as K } from '../../../../test/support/known-secrets.js';
 import { recordOutput } from '../../../../test/support/output-recorder.js';
 import { createSecurityApp } from './security-app.js';
+import { createMemoryStore } from '../../../store-memory/src/index.js';
 
 function redactorOf(...values: string[]): SecretRedactor {
   const redactor = new SecretRedactor();
@@ -142,5 +144,25 @@ describe('the kernel', () => {
     const started = logger.lines.find((l) => l.message.startsWith('started with token'));
     expect(started?.message).toBe('started with token [redacted]');
     expect(JSON.stringify(logger.lines)).not.toContain(K.alphaToken);
+  });
+
+  it('masks a credential a transport\u2019s remote end echoes in a recipient\u2019s diagnostic: in the store, the event and the report', async () => {
+    app = await createSecurityApp([], ['echoing-transport']);
+    const logger = createCaptureLogger();
+    kernel = createKernel({ root: app.root, env: {}, credentials: { echo: { token: K.betaToken } }, logger, store: createMemoryStore({ name: 'echo' }), config: { spooler: { pollMs: 10 } } });
+    await kernel.start();
+    const failed = new Promise<string>((resolve) => kernel!.spooler().on('failed', (e) => resolve(e.error.diagnostic)));
+    const receipt = await kernel.submit({ from: 'echo:sender', to: ['echo:somebody'], text: 'hi' });
+    const diagnostic = await failed;
+    // The kernel knows the token, not that it was paired with "api": what is left of the header decodes to "api:".
+    expect(diagnostic).toBe('401 for Authorization: Basic YXBpO[redacted] (token=[redacted])');
+    const store = kernel.store()!;
+    const stored = await store.getMessage(receipt.messageId);
+    expect(stored?.recipients[0]?.lastError).toEqual({ code: '5.7.1', diagnostic });
+    // The non-delivery report to the sender quotes the masked diagnostic.
+    const [report] = await store.listInbox('echo:sender');
+    const text = await buffer(store.openPart(report!.parts[0]!.partId));
+    recordOutput('report', text.toString('utf8'));
+    expect(text.toString('utf8')).toContain('(token=[redacted])');
   });
 });
