@@ -75,7 +75,12 @@ export class SecretMasker {
   private readonly textForms: string[] = [];
   private readonly cores: Base64Core[] = [];
   private readonly standalone: string[] = [];
-  private formDecoding = false;
+  // Characters of the values and of their base64 forms: only escapes that decode to one of them need decoding.
+  private readonly relevant = new Set<string>();
+  private readonly isRelevant = (decoded: string): boolean => {
+    for (let i = 0; i < decoded.length; i++) if (this.relevant.has(decoded[i] as string)) return true;
+    return false;
+  };
 
   /** Masks `value` from now on, in every form. Empty values are ignored. */
   addSecret(value: string): void {
@@ -83,13 +88,16 @@ export class SecretMasker {
     this.secrets.add(value);
     this.values.push(value);
     this.textForms.push(...toTextForms(value).filter((form) => form !== value));
-    // A space is the one character form encoding writes differently ('+'): decode forms only then.
-    if (value.includes(' ')) this.formDecoding = true;
     const bytes = Buffer.from(value, 'utf8');
     const cores = toBase64Cores(bytes);
-    this.cores.push(...cores);
+    this.addCores(cores);
     // Too short for cores at every alignment: found in base64 only when it stands alone.
-    if (cores.length < 3) this.standalone.push(...toStandaloneBase64(bytes));
+    if (cores.length < 3) {
+      const encoded = toStandaloneBase64(bytes);
+      this.standalone.push(...encoded);
+      this.noteRelevant(encoded.join(''));
+    }
+    this.noteRelevant(value);
   }
 
   /** Masks the logon payloads built from `user` and `secret` whole, and `secret` itself (not the user name). */
@@ -98,7 +106,16 @@ export class SecretMasker {
     const key = JSON.stringify([user, secret]);
     if (secret.length === 0 || this.logons.has(key)) return;
     this.logons.add(key);
-    for (const payload of toLogonPayloads(user, secret)) this.cores.push(...toBase64Cores(Buffer.from(payload, 'utf8')));
+    for (const payload of toLogonPayloads(user, secret)) this.addCores(toBase64Cores(Buffer.from(payload, 'utf8')));
+  }
+
+  private addCores(cores: readonly Base64Core[]): void {
+    this.cores.push(...cores);
+    for (const core of cores) this.noteRelevant(core.digits);
+  }
+
+  private noteRelevant(text: string): void {
+    for (let i = 0; i < text.length; i++) this.relevant.add(text[i] as string);
   }
 
   /** How many secret values are masked. */
@@ -130,7 +147,7 @@ export class SecretMasker {
     const spans: Span[] = [];
     for (const form of this.textForms) findAll(text, form, (at) => spans.push([at, at + form.length]));
     if (firstOnly && spans.length > 0) return spans;
-    for (const view of toTextViews(text, this.formDecoding)) {
+    for (const view of toTextViews(text, this.isRelevant)) {
       this.searchView(view, (start, end) => spans.push(toOriginalSpan(view, start, end)));
       if (firstOnly && spans.length > 0) break;
     }

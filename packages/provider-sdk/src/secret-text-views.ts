@@ -1,51 +1,98 @@
 // Decoded readings of a text, so a secret a peer echoed URL-encoded or JSON-escaped is found by a
 // plain search for its value. Every unit of a view remembers the span of the original text it was
 // decoded from, so what is found in a view is masked in the original. Decoding is tolerant: what
-// is not a valid escape stays as it is, so mixed and partial encodings still decode.
+// is not a valid escape stays as it is, so mixed and partial encodings still decode. A reading is
+// made only when the text holds an escape that decodes to a character some secret contains: most
+// log lines need none.
 
-/** A reading of a text; `starts`/`ends` map each UTF-16 unit back to the original (absent: the original itself). */
+/** A run of a view starting at unit `at`, read from source units `from` to `to`, copied as they were or decoded. */
+interface Segment {
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+  readonly copied: boolean;
+}
+
+/** A reading of a text: the original (no `source`), or a decoding of another reading. */
 export interface TextView {
   readonly text: string;
-  readonly starts?: readonly number[];
-  readonly ends?: readonly number[];
+  readonly source?: TextView;
+  readonly segments?: readonly Segment[];
 }
 
-/** The span of the original text that view units `start` to `end` (exclusive) came from. */
+/** Which decoded characters matter: those that occur in a secret (or in its base64 forms). */
+export type IsRelevant = (decoded: string) => boolean;
+
+function segmentAt(segments: readonly Segment[], unit: number): Segment {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((segments[middle] as Segment).at <= unit) low = middle;
+    else high = middle - 1;
+  }
+  return segments[low] as Segment;
+}
+
+/**
+ * The span of the original text that view units `start` to `end` (exclusive) came from. Mapped
+ * only for what is found, which is rare, so building a view stays cheap.
+ */
 export function toOriginalSpan(view: TextView, start: number, end: number): [number, number] {
-  if (view.starts === undefined || view.ends === undefined) return [start, end];
-  return [view.starts[start] as number, view.ends[end - 1] as number];
+  if (view.source === undefined || view.segments === undefined) return [start, end];
+  const first = segmentAt(view.segments, start);
+  const last = segmentAt(view.segments, end - 1);
+  const from = first.copied ? first.from + (start - first.at) : first.from;
+  const to = last.copied ? last.from + (end - last.at) : last.to;
+  return toOriginalSpan(view.source, from, to);
 }
 
-/** Collects a view's units, each with the original span of the source units it decodes. */
+/** Collects a view: runs copied from the source as they are, and decoded escapes. */
 class ViewBuilder {
-  private readonly units: string[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
+  private readonly chunks: string[] = [];
+  private readonly segments: Segment[] = [];
+  private length = 0;
 
   constructor(private readonly source: TextView) {}
 
+  /** Source units `from` to `to`, unchanged. */
+  copy(from: number, to: number): void {
+    if (to > from) this.add(this.source.text.slice(from, to), from, to, true);
+  }
+
+  /** `decoded`, read from source units `from` to `to`. */
   push(decoded: string, from: number, to: number): void {
-    const [start, end] = toOriginalSpan(this.source, from, to);
-    for (let i = 0; i < decoded.length; i++) {
-      this.units.push(decoded[i] as string);
-      this.starts.push(start);
-      this.ends.push(end);
-    }
+    this.add(decoded, from, to, false);
+  }
+
+  private add(text: string, from: number, to: number, copied: boolean): void {
+    this.chunks.push(text);
+    this.segments.push({ at: this.length, from, to, copied });
+    this.length += text.length;
   }
 
   build(): TextView {
-    return { text: this.units.join(''), starts: this.starts, ends: this.ends };
+    return { text: this.chunks.join(''), source: this.source, segments: this.segments };
   }
 }
 
-function percentByte(text: string, at: number): number | undefined {
-  if (text[at] !== '%') return undefined;
-  const hex = text.slice(at + 1, at + 3);
-  return /^[0-9A-Fa-f]{2}$/.test(hex) ? parseInt(hex, 16) : undefined;
+function hexAt(text: string, at: number, digits: number): number | undefined {
+  if (at + digits > text.length) return undefined;
+  let value = 0;
+  for (let i = at; i < at + digits; i++) {
+    const digit = parseInt(text[i] as string, 16);
+    if (Number.isNaN(digit)) return undefined;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
-/** The UTF-8 sequence of %XX escapes at `at`: its code point and where it ends, or undefined. */
-function percentCodePoint(text: string, at: number): { codePoint: number; end: number } | undefined {
+function percentByte(text: string, at: number): number | undefined {
+  return text[at] === '%' ? hexAt(text, at + 1, 2) : undefined;
+}
+
+/** The UTF-8 sequence of %XX escapes at `at`: the character and where it ends, or undefined. */
+function percentChar(text: string, at: number): { char: string; end: number } | undefined {
   const lead = percentByte(text, at);
   if (lead === undefined) return undefined;
   const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
@@ -58,85 +105,111 @@ function percentCodePoint(text: string, at: number): { codePoint: number; end: n
     codePoint = (codePoint << 6) | (next & 0x3f);
     end += 3;
   }
-  return codePoint > 0x10ffff ? undefined : { codePoint, end };
+  return codePoint > 0x10ffff ? undefined : { char: String.fromCodePoint(codePoint), end };
+}
+
+/** True when `text` holds a %XX escape (or, with `plusIsSpace`, a `+`) that decodes to a relevant character. */
+function hasRelevantPercent(text: string, plusIsSpace: boolean, isRelevant: IsRelevant): boolean {
+  if (plusIsSpace && text.includes('+') && isRelevant(' ')) return true;
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', at + 1)) {
+    const escaped = percentChar(text, at);
+    if (escaped !== undefined && isRelevant(escaped.char)) return true;
+  }
+  return false;
 }
 
 /**
  * `view` with %XX escapes (UTF-8, either hex case) decoded, and with `+` read as a space when
- * `plusIsSpace` (form encoding). Undefined when there is nothing to decode.
+ * `plusIsSpace` (form encoding).
  *
  * @example
- * toPercentDecoded({ text: 'a%20b' })?.text // 'a b'
+ * toPercentDecoded({ text: 'a%20b' }).text // 'a b'
  */
-export function toPercentDecoded(view: TextView, plusIsSpace = false): TextView | undefined {
+export function toPercentDecoded(view: TextView, plusIsSpace = false): TextView {
   const text = view.text;
-  if (!text.includes('%') && !(plusIsSpace && text.includes('+'))) return undefined;
   const builder = new ViewBuilder(view);
-  for (let i = 0; i < text.length; ) {
-    const escaped = percentCodePoint(text, i);
-    if (escaped !== undefined) {
-      builder.push(String.fromCodePoint(escaped.codePoint), i, escaped.end);
-      i = escaped.end;
-    } else {
-      builder.push(plusIsSpace && text[i] === '+' ? ' ' : (text[i] as string), i, i + 1);
-      i += 1;
+  const special = plusIsSpace ? /[%+]/g : /%/g;
+  let copied = 0;
+  for (let match = special.exec(text); match !== null; match = special.exec(text)) {
+    const at = match.index;
+    if (text[at] === '+') {
+      builder.copy(copied, at);
+      builder.push(' ', at, at + 1);
+      copied = at + 1;
+      continue;
     }
+    const escaped = percentChar(text, at);
+    if (escaped === undefined) continue;
+    builder.copy(copied, at);
+    builder.push(escaped.char, at, escaped.end);
+    copied = escaped.end;
+    special.lastIndex = escaped.end;
   }
+  builder.copy(copied, text.length);
   return builder.build();
 }
 
 const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+/** The JSON escape at `at` (a backslash): the unit it stands for and its length, or undefined. */
+function jsonEscapeAt(text: string, at: number): { char: string; length: number } | undefined {
+  const next = text[at + 1];
+  if (next === undefined) return undefined;
+  if (Object.hasOwn(JSON_ESCAPES, next)) return { char: JSON_ESCAPES[next] as string, length: 2 };
+  const unit = next === 'u' ? hexAt(text, at + 2, 4) : undefined;
+  return unit === undefined ? undefined : { char: String.fromCharCode(unit), length: 6 };
+}
+
+/** True when `text` holds a JSON escape that decodes to a relevant character. */
+function hasRelevantJsonEscape(text: string, isRelevant: IsRelevant): boolean {
+  for (let at = text.indexOf('\\'); at >= 0; ) {
+    const escaped = jsonEscapeAt(text, at);
+    if (escaped !== undefined && isRelevant(escaped.char)) return true;
+    at = text.indexOf('\\', at + (escaped?.length ?? 1));
+  }
+  return false;
+}
+
 /**
- * `view` with JSON string escapes decoded once (`\"`, `\\`, `\/`, `\n`…, `\uXXXX` in either
- * case). Undefined when there is nothing to decode.
+ * `view` with JSON string escapes decoded once (`\"`, `\\`, `\/`, `\n`…, `\uXXXX` in either case).
  *
  * @example
- * toJsonUnescaped({ text: 'a\\"b' })?.text // 'a"b'
+ * toJsonUnescaped({ text: 'a\\"b' }).text // 'a"b'
  */
-export function toJsonUnescaped(view: TextView): TextView | undefined {
+export function toJsonUnescaped(view: TextView): TextView {
   const text = view.text;
-  if (!text.includes('\\')) return undefined;
   const builder = new ViewBuilder(view);
-  for (let i = 0; i < text.length; ) {
-    const next = text[i + 1];
-    if (text[i] === '\\' && next !== undefined) {
-      if (Object.hasOwn(JSON_ESCAPES, next)) {
-        builder.push(JSON_ESCAPES[next] as string, i, i + 2);
-        i += 2;
-        continue;
-      }
-      const hex = text.slice(i + 2, i + 6);
-      if (next === 'u' && /^[0-9A-Fa-f]{4}$/.test(hex)) {
-        builder.push(String.fromCharCode(parseInt(hex, 16)), i, i + 6);
-        i += 6;
-        continue;
-      }
+  let copied = 0;
+  for (let at = text.indexOf('\\'); at >= 0; ) {
+    const escaped = jsonEscapeAt(text, at);
+    if (escaped === undefined) {
+      at = text.indexOf('\\', at + 1);
+      continue;
     }
-    builder.push(text[i] as string, i, i + 1);
-    i += 1;
+    builder.copy(copied, at);
+    builder.push(escaped.char, at, at + escaped.length);
+    copied = at + escaped.length;
+    at = text.indexOf('\\', copied);
   }
+  builder.copy(copied, text.length);
   return builder.build();
 }
 
 /**
- * Every reading of `text` a secret is searched in: as is; percent-decoded; form-decoded (when a
- * secret holds a space); JSON-unescaped once and twice (a JSON echo inside a JSON log line); and
- * percent-decoded after JSON-unescaping.
+ * Every reading of `text` a secret is searched in: as is; percent-decoded; form-decoded;
+ * JSON-unescaped once and twice (a JSON echo inside a JSON log line); percent-decoded after
+ * JSON-unescaping. Each only when it would decode a character that `isRelevant`.
  */
-export function toTextViews(text: string, formDecoding: boolean): TextView[] {
+export function toTextViews(text: string, isRelevant: IsRelevant): TextView[] {
   const original: TextView = { text };
   const views = [original];
-  const add = (view: TextView | undefined): TextView | undefined => {
-    if (view !== undefined) views.push(view);
-    return view;
-  };
-  add(toPercentDecoded(original));
-  if (formDecoding) add(toPercentDecoded(original, true));
-  const json = add(toJsonUnescaped(original));
-  if (json !== undefined) {
-    add(toJsonUnescaped(json));
-    add(toPercentDecoded(json));
+  if (hasRelevantPercent(text, false, isRelevant)) views.push(toPercentDecoded(original));
+  if (hasRelevantPercent(text, true, isRelevant) && text.includes('+')) views.push(toPercentDecoded(original, true));
+  if (hasRelevantJsonEscape(text, isRelevant)) {
+    const json = toJsonUnescaped(original);
+    views.push(json);
+    if (hasRelevantJsonEscape(json.text, isRelevant)) views.push(toJsonUnescaped(json));
+    if (hasRelevantPercent(json.text, false, isRelevant)) views.push(toPercentDecoded(json));
   }
   return views;
 }
