@@ -20,6 +20,7 @@ export interface SpoolerHostParts {
   runners(): readonly ProviderRunner[];
   hooks(): readonly HookEntry[];
   onProviderState(listener: (change: ProviderStateChange) => void): () => void;
+  redact(text: string): string;
 }
 
 /** The kernel seen through the spooler's narrow host interface. */
@@ -50,6 +51,7 @@ export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
     onProviderState: (listener) => parts.onProviderState((change) => listener({ id: change.id, to: change.to })),
     hooks: () => parts.hooks(),
     limits: (id) => parts.config.providers[id]?.limits ?? DEFAULT_LIMITS,
+    redact: (text) => parts.redact(text),
   };
 }
 

@@ -195,6 +195,7 @@ class XportKernel implements Kernel {
       runners: () => this.runners,
       hooks: () => this.hookEntries(),
       onProviderState: (listener) => this.events.on('provider-state', listener),
+      redact: (text) => this.services.redactor.redact(text),
     });
     if ('problem' in built) {
       this.spoolerProblem = built.problem;

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   XPORT_HOOK_UNAVAILABLE: 'An enabled policy hook is not online, so a message it would judge is refused (policy fails closed).',
   XPORT_IDEMPOTENCY_CONFLICT: 'An idempotency key was reused for a message with different content.',
   XPORT_INPUT_TOO_LARGE: 'An input (attachment file, batch line, request body) is larger than its limit; it was refused before being read whole.',
+  XPORT_INPUT_UNREADABLE: 'An input file (attachment, batch file) is missing, cannot be opened, or is not a regular file whose size can be checked; nothing of it was read.',
   XPORT_MANIFEST_INVALID: 'A provider package\'s "xport" manifest does not match the manifest schema.',
   XPORT_MANIFEST_UNREADABLE: 'A provider package.json could not be read or parsed, or is too large or too deep.',
   XPORT_KERNEL_INCOMPATIBLE: 'A provider\'s manifest "kernel" range does not include this kernel\'s API version.',

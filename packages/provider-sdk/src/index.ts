@@ -48,6 +48,7 @@ export { toEnvCredentialName } from './credential-env-name.js';
 // Services and DI tokens
 export { XportTokens } from './tokens.js';
 export { Secret } from './secret.js';
+export { SecretMasker } from './secret-masker.js';
 export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort, InboundReceipt } from './services.js';
 
 // Writing providers

@@ -1,4 +1,4 @@
-import { XportError, type CredentialView, type Secret } from '@xport/provider-sdk';
+import { SecretMasker, XportError, type CredentialView, type RecipientOutcome, type Secret } from '@xport/provider-sdk';
 import type { SmtpAuthMethod } from './config.js';
 
 /**
@@ -15,8 +15,20 @@ export type RelayAuthOption =
 
 export interface RelayAuth {
   readonly option: RelayAuthOption | undefined;
-  /** Every secret in play, so error texts can be scrubbed of them. */
-  readonly secrets: readonly Secret[];
+  /** Masks every credential in play, and the AUTH payloads built from them, in the relay's replies. */
+  readonly masker: SecretMasker;
+}
+
+/**
+ * A masker for these credentials: each value in every encoding, and the logon payloads (SASL PLAIN,
+ * XOAUTH2) of the user with the password and with the token — whole, whatever their length.
+ */
+function toRelayMasker(username: Secret | undefined, password: Secret | undefined, token: Secret | undefined): SecretMasker {
+  const masker = new SecretMasker();
+  for (const secret of [username, password, token]) if (secret !== undefined) masker.addSecret(secret.reveal());
+  const user = username?.reveal() ?? '';
+  for (const secret of [password, token]) if (secret !== undefined) masker.addLogon(user, secret.reveal());
+  return masker;
 }
 
 function missing(name: string, why: string): XportError {
@@ -33,13 +45,13 @@ export function toRelayAuth(credentials: CredentialView, method: SmtpAuthMethod 
   const username = credentials.get('username');
   const password = credentials.get('password');
   const token = credentials.get('oauth2AccessToken');
-  const secrets = [username, password, token].filter((s): s is Secret => s !== undefined);
+  const masker = toRelayMasker(username, password, token);
 
   if (method === 'XOAUTH2' || (token !== undefined && password === undefined)) {
     if (!token) throw missing('oauth2AccessToken', 'relay.authMethod XOAUTH2 needs it');
     if (!username) throw missing('username', 'XOAUTH2 names the user it authenticates');
     return {
-      secrets,
+      masker,
       option: {
         type: 'OAuth2',
         user: username.reveal(),
@@ -49,12 +61,12 @@ export function toRelayAuth(credentials: CredentialView, method: SmtpAuthMethod 
   }
   if (username === undefined && password === undefined) {
     if (method !== undefined) throw missing('password', `relay.authMethod ${method} needs username and password`);
-    return { option: undefined, secrets };
+    return { option: undefined, masker };
   }
   if (!username) throw missing('username', 'a password was given without a user name');
   if (!password) throw missing('password', 'a user name was given without a password');
   return {
-    secrets,
+    masker,
     option: {
       type: 'login',
       user: username.reveal(),
@@ -63,13 +75,7 @@ export function toRelayAuth(credentials: CredentialView, method: SmtpAuthMethod 
   };
 }
 
-/** Removes every secret value (and its base64 forms, as SASL sends them) from a text. */
-export function redactSecrets(text: string, secrets: readonly Secret[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    const value = secret.reveal();
-    if (value.length === 0) continue;
-    for (const form of [value, Buffer.from(value).toString('base64')]) out = out.split(form).join('[redacted]');
-  }
-  return out;
+/** A send's outcomes with any credential the relay echoed in its replies masked (it saw the AUTH payload). */
+export function toMaskedOutcomes(outcomes: readonly RecipientOutcome[], auth: RelayAuth): RecipientOutcome[] {
+  return outcomes.map((o) => ('diagnostic' in o && o.diagnostic !== undefined && auth.masker.contains(o.diagnostic) ? { ...o, diagnostic: auth.masker.mask(o.diagnostic) } : o));
 }

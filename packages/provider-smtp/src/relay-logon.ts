@@ -1,6 +1,6 @@
 import { XportError } from '@xport/provider-sdk';
 import type { ResolvedRelayConfig } from './config.js';
-import { redactSecrets, type RelayAuth } from './relay-auth.js';
+import type { RelayAuth } from './relay-auth.js';
 import { isCertificateFailure, type SmtpClientError } from './smtp-error.js';
 import { toDiagnostic } from './smtp-reply.js';
 
@@ -8,12 +8,13 @@ import { toDiagnostic } from './smtp-reply.js';
  * Maps a failed relay logon to the kernel's two answers: `XPORT_LOGON_FAILED` when the relay
  * refused us for good (535, any 5.7.x, any other 5xx, no STARTTLS while TLS is required, an
  * untrusted certificate), `XPORT_PROVIDER_UNAVAILABLE` when it could not be reached or answered 4xx.
- * The message carries the server's reply, scrubbed of every credential.
+ * The message carries the server's reply, scrubbed of every credential in every form it may echo
+ * them (masked before the reply is shortened, so a cut can never leave part of a secret unmasked).
  */
 export function toLogonError(error: SmtpClientError, relay: ResolvedRelayConfig, auth: RelayAuth): XportError {
   const where = `${relay.host}:${relay.port}`;
-  const reply = error.response === undefined ? undefined : toDiagnostic(redactSecrets(error.response, auth.secrets));
-  const what = redactSecrets(toDiagnostic(error.message), auth.secrets);
+  const reply = error.response === undefined ? undefined : toDiagnostic(auth.masker.mask(error.response));
+  const what = toDiagnostic(auth.masker.mask(error.message));
   const details = {
     provider: 'smtp',
     relay: where,

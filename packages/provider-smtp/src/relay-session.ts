@@ -3,7 +3,7 @@ import type { ResolvedRelayConfig, SmtpConfig } from './config.js';
 import { toDkimOptions } from './dkim-signing.js';
 import { loadPem } from './pem-source.js';
 import { probeRelayCapabilities, type RelayCapabilities } from './relay-capabilities.js';
-import { redactSecrets, toRelayAuth, type RelayAuth } from './relay-auth.js';
+import { toMaskedOutcomes, toRelayAuth, type RelayAuth } from './relay-auth.js';
 import { toLogonError } from './relay-logon.js';
 import { installRcptProbe, sendThroughRelay, type RelayRoute } from './relay-sender.js';
 import { createRelayTransporter, mustUseTls, toRelayConnectionOptions } from './relay-transporter.js';
@@ -117,7 +117,7 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
       }
       if (attempt.error && isConnectionFailure(attempt.error)) {
         if (reachable) logger.warn('smtp relay connection failed; transport unavailable', { error: attempt.error.message, smtpError: attempt.error.code });
-        const why = redactSecrets(toDiagnostic(attempt.error.message), current.auth.secrets);
+        const why = current.auth.masker.mask(toDiagnostic(attempt.error.message));
         down({ code: 'XPORT_PROVIDER_UNAVAILABLE', message: `provider "smtp": relay ${name} is unavailable: ${why}` }, true);
       } else if (attempt.outcomes.some((o) => o.status === 'delivered')) {
         reachable = true;
@@ -125,7 +125,7 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
         lastError = undefined;
       }
       logger.debug('smtp send finished', { id: message.id, outcomes: attempt.outcomes.map((o) => o.status) });
-      return attempt.outcomes;
+      return toMaskedOutcomes(attempt.outcomes, current.auth);
     },
 
     available: () => reachable,

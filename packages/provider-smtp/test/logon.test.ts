@@ -83,6 +83,19 @@ describe('relay logon', () => {
     expect(server.authAttempts).toHaveLength(1);
   });
 
+  it('masks the AUTH payload a relay echoes in a later reply, in the recipient outcome it becomes', async () => {
+    const payload = Buffer.from(`\0ada\0${PASSWORD}`).toString('base64');
+    server = await startScriptedServer({
+      server: { hideSTARTTLS: false, key: certificate.key, cert: certificate.cert, authMethods: ['PLAIN'] },
+      rcpt: () => ({ code: 550, text: `5.7.1 not with ${payload} you don't` }),
+    });
+    const test = createTestContext(relayConfig(server.port, { authMethod: 'PLAIN' }), { username: 'ada', password: PASSWORD });
+    transport = createSmtpTransport(test.context);
+    await transport.logon!();
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net'] });
+    expect(await transport.send(message, assigned, neverAborted())).toEqual([{ status: 'failed', code: '5.7.1', diagnostic: "550 5.7.1 not with [redacted] you don't" }]);
+  });
+
   it('reports XPORT_PROVIDER_UNAVAILABLE when the connection is refused', async () => {
     const port = await freePortWithNobodyListening();
     const test = createTestContext(relayConfig(port));

@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Kernel, SubmitReceipt } from '@xport/core';
 import { formatRecipient, XportError, type MessageInput } from '@xport/provider-sdk';
 import { appRoot, openKernel } from '../app.js';
+import { openAttachmentFiles } from '../attachment-files.js';
 import { printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
-import { submitBatch } from './send-batch.js';
+import { BATCH_LINE_SLACK_BYTES, submitBatch } from './send-batch.js';
 
 interface SendOptions {
   from?: string;
@@ -21,6 +22,7 @@ interface SendOptions {
   deliveryReport?: boolean;
   suppressNdr?: boolean;
   batch?: string;
+  maxLineBytes?: number;
   json?: boolean;
 }
 
@@ -34,9 +36,14 @@ function toHeaders(pairs: readonly string[] = []): Record<string, string> {
   return headers;
 }
 
-async function toMessage(options: SendOptions, cwd: string): Promise<MessageInput> {
-  const attachments = [];
-  for (const path of options.attach ?? []) attachments.push({ filename: basename(path), content: await readFile(resolve(cwd, path)) });
+function toPositiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a positive whole number of bytes (got ${JSON.stringify(value)})`);
+  return parsed;
+}
+
+/** The message from the options, without attachments (they are opened separately, to stream). */
+function toMessage(options: SendOptions): MessageInput {
   return {
     ...(options.from ? { from: options.from } : {}),
     to: options.to ?? [],
@@ -46,11 +53,21 @@ async function toMessage(options: SendOptions, cwd: string): Promise<MessageInpu
     ...(options.text !== undefined ? { text: options.text } : {}),
     ...(options.html !== undefined ? { html: options.html } : {}),
     headers: toHeaders(options.header),
-    attachments,
     ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     deliveryReport: options.deliveryReport ?? false,
     suppressNdr: options.suppressNdr ?? false,
   };
+}
+
+/** Submits `message` with the `--attach` files, streamed from disk, and closes them after. */
+async function submitWithAttachments(kernel: Kernel, message: MessageInput, paths: readonly string[], cwd: string): Promise<SubmitReceipt> {
+  const bodyBytes = Buffer.byteLength(message.text ?? '') + Buffer.byteLength(message.html ?? '');
+  const files = await openAttachmentFiles(paths, cwd, { maxMessageBytes: kernel.config.spooler.maxMessageBytes, bodyBytes });
+  try {
+    return await kernel.submit({ ...message, attachments: files.attachments });
+  } finally {
+    await files.close();
+  }
 }
 
 /**
@@ -68,12 +85,13 @@ export function registerSend(program: Command, context: CommandContext): void {
     .option('--subject <text>', 'subject')
     .option('--text <text>', 'plain-text body')
     .option('--html <html>', 'HTML body')
-    .option('--attach <file...>', 'attach files')
+    .option('--attach <file...>', 'attach files (regular files; checked against spooler.maxMessageBytes before they are read)')
     .option('--header <name:value...>', 'extra headers')
     .option('--idempotency-key <key>', 'the same key twice queues one message')
     .option('--delivery-report', 'ask for a delivery report in the sender\'s mailbox')
     .option('--suppress-ndr', 'write no non-delivery reports')
     .option('--batch <file>', 'submit one JSON message per line of a .jsonl file')
+    .option('--max-line-bytes <bytes>', 'with --batch: longest line read (default: spooler.maxMessageBytes + 1 MiB)', toPositiveInteger)
     .option('--json', 'print JSON')
     .action(async (options: SendOptions) => {
       const { io } = context;
@@ -81,14 +99,15 @@ export function registerSend(program: Command, context: CommandContext): void {
       await kernel.start({ spool: false });
       try {
         if (options.batch) {
-          const summary = await submitBatch(kernel, resolve(io.cwd, options.batch), io);
+          const maxLineBytes = options.maxLineBytes ?? kernel.config.spooler.maxMessageBytes + BATCH_LINE_SLACK_BYTES;
+          const summary = await submitBatch(kernel, resolve(io.cwd, options.batch), io, maxLineBytes);
           if (options.json) printJson(io, summary);
           else io.stdout(`${summary.accepted} accepted, ${summary.duplicates} duplicate(s), ${summary.rejected.length} rejected of ${summary.lines} line(s)\n`);
           for (const r of summary.rejected) io.stderr(`line ${r.line}: ${r.code}: ${r.message}\n`);
           if (summary.rejected.length > 0) context.setExit(1);
           return;
         }
-        const receipt = await kernel.submit(await toMessage(options, io.cwd));
+        const receipt = await submitWithAttachments(kernel, toMessage(options), options.attach ?? [], io.cwd);
         if (options.json) return printJson(io, receipt);
         io.stdout(`queued ${receipt.messageId}${receipt.duplicate ? ' (duplicate: already queued)' : ''}\n`);
         const rows = receipt.recipients.map((r) => [formatRecipient(r.recipient), r.provider ?? '-', r.state]);

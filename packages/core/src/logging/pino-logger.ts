@@ -10,6 +10,21 @@ export interface PinoLoggerOptions {
   readonly destination?: DestinationStream | NodeJS.WritableStream;
 }
 
+/**
+ * A written line with every secret masked. Masking the JSON text itself could cut an escape
+ * sequence in two (a secret ending in a backslash) and break the line, so a line that holds a
+ * secret is parsed, masked key by key and string by string, and written again.
+ */
+function toRedactedLine(line: string, redactor: SecretRedactor): string {
+  if (!redactor.contains(line)) return line;
+  const end = line.endsWith('\n') ? '\n' : '';
+  try {
+    return `${JSON.stringify(redactor.redactDeep(JSON.parse(line)))}${end}`;
+  } catch {
+    return redactor.redact(line);
+  }
+}
+
 function wrap(instance: Pino): Logger {
   return {
     debug: (message, fields) => instance.debug(fields ?? {}, message),
@@ -22,7 +37,8 @@ function wrap(instance: Pino): Logger {
 
 /**
  * The kernel's default logger: pino, JSON lines to standard error. Every line passes through the
- * redactor just before it is written, so a known secret is masked wherever it ended up.
+ * redactor just before it is written, so a known secret is masked wherever it ended up, in any
+ * form (`toRedactedLine`).
  *
  * @example
  * const logger = createPinoLogger({ level: 'info', redactor: new SecretRedactor() });
@@ -35,7 +51,7 @@ export function createPinoLogger(options: PinoLoggerOptions): Logger {
       level: options.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
-      hooks: { streamWrite: (line: string) => options.redactor.redact(line) },
+      hooks: { streamWrite: (line: string) => toRedactedLine(line, options.redactor) },
     },
     destination as DestinationStream,
   );

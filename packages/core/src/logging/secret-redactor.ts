@@ -1,40 +1,31 @@
+import { SecretMasker } from '@xport/provider-sdk';
+
 const MASK = '[redacted]';
 
 /**
  * Knows every secret value the kernel has loaded and masks it wherever it appears in text —
- * inside a message, a field, a serialized error or a stack. Values are never forgotten, so a
- * rotated-out password stays masked too.
+ * inside a message, a field, a serialized error or a stack — in every form the SDK's
+ * `SecretMasker` knows (as is, URL-encoded, JSON-escaped, base64 alone or inside a longer blob).
+ * Values are never forgotten, so a rotated-out password stays masked too.
  */
 export class SecretRedactor {
-  private readonly values = new Set<string>();
-  private ordered: string[] = [];
+  private readonly masker = new SecretMasker();
 
   add(value: string): void {
-    if (value.length === 0 || this.values.has(value)) return;
-    this.values.add(value);
-    // Longest first, so a secret that contains another is masked whole.
-    this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    this.masker.addSecret(value);
   }
 
   get size(): number {
-    return this.values.size;
+    return this.masker.size;
   }
 
   redact(text: string): string {
-    let out = text;
-    if (this.ordered.length === 0) return out;
-    for (const value of this.ordered) {
-      if (out.includes(value)) out = out.split(value).join(MASK);
-      // A JSON line carries the value escaped (quotes, backslashes, control characters).
-      const escaped = JSON.stringify(value).slice(1, -1);
-      if (escaped !== value && out.includes(escaped)) out = out.split(escaped).join(MASK);
-    }
-    return out;
+    return this.masker.size === 0 ? text : this.masker.mask(text);
   }
 
-  /** True when `text` holds a known secret (as is or JSON-escaped). */
+  /** True when `text` holds a known secret in any form. */
   contains(text: string): boolean {
-    return this.redact(text) !== text;
+    return this.masker.contains(text);
   }
 
   /**
@@ -44,14 +35,14 @@ export class SecretRedactor {
    */
   redactDeep(value: unknown, depth = 0): unknown {
     // Nothing loaded, nothing to mask: no copy (this runs on every log call, at every level).
-    if (this.ordered.length === 0) return value;
+    if (this.masker.size === 0) return value;
     if (typeof value === 'string') return this.redact(value);
     if (depth > 16 || typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, depth + 1));
     if (value instanceof Error) {
       const error = value as Error & { code?: unknown; details?: unknown };
       return {
-        name: error.name,
+        name: this.redact(error.name),
         message: this.redact(error.message),
         ...(error.code !== undefined ? { code: this.redactDeep(error.code, depth + 1) } : {}),
         ...(error.details !== undefined ? { details: this.redactDeep(error.details, depth + 1) } : {}),

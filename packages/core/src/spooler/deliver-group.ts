@@ -1,4 +1,4 @@
-import type { Claim, ClaimResult } from '@xport/provider-sdk';
+import type { Claim, ClaimResult, RecipientOutcome } from '@xport/provider-sdk';
 import { attemptSend } from './attempt-send.js';
 import type { SpoolerHost } from './host.js';
 import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
@@ -7,6 +7,11 @@ import type { SendDeadline } from './send-deadline.js';
 import { releaseClaims, settleClaim, type SettleContext } from './settle-claim.js';
 
 const DELIVERED: ClaimResult = Object.freeze({ state: 'delivered' });
+
+/** An outcome with known secrets masked in its diagnostic: it is stored, logged and may go into a report. */
+function toMaskedOutcome(outcome: RecipientOutcome, redact: ((text: string) => string) | undefined): RecipientOutcome {
+  return redact === undefined || !('diagnostic' in outcome) || outcome.diagnostic === undefined ? outcome : { ...outcome, diagnostic: redact(outcome.diagnostic) };
+}
 
 export interface GroupContext extends SettleContext {
   readonly host: SpoolerHost;
@@ -61,8 +66,9 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
   const now = ctx.clock.now();
   for (let i = 0; i < claims.length; i++) {
     const claim = claims[i]!;
-    const outcome = attempt.outcomes[i];
-    if (!outcome) continue;
+    const reported = attempt.outcomes[i];
+    if (!reported) continue;
+    const outcome = toMaskedOutcome(reported, host.redact);
     // Delivered needs no context (the common case, once per recipient).
     const result =
       outcome.status === 'delivered'

@@ -78,4 +78,6 @@ export interface SpoolerHost {
   /** Every enabled hook provider, online or not, in judging order (`hookOrder`, then discovery order). */
   hooks(): readonly HookEntry[];
   limits(id: string): ProviderLimits;
+  /** Masks known secrets in what a transport reports (a peer may echo a credential); the kernel's redactor. */
+  redact?(text: string): string;
 }

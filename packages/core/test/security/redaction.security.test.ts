@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { inspect } from 'node:util';
 import { Secret, XportError } from '@xport/provider-sdk';
 import { createKernel, createPinoLogger, SecretRedactor, type Kernel } from '../../src/index.js';
@@ -8,6 +9,7 @@ import { createCaptureLogger, createManualScheduler, resetFixtureGlobals, type T
 import { KNOWN_SECRETS as K } from '../../../../test/support/known-secrets.js';
 import { recordOutput } from '../../../../test/support/output-recorder.js';
 import { createSecurityApp } from './security-app.js';
+import { createMemoryStore } from '../../../store-memory/src/index.js';
 
 function redactorOf(...values: string[]): SecretRedactor {
   const redactor = new SecretRedactor();
@@ -90,6 +92,38 @@ describe('the pino logger (the default)', () => {
   });
 });
 
+describe('the redactor, in every encoding a peer can echo', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+  it('masks each credential inside base64 of a framing it was never told (any authzid, XOAUTH2, unknown)', () => {
+    const redactor = redactorOf('ks-echo-user-4d2e', K.alphaToken);
+    for (const payload of [`admin\0ks-echo-user-4d2e\0${K.alphaToken}`, `user=ks-echo-user-4d2e\x01auth=Bearer ${K.alphaToken}\x01\x01`, `{"t":"${K.alphaToken}"}`]) {
+      const out = redactor.redact(`535 5.7.8 ${b64(payload)} rejected`);
+      expect(out).toContain('[redacted]');
+      expect(Buffer.from(out.slice(10), 'base64').includes(Buffer.from(K.alphaToken))).toBe(false);
+      expect(redactor.contains(out)).toBe(false);
+    }
+  });
+
+  it('keeps a pino line valid JSON when a secret ends in a backslash or quote, and masks it there', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const secrets = ['ks-tail\\', '"ks-head', 'ks-\\"mid'];
+    const logger = createPinoLogger({ level: 'debug', redactor: redactorOf(...secrets), destination: sink });
+    // Innocent text whose JSON form holds a secret's characters side by side (`ks-tail\"`, the key's
+    // opening quote): masking the line as text would cut an escape in two or drop a quote.
+    logger.info('ks-tail"quoted" ks-"mid', { 'ks-headline': 'x', tail: 'ks-tail\\', head: '"ks-head', mid: 'x ks-\\"mid y' });
+    expect(lines).toHaveLength(1);
+    const parsed = JSON.parse(lines[0] as string) as Record<string, string>;
+    expect(parsed).toMatchObject({ msg: 'ks-tail"quoted" ks-"mid', 'ks-headline': 'x', tail: '[redacted]', head: '[redacted]', mid: 'x [redacted] y' });
+  });
+});
+
 describe('the kernel', () => {
   let app: TestApp | undefined;
   let kernel: Kernel | undefined;
@@ -110,5 +144,25 @@ describe('the kernel', () => {
     const started = logger.lines.find((l) => l.message.startsWith('started with token'));
     expect(started?.message).toBe('started with token [redacted]');
     expect(JSON.stringify(logger.lines)).not.toContain(K.alphaToken);
+  });
+
+  it('masks a credential a transport\u2019s remote end echoes in a recipient\u2019s diagnostic: in the store, the event and the report', async () => {
+    app = await createSecurityApp([], ['echoing-transport']);
+    const logger = createCaptureLogger();
+    kernel = createKernel({ root: app.root, env: {}, credentials: { echo: { token: K.betaToken } }, logger, store: createMemoryStore({ name: 'echo' }), config: { spooler: { pollMs: 10 } } });
+    await kernel.start();
+    const failed = new Promise<string>((resolve) => kernel!.spooler().on('failed', (e) => resolve(e.error.diagnostic)));
+    const receipt = await kernel.submit({ from: 'echo:sender', to: ['echo:somebody'], text: 'hi' });
+    const diagnostic = await failed;
+    // The kernel knows the token, not that it was paired with "api": what is left of the header decodes to "api:".
+    expect(diagnostic).toBe('401 for Authorization: Basic YXBpO[redacted] (token=[redacted])');
+    const store = kernel.store()!;
+    const stored = await store.getMessage(receipt.messageId);
+    expect(stored?.recipients[0]?.lastError).toEqual({ code: '5.7.1', diagnostic });
+    // The non-delivery report to the sender quotes the masked diagnostic.
+    const [report] = await store.listInbox('echo:sender');
+    const text = await buffer(store.openPart(report!.parts[0]!.partId));
+    recordOutput('report', text.toString('utf8'));
+    expect(text.toString('utf8')).toContain('(token=[redacted])');
   });
 });
