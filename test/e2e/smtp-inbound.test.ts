@@ -72,9 +72,9 @@ describe('kernel + provider-smtp listener', () => {
     expect(blob.size).toBe(256 * 40);
   });
 
-  it('answers 451 when the store cannot keep the message, and keeps nothing', async () => {
+  it('answers 452 4.3.1 when the store is full, and keeps nothing', async () => {
     app = await createE2eApp(['provider-smtp'], { transportOrder: ['smtp'], providers: { smtp: { config: listenConfig } } });
-    // A store with a size quota behaves like a full disk: its writes fail with XPORT_STORE_UNAVAILABLE.
+    // A store with a size quota behaves like a full disk: its writes fail with XPORT_STORE_FULL.
     const store = createSqliteStore({ path: join(app.root, 'quota.db'), maxSizeBytes: 256 * 1024 });
     kernel = createKernel({ root: app.root, env: {}, store });
     await kernel.start();
@@ -89,7 +89,7 @@ describe('kernel + provider-smtp listener', () => {
         text: 'big',
         attachments: [{ filename: 'big.bin', content: Buffer.alloc(1024 * 1024, 1) }],
       });
-      await expect(big).rejects.toMatchObject({ responseCode: 451, response: expect.stringContaining('4.3.0') });
+      await expect(big).rejects.toMatchObject({ responseCode: 452, response: expect.stringContaining('4.3.1') });
     } finally {
       client.close();
     }

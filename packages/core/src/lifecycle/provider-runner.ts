@@ -45,6 +45,8 @@ export class ProviderRunner implements FaultOwner {
   private started = false;
   // logon() ran at least once: stop() is owed even when start() never came (see ProviderLifecycle).
   private loggedOn = false;
+  // A start() the kernel stopped waiting for is still running: stop() must not overlap it (adoptLate stops it once it ends).
+  private startPending = false;
   private opened = false;
   private closing = false;
   private retryAttempt = 0;
@@ -181,7 +183,10 @@ export class ProviderRunner implements FaultOwner {
       if (open.kind !== 'done') return this.startFailed('open', open);
       this.opened = true;
     }
-    const start = await this.attempt('start', () => instance.start?.(), (late) => this.adoptLate(late, 'start'));
+    const start = await this.attempt('start', () => instance.start?.(), (late) => {
+      this.startPending = false;
+      this.adoptLate(late, 'start');
+    });
     if (start.kind !== 'done') return this.startFailed('start', start);
     this.markStarted();
     this.move('online');
@@ -192,6 +197,7 @@ export class ProviderRunner implements FaultOwner {
   private startFailed(step: 'open' | 'start', outcome: Exclude<StepOutcome<unknown>, { kind: 'done' }>): ProviderState {
     if (outcome.kind === 'interrupted') return this.state;
     if (outcome.kind === 'timeout') {
+      if (step === 'start') this.startPending = true;
       // It may only be slow: log on and start again later (a start that finishes meanwhile is kept, see adoptLate).
       this.move('offline', toTimeoutReport(this.id, step, outcome.limitMs));
       this.logger.error('provider missed its start deadline; retrying with backoff', { error: this.lastError });
@@ -288,7 +294,7 @@ export class ProviderRunner implements FaultOwner {
       }
       this.move('stopping');
       let abandoned: ReportedError | undefined;
-      if (this.started || this.loggedOn) abandoned = await this.stopStep('stop', () => instance.stop?.());
+      if (this.started || (this.loggedOn && !this.startPending)) abandoned = await this.stopStep('stop', () => instance.stop?.());
       if (this.opened) abandoned = (await this.stopStep('close', () => (instance as unknown as MessageStore).close())) ?? abandoned;
       this.started = false;
       this.loggedOn = false;
