@@ -47,7 +47,8 @@ describe('credential rotation through the daemon', () => {
       log += String(chunk);
       recordOutput('daemon stderr', String(chunk));
     });
-    const exited = new Promise<number | null>((resolve) => daemon.on('exit', resolve));
+    // 'close', not 'exit': the log is read to its last line before the test looks into it.
+    const exited = new Promise<number | null>((resolve) => daemon.on('close', resolve));
     const state = async () => {
       const status = JSON.parse((await xport(app!, ['status', '--json'])).out);
       return status.providers.find((p: { id: string }) => p.id === 'logon-rejects');

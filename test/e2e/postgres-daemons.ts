@@ -52,7 +52,8 @@ export function startDaemon(name: string, app: E2eApp, connectionString: string)
     if (match) delivered.push(match[1]!);
     else log += `${line}\n`;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': by then its log has been read to the last line (`delivered` is complete).
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return {
     name,
     app,
