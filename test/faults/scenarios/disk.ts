@@ -5,7 +5,7 @@ import { createKernel, type Kernel } from '@xport/core';
 import { XportError, type MessageStore } from '@xport/provider-sdk';
 import { loopbackControl } from '@xport/provider-loopback';
 import { createSqliteStore } from '@xport/store-sqlite';
-import { createE2eApp, printFigures, sleep, until, type E2eApp } from '../support/harness.js';
+import { createE2eApp, printFigures, until, type E2eApp } from '../support/harness.js';
 
 export interface DiskOptions {
   /** Size of each message body; the store fills after a few hundred. */
@@ -93,14 +93,29 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<DiskFigures[
   const started = Date.now();
   const path = join(app.root, '.xport', 'quota.db');
   const tally: SubmitTally = { accepted: [], rejected: 0, codes: new Set() };
-  let kernel: Kernel | undefined = createKernel({ root: app.root, env: {}, store: createSqliteStore({ path, maxSizeBytes: options.quotaBytes }) });
+  // The spooler's requests for work, counted: while the store is full they are its delivery attempts.
+  const quotaStore = createSqliteStore({ path, maxSizeBytes: options.quotaBytes });
+  let claimsAsked = 0;
+  const claim = quotaStore.claim.bind(quotaStore);
+  quotaStore.claim = (request) => {
+    claimsAsked += 1;
+    return claim(request);
+  };
+  let kernel: Kernel | undefined = createKernel({ root: app.root, env: {}, store: quotaStore });
   try {
     loopbackControl('loopback').setOffline(true);
     await kernel.start();
     await submitUntilRefused(kernel, tally, options.bodyBytes, 5);
     // The transport comes back while the disk is still full: deliveries need room too, and wait.
+    // Checked once the spooler has gone for the queue several times with the transport available
+    // (each a claim, and hand-overs where the store had room for them), not after a pause that a
+    // loaded machine may fill with nothing.
+    const asked = claimsAsked;
     loopbackControl('loopback').setOffline(undefined);
-    await sleep(1500);
+    await until('the spooler to go for the queue 5 times while the store is full', () => claimsAsked - asked >= 5, options.timeLimitMs, () => ({
+      claims: claimsAsked - asked,
+      handedOver: loopbackControl('loopback').handedOver,
+    }));
     const store = kernel.store() as MessageStore;
     const lostWhileFull = await lostOf(store, tally.accepted);
     const storedWhileFull = (await store.listQueue()).length + (await store.listSent()).length;
