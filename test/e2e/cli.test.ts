@@ -93,7 +93,9 @@ describe('xport CLI on an application with the embedded default store', () => {
     expect(unknown.err).toContain('XPORT_STORE_NOT_FOUND');
   });
 
-  it('a daemon (xport start) delivers what xport send queued, reports status, and stops on SIGTERM', async () => {
+  // Starting a daemon process takes seconds on a loaded machine; the waits below are for its log and
+  // the store, and the test's timeout is a safety net over all of them.
+  it('a daemon (xport start) delivers what xport send queued, reports status, and stops on SIGTERM', { timeout: 120_000 }, async () => {
     app = await createE2eApp(['provider-loopback'], { transportOrder: ['loopback'], spooler: { pollMs: 100 } });
     const daemon = spawn(process.execPath, [BIN, '--root', app.root, 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
