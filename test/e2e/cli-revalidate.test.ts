@@ -31,7 +31,9 @@ describe('credential rotation through the daemon', () => {
   let app: E2eApp | undefined;
   afterEach(async () => app?.cleanup());
 
-  it('a provider refused at logon goes online after the file is fixed and xport revalidate runs', async () => {
+  // Starting a daemon process takes seconds on a loaded machine; the waits below are for its status,
+  // and the test's timeout is a safety net over all of them.
+  it('a provider refused at logon goes online after the file is fixed and xport revalidate runs', { timeout: 120_000 }, async () => {
     app = await createE2eApp(['provider-sdk'], {
       transportOrder: ['logon-rejects'],
       credentials: { env: false, file: 'secrets/credentials.json' },
@@ -47,7 +49,8 @@ describe('credential rotation through the daemon', () => {
       log += String(chunk);
       recordOutput('daemon stderr', String(chunk));
     });
-    const exited = new Promise<number | null>((resolve) => daemon.on('exit', resolve));
+    // 'close', not 'exit': the log is read to its last line before the test looks into it.
+    const exited = new Promise<number | null>((resolve) => daemon.on('close', resolve));
     const state = async () => {
       const status = JSON.parse((await xport(app!, ['status', '--json'])).out);
       return status.providers.find((p: { id: string }) => p.id === 'logon-rejects');

@@ -93,7 +93,9 @@ describe('xport CLI on an application with the embedded default store', () => {
     expect(unknown.err).toContain('XPORT_STORE_NOT_FOUND');
   });
 
-  it('a daemon (xport start) delivers what xport send queued, reports status, and stops on SIGTERM', async () => {
+  // Starting a daemon process takes seconds on a loaded machine; the waits below are for its log and
+  // the store, and the test's timeout is a safety net over all of them.
+  it('a daemon (xport start) delivers what xport send queued, reports status, and stops on SIGTERM', { timeout: 120_000 }, async () => {
     app = await createE2eApp(['provider-loopback'], { transportOrder: ['loopback'], spooler: { pollMs: 100 } });
     const daemon = spawn(process.execPath, [BIN, '--root', app.root, 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
@@ -102,7 +104,8 @@ describe('xport CLI on an application with the embedded default store', () => {
       recordOutput('daemon stderr', String(chunk));
     });
     daemon.stdout.on('data', (chunk) => recordOutput('daemon stdout', String(chunk)));
-    const exited = new Promise<number | null>((resolve) => daemon.on('exit', resolve));
+    // 'close', not 'exit': the log is read to its last line (the test looks for the stop message in it).
+    const exited = new Promise<number | null>((resolve) => daemon.on('close', resolve));
     try {
       await expect.poll(() => log, { timeout: 20_000 }).toContain('xport daemon running');
       const sent = await xport(app, ['send', '--from', 'loopback:me', '--to', 'loopback:you', '--subject', 'through the daemon', '--text', 'hello']);
@@ -110,9 +113,12 @@ describe('xport CLI on an application with the embedded default store', () => {
       await expect
         .poll(async () => JSON.parse((await xport(app!, ['inbox', 'loopback:you', '--json'])).out).map((e: { text: string }) => e.text), { timeout: 20_000 })
         .toEqual(['hello']);
-      const status = JSON.parse((await xport(app, ['status', '--json'])).out);
-      expect(status.daemon.pid).toBe(daemon.pid);
-      expect(status.providers.find((p: { id: string }) => p.id === 'loopback')).toMatchObject({ state: 'online', queue: { queued: 0, inFlight: 0 } });
+      // The inbox entry is written during the hand-over, the recipient's delivered state right after
+      // it: wait for the store to say delivered before reading the queue depth.
+      const status = async () => JSON.parse((await xport(app!, ['status', '--json'])).out);
+      await expect.poll(async () => (await status()).byState.delivered, { timeout: 20_000 }).toBe(1);
+      expect((await status()).daemon.pid).toBe(daemon.pid);
+      expect((await status()).providers.find((p: { id: string }) => p.id === 'loopback')).toMatchObject({ state: 'online', queue: { queued: 0, inFlight: 0 } });
     } finally {
       daemon.kill('SIGTERM');
     }

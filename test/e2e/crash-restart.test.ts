@@ -24,7 +24,8 @@ function startDaemon(root: string): Daemon {
   let log = '';
   child.stdout!.on('data', (chunk: Buffer) => void (log += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => void (log += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': it comes after the last log line was read (the test counts hand-overs in the logs).
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return { child, exited, log: () => log };
 }
 

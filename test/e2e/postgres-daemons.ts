@@ -21,7 +21,11 @@ export interface DaemonProcess {
   running(): Promise<void>;
 }
 
-/** An application whose store is the PostgreSQL one (schema in config) and whose transport is loopback. */
+/**
+ * An application whose store is the PostgreSQL one (schema in config) and whose transport is loopback.
+ * The store's connect and query timeouts are safety nets: the outages these tests cause are terminated
+ * backends and refused connections, which fail at once; a loaded database only connects slowly.
+ */
 export function createPostgresApp(options: {
   readonly schema: string;
   readonly applicationName: string;
@@ -33,7 +37,7 @@ export function createPostgresApp(options: {
     store: { provider: 'store-postgres' },
     transportOrder: ['loopback'],
     providers: {
-      'store-postgres': { config: { schema: options.schema, poolSize: 4, applicationName: options.applicationName, connectionTimeoutMs: 2000, queryTimeoutMs: 5000 } },
+      'store-postgres': { config: { schema: options.schema, poolSize: 4, applicationName: options.applicationName, connectionTimeoutMs: 15_000, queryTimeoutMs: 15_000 } },
       loopback: { config: { latencyMs: options.latencyMs }, limits: { concurrency: options.concurrency } },
     },
     spooler: { pollMs: 200, batchSize: options.concurrency, ...options.spooler },
@@ -52,7 +56,8 @@ export function startDaemon(name: string, app: E2eApp, connectionString: string)
     if (match) delivered.push(match[1]!);
     else log += `${line}\n`;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': by then its log has been read to the last line (`delivered` is complete).
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return {
     name,
     app,

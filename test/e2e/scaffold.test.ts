@@ -34,7 +34,9 @@ describe('xport new provider', () => {
     parent = undefined;
   });
 
-  it('scaffolds a package outside the repo that installs, builds and passes its conformance test', { timeout: 240_000 }, async () => {
+  // Install, build and the package's own test run take a minute or more on a loaded machine: the
+  // per-command limit and the test timeout are safety nets against a hung command.
+  it('scaffolds a package outside the repo that installs, builds and passes its conformance test', { timeout: 600_000 }, async () => {
     parent = await realpath(await mkdtemp(join(tmpdir(), 'xport-scaffold-')));
     const io = captureIO(parent);
     const dependencies = Object.entries(LOCAL).map(([name, path]) => `${name}=link:${path}`);
@@ -51,7 +53,7 @@ describe('xport new provider', () => {
 
     // CI=true makes pnpm default to a frozen lockfile; the new package has none yet.
     const env = { ...process.env, CI: 'true', npm_config_offline: 'true' };
-    const options = { cwd: made.directory, env, timeout: 120_000 };
+    const options = { cwd: made.directory, env, timeout: 180_000 };
     await run('pnpm', ['install', '--offline', '--no-frozen-lockfile'], options);
     await run('pnpm', ['run', 'build'], options);
     const tested = await run('pnpm', ['test'], options);

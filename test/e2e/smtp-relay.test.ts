@@ -26,12 +26,14 @@ afterEach(async () => {
   app = undefined;
 });
 
+// The relay's timeouts are safety nets (nothing here waits for one): the in-process relay shares
+// this process's event loop, which a loaded machine slows down.
 async function appFor(port: number): Promise<E2eApp> {
   return createE2eApp(['provider-smtp', 'provider-loopback', 'store-sqlite'], {
     store: { provider: 'store-sqlite' },
     transportOrder: ['smtp', 'loopback'],
     providers: {
-      smtp: { config: { relay: { host: '127.0.0.1', port, ca: certificate.cert, pool: { maxConnections: 2 }, connectionTimeoutMs: 5_000, greetingTimeoutMs: 5_000, socketTimeoutMs: 5_000 } } },
+      smtp: { config: { relay: { host: '127.0.0.1', port, ca: certificate.cert, pool: { maxConnections: 2 }, connectionTimeoutMs: 20_000, greetingTimeoutMs: 20_000, socketTimeoutMs: 20_000 } } },
       loopback: { config: { latencyMs: 0 } },
     },
     credentials: { env: true },

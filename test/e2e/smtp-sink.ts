@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SMTPServer as SMTPServerClass, SMTPServerAuthentication, SMTPServerOptions } from 'smtp-server';
@@ -97,6 +97,14 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       });
     },
   });
+  // Every client socket, so close() can drop them: smtp-server's own close() waits for its clients
+  // to hang up (up to 30 s), which would make a relay "going away" last as long as the client's
+  // idle timeout.
+  const sockets = new Set<Socket>();
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -105,7 +113,11 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     port: (server.server.address() as AddressInfo).port,
     received,
     authAttempts,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
 

@@ -21,8 +21,9 @@ describeTransportConformance('@xport/provider-smtp', async () => {
   });
   return {
     packageDir: fileURLToPath(new URL('..', import.meta.url)),
+    // The relay's timeouts are safety nets: no case waits for one to fire.
     config: {
-      relay: { host: '127.0.0.1', port: server.port, ca: certificate.cert, connectionTimeoutMs: 5_000, greetingTimeoutMs: 5_000, socketTimeoutMs: 5_000 },
+      relay: { host: '127.0.0.1', port: server.port, ca: certificate.cert, connectionTimeoutMs: 20_000, greetingTimeoutMs: 20_000, socketTimeoutMs: 20_000 },
     },
     credentials: { username: USERNAME, password: PASSWORD },
     badCredentials: { username: USERNAME, password: 'not-the-relay-password-0000' },

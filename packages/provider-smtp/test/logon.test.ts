@@ -23,8 +23,10 @@ afterEach(async () => {
   server = undefined;
 });
 
+// The relay's timeouts are safety nets: no case here waits for one to fire (a refused connection
+// and a 4xx greeting fail at once), and the in-process relay shares this process's busy event loop.
 function relayConfig(port: number, extra: Partial<NonNullable<SmtpConfig['relay']>> = {}): SmtpConfig {
-  return { relay: { host: '127.0.0.1', port, ca: certificate.cert, connectionTimeoutMs: 3_000, greetingTimeoutMs: 3_000, socketTimeoutMs: 3_000, pool: { maxConnections: 1 }, ...extra } };
+  return { relay: { host: '127.0.0.1', port, ca: certificate.cert, connectionTimeoutMs: 20_000, greetingTimeoutMs: 20_000, socketTimeoutMs: 20_000, pool: { maxConnections: 1 }, ...extra } };
 }
 
 async function logonError(t: SmtpTransport): Promise<XportError> {

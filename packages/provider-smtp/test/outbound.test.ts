@@ -21,9 +21,11 @@ afterEach(async () => {
   server = undefined;
 });
 
+// The relay's timeouts are safety nets: no case here waits for one to fire, and the in-process
+// relay shares this process's event loop, which a loaded machine slows down.
 async function setUp(script: ScriptedServerOptions = {}): Promise<{ server: ScriptedServer; transport: SmtpTransport }> {
   server = await startScriptedServer(script);
-  const { context } = createTestContext({ relay: { host: '127.0.0.1', port: server.port, pool: { maxConnections: 1 }, connectionTimeoutMs: 5_000, greetingTimeoutMs: 5_000, socketTimeoutMs: 5_000 } });
+  const { context } = createTestContext({ relay: { host: '127.0.0.1', port: server.port, pool: { maxConnections: 1 }, connectionTimeoutMs: 20_000, greetingTimeoutMs: 20_000, socketTimeoutMs: 20_000 } });
   transport = createSmtpTransport(context);
   return { server, transport };
 }

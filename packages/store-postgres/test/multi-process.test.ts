@@ -11,7 +11,11 @@ import { TEST_PG_URL, dropSchema, freshSchema } from './test-database.js';
 const CHILD = fileURLToPath(new URL('./child/claim-loop.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const MESSAGES = 3000;
-const LEASE_MS = 2000;
+// The victim's claims come back to the others once its short lease runs out. The survivors hold
+// theirs for far longer than the test runs: however slow a loaded machine makes their sends, no
+// lease of a survivor expires under it, so every recipient claimed twice was first the victim's.
+const VICTIM_LEASE_MS = 2000;
+const SURVIVOR_LEASE_MS = 10 * 60_000;
 
 interface Claimer {
   readonly name: string;
@@ -24,8 +28,8 @@ interface Claimer {
   holdingClaimsAfter(n: number): Promise<void>;
 }
 
-function spawnClaimer(name: string, schema: string, stallAfter = Infinity): Claimer {
-  const child = spawn(process.execPath, [CHILD, TEST_PG_URL, schema, name, String(LEASE_MS), String(stallAfter)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnClaimer(name: string, schema: string, leaseMs: number, stallAfter = Infinity): Claimer {
+  const child = spawn(process.execPath, [CHILD, TEST_PG_URL, schema, name, String(leaseMs), String(stallAfter)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const claimer = { name, child, claimed: [] as string[], completed: [] as string[], stale: [] as string[] };
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const holding = (n: number): boolean => claimer.completed.length >= n && claimer.claimed.length > claimer.completed.length + claimer.stale.length;
@@ -40,7 +44,8 @@ function spawnClaimer(name: string, schema: string, stallAfter = Infinity): Clai
       waiter.resolve();
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': by then every line the child printed has been read (at 'exit' the last may still be in the pipe).
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return {
     ...claimer,
     exited,
@@ -70,7 +75,11 @@ describe('postgres store shared by three claiming processes', () => {
       await Promise.all(Array.from({ length: 100 }, (_, j) => store.submit(makeSubmitRequest({ subject: `m${i + j}`, recipients: [{ to: `r${i + j}`, provider: 'p1' }] }))));
     }
     // The victim's sends hang after 200 completions: it is killed holding leases, like a daemon that died mid-send.
-    claimers.push(spawnClaimer('claimer-a', schema, 200), spawnClaimer('claimer-b', schema), spawnClaimer('claimer-c', schema));
+    claimers.push(
+      spawnClaimer('claimer-a', schema, VICTIM_LEASE_MS, 200),
+      spawnClaimer('claimer-b', schema, SURVIVOR_LEASE_MS),
+      spawnClaimer('claimer-c', schema, SURVIVOR_LEASE_MS),
+    );
     const [victim, ...survivors] = claimers as [Claimer, Claimer, Claimer];
 
     await victim.holdingClaimsAfter(200);

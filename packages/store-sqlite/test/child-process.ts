@@ -22,7 +22,9 @@ export function spawnSubmitter(dbPath: string, count = Infinity, inFlight = 16):
       w.resolve();
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': it comes once the child's stdout has been read to the end, so `ids` holds
+  // every id the child printed (at 'exit' the last lines may still be in the pipe).
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const lines = (n: number): Promise<void> =>
     ids.length >= n
       ? Promise.resolve()

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 import { GroupCommitWriter } from '../src/group-commit.js';
@@ -39,20 +39,36 @@ describe('group commit', () => {
   });
 
   it('with a commit window, takes the writes of later turns into the same transaction', async () => {
-    const writer = new GroupCommitWriter(db, temp.dbPath, undefined, 50);
-    const insert = (v: number): Promise<number> =>
-      writer.run('insert', (conn) => {
-        conn.prepare('INSERT INTO t (v) VALUES (?)').run(v);
-        return committedRows();
-      });
-    const first = insert(1);
-    await new Promise((resolve) => setImmediate(resolve));
-    const second = insert(2);
-    await new Promise((resolve) => setImmediate(resolve));
-    const third = insert(3);
-    // Three turns, one transaction: no job saw another's row committed.
-    expect(await Promise.all([first, second, third])).toEqual([0, 0, 0]);
-    expect(committedRows()).toBe(3);
+    // The window's timer is fake: it closes when the test says so, however slow the machine is
+    // between the turns below (a real 50 ms window may close between two turns under load).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const writer = new GroupCommitWriter(db, temp.dbPath, undefined, 50);
+      const settled: number[] = [];
+      const insert = (v: number): Promise<number> => {
+        const done = writer.run('insert', (conn) => {
+          conn.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+          return committedRows();
+        });
+        void done.then(() => settled.push(v));
+        return done;
+      };
+      const first = insert(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = insert(2);
+      await new Promise((resolve) => setImmediate(resolve));
+      const third = insert(3);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Three turns later, the window is still open: nothing written, nothing resolved.
+      expect(committedRows()).toBe(0);
+      expect(settled).toEqual([]);
+      await vi.advanceTimersByTimeAsync(50);
+      // Three turns, one transaction: no job saw another's row committed.
+      expect(await Promise.all([first, second, third])).toEqual([0, 0, 0]);
+      expect(committedRows()).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('without a window, writes of different turns commit separately', async () => {

@@ -4,17 +4,11 @@ import { createSqliteStore } from '../src/index.js';
 import { spawnSubmitter } from './child-process.js';
 import { makeTempDir } from './temp-store.js';
 
-async function nextWork(store: MessageStore): Promise<void> {
-  // Woken by the store's cross-process poll of PRAGMA data_version, or by a fallback tick.
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(finish, 250);
-    const stop = store.onWork(finish);
-    function finish(): void {
-      clearTimeout(timer);
-      stop();
-      resolve();
-    }
-  });
+/** Resolves once the store signals work (its poll of PRAGMA data_version saw another process commit) or the child is gone. */
+async function nextWork(store: MessageStore, childGone: Promise<unknown>): Promise<void> {
+  let stop = (): void => undefined;
+  await Promise.race([new Promise<void>((resolve) => (stop = store.onWork(resolve))), childGone]);
+  stop();
 }
 
 describe('sqlite store shared by two processes', () => {
@@ -41,7 +35,7 @@ describe('sqlite store shared by two processes', () => {
         await Promise.all(batch.map((c) => store.complete({ ...c, result: { state: 'delivered' }, now: 2001 })));
         if (batch.length === 0) {
           if (exitCode !== undefined && claimed.length < total) break;
-          await nextWork(store);
+          await nextWork(store, submitter.exited);
         }
       }
       expect(await submitter.exited).toBe(0);

@@ -40,15 +40,18 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
   let observer: MessageStore | undefined;
   let daemon: Daemon | undefined;
   try {
-    // Kill points: fractions of the work done, spread over the run; every other one is armed in the
-    // sink so the daemon dies between the relay's 250 and its own store update.
+    // Kill points: fractions of the work done, spread over the run. Every other kill, the first
+    // included, is armed in the sink instead: it SIGKILLs the daemon right after its 250 to DATA for
+    // the SMTP message that brings the sink to its point of the SMTP messages. The first kill comes
+    // before any SMTP message was accepted, so its message is certainly still to come: no waiting
+    // window, no fallback to a random moment.
     const points = Array.from({ length: options.kills }, () => 0.03 + Math.random() * 0.9).sort((a, b) => a - b);
-    let armed = false;
+    let armedAt: number | undefined;
     let killsAfter250 = 0;
     sink = await startRecordingSink({
       afterAccept: () => {
-        if (!armed || daemon === undefined || !daemon.alive) return;
-        armed = false;
+        if (armedAt === undefined || daemon === undefined || !daemon.alive || sink!.accepted.size < armedAt) return;
+        armedAt = undefined;
         killsAfter250 += 1;
         daemon.child.kill('SIGKILL');
       },
@@ -105,25 +108,26 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
     let kills = 0;
     for (const point of points) {
       daemon = startDaemon(root);
-      const target = Math.ceil(point * recipients);
-      await until(`${target} final recipients before kill ${kills + 1}`, async () => !daemon!.alive || finalCount(await store.counts()) >= target, remaining(), async () => ({
-        counts: (await store.counts()).byState,
-        log: daemon!.tail(10),
-      }));
-      if (daemon.alive) {
-        if (kills % 2 === 1) {
-          armed = true;
-          // The sink kills it on its next 250; if the SMTP side is idle, fall back to a random moment.
-          await until('the sink to kill the daemon', () => !daemon!.alive, 2000).catch(() => undefined);
-          armed = false;
-        } else await sleep(Math.random() * 300);
+      const d = daemon;
+      const state = async () => ({ counts: (await store.counts()).byState, smtpAccepted: sink!.accepted.size, log: d.tail(10) });
+      // Armed while SMTP messages are still to come: the one that takes the sink to `target` will.
+      const target = Math.max(Math.ceil(point * options.messages), sink.accepted.size + 1);
+      if (kills % 2 === 0 && target <= options.messages) {
+        armedAt = target;
+        await until(`the sink to kill the daemon right after the 250 for SMTP message ${target}`, () => !d.alive, remaining(), state);
+        armedAt = undefined;
+      } else {
+        const final = Math.ceil(point * recipients);
+        await until(`${final} final recipients before kill ${kills + 1}`, async () => !d.alive || finalCount(await store.counts()) >= final, remaining(), state);
+        // A random moment: the kill may land anywhere in what the daemon is doing.
+        if (d.alive) await sleep(Math.random() * 300);
       }
-      if (daemon.alive || daemon.child.signalCode === 'SIGKILL') {
-        await killDaemon(daemon);
+      if (d.alive || d.child.signalCode === 'SIGKILL') {
+        await killDaemon(d);
         kills += 1;
         await recordInFlight();
       } else {
-        throw new Error(`the daemon exited by itself (${JSON.stringify(await daemon.exited)}):\n${daemon.tail()}`);
+        throw new Error(`the daemon exited by itself (${JSON.stringify(await d.exited)}):\n${d.tail()}`);
       }
     }
 

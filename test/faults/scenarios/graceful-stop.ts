@@ -26,14 +26,30 @@ export interface GracefulStopFigures {
 }
 
 const STOP_TIMEOUT_MS = 1000;
+// How long a daemon may take to exit after SIGTERM before the scenario calls it hung: a safety net
+// far above the stop timeout plus start-up and store close on a loaded machine, not a speed bound.
+const EXIT_SAFETY_NET_MS = 60_000;
 // Long on purpose: a recipient left claimed by a stop would hold the drain back by this much.
 const LEASE_MS = 120_000;
 
+/** The daemon's exit after a SIGTERM, or a failure naming the stop when it has not exited within the safety net. */
+async function exitOf(d: Daemon, what: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the daemon did not exit within ${EXIT_SAFETY_NET_MS} ms of ${what}:\n${d.tail()}`)), EXIT_SAFETY_NET_MS);
+  });
+  try {
+    return await Promise.race([d.exited, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Scenario 6: SIGTERM while the daemon spools hard — loopback sends and a transport whose sends take
- * 1.5 s and ignore the abort signal. The daemon exits within the stop timeout (plus start-up and
- * store close), leaves no recipient claimed, and a restart drains everything without waiting for a
- * lease to expire.
+ * 1.5 s and ignore the abort signal. The daemon exits with code 0, leaves no recipient claimed, and a
+ * restart drains everything without waiting for a lease to expire. How long each exit took is a
+ * figure; a daemon that does not exit at all fails the scenario.
  */
 export async function runGracefulStopScenario(options: GracefulStopOptions): Promise<GracefulStopFigures> {
   const started = Date.now();
@@ -78,7 +94,7 @@ export async function runGracefulStopScenario(options: GracefulStopOptions): Pro
       inFlightAtSigterm.push((await store.counts()).byState['in-flight']);
       const sentAt = Date.now();
       d.child.kill('SIGTERM');
-      const exit = await d.exited;
+      const exit = await exitOf(d, `SIGTERM ${stop + 1}`);
       exitMs.push(Date.now() - sentAt);
       exitCodes.push(exit.code);
       inFlightAfterExit.push((await store.counts()).byState['in-flight']);

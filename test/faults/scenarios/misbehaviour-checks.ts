@@ -10,8 +10,8 @@ export function expectMisbehaviourContained(figures: MisbehaviourFigures, messag
   expect(figures.deferred).toEqual({ hang: messages, throws: messages, garbage: messages });
   expect(figures.lastErrorCodes).toEqual({ hang: ['4.4.1'], throws: ['4.3.0'], garbage: ['4.3.0'] });
   expect(figures.sendCalls['hang-send']).toBeGreaterThanOrEqual(1);
-  // stop() is bounded although stuck-stop's stop() never settles; it says so in the log.
-  expect(figures.stopMs).toBeLessThan(15_000);
+  // stop() finished although stuck-stop's stop() never settles: the kernel's deadline gave up on it,
+  // which its log and status row say (how long the stop took is a figure).
   expect(Object.values(figures.stopStates).every((s) => s === 'stopped')).toBe(true);
   expect(figures.stopLogLines.length).toBeGreaterThan(0);
   expect(figures.stuckStopLastError).toMatch(/stuck-stop.*stop\(\) did not finish within \d+ ms/);

@@ -105,10 +105,13 @@ export async function runMisbehaviourScenario(options: MisbehaviourOptions): Pro
 
     const stopStarted = Date.now();
     const stopping = kernel.stop();
-    const bound = stopTimeoutMs * 3 + 5000;
-    const outcome = await Promise.race([stopping.then(() => 'stopped'), new Promise<string>((resolve) => setTimeout(() => resolve('hung'), bound).unref())]);
+    // A safety net against a kernel that waits for the unstoppable provider forever, far above what a
+    // loaded machine needs. That the kernel's own deadline ended the wait shows in the checks (the
+    // abandoned stop in its log and status row), not in how long it took.
+    const safetyNet = 60_000;
+    const outcome = await Promise.race([stopping.then(() => 'stopped'), new Promise<string>((resolve) => setTimeout(() => resolve('hung'), safetyNet).unref())]);
     const stopMs = Date.now() - stopStarted;
-    if (outcome === 'hung') throw new Error(`kernel.stop() did not finish within ${bound} ms (a provider's stop() never settles and the kernel waits for it forever)`);
+    if (outcome === 'hung') throw new Error(`kernel.stop() did not finish within ${safetyNet} ms (a provider's stop() never settles and the kernel waits for it forever)`);
     const stopStates = Object.fromEntries(['loopback', 'hang-send', 'throw-send', 'garbage-send', 'stuck-stop'].map((id) => [id, kernel!.providerState(id)]));
     const stuckStopLastError = kernel.status().find((row) => row.id === 'stuck-stop')?.lastError?.message;
     kernel = undefined;

@@ -24,6 +24,10 @@ export interface OutageFigures {
   readonly attemptBound: number;
   readonly connectionBound: number;
   readonly recoveredInMs: number;
+  /** How far after the relay came back the latest deferred or queued recipient was due (the check: within the longest backoff step). */
+  readonly latestDueAfterRecoveryMs: number;
+  /** The longest backoff step. */
+  readonly maxDelayMs: number;
   readonly missing: number;
   readonly duplicates: number;
 }
@@ -86,6 +90,11 @@ export async function runOutageScenario(options: OutageOptions): Promise<OutageF
     await submitMany(quarter, 8, submit);
     await until('the first quarter delivered', async () => (await store.counts()).byState.delivered >= quarter, options.timeLimitMs);
 
+    // Each phase lasts phaseMs, and at least until it has been exercised once: on a loaded machine
+    // the retry that exercises it may come later than phaseMs.
+    const phase = (what: string, exercised: () => boolean): Promise<unknown> =>
+      Promise.all([sleep(options.phaseMs), until(what, exercised, options.timeLimitMs)]);
+
     // Outage, phase 1: nothing listens on the port (connection refused).
     const outageStarted = Date.now();
     const attemptsBefore = new Map((await store.listSent()).flatMap((m) => m.recipients.map((r) => [`${m.id}`, r.attempts] as const)));
@@ -99,13 +108,14 @@ export async function runOutageScenario(options: OutageOptions): Promise<OutageF
       await submitMany(count, 8, (i) => submit(from + i));
     };
     await submitDuring(quarter);
-    await sleep(options.phaseMs);
+    await phase('a logon attempt while the port refuses connections', () => logons > logonsAtOutage);
     const logonsWhileRefused = logons - logonsAtOutage;
 
     // Phase 2: TCP accepted, never a greeting (a hung relay).
     silent = await startSilentServer(port);
+    const hung = silent;
     await submitDuring(quarter);
-    await sleep(options.phaseMs);
+    await phase('a connection to the hung relay', () => hung.connections > 0);
     const connectionsWhileHung = silent.connections;
     await silent.close();
     silent = undefined;
@@ -121,14 +131,17 @@ export async function runOutageScenario(options: OutageOptions): Promise<OutageF
     });
     sinks.push(sink);
     await submitDuring(options.messages - n);
-    await sleep(options.phaseMs);
+    await phase('a DATA answered 4xx', () => rejected > 0);
     const connectionsWhile4xx = sink.connections;
     await sink.close();
     const outageMs = Date.now() - outageStarted;
     const logonsDuringOutage = logons - logonsAtOutage;
 
-    // Recovery: a relay that accepts.
+    // Recovery: a relay that accepts. What is waiting must not be due later than the longest backoff
+    // step (read from the store, not timed: a loaded machine delivers later, not on a later schedule).
     const recoveredAt = Date.now();
+    const waiting = (await store.listQueue()).flatMap((m) => m.recipients).filter((r) => r.state === 'deferred' || r.state === 'queued');
+    const latestDueAfterRecoveryMs = Math.max(0, ...waiting.map((r) => (r.nextAttemptAt ?? recoveredAt) - recoveredAt));
     sink = await startRecordingSink({ port });
     sinks.push(sink);
     await until('every message delivered after the recovery', async () => (await store.counts()).byState.delivered >= options.messages, options.timeLimitMs, async () => (await store.counts()).byState);
@@ -169,6 +182,8 @@ export async function runOutageScenario(options: OutageOptions): Promise<OutageF
       attemptBound,
       connectionBound,
       recoveredInMs,
+      latestDueAfterRecoveryMs,
+      maxDelayMs: RETRY.maxDelayMs,
       missing,
       duplicates,
     };

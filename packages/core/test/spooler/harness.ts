@@ -134,11 +134,69 @@ export function recordingTransport(
   };
 }
 
-/** Resolves once `predicate` holds (polls every few ms); rejects after `limitMs` so a broken test fails instead of hanging. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, limitMs = 5000): Promise<void> {
+/**
+ * Resolves once `predicate` holds, looking again every few milliseconds. The limit is a safety net,
+ * not a bound on how fast the spooler must be: every wait here is for a state the spooler reaches by
+ * itself, the limit only turns a broken spooler into a failure instead of a hang, and it stays well
+ * under the 30 s test timeout and well over anything a loaded machine needs.
+ */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, limitMs = 20_000): Promise<void> {
   const started = Date.now();
   while (!(await predicate())) {
-    if (Date.now() - started > limitMs) throw new Error('condition not met in time');
+    if (Date.now() - started > limitMs) throw new Error(`condition not met within the ${limitMs} ms safety net: ${predicate.toString()}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * One turn of the event loop. The memory store answers within the call and the spooler's look at the
+ * queue is a chain of promise reactions, so whatever a look started has run by the next turn: tests
+ * wait for turns, never for milliseconds.
+ */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A transport whose every send waits until the test releases it (by call index): the test decides when a send ends, not a timer. */
+export function gatedTransport(): ReturnType<typeof recordingTransport> & { release(call: number): void } {
+  const gates: Array<() => void> = [];
+  const transport = recordingTransport(async (recipients) => {
+    await new Promise<void>((open) => gates.push(open));
+    return recipients.map(() => outcome.delivered());
+  });
+  return Object.assign(transport, {
+    release(call: number) {
+      const open = gates[call];
+      if (open === undefined) throw new Error(`send #${call} has not been handed over (only ${gates.length})`);
+      open();
+    },
+  });
+}
+
+/** Counts the spooler's looks at the queue: each one asks the host for its transports first. */
+export function countLooks(host: SpoolerHost): { readonly count: number } {
+  const looks = { count: 0 };
+  const transportIds = host.transportIds.bind(host);
+  (host as { transportIds: SpoolerHost['transportIds'] }).transportIds = () => {
+    looks.count += 1;
+    return transportIds();
+  };
+  return looks;
+}
+
+/** Resolves `reached(n)` once the spooler has emitted `n` delivered events (an event to wait for, with no timer). */
+export function countDelivered(spooler: Spooler): { readonly count: number; reached(n: number): Promise<void> } {
+  let count = 0;
+  const waiting: Array<{ n: number; resolve: () => void }> = [];
+  spooler.on('delivered', () => {
+    count += 1;
+    for (const w of waiting.filter((w) => count >= w.n)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  return {
+    get count() {
+      return count;
+    },
+    reached: (n) => (count >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
+  };
 }

@@ -1,6 +1,6 @@
 import { outcome } from '@xport/provider-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, recordingTransport, waitFor } from './harness.js';
+import { countLooks, createHarness, nextTurn, recordingTransport, waitFor } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof createHarness>>;
 let h: Harness | undefined;
@@ -44,7 +44,7 @@ describe('per-provider limits', () => {
     h.addTransport('fx', ['x400'], transport);
     for (let i = 0; i < 70; i++) await h.spooler.submit({ to: [`x400:r${i}`], text: 'x' });
     h.spooler.start();
-    await waitFor(async () => (await h!.store.listSent()).length === 70, 10_000);
+    await waitFor(async () => (await h!.store.listSent()).length === 70);
     expect(transport.calls).toHaveLength(70);
   });
 
@@ -82,11 +82,17 @@ describe('per-provider limits', () => {
       await gate;
       return complete(completion);
     };
+    const looks = countLooks(h.host);
     h.spooler.start();
     const harness = h;
     try {
       await waitFor(() => transport.calls.length >= 4);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Make the loop look at the queue once more (the kernel's online event does) and let that look
+      // run: a look is where a fifth send would start, and it runs within the turn it began in.
+      const before = looks.count;
+      harness.setOnline('fx', true);
+      await waitFor(() => looks.count > before);
+      await nextTurn();
       // Every slot is free (the transport answered), but four results (2 × concurrency) are unrecorded: nothing more goes out.
       expect(transport.calls).toHaveLength(4);
     } finally {

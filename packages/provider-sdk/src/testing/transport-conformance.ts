@@ -10,12 +10,20 @@ import { checkTransportManifest } from './transport-manifest.js';
 import type { TransportConformanceOptions, TransportConformanceSetup } from './transport-options.js';
 
 /**
+ * Vitest timeout of each case and hook, whatever the project's `testTimeout` (vitest's default is
+ * 5 s). A safety net, not a speed requirement: each case starts a real kernel and waits for events
+ * and store state, which takes seconds on a loaded machine (a CI runner, a laptop mid-build).
+ */
+const CASE_TIMEOUT_MS = 120_000;
+
+/**
  * Declares the transport conformance suite (vitest) for a provider package: a valid, compatible
  * manifest; logon with good credentials → online and with bad ones → `logon-failed`
  * (`XPORT_LOGON_FAILED`); one well-formed outcome per recipient; delivered/failed/deferred/not-me as
  * the kernel handles them; an idempotent stop; no credential in any error, status row or log line.
  * Each case runs a real kernel (see {@link createTestKernel}) that loads your **built** entry through
- * discovery. Cases whose inputs you do not give (`badCredentials`, `defer`, `notMine`) are skipped.
+ * discovery, with a 120 s vitest timeout of its own (a safety net for loaded machines). Cases whose
+ * inputs you do not give (`badCredentials`, `defer`, `notMine`) are skipped.
  *
  * @example
  * describeTransportConformance('fax', async () => {
@@ -32,7 +40,7 @@ import type { TransportConformanceOptions, TransportConformanceSetup } from './t
  * });
  */
 export function describeTransportConformance(name: string, setup: TransportConformanceSetup): void {
-  describe(`${name} — transport conformance`, () => {
+  describe(`${name} — transport conformance`, { timeout: CASE_TIMEOUT_MS }, () => {
     let options: TransportConformanceOptions | undefined;
     let manifest: ProviderManifest | undefined;
     const open: TestKernel[] = [];
@@ -42,15 +50,15 @@ export function describeTransportConformance(name: string, setup: TransportConfo
       const checked = await checkTransportManifest(options.packageDir);
       manifest = checked.manifest;
       if (options.deliver.length === 0) throw new Error(`${name}: transport conformance needs at least one "deliver" recipient, got none`);
-    });
+    }, CASE_TIMEOUT_MS);
 
     afterEach(async () => {
       await Promise.all(open.splice(0, open.length).map((h) => h.close()));
-    });
+    }, CASE_TIMEOUT_MS);
 
     afterAll(async () => {
       await options?.close?.();
-    });
+    }, CASE_TIMEOUT_MS);
 
     const current = (): TransportConformanceOptions => {
       if (!options) throw new Error(`${name}: transport conformance options are not ready (used outside a test)`);
