@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '@xport/core';
+import { manifestSchema as providerManifestSchema } from '@xport/provider-sdk';
 import { checkSchemaTable, keyPaths, type SchemaNode, type TableCheck } from './schema-tables.js';
 import { readPage, REPO, tablesOf, userPages, type Page, type Table } from './user-pages.js';
 
@@ -53,6 +54,28 @@ describe('reference tables against the schemas', () => {
       .filter((table) => !MAPPED.some((m) => m.page === table.page.name && m.heading === table.heading))
       .map((table) => `${table.page.name} (${table.heading}): add it to MAPPED in test/docs/reference-tables.test.ts with the schema it describes`);
     expect(unchecked).toEqual([]);
+  });
+
+  it('docs/manifest.md: each field required as the manifest schema requires it, with the schema\'s patterns', () => {
+    interface FieldSchema { pattern?: string; items?: { pattern?: string }; propertyNames?: { pattern?: string } }
+    const schema = providerManifestSchema as unknown as { required: readonly string[]; properties: Record<string, FieldSchema>; allOf: ReadonlyArray<{ then: { required?: readonly string[] } }> };
+    const forTransport = schema.allOf.flatMap((rule) => rule.then.required ?? []);
+    const table = tablesOf(readPage('docs/manifest.md')).find((t) => t.heading === 'Fields')!;
+    const [required, rule] = [table.header.indexOf('Required'), table.header.indexOf('Rule')];
+    const wrong: string[] = [];
+    for (const row of table.rows) {
+      const field = row[0]!.codes[0]!;
+      const said = row[required]!.text.trim();
+      const is = schema.required.includes(field) ? 'yes' : forTransport.includes(field) ? 'for `transport`' : 'no';
+      if (said !== is) wrong.push(`${field}: required "${said}", the schema says ${is}`);
+      const node = schema.properties[field];
+      const patterns = [node?.pattern, node?.items?.pattern, node?.propertyNames?.pattern].filter((p) => p !== undefined);
+      for (const shown of row[rule]!.codes.filter((code) => code.startsWith('^'))) {
+        if (!patterns.includes(shown)) wrong.push(`${field}: pattern ${shown}, the schema's: ${patterns.join(', ') || 'none'}`);
+      }
+    }
+    expect(table.rows.length).toBe(Object.keys(schema.properties).length);
+    expect(wrong).toEqual([]);
   });
 
   it('the check catches a wrong default, type, range and key', () => {
