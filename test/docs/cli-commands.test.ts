@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProgram, runCli, type CliIO } from '@xport/cli';
@@ -95,6 +95,15 @@ describe('commands shown in the docs', () => {
       .filter((c) => !PNPM_COMMANDS.includes(c.words[1]!) && !SCRIPTS.includes(c.words[1]!))
       .map((c) => `${c.page}: \`${c.text}\`: no script "${c.words[1]}"`);
     expect(unknown).toEqual([]);
+  });
+
+  it('every `node <script>` the docs show runs a file of the repository', () => {
+    const missing = allCommands()
+      .filter((c) => c.words[0] === 'node')
+      .map((c) => ({ c, script: c.words.slice(1).find((w) => !w.startsWith('-')) }))
+      .filter(({ script }) => script === undefined || !existsSync(join(REPO, script)))
+      .map(({ c, script }) => `${c.page}: \`${c.text}\`: no file ${script}`);
+    expect(missing).toEqual([]);
   });
 });
 
