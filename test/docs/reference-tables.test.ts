@@ -36,12 +36,33 @@ const MAPPED: readonly Mapped[] = [
 /** A table that states defaults: a `Default` column, or a `Key (default)` one. */
 const statesDefaults = (table: Table): boolean => table.header.some((h) => /^default$|\(default\)/i.test(h));
 
+/**
+ * A package's README documents its own configuration: a table of defaults under a heading that says
+ * "Configuration" is checked, complete, against that package's manifest — no mapping needed.
+ */
+function packageConfigTables(): Mapped[] {
+  const found: Mapped[] = [];
+  for (const page of userPages()) {
+    const pkg = /^(packages|examples)\/([^/]+)\/README\.md$/.exec(page.name);
+    if (pkg === null) continue;
+    const manifest = (JSON.parse(readFileSync(join(REPO, pkg[1]!, pkg[2]!, 'package.json'), 'utf8')) as { xport?: { configSchema?: SchemaNode } }).xport;
+    if (manifest?.configSchema === undefined) continue;
+    for (const table of tablesOf(page).filter((t) => statesDefaults(t) && /configuration/i.test(t.heading))) {
+      if (!MAPPED.some((m) => m.page === page.name && m.heading === table.heading)) {
+        found.push({ page: page.name, heading: table.heading, schema: manifest.configSchema, complete: true });
+      }
+    }
+  }
+  return found;
+}
+const CHECKED: readonly Mapped[] = [...MAPPED, ...packageConfigTables()];
+
 function tableOf(page: Page, heading: string): Table | undefined {
   return tablesOf(page).find((table) => table.heading === heading && statesDefaults(table));
 }
 
 describe('reference tables against the schemas', () => {
-  it.each(MAPPED.map((m) => [`${m.page}: ${m.heading}`, m] as const))('%s', (_name, mapped) => {
+  it.each(CHECKED.map((m) => [`${m.page}: ${m.heading}`, m] as const))('%s', (_name, mapped) => {
     const table = tableOf(readPage(mapped.page), mapped.heading);
     expect(table, `${mapped.page} has no table of defaults under "${mapped.heading}"`).toBeDefined();
     expect(checkSchemaTable(table!, { ...mapped, references: keyPaths(kernelSchema) })).toEqual([]);
@@ -51,7 +72,7 @@ describe('reference tables against the schemas', () => {
     const unchecked = userPages()
       .flatMap(tablesOf)
       .filter(statesDefaults)
-      .filter((table) => !MAPPED.some((m) => m.page === table.page.name && m.heading === table.heading))
+      .filter((table) => !CHECKED.some((m) => m.page === table.page.name && m.heading === table.heading))
       .map((table) => `${table.page.name} (${table.heading}): add it to MAPPED in test/docs/reference-tables.test.ts with the schema it describes`);
     expect(unchecked).toEqual([]);
   });
