@@ -69,6 +69,7 @@ describe('xport CLI with credentials in every source', () => {
           { name: 'apiKey', required: false, present: true },
         ],
       ],
+      ['store-sqlite', []],
     ]);
     const everything = [doctor, fixed, providers].map((r) => r.out + r.err).join('\n');
     for (const value of [K.alphaToken, K.betaToken, K.betaApiKey]) expect(everything).not.toContain(value);

@@ -43,7 +43,11 @@ describe('xport CLI on an application with the embedded default store', () => {
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/loopback\s+│ @xport\/provider-loopback@0\.1\.0 │ transport │ loopback\s+│ ok/);
     const json = await xport(app, ['providers', '--json']);
-    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ id: 'loopback', kind: 'transport', addressTypes: ['loopback'], status: 'ok' })]);
+    // With no store named, the embedded default (the CLI's own store-sqlite) is listed as the store.
+    expect(JSON.parse(json.out)).toEqual([
+      expect.objectContaining({ id: 'loopback', kind: 'transport', addressTypes: ['loopback'], status: 'ok' }),
+      expect.objectContaining({ id: 'store-sqlite', kind: 'store', status: 'ok' }),
+    ]);
     const doctor = await xport(app, ['doctor', '--json']);
     expect(doctor.code).toBe(0);
     expect(JSON.parse(doctor.out)).toMatchObject({ ok: true, findings: [] });

@@ -1,8 +1,8 @@
-import { join, resolve } from 'node:path';
-import { createKernel, loadConfig, type Kernel, type KernelOptions } from '@xport/core';
-import { createSqliteStore, DEFAULT_STORE_PATH } from '@xport/store-sqlite';
+import { resolve } from 'node:path';
+import { createKernel, type Kernel, type KernelOptions } from '@xport/core';
 import type { Logger } from '@xport/provider-sdk';
 import type { CliIO } from './output.js';
+import { toCliConfig } from './default-store.js';
 import { ensureStateDir } from './state-dir.js';
 
 /** Global options every command accepts. */
@@ -15,17 +15,13 @@ export function appRoot(io: CliIO, options: GlobalOptions): string {
 }
 
 /**
- * A kernel for the application at `root`. When xport.config.json names no store, the CLI composes
- * the embedded default: SQLite at `.xport/store.db` under the application root.
+ * A kernel for the application at `root`. When xport.config.json names no store, the CLI runs the
+ * embedded default, the store-sqlite provider (`.xport/store.db` unless `providers.store-sqlite.config`
+ * says otherwise): see `toCliConfig`.
  */
 export function openKernel(root: string, io: CliIO, extra: Partial<KernelOptions> = {}): Kernel {
-  let storeConfigured = false;
-  try {
-    storeConfigured = loadConfig(root).store.provider !== undefined;
-  } catch {
-    // An invalid config is reported by the kernel itself (discover/start); fall back to the default store.
-  }
-  if (!storeConfigured) {
+  const config = toCliConfig(root);
+  if (config !== undefined) {
     try {
       // The embedded store lives in .xport: made owner-only before SQLite would create it world-readable.
       ensureStateDir(root);
@@ -33,9 +29,8 @@ export function openKernel(root: string, io: CliIO, extra: Partial<KernelOptions
       // Opening the store reports a directory it cannot use, with the store's own code.
     }
   }
-  const store = storeConfigured ? undefined : createSqliteStore({ path: join(root, DEFAULT_STORE_PATH) });
   // One-shot commands log warnings and errors only; the daemon passes its own logger.
-  return createKernel({ root, env: io.env, logger: createConsoleLogger(io, 'warn'), ...(store ? { store } : {}), ...extra });
+  return createKernel({ root, env: io.env, logger: createConsoleLogger(io, 'warn'), ...(config ? { config } : {}), ...extra });
 }
 
 /** A logger that writes human-readable lines (for the daemon's terminal). */

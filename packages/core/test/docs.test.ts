@@ -10,9 +10,10 @@ const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'do
 const read = (name: string) => readFileSync(join(docs, name), 'utf8');
 const repo = join(docs, '..');
 
-/** Every page a user reads: docs/, and the README of each package and example. */
+/** Every page a user reads: docs/, the README of each package and example, the changelog. */
 function userPages(): string[] {
   const pages = readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f));
+  if (existsSync(join(repo, 'CHANGELOG.md'))) pages.push(join(repo, 'CHANGELOG.md'));
   for (const folder of ['packages', 'examples']) {
     for (const name of readdirSync(join(repo, folder))) {
       const readme = join(repo, folder, name, 'README.md');
