@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XportError } from '../errors.js';
 import type { ProviderManifest } from '../manifest.js';
@@ -51,15 +52,43 @@ async function linkPackage(root: string, name: string, target: string): Promise<
   await symlink(target, link, 'dir');
 }
 
+/** Whether a module in `directory` can import `@xport/provider-sdk` where it is (its own install, or a parent's). */
+function resolvesSdkFrom(directory: string): boolean {
+  try {
+    createRequire(join(directory, 'package.json')).resolve('@xport/provider-sdk');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const NOT_COPIED: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
 /**
- * Creates a temporary application root whose `node_modules` links the given provider packages (the
- * way npm/pnpm link a dependency) plus the SDK, with fixture packages written beside them.
+ * Installs a provider package into the app. A package that resolves the SDK where it is (built and
+ * installed, as a TypeScript project is) is linked, as npm links a local dependency. One that cannot
+ * — a plain-JS folder with no node_modules of its own — is copied in, as npm installs a published
+ * package: Node resolves imports from a module's real path, and only a copy inside the app finds the
+ * app's SDK (a link would still look beside the folder). Its own node_modules, if any, is linked in.
+ */
+async function installPackage(root: string, provider: ProviderPackageInfo): Promise<void> {
+  if (resolvesSdkFrom(provider.directory)) return linkPackage(root, provider.packageName, provider.directory);
+  const target = join(root, 'node_modules', ...provider.packageName.split('/'));
+  await cp(provider.directory, target, { recursive: true, filter: (source) => source === provider.directory || !NOT_COPIED.has(basename(source)) });
+  const own = join(provider.directory, 'node_modules');
+  if (await stat(own).then((s) => s.isDirectory(), () => false)) await symlink(own, join(target, 'node_modules'), 'dir');
+}
+
+/**
+ * Creates a temporary application root whose `node_modules` holds the given provider packages (linked
+ * the way npm/pnpm link a dependency, or copied when they cannot resolve the SDK themselves) plus the
+ * SDK, with fixture packages written beside them.
  */
 export async function createTestApp(providers: readonly ProviderPackageInfo[], fixtures: readonly FixturePackage[]): Promise<{ root: string; cleanup(): Promise<void> }> {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'xport-test-kernel-')));
   const linked = new Set<string>();
   for (const provider of providers) {
-    await linkPackage(root, provider.packageName, provider.directory);
+    await installPackage(root, provider);
     linked.add(provider.packageName);
   }
   if (!linked.has('@xport/provider-sdk')) await linkPackage(root, '@xport/provider-sdk', SDK_DIRECTORY);
