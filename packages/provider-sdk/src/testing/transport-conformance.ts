@@ -3,6 +3,7 @@ import type { ProviderManifest } from '../manifest.js';
 import { createTestKernel, type TestKernel } from './test-kernel.js';
 import { lifecycleCases } from './transport-cases-lifecycle.js';
 import { manifestCases } from './transport-cases-manifest.js';
+import { deferralCases } from './transport-cases-deferral.js';
 import { outcomeCases } from './transport-cases-outcomes.js';
 import { secretCases } from './transport-cases-secrets.js';
 import type { TransportSuiteContext } from './transport-context.js';
@@ -12,10 +13,11 @@ import type { TransportConformanceOptions, TransportConformanceSetup } from './t
 /**
  * Declares the transport conformance suite (vitest) for a provider package: a valid, compatible
  * manifest; logon with good credentials → online and with bad ones → `logon-failed`
- * (`XPORT_LOGON_FAILED`); one well-formed outcome per recipient; delivered/failed/deferred/not-me as
- * the kernel handles them; an idempotent stop; no credential in any error, status row or log line.
- * Each case runs a real kernel (see {@link createTestKernel}) that loads your **built** entry through
- * discovery. Cases whose inputs you do not give (`badCredentials`, `defer`, `notMine`) are skipped.
+ * (`XPORT_LOGON_FAILED`); one well-formed outcome per recipient; delivered/failed/not-me as the kernel
+ * handles them; a deferral kept for later and retried once made due; an idempotent stop; no
+ * credential in any error, status row or log line. Each case runs a real kernel (see
+ * {@link createTestKernel}) that loads your **built** entry through discovery. Cases whose inputs you
+ * do not give (`badCredentials`, `defer`, `notMine`) are skipped, each with the reason.
  *
  * @example
  * describeTransportConformance('fax', async () => {
@@ -74,7 +76,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
           providers: [o.packageDir],
           config: {
             transportOrder: overrides.transportOrder ?? [id],
-            providers: { [id]: { config: o.config ?? {} } },
+            providers: { [id]: { config: overrides.config ?? o.config ?? {} } },
           },
           credentials: { [id]: overrides.credentials ?? o.credentials ?? {} },
           ...(overrides.fixtures === undefined ? {} : { fixtures: overrides.fixtures }),
@@ -88,6 +90,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
     manifestCases(context);
     lifecycleCases(context);
     outcomeCases(context);
+    deferralCases(context);
     secretCases(context);
   });
 }

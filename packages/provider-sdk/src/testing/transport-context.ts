@@ -10,7 +10,12 @@ export interface TransportSuiteContext {
   /** The provider id, from the manifest. */
   id(): string;
   /** A started test kernel with the provider (closed after the test). */
-  open(overrides?: { readonly credentials?: Readonly<Record<string, string>>; readonly fixtures?: readonly FixturePackage[]; readonly transportOrder?: readonly string[] }): Promise<TestKernel>;
+  open(overrides?: {
+    readonly credentials?: Readonly<Record<string, string>>;
+    readonly config?: Readonly<Record<string, unknown>>;
+    readonly fixtures?: readonly FixturePackage[];
+    readonly transportOrder?: readonly string[];
+  }): Promise<TestKernel>;
   /** Every credential value the suite knows (good and bad), for the secret checks. */
   secrets(): string[];
   timeoutMs(): number;
