@@ -49,7 +49,7 @@ export interface TestSpoolerEvent {
 
 /** The part of `@xport/core`'s `Kernel` the harness uses. */
 export interface TestKernelHandle {
-  start(): Promise<void>;
+  start(options?: { readonly spool?: boolean }): Promise<void>;
   stop(): Promise<void>;
   discover(): Promise<{ readonly providers: readonly TestDiscoveredProvider[]; readonly problems: ReadonlyArray<{ code: string; message: string }> }>;
   status(): TestStatusRow[];

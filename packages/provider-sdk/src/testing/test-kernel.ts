@@ -29,6 +29,11 @@ export interface TestKernelOptions {
   readonly resolveFrom?: string;
   /** Start the kernel before resolving (default true). */
   readonly start?: boolean;
+  /**
+   * Run the spooler (default true). `false` starts the store and the hooks only: `submit` judges,
+   * routes and queues, and nothing is sent (as `xport send` without a daemon).
+   */
+  readonly spool?: boolean;
 }
 
 /** One recipient event the spooler emitted, with its name. */
@@ -154,7 +159,7 @@ export async function createTestKernel(options: TestKernelOptions): Promise<Test
     modules,
     packages,
     async start() {
-      await kernel.start();
+      await kernel.start(options.spool === false ? { spool: false } : undefined);
       if (listening) return;
       listening = true;
       const spooler = kernel.spooler();
