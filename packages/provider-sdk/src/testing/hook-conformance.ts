@@ -9,6 +9,7 @@ import { hookVerdictCases } from './hook-cases-verdicts.js';
 import type { HookSuiteContext } from './hook-context.js';
 import { checkHookManifest } from './hook-manifest.js';
 import type { HookConformanceOptions, HookConformanceSetup } from './hook-options.js';
+import { CASE_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './suite-timeouts.js';
 import { createTestKernel, type TestKernel } from './test-kernel.js';
 
 /**
@@ -32,7 +33,7 @@ import { createTestKernel, type TestKernel } from './test-kernel.js';
  * });
  */
 export function describeHookConformance(name: string, setup: HookConformanceSetup): void {
-  describe(`${name} — hook conformance`, () => {
+  describe(`${name} — hook conformance`, { timeout: CASE_TIMEOUT_MS }, () => {
     let options: HookConformanceOptions | undefined;
     let manifest: ProviderManifest | undefined;
     const open: TestKernel[] = [];
@@ -40,15 +41,15 @@ export function describeHookConformance(name: string, setup: HookConformanceSetu
     beforeAll(async () => {
       options = typeof setup === 'function' ? await setup() : setup;
       manifest = (await checkHookManifest(options.packageDir)).manifest;
-    });
+    }, SETUP_TIMEOUT_MS);
 
     afterEach(async () => {
       await Promise.all(open.splice(0, open.length).map((h) => h.close()));
-    });
+    }, SETUP_TIMEOUT_MS);
 
     afterAll(async () => {
       await options?.close?.();
-    });
+    }, SETUP_TIMEOUT_MS);
 
     const current = (): HookConformanceOptions => {
       if (!options) throw new Error(`${name}: hook conformance options are not ready (used outside a test)`);

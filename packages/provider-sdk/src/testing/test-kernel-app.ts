@@ -1,5 +1,4 @@
 import { cp, mkdir, mkdtemp, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,13 +51,15 @@ async function linkPackage(root: string, name: string, target: string): Promise<
   await symlink(target, link, 'dir');
 }
 
-/** Whether a module in `directory` can import `@xport/provider-sdk` where it is (its own install, or a parent's). */
-function resolvesSdkFrom(directory: string): boolean {
-  try {
-    createRequire(join(directory, 'package.json')).resolve('@xport/provider-sdk');
-    return true;
-  } catch {
-    return false;
+/**
+ * Whether a module in `directory` can `import '@xport/provider-sdk'` where it is: as ESM resolves a
+ * bare name, from the folder's real path up through each `node_modules`. (createRequire's resolve
+ * would also search NODE_PATH, which `pnpm run` sets and `import` ignores.)
+ */
+async function importsSdkFrom(directory: string): Promise<boolean> {
+  for (let current = await realpath(directory); ; current = dirname(current)) {
+    if (await stat(join(current, 'node_modules', '@xport', 'provider-sdk', 'package.json')).then(() => true, () => false)) return true;
+    if (dirname(current) === current) return false;
   }
 }
 
@@ -72,7 +73,7 @@ const NOT_COPIED: ReadonlySet<string> = new Set(['node_modules', '.git']);
  * app's SDK (a link would still look beside the folder). Its own node_modules, if any, is linked in.
  */
 async function installPackage(root: string, provider: ProviderPackageInfo): Promise<void> {
-  if (resolvesSdkFrom(provider.directory)) return linkPackage(root, provider.packageName, provider.directory);
+  if (await importsSdkFrom(provider.directory)) return linkPackage(root, provider.packageName, provider.directory);
   const target = join(root, 'node_modules', ...provider.packageName.split('/'));
   await cp(provider.directory, target, { recursive: true, filter: (source) => source === provider.directory || !NOT_COPIED.has(basename(source)) });
   const own = join(provider.directory, 'node_modules');

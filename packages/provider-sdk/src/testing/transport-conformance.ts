@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { ProviderManifest } from '../manifest.js';
+import { CASE_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './suite-timeouts.js';
 import { createTestKernel, type TestKernel } from './test-kernel.js';
 import { lifecycleCases } from './transport-cases-lifecycle.js';
 import { manifestCases } from './transport-cases-manifest.js';
@@ -34,7 +35,7 @@ import type { TransportConformanceOptions, TransportConformanceSetup } from './t
  * });
  */
 export function describeTransportConformance(name: string, setup: TransportConformanceSetup): void {
-  describe(`${name} — transport conformance`, () => {
+  describe(`${name} — transport conformance`, { timeout: CASE_TIMEOUT_MS }, () => {
     let options: TransportConformanceOptions | undefined;
     let manifest: ProviderManifest | undefined;
     const open: TestKernel[] = [];
@@ -44,15 +45,15 @@ export function describeTransportConformance(name: string, setup: TransportConfo
       const checked = await checkTransportManifest(options.packageDir);
       manifest = checked.manifest;
       if (options.deliver.length === 0) throw new Error(`${name}: transport conformance needs at least one "deliver" recipient, got none`);
-    });
+    }, SETUP_TIMEOUT_MS);
 
     afterEach(async () => {
       await Promise.all(open.splice(0, open.length).map((h) => h.close()));
-    });
+    }, SETUP_TIMEOUT_MS);
 
     afterAll(async () => {
       await options?.close?.();
-    });
+    }, SETUP_TIMEOUT_MS);
 
     const current = (): TransportConformanceOptions => {
       if (!options) throw new Error(`${name}: transport conformance options are not ready (used outside a test)`);
@@ -68,7 +69,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
       manifest: currentManifest,
       id: () => currentManifest().id,
       secrets: () => [...Object.values(current().credentials ?? {}), ...Object.values(current().badCredentials ?? {})],
-      timeoutMs: () => current().timeoutMs ?? 10_000,
+      timeoutMs: () => current().timeoutMs ?? 30_000,
       async open(overrides = {}) {
         const o = current();
         const id = currentManifest().id;

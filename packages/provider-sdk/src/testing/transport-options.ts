@@ -37,7 +37,7 @@ export interface TransportConformanceOptions {
   deliveredTo?(harness: TestKernel): Promise<readonly string[]> | readonly string[];
   /** Where `@xport/core` and `@xport/store-memory` are resolved from (default: the current directory, then packageDir). */
   readonly resolveFrom?: string;
-  /** Longest wait for outcomes, in ms (default 10 000). */
+  /** Longest wait for outcomes, in ms (default 30 000): a bound on a hang, not a measure of speed. */
   readonly timeoutMs?: number;
   /** Called once after the suite: stop your test server here. */
   close?(): Promise<void> | void;
