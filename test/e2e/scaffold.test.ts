@@ -1,31 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, realpath, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from '@xport/cli';
-import { PACKAGES, REPO } from './test-app.js';
+import { runCli } from '@xport/cli';
+import { captureIO, installOffline, LINKED_DEPENDENCY_ARGS, runInPackage } from './scaffold-support.js';
 
 const run = promisify(execFile);
-
-function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: (s) => void (out += s), stderr: (s) => void (err += s), cwd, env: {}, interactive: false, out: () => out, err: () => err };
-}
-
-// Everything the scaffolded package depends on, linked to this repository: pnpm installs it offline.
-const LOCAL = {
-  '@xport/provider-sdk': join(PACKAGES, 'provider-sdk'),
-  '@xport/core': join(PACKAGES, 'core'),
-  '@xport/store-memory': join(PACKAGES, 'store-memory'),
-  typescript: join(REPO, 'node_modules', 'typescript'),
-  vitest: join(REPO, 'node_modules', 'vitest'),
-  '@types/node': join(REPO, 'node_modules', '@types', 'node'),
-  tsyringe: join(PACKAGES, 'core', 'node_modules', 'tsyringe'),
-  'reflect-metadata': join(PACKAGES, 'core', 'node_modules', 'reflect-metadata'),
-};
 
 describe('xport new provider', () => {
   let parent: string | undefined;
@@ -39,8 +21,7 @@ describe('xport new provider', () => {
   it('scaffolds a package outside the repo that installs, builds and passes its conformance test', { timeout: 600_000 }, async () => {
     parent = await realpath(await mkdtemp(join(tmpdir(), 'xport-scaffold-')));
     const io = captureIO(parent);
-    const dependencies = Object.entries(LOCAL).map(([name, path]) => `${name}=link:${path}`);
-    const code = await runCli(['new', 'provider', '@acme/xport-provider-pager', '--dir', '.', '--address-type', 'PAGER', '--json', '--dependency', ...dependencies], io);
+    const code = await runCli(['new', 'provider', '@acme/xport-provider-pager', '--dir', '.', '--address-type', 'PAGER', '--json', '--dependency', ...LINKED_DEPENDENCY_ARGS], io);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const made = JSON.parse(io.out()) as { directory: string; id: string; addressType: string; files: string[] };
@@ -51,14 +32,13 @@ describe('xport new provider', () => {
     expect(pkg.peerDependencies).toEqual({ '@xport/provider-sdk': '^0.1.0' });
     expect(pkg.scripts).toEqual({ build: 'tsc -p tsconfig.json', test: 'vitest run' });
 
-    // CI=true makes pnpm default to a frozen lockfile; the new package has none yet.
-    const env = { ...process.env, CI: 'true', npm_config_offline: 'true' };
-    const options = { cwd: made.directory, env, timeout: 180_000 };
-    await run('pnpm', ['install', '--offline', '--no-frozen-lockfile'], options);
-    await run('pnpm', ['run', 'build'], options);
-    const tested = await run('pnpm', ['test'], options);
+    await installOffline(made.directory);
+    await runInPackage(made.directory, ['run', 'build']);
+    const tested = await runInPackage(made.directory, ['test']);
     expect(tested.stdout).toMatch(/Test Files\s+.*1 passed/);
-    expect(tested.stdout).toMatch(/Tests\s+.*6 passed/);
+    // Every case the scaffold's transport can take part in runs (deferral and its retry included);
+    // it declares no credentials and never answers not-me, so those three cases are skipped.
+    expect(tested.stdout).toMatch(/Tests\s+.*7 passed.*3 skipped/);
     expect(tested.stdout).not.toMatch(/failed/);
   });
 
@@ -82,7 +62,51 @@ describe('xport new provider', () => {
     await writeFile(join(parent, 'xport-provider-busy', 'keep.txt'), 'mine');
     const busy = captureIO(parent);
     expect(await runCli(['new', 'provider', 'xport-provider-busy'], busy)).toBe(1);
+    expect(busy.err()).toContain('XPORT_SCAFFOLD_REFUSED');
     expect(busy.err()).toContain('exists and is not empty');
     expect(await readFile(join(parent, 'xport-provider-busy', 'keep.txt'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('xport new refuses to scaffold inside a git repository unless told to', () => {
+  let parent: string | undefined;
+  afterEach(async () => {
+    if (parent) await rm(parent, { recursive: true, force: true });
+    parent = undefined;
+  });
+
+  it('refuses inside a repository made by git init, naming it, and writes nothing; --in-repo writes there', async () => {
+    parent = await realpath(await mkdtemp(join(tmpdir(), 'xport-scaffold-repo-')));
+    await run('git', ['init', '--quiet', parent]);
+    await mkdir(join(parent, 'packages'));
+    for (const kind of ['provider', 'hook']) {
+      const name = `xport-${kind}-inside`;
+      const refused = captureIO(join(parent, 'packages'));
+      expect(await runCli(['new', kind, name], refused)).toBe(1);
+      expect(refused.err()).toContain(`xport: XPORT_SCAFFOLD_REFUSED: xport new ${kind}: ${join(parent, 'packages', name)} is inside the git repository at ${parent}`);
+      expect(refused.err()).toContain('--in-repo');
+      expect(await readdir(join(parent, 'packages')), 'nothing written').not.toContain(name);
+
+      const meant = captureIO(join(parent, 'packages'));
+      expect(await runCli(['new', kind, name, '--in-repo', '--json'], meant)).toBe(0);
+      expect(JSON.parse(meant.out())).toMatchObject({ directory: join(parent, 'packages', name), id: 'inside' });
+      expect(JSON.parse(await readFile(join(parent, 'packages', name, 'package.json'), 'utf8')).xport.kind).toBe(kind === 'provider' ? 'transport' : 'hook');
+    }
+  });
+
+  it('finds the repository of a git worktree or submodule, whose .git is a file, from a folder that does not exist yet', async () => {
+    parent = await realpath(await mkdtemp(join(tmpdir(), 'xport-scaffold-repo-')));
+    await writeFile(join(parent, '.git'), 'gitdir: /elsewhere/.git/worktrees/mine\n');
+    const io = captureIO(parent);
+    expect(await runCli(['new', 'hook', 'xport-hook-deep', '--dir', 'not/yet/made'], io)).toBe(1);
+    expect(io.err()).toContain(`is inside the git repository at ${parent}`);
+    expect(await readdir(parent)).toEqual(['.git']);
+  });
+
+  it('scaffolds outside any repository without being asked', async () => {
+    parent = await realpath(await mkdtemp(join(tmpdir(), 'xport-scaffold-')));
+    const io = captureIO(parent);
+    expect(await runCli(['new', 'hook', 'xport-hook-outside'], io)).toBe(0);
+    expect(io.out()).toContain(`created xport-hook-outside (hook "outside") in ${join(parent, 'xport-hook-outside')}`);
   });
 });

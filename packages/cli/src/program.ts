@@ -11,7 +11,7 @@ import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerFlush } from './commands/flush.js';
 import { registerAbort } from './commands/abort.js';
-import { registerNewProvider } from './commands/new-provider.js';
+import { registerNew } from './commands/new-command.js';
 import { registerRevalidate } from './commands/revalidate.js';
 
 /** A command's result: the process exit code. */
@@ -24,7 +24,7 @@ export function createProgram(io: CliIO, setExit: (code: ExitCode) => void): Com
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   const context = { io, setExit, globals: () => program.opts<{ root: string }>() };
-  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerInbox, registerFlush, registerAbort, registerRevalidate, registerNewProvider]) {
+  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerInbox, registerFlush, registerAbort, registerRevalidate, registerNew]) {
     register(program, context);
   }
   return program;

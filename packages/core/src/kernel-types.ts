@@ -62,6 +62,8 @@ export interface Kernel {
   store(): MessageStore | undefined;
   /** The loaded transport instance, whatever its state: check providerState(id) before sending. */
   transport(id: string): TransportProvider | undefined;
+  /** The loaded hook instance, whatever its state: check providerState(id) before judging with it. */
+  hook(id: string): HookProvider | undefined;
   /** Online hook providers, in judging order (`hookOrder`, then discovery order). */
   hooks(): HookProvider[];
   providerState(id: string): ProviderState | undefined;

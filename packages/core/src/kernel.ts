@@ -265,6 +265,11 @@ class XportKernel implements Kernel {
     return runner?.instance as unknown as TransportProvider | undefined;
   }
 
+  hook(id: string): HookProvider | undefined {
+    const runner = this.runners.find((r) => r.id === id && r.record.kind === 'hook');
+    return runner?.instance as unknown as HookProvider | undefined;
+  }
+
   hooks(): HookProvider[] {
     const online: HookProvider[] = [];
     for (const entry of this.hookEntries()) if (entry.state === 'online' && entry.hook !== undefined) online.push(entry.hook);

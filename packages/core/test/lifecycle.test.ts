@@ -42,6 +42,9 @@ describe('lifecycle', () => {
     });
     expect(row('alpha')?.state).toBe('online');
     expect(kernel.hooks()).toHaveLength(1);
+    // hook(id) finds a loaded hook by id (as transport(id) does a transport), and only a hook.
+    expect(kernel.hook('audit')).toBe(kernel.hooks()[0]);
+    expect(kernel.hook('alpha')).toBeUndefined();
     expect(kernel.routing().addressTypes()).toEqual(['alpha', 'exports-nothing', 'kind-mismatch', 'start-throws', 'throws-on-import']);
   });
 

@@ -45,13 +45,15 @@ function toIdempotencyKey(messageId: string, recipients: readonly AssignedRecipi
 /**
  * The loopback transport: "sends" by handing the message to the kernel's inbound path, so each
  * recipient finds it in its mailbox (`loopback:<address>`). Faults can be injected by configuration
- * (`offline`, `deferEvery`, `failAddresses`, `latencyMs`) and `offline` switched at run time with
+ * (`offline`, `deferEvery`, `failAddresses`, `deferAddresses`, `notMeAddresses`, `latencyMs`) and `offline` switched at run time with
  * {@link loopbackControl}.
  */
 export function createLoopbackTransport(options: LoopbackOptions): TransportProvider {
   const { providerId, config, inbound, logger } = options;
   const control = loopbackControl(providerId);
   const failAddresses = new Set(config.failAddresses ?? []);
+  const deferAddresses = new Set(config.deferAddresses ?? []);
+  const notMeAddresses = new Set(config.notMeAddresses ?? []);
   const deferEvery = config.deferEvery ?? 0;
   const latencyMs = config.latencyMs ?? 0;
 
@@ -67,6 +69,10 @@ export function createLoopbackTransport(options: LoopbackOptions): TransportProv
         const recipient = recipients[i]!.recipient;
         if (failAddresses.size > 0 && failAddresses.has(recipient.address)) {
           outcomes[i] = outcome.failed('5.1.1', `loopback: mailbox ${toMailboxKey(recipient)} does not exist (failAddresses)`);
+        } else if (deferAddresses.size > 0 && deferAddresses.has(recipient.address)) {
+          outcomes[i] = outcome.deferred({ code: '4.2.1', diagnostic: `loopback: mailbox ${toMailboxKey(recipient)} is busy, try again later (deferAddresses)` });
+        } else if (notMeAddresses.size > 0 && notMeAddresses.has(recipient.address)) {
+          outcomes[i] = outcome.notMe();
         } else if (deferEvery > 0 && (first + i) % deferEvery === 0) {
           outcomes[i] = outcome.deferred({ code: '4.3.0', diagnostic: `loopback: injected deferral (every ${deferEvery}th hand-over)` });
         } else {

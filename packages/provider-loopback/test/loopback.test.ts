@@ -88,6 +88,16 @@ describe('loopback transport', () => {
     expect(loopbackControl('lb-2').handedOver).toBe(3);
   });
 
+  it('defers deferAddresses at every attempt and answers not-me for notMeAddresses, delivering the rest', async () => {
+    const t = transport('lb-5', { deferAddresses: ['alice'], notMeAddresses: ['carol'] });
+    for (const attempts of [0, 1]) {
+      const outcomes = await t.send(message, recipients.map((r) => ({ ...r, attempts })), { signal: signal() });
+      expect(outcomes).toMatchObject([{ status: 'deferred', code: '4.2.1', diagnostic: 'loopback: mailbox loopback:alice is busy, try again later (deferAddresses)' }, { status: 'delivered' }, { status: 'not-me' }]);
+    }
+    expect(await store.listInbox('loopback:alice')).toEqual([]);
+    expect(await store.listInbox('loopback:carol')).toEqual([]);
+  });
+
   it('hands over with an idempotency key, so a retry after a lost acknowledgement does not duplicate', async () => {
     const calls: string[] = [];
     const t = transport('lb-3', {}, calls);

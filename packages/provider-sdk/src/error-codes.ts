@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   XPORT_STORE_CORRUPT_RECORD: 'A stored record could not be decoded and was quarantined.',
   XPORT_KERNEL_STOPPED: 'The kernel is stopped or stopping and accepts no new work.',
   XPORT_TEST_DEPENDENCY_MISSING: 'A test kit of @xport/provider-sdk/testing needs a package the project has not installed (@xport/core, @xport/store-memory).',
+  XPORT_SCAFFOLD_REFUSED: '`xport new` refused to write a package where it should not: into a directory that is not empty, or inside a git repository without --in-repo.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -36,7 +36,8 @@ export type {
   InboundMessage,
 } from './message.js';
 export { outcome, isRecipientOutcome } from './outcome.js';
-export { MAX_HEADER_FIELDS, MAX_HEADER_BLOCK_CHARS } from './header-limits.js';
+export { MAX_HEADER_FIELDS, MAX_HEADER_BLOCK_CHARS, MAX_HEADER_VALUE_CHARS, measureHeaders, fitsHeaderLimits } from './header-limits.js';
+export { MAX_RECIPIENTS } from './message-limits.js';
 export { readWholePart, collectPart } from './read-part.js';
 export type { RecipientOutcome, OutcomeStatus } from './outcome.js';
 

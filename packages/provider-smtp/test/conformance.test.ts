@@ -4,7 +4,9 @@ import { createTestCertificate } from './support/certificates.js';
 import { startScriptedServer } from './support/scripted-server.js';
 
 // The kit third-party authors run, against this package's built entry (dist/) loaded by a real
-// kernel, relaying to an in-process smtp-server over STARTTLS with AUTH.
+// kernel, relaying to an in-process smtp-server over STARTTLS with AUTH. Every case runs: the relay
+// refuses, defers and accepts by recipient, and a receive-only transport (a listener, no relay)
+// answers not-me, so the next transport for smtp gets the mail.
 const USERNAME = 'conformance-relay-user';
 const PASSWORD = 'conformance-relay-password-7f3a9c';
 
@@ -31,6 +33,8 @@ describeTransportConformance('@xport/provider-smtp', async () => {
     deliver: ['ada@example.net', 'Bob <smtp:bob@example.net>'],
     fail: ['nobody@example.net'],
     defer: ['busy@example.net'],
+    notMine: ['carol@example.net'],
+    notMineConfig: { listen: { enabled: true, host: '127.0.0.1', port: 0 } },
     deliveredTo: () => server.received.flatMap((mail) => mail.to.map((to) => `smtp:${to}`)),
     close: () => server.close(),
   };

@@ -1,6 +1,6 @@
 // An outbound hook, as plain JavaScript: found through `discovery.paths` in xport.config.json,
 // not installed from a registry. It runs at submit, before anything is queued.
-import { defineHookProvider } from '@xport/provider-sdk';
+import { defineHookProvider, fitsHeaderLimits, MAX_HEADER_VALUE_CHARS } from '@xport/provider-sdk';
 
 function domainOf(recipient) {
   return recipient.type === 'smtp' ? recipient.address.slice(recipient.address.lastIndexOf('@') + 1).toLowerCase() : undefined;
@@ -15,13 +15,15 @@ export default defineHookProvider({
         if (refused) {
           return { action: 'reject', reason: `recipient ${refused.recipient.address}: domain ${domainOf(refused.recipient)} is blocked by policy` };
         }
+        // A rewrite must leave a message submit accepts: a tag that does not fit is left off.
         const subject = message.subject ?? '';
-        return {
-          action: 'rewrite',
-          subject: subject.startsWith(config.tag) ? subject : `${config.tag} ${subject}`.trim(),
-          // Merged into the message's headers: the ones not named here are kept.
-          headers: { 'X-Custom-Stack': 'tagged' },
-        };
+        const tagged = subject.startsWith(config.tag) ? subject : `${config.tag} ${subject}`.trim();
+        const headers = { 'X-Custom-Stack': 'tagged' };
+        const rewrite = { action: 'rewrite' };
+        if (tagged !== subject && tagged.length <= MAX_HEADER_VALUE_CHARS) rewrite.subject = tagged;
+        // Merged into the message's headers: the ones not named here are kept.
+        if (fitsHeaderLimits({ ...message.headers, ...headers })) rewrite.headers = headers;
+        return rewrite.subject === undefined && rewrite.headers === undefined ? { action: 'pass' } : rewrite;
       },
     };
   },

@@ -1,13 +1,14 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ADDRESS_TYPE_PATTERN, PROVIDER_ID_PATTERN, XportError } from '@xport/provider-sdk';
+import { ADDRESS_TYPE_PATTERN, XportError } from '@xport/provider-sdk';
 import { printJson } from '../output.js';
 import type { CommandContext } from '../program.js';
-import { DEFAULT_DEPENDENCY_SPECS, gitignoreTemplate, packageJsonTemplate, readmeTemplate, tsconfigTemplate, type ProviderTemplateInput } from '../templates/provider-package.js';
+import { gitignoreTemplate, tsconfigTemplate } from '../templates/package-shared.js';
+import { packageJsonTemplate, readmeTemplate, type ProviderTemplateInput } from '../templates/provider-package.js';
 import { conformanceTestTemplate, providerSourceTemplate } from '../templates/provider-source.js';
+import { choosePackageDirectory, parseDependencySpecs, toPackageIdentity, writePackageFiles } from './new-package.js';
 
-const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+const COMMAND = 'xport new provider';
 
 export interface ScaffoldProviderOptions {
   /** npm package name (`xport-provider-fax`, `@acme/xport-fax`); the provider id is derived from it. */
@@ -18,6 +19,8 @@ export interface ScaffoldProviderOptions {
   readonly addressType?: string;
   /** Version specifiers by dependency name, over the published ranges (e.g. `link:` paths to local packages). */
   readonly dependencies?: Readonly<Record<string, string>>;
+  /** Write it even inside a git repository (default false: refused with `XPORT_SCAFFOLD_REFUSED`). */
+  readonly inRepo?: boolean;
 }
 
 export interface ScaffoldedProvider {
@@ -28,15 +31,6 @@ export interface ScaffoldedProvider {
   readonly files: readonly string[];
 }
 
-/** The provider id for a package name: scope and an `xport-provider-` prefix dropped. */
-export function toProviderId(packageName: string): string {
-  return packageName.replace(/^@[^/]+\//, '').replace(/^xport-provider-/, '').replace(/^xport-/, '');
-}
-
-function refuse(message: string, details: Record<string, unknown>): XportError {
-  return new XportError('XPORT_MANIFEST_INVALID', message, { details });
-}
-
 /**
  * Writes a new transport provider package: package.json with a valid manifest, tsconfig, a working
  * `src/provider.ts`, a README and a conformance test that passes once built.
@@ -45,22 +39,12 @@ function refuse(message: string, details: Record<string, unknown>): XportError {
  * await scaffoldProvider({ name: 'xport-provider-fax', parentDir: '/work', addressType: 'fax' });
  */
 export async function scaffoldProvider(options: ScaffoldProviderOptions): Promise<ScaffoldedProvider> {
-  const packageName = options.name.trim();
-  if (!PACKAGE_NAME.test(packageName) || packageName.length > 214) {
-    throw refuse(`xport new provider: package name "${packageName}" must be a lowercase npm name such as xport-provider-fax or @acme/xport-fax`, { name: packageName });
-  }
-  const id = toProviderId(packageName);
-  if (!new RegExp(PROVIDER_ID_PATTERN).test(id)) {
-    throw refuse(`xport new provider: provider id "${id}" (from package name "${packageName}") must match ${PROVIDER_ID_PATTERN}`, { name: packageName, id });
-  }
+  const { packageName, id } = toPackageIdentity(COMMAND, options.name, 'xport-provider-fax');
   const addressType = (options.addressType ?? id).toLowerCase();
   if (!ADDRESS_TYPE_PATTERN.test(addressType)) {
-    throw refuse(`xport new provider: address type "${addressType}" must match ${ADDRESS_TYPE_PATTERN.source}`, { addressType });
+    throw new XportError('XPORT_MANIFEST_INVALID', `${COMMAND}: address type "${addressType}" must match ${ADDRESS_TYPE_PATTERN.source}`, { details: { addressType } });
   }
-  const directory = resolve(options.parentDir, packageName.replace(/^@[^/]+\//, ''));
-  const existing = await readdir(directory).catch(() => [] as string[]);
-  if (existing.length > 0) throw refuse(`xport new provider: directory ${directory} exists and is not empty; choose another name or --dir`, { directory });
-
+  const directory = await choosePackageDirectory(COMMAND, options.parentDir, packageName, options.inRepo === true);
   const input: ProviderTemplateInput = { packageName, id, addressType, dependencies: options.dependencies ?? {} };
   const files: Record<string, string> = {
     'package.json': packageJsonTemplate(input),
@@ -70,45 +54,29 @@ export async function scaffoldProvider(options: ScaffoldProviderOptions): Promis
     'src/provider.ts': providerSourceTemplate(input),
     'test/conformance.test.ts': conformanceTestTemplate(input),
   };
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(directory, path, '..'), { recursive: true });
-    await writeFile(join(directory, path), text);
-  }
+  await writePackageFiles(directory, files);
   return { directory, packageName, id, addressType, files: Object.keys(files) };
 }
 
-function parseDependencySpecs(values: readonly string[] | undefined): Record<string, string> {
-  const specs: Record<string, string> = {};
-  for (const value of values ?? []) {
-    const at = value.indexOf('=', 1);
-    const name = value.slice(0, at);
-    if (at <= 0 || !(name in DEFAULT_DEPENDENCY_SPECS)) {
-      throw refuse(`xport new provider: --dependency expects <name>=<spec> with a name among ${Object.keys(DEFAULT_DEPENDENCY_SPECS).join(', ')} (got "${value}")`, { value });
-    }
-    specs[name] = value.slice(at + 1);
-  }
-  return specs;
-}
-
-/** `xport new provider <name> [--dir <parent>] [--address-type <t>] [--dependency name=spec...]`. */
-export function registerNewProvider(program: Command, context: CommandContext): void {
-  program
-    .command('new')
-    .description('scaffold a new package')
+/** `xport new provider <name> [--dir <parent>] [--address-type <t>] [--dependency name=spec...] [--in-repo]`. */
+export function registerNewProvider(parent: Command, context: CommandContext): void {
+  parent
     .command('provider')
     .description('scaffold a transport provider package (manifest, source, README, passing conformance test)')
     .argument('<name>', 'npm package name, e.g. xport-provider-fax or @acme/xport-fax')
     .option('--dir <parent>', 'parent directory of the new package', '.')
     .option('--address-type <type>', 'address type it registers for (default: the provider id)')
     .option('--dependency <name=spec...>', 'version specifier of a dependency instead of the published range, e.g. @xport/core=link:../xport/packages/core')
+    .option('--in-repo', 'write it inside a git repository (refused otherwise), e.g. into your monorepo')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: { dir: string; addressType?: string; dependency?: string[]; json?: boolean }) => {
+    .action(async (name: string, options: { dir: string; addressType?: string; dependency?: string[]; inRepo?: boolean; json?: boolean }) => {
       const { io } = context;
       const made = await scaffoldProvider({
         name,
         parentDir: resolve(io.cwd, options.dir),
         ...(options.addressType === undefined ? {} : { addressType: options.addressType }),
-        dependencies: parseDependencySpecs(options.dependency),
+        dependencies: parseDependencySpecs(COMMAND, options.dependency),
+        inRepo: options.inRepo === true,
       });
       if (options.json) return printJson(io, made);
       io.stdout(`created ${made.packageName} (provider "${made.id}", address type "${made.addressType}") in ${made.directory}\n`);

@@ -1,4 +1,5 @@
 import { toEnvCredentialName } from '@xport/provider-sdk';
+import { devDependencies, PEER_DEPENDENCIES } from './package-shared.js';
 
 /** What the scaffold needs to know to write a provider package. */
 export interface ProviderTemplateInput {
@@ -12,20 +13,7 @@ export interface ProviderTemplateInput {
   readonly dependencies: Readonly<Record<string, string>>;
 }
 
-/** Published ranges the scaffolded package depends on; `--dependency name=spec` overrides one. */
-export const DEFAULT_DEPENDENCY_SPECS: Readonly<Record<string, string>> = {
-  '@xport/provider-sdk': '^0.1.0',
-  '@xport/core': '^0.1.0',
-  '@xport/store-memory': '^0.1.0',
-  '@types/node': '^20.19.0',
-  'reflect-metadata': '^0.2.2',
-  tsyringe: '^4.10.0',
-  typescript: '~5.9.3',
-  vitest: '^4.1.12',
-};
-
 export function packageJsonTemplate(input: ProviderTemplateInput): string {
-  const dev = Object.fromEntries(Object.keys(DEFAULT_DEPENDENCY_SPECS).map((name) => [name, input.dependencies[name] ?? DEFAULT_DEPENDENCY_SPECS[name]]));
   const pkg = {
     name: input.packageName,
     version: '0.1.0',
@@ -54,35 +42,10 @@ export function packageJsonTemplate(input: ProviderTemplateInput): string {
       },
     },
     // One copy of the contract, shared with the kernel: the SDK is a peer, never a dependency.
-    peerDependencies: { '@xport/provider-sdk': DEFAULT_DEPENDENCY_SPECS['@xport/provider-sdk'] },
-    devDependencies: dev,
+    peerDependencies: { ...PEER_DEPENDENCIES },
+    devDependencies: devDependencies(input.dependencies),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
-}
-
-export function tsconfigTemplate(): string {
-  const config = {
-    compilerOptions: {
-      target: 'ES2022',
-      lib: ['ES2023'],
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      declaration: true,
-      sourceMap: true,
-      skipLibCheck: true,
-      isolatedModules: true,
-      types: ['node'],
-      rootDir: 'src',
-      outDir: 'dist',
-    },
-    include: ['src'],
-  };
-  return `${JSON.stringify(config, null, 2)}\n`;
-}
-
-export function gitignoreTemplate(): string {
-  return 'node_modules/\ndist/\n';
 }
 
 export function readmeTemplate(input: ProviderTemplateInput): string {
@@ -98,8 +61,9 @@ npm install && npm run build && npm test
 
 \`npm test\` runs the xport transport conformance suite (\`test/conformance.test.ts\`) against the
 built \`dist/\`: a real kernel loads this package through its manifest, logs on, sends to
-\`${input.addressType}:ada\` (delivered) and \`${input.addressType}:../escape\` (failed 5.1.3), and checks
-the outcomes. Build before testing.
+\`${input.addressType}:ada\` (delivered), \`${input.addressType}:../escape\` (failed 5.1.3) and \`${input.addressType}:full\`
+(deferred: the test puts a file where that mailbox would go, then has the kernel retry it), and
+checks the outcomes. Build before testing.
 
 ## Use it
 

@@ -1,3 +1,4 @@
+import { toTypeName } from './package-shared.js';
 import type { ProviderTemplateInput } from './provider-package.js';
 
 /** `src/provider.ts`: a working transport that writes each message to a folder per mailbox. */
@@ -65,7 +66,7 @@ export default defineTransportProvider<${toTypeName(input.id)}Config>({
 /** \`test/conformance.test.ts\`: the xport transport conformance suite, passing out of the box. */
 export function conformanceTestTemplate(input: ProviderTemplateInput): string {
   const t = input.addressType;
-  return `import { mkdtemp, readdir, rm } from 'node:fs/promises';
+  return `import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,15 +76,19 @@ import { describeTransportConformance } from '@xport/provider-sdk/testing';
 // through its manifest. The far end is the directory: one file per delivered recipient.
 describeTransportConformance(${JSON.stringify(input.packageName)}, async () => {
   const directory = await mkdtemp(join(tmpdir(), ${JSON.stringify(`${input.id}-conformance-`)}));
+  // A file where the mailbox "full" would be: writing there fails, so the transport defers it.
+  await writeFile(join(directory, 'full'), 'not a mailbox');
   return {
     packageDir: fileURLToPath(new URL('..', import.meta.url)),
     config: { directory },
     deliver: [${JSON.stringify(`${t}:ada`)}, ${JSON.stringify(`Bob <${t}:bob>`)}],
     fail: [${JSON.stringify(`${t}:../escape`)}],
+    defer: [${JSON.stringify(`${t}:full`)}],
     async deliveredTo() {
       const arrived: string[] = [];
-      for (const mailbox of await readdir(directory)) {
-        for (const _file of await readdir(join(directory, mailbox))) arrived.push(\`${t}:\${decodeURIComponent(mailbox)}\`);
+      for (const mailbox of await readdir(directory, { withFileTypes: true })) {
+        if (!mailbox.isDirectory()) continue;
+        for (const _file of await readdir(join(directory, mailbox.name))) arrived.push(\`${t}:\${decodeURIComponent(mailbox.name)}\`);
       }
       return arrived;
     },
@@ -91,11 +96,4 @@ describeTransportConformance(${JSON.stringify(input.packageName)}, async () => {
   };
 });
 `;
-}
-
-function toTypeName(id: string): string {
-  return id
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

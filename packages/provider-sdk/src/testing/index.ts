@@ -13,6 +13,13 @@ export { describeTransportConformance } from './transport-conformance.js';
 export type { TransportConformanceOptions, TransportConformanceSetup } from './transport-options.js';
 export { checkTransportManifest } from './transport-manifest.js';
 
+// Hook conformance
+export { describeHookConformance } from './hook-conformance.js';
+export type { HookConformanceOptions, HookConformanceSetup, HookSample, OutboundHookSample, InboundHookSample, ExpectedVerdict } from './hook-options.js';
+export { checkHookManifest } from './hook-manifest.js';
+export { makeOutboundHookInput } from './hook-samples.js';
+export type { ManifestCheck } from './manifest-check.js';
+
 // Test kernel harness
 export { createTestKernel } from './test-kernel.js';
 export type { TestKernelOptions, TestKernel, RecordedOutcome } from './test-kernel.js';

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XportError } from '../errors.js';
 import type { ProviderManifest } from '../manifest.js';
@@ -52,14 +52,44 @@ async function linkPackage(root: string, name: string, target: string): Promise<
 }
 
 /**
- * Creates a temporary application root whose `node_modules` links the given provider packages (the
- * way npm/pnpm link a dependency) plus the SDK, with fixture packages written beside them.
+ * Whether a module in `directory` can `import '@xport/provider-sdk'` where it is: as ESM resolves a
+ * bare name, from the folder's real path up through each `node_modules`. (createRequire's resolve
+ * would also search NODE_PATH, which `pnpm run` sets and `import` ignores.)
+ */
+async function importsSdkFrom(directory: string): Promise<boolean> {
+  for (let current = await realpath(directory); ; current = dirname(current)) {
+    if (await stat(join(current, 'node_modules', '@xport', 'provider-sdk', 'package.json')).then(() => true, () => false)) return true;
+    if (dirname(current) === current) return false;
+  }
+}
+
+const NOT_COPIED: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/**
+ * Installs a provider package into the app. A package that resolves the SDK where it is (built and
+ * installed, as a TypeScript project is) is linked, as npm links a local dependency. One that cannot
+ * — a plain-JS folder with no node_modules of its own — is copied in, as npm installs a published
+ * package: Node resolves imports from a module's real path, and only a copy inside the app finds the
+ * app's SDK (a link would still look beside the folder). Its own node_modules, if any, is linked in.
+ */
+async function installPackage(root: string, provider: ProviderPackageInfo): Promise<void> {
+  if (await importsSdkFrom(provider.directory)) return linkPackage(root, provider.packageName, provider.directory);
+  const target = join(root, 'node_modules', ...provider.packageName.split('/'));
+  await cp(provider.directory, target, { recursive: true, filter: (source) => source === provider.directory || !NOT_COPIED.has(basename(source)) });
+  const own = join(provider.directory, 'node_modules');
+  if (await stat(own).then((s) => s.isDirectory(), () => false)) await symlink(own, join(target, 'node_modules'), 'dir');
+}
+
+/**
+ * Creates a temporary application root whose `node_modules` holds the given provider packages (linked
+ * the way npm/pnpm link a dependency, or copied when they cannot resolve the SDK themselves) plus the
+ * SDK, with fixture packages written beside them.
  */
 export async function createTestApp(providers: readonly ProviderPackageInfo[], fixtures: readonly FixturePackage[]): Promise<{ root: string; cleanup(): Promise<void> }> {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'xport-test-kernel-')));
   const linked = new Set<string>();
   for (const provider of providers) {
-    await linkPackage(root, provider.packageName, provider.directory);
+    await installPackage(root, provider);
     linked.add(provider.packageName);
   }
   if (!linked.has('@xport/provider-sdk')) await linkPackage(root, '@xport/provider-sdk', SDK_DIRECTORY);

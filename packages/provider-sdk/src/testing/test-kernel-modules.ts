@@ -6,6 +6,7 @@ import type { MessageInput } from '../message.js';
 import type { MessageStore, RecipientError, StoredMessage } from '../store.js';
 import type { Recipient } from '../address.js';
 import type { InboundPort, Logger } from '../services.js';
+import type { HookProvider } from '../hook.js';
 import type { TransportProvider } from '../transport.js';
 
 // The SDK must not depend on @xport/core at build time (imports run SDK ← core), so the test kernel
@@ -48,15 +49,20 @@ export interface TestSpoolerEvent {
 
 /** The part of `@xport/core`'s `Kernel` the harness uses. */
 export interface TestKernelHandle {
-  start(): Promise<void>;
+  start(options?: { readonly spool?: boolean }): Promise<void>;
   stop(): Promise<void>;
   discover(): Promise<{ readonly providers: readonly TestDiscoveredProvider[]; readonly problems: ReadonlyArray<{ code: string; message: string }> }>;
   status(): TestStatusRow[];
   submit(input: MessageInput): Promise<TestSubmitReceipt>;
   store(): MessageStore | undefined;
   transport(id: string): TransportProvider | undefined;
+  hook(id: string): HookProvider | undefined;
   providerState(id: string): string | undefined;
-  spooler(): { on(name: 'delivered' | 'deferred' | 'failed' | 'expired', listener: (event: TestSpoolerEvent) => void): () => void; readonly inbound: InboundPort };
+  spooler(): {
+    on(name: 'delivered' | 'deferred' | 'failed' | 'expired', listener: (event: TestSpoolerEvent) => void): () => void;
+    flush(providerId?: string): Promise<void>;
+    readonly inbound: InboundPort;
+  };
   on(event: 'provider-state', listener: (change: { id: string; from: string; to: string; error?: { code: string; message: string } }) => void): () => void;
 }
 

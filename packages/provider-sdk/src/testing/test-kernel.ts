@@ -1,6 +1,7 @@
 import { toMailboxKey, parseRecipient } from '../address.js';
 import type { InboundMessage, MessageInput } from '../message.js';
 import type { InboundReceipt } from '../services.js';
+import type { HookProvider } from '../hook.js';
 import type { InboxEntry, MessageStore, RecipientState, StoredMessage } from '../store.js';
 import type { TransportProvider } from '../transport.js';
 import { createTestApp, readProviderPackage, type FixturePackage, type ProviderPackageInfo } from './test-kernel-app.js';
@@ -28,6 +29,11 @@ export interface TestKernelOptions {
   readonly resolveFrom?: string;
   /** Start the kernel before resolving (default true). */
   readonly start?: boolean;
+  /**
+   * Run the spooler (default true). `false` starts the store and the hooks only: `submit` judges,
+   * routes and queues, and nothing is sent (as `xport send` without a daemon).
+   */
+  readonly spool?: boolean;
 }
 
 /** One recipient event the spooler emitted, with its name. */
@@ -52,8 +58,18 @@ export interface TestKernel {
   status(): TestStatusRow[];
   /** The status row of one provider; throws when there is none. */
   row(id: string): TestStatusRow;
+  /** The loaded transport instance, whatever its state. */
   transport(id: string): TransportProvider | undefined;
+  /** The loaded hook instance, whatever its state (for calling `outbound`/`inbound` directly). */
+  hook(id: string): HookProvider | undefined;
   submit(input: MessageInput): Promise<TestSubmitReceipt>;
+  /**
+   * Makes every waiting recipient — deferred, or queued for later — of one transport (or of all) due
+   * now, and resolves once the spooler has tried them and recorded what the transport answered: the
+   * way to test a retry without waiting out the backoff. Recipients of a transport that is not
+   * online stay where they are.
+   */
+  makeDue(providerId?: string): Promise<void>;
   /**
    * Hands a message to the kernel's inbound path, as a transport's receive side does: inbound hooks
    * judge it, then it is written to each recipient's inbox. For testing inbound hooks.
@@ -143,7 +159,7 @@ export async function createTestKernel(options: TestKernelOptions): Promise<Test
     modules,
     packages,
     async start() {
-      await kernel.start();
+      await kernel.start(options.spool === false ? { spool: false } : undefined);
       if (listening) return;
       listening = true;
       const spooler = kernel.spooler();
@@ -156,7 +172,10 @@ export async function createTestKernel(options: TestKernelOptions): Promise<Test
       return row;
     },
     transport: (id) => kernel.transport(id),
+    hook: (id) => kernel.hook(id),
     submit: (input) => kernel.submit(input),
+    // The spooler's flush: make due, then claim and send until nothing more is claimed.
+    makeDue: (providerId) => kernel.spooler().flush(providerId),
     receive: (message) => kernel.spooler().inbound.deliver(message),
     waitForOutcomes(messageId, waitOptions = {}) {
       const until = waitOptions.until ?? ((m: StoredMessage) => m.recipients.every((r) => SETTLED.includes(r.state)));

@@ -1,34 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecipient, toMailboxKey } from '../address.js';
+import { toMailboxKey } from '../address.js';
 import { isRecipientOutcome, type OutcomeStatus, type RecipientOutcome } from '../outcome.js';
 import type { StoredMessage } from '../store.js';
 import { makeMessageInput, makeOutboundMessage } from './message-fixtures.js';
-import type { TestKernel } from './test-kernel.js';
 import type { TransportSuiteContext } from './transport-context.js';
+import { countBy, farEnd, key } from './transport-far-end.js';
 import { SINK_PROVIDER_ID, conformanceSinkPackage, sinkDeliveries } from './transport-sink.js';
-
-const key = (text: string): string => toMailboxKey(parseRecipient(text));
-
-function countBy(values: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return counts;
-}
-
-async function farEnd(ctx: TransportSuiteContext, harness: TestKernel): Promise<Map<string, number> | undefined> {
-  const observe = ctx.options().deliveredTo;
-  return observe ? countBy((await observe(harness)).map(key)) : undefined;
-}
 
 function recipientsOf(message: StoredMessage): Array<{ to: string; state: string; provider: string | null; code?: string }> {
   return message.recipients.map((r) => ({ to: toMailboxKey(r.recipient), state: r.state, provider: r.provider, ...(r.lastError ? { code: r.lastError.code } : {}) }));
 }
 
-/** Per-recipient outcomes: their shape, what the kernel makes of them, not-me and deferred. */
+/** Per-recipient outcomes: their shape, what the kernel makes of them, and not-me. */
 export function outcomeCases(ctx: TransportSuiteContext): void {
   describe('outcomes', () => {
     it('returns one well-formed outcome per recipient of a batch, matching each recipient', async () => {
-      const { deliver, fail = [], defer = [], notMine = [] } = ctx.options();
+      const { deliver, fail = [], defer = [] } = ctx.options();
+      // Recipients that are not-me only in another configuration are the not-me case's.
+      const notMine = ctx.options().notMineConfig === undefined ? (ctx.options().notMine ?? []) : [];
       const expected: Array<[string, OutcomeStatus]> = [
         ...deliver.map((to): [string, OutcomeStatus] => [to, 'delivered']),
         ...fail.map((to): [string, OutcomeStatus] => [to, 'failed']),
@@ -80,11 +69,12 @@ export function outcomeCases(ctx: TransportSuiteContext): void {
     });
 
     it('not-me: the kernel hands the recipient to the next transport for its address type', async ({ skip }) => {
-      const notMine = ctx.options().notMine ?? [];
-      if (notMine.length === 0) return skip('no notMine recipients given');
+      const { notMine = [], notMineConfig } = ctx.options();
+      if (notMine.length === 0) return skip('no notMine recipients given (recipients your transport answers not-me for, with notMineConfig if that takes another configuration)');
       // The sink declares the provider's own kernel range: compatible exactly when the provider is.
       const sink = conformanceSinkPackage(ctx.manifest().addressTypes ?? [], ctx.manifest().kernel);
-      const harness = await ctx.open({ fixtures: [sink], transportOrder: [ctx.id(), SINK_PROVIDER_ID] });
+      const harness = await ctx.open({ fixtures: [sink], transportOrder: [ctx.id(), SINK_PROVIDER_ID], ...(notMineConfig === undefined ? {} : { config: notMineConfig }) });
+      expect(harness.kernel.providerState(ctx.id()), 'the provider under test is online (with notMineConfig, if given)').toBe('online');
       expect(harness.kernel.providerState(SINK_PROVIDER_ID)).toBe('online');
       const seenBefore = countBy(sinkDeliveries());
       const receipt = await harness.submit(makeMessageInput({ from: ctx.options().from ?? ctx.options().deliver[0]!, to: notMine }));
@@ -93,23 +83,6 @@ export function outcomeCases(ctx: TransportSuiteContext): void {
       expect(recipientsOf(stored).map((r) => [r.to, r.state, r.provider])).toEqual(notMine.map((t) => [key(t), 'delivered', SINK_PROVIDER_ID]));
       const seenAfter = countBy(sinkDeliveries());
       expect(notMine.map((t) => (seenAfter.get(key(t)) ?? 0) - (seenBefore.get(key(t)) ?? 0))).toEqual(notMine.map(() => 1));
-    });
-
-    it('deferred: the kernel keeps the recipient queued with a later attempt, no report', async ({ skip }) => {
-      const defer = ctx.options().defer ?? [];
-      if (defer.length === 0) return skip('no defer recipients given');
-      const harness = await ctx.open();
-      const from = ctx.options().from ?? ctx.options().deliver[0]!;
-      const receipt = await harness.submit(makeMessageInput({ from, to: defer }));
-      const stored = await harness.waitForOutcomes(receipt.messageId, { timeoutMs: ctx.timeoutMs() });
-      for (const r of stored.recipients) {
-        expect(r.state).toBe('deferred');
-        expect(r.attempts).toBe(1);
-        expect(r.provider).toBe(ctx.id());
-        expect(r.nextAttemptAt).toBeGreaterThan(stored.submittedAt);
-      }
-      expect(stored.finishedAt).toBeUndefined();
-      expect((await harness.inbox(from)).filter((e) => e.envelope.reportFor === receipt.messageId)).toEqual([]);
     });
   });
 }

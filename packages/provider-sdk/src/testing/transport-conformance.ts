@@ -1,29 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { ProviderManifest } from '../manifest.js';
+import { CASE_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './suite-timeouts.js';
 import { createTestKernel, type TestKernel } from './test-kernel.js';
 import { lifecycleCases } from './transport-cases-lifecycle.js';
 import { manifestCases } from './transport-cases-manifest.js';
+import { deferralCases } from './transport-cases-deferral.js';
 import { outcomeCases } from './transport-cases-outcomes.js';
 import { secretCases } from './transport-cases-secrets.js';
 import type { TransportSuiteContext } from './transport-context.js';
 import { checkTransportManifest } from './transport-manifest.js';
 import type { TransportConformanceOptions, TransportConformanceSetup } from './transport-options.js';
 
-/**
- * Vitest timeout of each case and hook, whatever the project's `testTimeout` (vitest's default is
- * 5 s). A safety net, not a speed requirement: each case starts a real kernel and waits for events
- * and store state, which takes seconds on a loaded machine (a CI runner, a laptop mid-build).
- */
-const CASE_TIMEOUT_MS = 120_000;
 
 /**
  * Declares the transport conformance suite (vitest) for a provider package: a valid, compatible
  * manifest; logon with good credentials → online and with bad ones → `logon-failed`
- * (`XPORT_LOGON_FAILED`); one well-formed outcome per recipient; delivered/failed/deferred/not-me as
- * the kernel handles them; an idempotent stop; no credential in any error, status row or log line.
- * Each case runs a real kernel (see {@link createTestKernel}) that loads your **built** entry through
- * discovery, with a 120 s vitest timeout of its own (a safety net for loaded machines). Cases whose
- * inputs you do not give (`badCredentials`, `defer`, `notMine`) are skipped.
+ * (`XPORT_LOGON_FAILED`); one well-formed outcome per recipient; delivered/failed/not-me as the kernel
+ * handles them; a deferral kept for later and retried once made due; an idempotent stop; no
+ * credential in any error, status row or log line. Each case runs a real kernel (see
+ * {@link createTestKernel}) that loads your **built** entry through discovery, with a 120 s vitest timeout of its own (a safety net for loaded machines). Cases whose inputs you
+ * do not give (`badCredentials`, `defer`, `notMine`) are skipped, each with the reason.
  *
  * @example
  * describeTransportConformance('fax', async () => {
@@ -50,15 +46,15 @@ export function describeTransportConformance(name: string, setup: TransportConfo
       const checked = await checkTransportManifest(options.packageDir);
       manifest = checked.manifest;
       if (options.deliver.length === 0) throw new Error(`${name}: transport conformance needs at least one "deliver" recipient, got none`);
-    }, CASE_TIMEOUT_MS);
+    }, SETUP_TIMEOUT_MS);
 
     afterEach(async () => {
       await Promise.all(open.splice(0, open.length).map((h) => h.close()));
-    }, CASE_TIMEOUT_MS);
+    }, SETUP_TIMEOUT_MS);
 
     afterAll(async () => {
       await options?.close?.();
-    }, CASE_TIMEOUT_MS);
+    }, SETUP_TIMEOUT_MS);
 
     const current = (): TransportConformanceOptions => {
       if (!options) throw new Error(`${name}: transport conformance options are not ready (used outside a test)`);
@@ -74,7 +70,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
       manifest: currentManifest,
       id: () => currentManifest().id,
       secrets: () => [...Object.values(current().credentials ?? {}), ...Object.values(current().badCredentials ?? {})],
-      timeoutMs: () => current().timeoutMs ?? 10_000,
+      timeoutMs: () => current().timeoutMs ?? 30_000,
       async open(overrides = {}) {
         const o = current();
         const id = currentManifest().id;
@@ -82,7 +78,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
           providers: [o.packageDir],
           config: {
             transportOrder: overrides.transportOrder ?? [id],
-            providers: { [id]: { config: o.config ?? {} } },
+            providers: { [id]: { config: overrides.config ?? o.config ?? {} } },
           },
           credentials: { [id]: overrides.credentials ?? o.credentials ?? {} },
           ...(overrides.fixtures === undefined ? {} : { fixtures: overrides.fixtures }),
@@ -96,6 +92,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
     manifestCases(context);
     lifecycleCases(context);
     outcomeCases(context);
+    deferralCases(context);
     secretCases(context);
   });
 }

@@ -10,22 +10,13 @@ export interface TransportSuiteContext {
   /** The provider id, from the manifest. */
   id(): string;
   /** A started test kernel with the provider (closed after the test). */
-  open(overrides?: { readonly credentials?: Readonly<Record<string, string>>; readonly fixtures?: readonly FixturePackage[]; readonly transportOrder?: readonly string[] }): Promise<TestKernel>;
+  open(overrides?: {
+    readonly credentials?: Readonly<Record<string, string>>;
+    readonly config?: Readonly<Record<string, unknown>>;
+    readonly fixtures?: readonly FixturePackage[];
+    readonly transportOrder?: readonly string[];
+  }): Promise<TestKernel>;
   /** Every credential value the suite knows (good and bad), for the secret checks. */
   secrets(): string[];
   timeoutMs(): number;
-}
-
-/** The text forms in which a secret value must never appear. */
-export function secretForms(value: string): string[] {
-  return [value, Buffer.from(value, 'utf8').toString('base64'), encodeURIComponent(value)];
-}
-
-/** The first secret form found in `text`, named by credential (never the value itself). */
-export function findSecret(text: string, secrets: Readonly<Record<string, string>>): string | undefined {
-  for (const [name, value] of Object.entries(secrets)) {
-    if (value.length < 8) continue; // short values (a user name like "ada") match ordinary words
-    if (secretForms(value).some((form) => text.includes(form))) return name;
-  }
-  return undefined;
 }

@@ -16,10 +16,19 @@ export interface TransportConformanceOptions {
   readonly deliver: readonly string[];
   /** Recipients it should fail permanently. */
   readonly fail?: readonly string[];
-  /** Recipients it should defer (the far end says "later"). */
+  /**
+   * Recipients it should defer at every attempt (the far end keeps saying "later"). The suite checks
+   * the first deferral, then makes them due (`TestKernel.makeDue`) and checks the retry.
+   */
   readonly defer?: readonly string[];
   /** Recipients it should answer `not-me` for (another transport of the same address type should get them). */
   readonly notMine?: readonly string[];
+  /**
+   * The configuration under which the transport answers `not-me` for `notMine`, when that is another
+   * configuration than `config` (the SMTP transport without a relay hands every recipient on). Default:
+   * `config`. When given, the batch case leaves `notMine` out.
+   */
+  readonly notMineConfig?: Readonly<Record<string, unknown>>;
   /**
    * What the far end has received so far, as recipient text forms (`smtp:bob@example.net`, or a bare
    * e-mail address). Lets the suite check that delivered recipients arrived exactly once and failed
@@ -28,7 +37,7 @@ export interface TransportConformanceOptions {
   deliveredTo?(harness: TestKernel): Promise<readonly string[]> | readonly string[];
   /** Where `@xport/core` and `@xport/store-memory` are resolved from (default: the current directory, then packageDir). */
   readonly resolveFrom?: string;
-  /** Longest wait for outcomes, in ms (default 10 000). */
+  /** Longest wait for outcomes, in ms (default 30 000): a bound on a hang, not a measure of speed. */
   readonly timeoutMs?: number;
   /** Called once after the suite: stop your test server here. */
   close?(): Promise<void> | void;
