@@ -50,7 +50,7 @@ export {
   toDsnDiagnostic,
 } from './delivery-status.js';
 export type { DeliveryStatus, DeliveryStatusRecipient, DsnAction, DsnTypedValue } from './delivery-status.js';
-export { RETURNED_HEADERS_TYPE, toReturnedHeaders } from './returned-headers.js';
+export { RETURNED_HEADERS_TYPE, toReturnedHeaders, findReturnedMessageId } from './returned-headers.js';
 export type { ReturnedHeadersInput } from './returned-headers.js';
 export { toDsnDate } from './dsn-text.js';
 export { classifyBounce, BOUNCE_RULES, BOUNCE_WORDS } from './bounce-classification.js';

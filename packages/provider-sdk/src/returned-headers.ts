@@ -1,5 +1,5 @@
 import type { Recipient } from './address.js';
-import { foldField, toDsnDate } from './dsn-text.js';
+import { foldField, toDsnDate, unfoldFields } from './dsn-text.js';
 import type { MessageEnvelope, RecipientRole } from './message.js';
 import { toAsciiDomain } from './smtp-address.js';
 
@@ -69,4 +69,19 @@ export function toReturnedHeaders(input: ReturnedHeadersInput): string {
   if (envelope.messageId !== undefined) lines.push(`Message-ID: ${envelope.messageId}`);
   for (const [name, value] of extra) lines.push(foldField(name, toEncodedWords(value.replace(CONTROL, ' '))));
   return lines.map((line) => `${line}\r\n`).join('');
+}
+
+/**
+ * The Message-ID of the original message a report returns (its `text/rfc822-headers` part, or the
+ * header of a returned `message/rfc822`), angle brackets included; undefined when it has none.
+ *
+ * @example
+ * findReturnedMessageId('From: ada@example.org\r\nMessage-ID: <m1@example.org>\r\n\r\nbody') // '<m1@example.org>'
+ */
+export function findReturnedMessageId(text: string): string | undefined {
+  // Only the header block: a returned body may quote another message's header.
+  const end = text.search(/\r?\n\r?\n/);
+  const header = unfoldFields(end < 0 ? text.slice(0, 256 * 1024) : text.slice(0, end))[0];
+  const id = header?.get('message-id')?.match(/<[^<>\s]+>/)?.[0];
+  return id;
 }

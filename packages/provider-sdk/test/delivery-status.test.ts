@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromDsnAddress, parseDeliveryStatus, toDeliveryStatusText, toDsnAddress, toDsnDiagnostic, toReturnedHeaders, type DeliveryStatus } from '../src/index.js';
+import { findReturnedMessageId, fromDsnAddress, parseDeliveryStatus, toDeliveryStatusText, toDsnAddress, toDsnDiagnostic, toReturnedHeaders, type DeliveryStatus } from '../src/index.js';
 import { makeEnvelope } from '../src/testing/index.js';
 
 const T = Date.UTC(2025, 0, 1, 12, 30, 5);
@@ -142,5 +142,13 @@ describe('toReturnedHeaders', () => {
         '',
       ].join('\r\n'),
     );
+  });
+});
+
+describe('findReturnedMessageId', () => {
+  it('reads the Message-ID of the returned header block only, folded or not', () => {
+    expect(findReturnedMessageId('From: ada@example.org\r\nMessage-ID:\r\n <m1@example.org>\r\nSubject: x\r\n')).toBe('<m1@example.org>');
+    expect(findReturnedMessageId('Subject: x\n\nMessage-ID: <quoted@body>\n')).toBeUndefined();
+    expect(findReturnedMessageId('Message-Id: junk\n')).toBeUndefined();
   });
 });
