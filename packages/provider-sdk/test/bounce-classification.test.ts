@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BOUNCE_RULES, classifyBounce } from '../src/index.js';
 
@@ -54,5 +55,13 @@ describe('classifyBounce', () => {
       const probe = rule.status.replace(/\*/g, '99');
       expect(classifyBounce(probe)?.meaning, rule.status).toBe(rule.meaning);
     }
+  });
+});
+
+describe('docs/reports.md', () => {
+  it('shows the classification table exactly as BOUNCE_RULES has it, in order', () => {
+    const page = readFileSync(new URL('../../../docs/reports.md', import.meta.url), 'utf8');
+    const rows = page.split('\n').filter((line) => /^\| `[245]\.[0-9*]+\.[0-9*]+` \|/.test(line));
+    expect(rows).toEqual(BOUNCE_RULES.map((r) => `| \`${r.status}\` | ${r.class} | ${r.meaning} |`));
   });
 });
