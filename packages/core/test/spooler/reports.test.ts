@@ -126,7 +126,7 @@ describe('one report per message and event', () => {
   });
 
   it('writes the report of a send once when the process dies before its claims complete, and the retry fails them again', async () => {
-    h = await createHarness({ options: { leaseMs: 10_000 } });
+    const h = await createHarness({ options: { leaseMs: 10_000 } });
     const base = h.store;
     // The first two completions are lost, as if the process died right after writing the report.
     let lost = 0;
@@ -139,7 +139,7 @@ describe('one report per message and event', () => {
       return base.complete(completion);
     };
     const loopback = (inbound: typeof h.spooler.inbound) =>
-      createLoopbackTransport({ providerId: 'loopback', config: { failAddresses: ['nobody', 'ghost'] }, inbound, logger: h!.logger });
+      createLoopbackTransport({ providerId: 'loopback', config: { failAddresses: ['nobody', 'ghost'] }, inbound, logger: h.logger });
     const first = createSpooler({ ...h.host, store: dying }, { random: () => 0.5 });
     h.addTransport('loopback', ['loopback'], loopback(first.inbound));
     first.start();
