@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import { DELIVERY_STATUS_TYPE, RETURNED_HEADERS_TYPE, readWholePart, type OutboundMessage } from '@xport/provider-sdk';
+import { DELIVERY_STATUS_TYPE, readWholePart, type OutboundMessage } from '@xport/provider-sdk';
 import { toEnvelopeAddress } from './international-addresses.js';
 import { newMessageId, type MailBuild } from './mime-message.js';
 
@@ -27,7 +27,7 @@ function domainOf(from: string | undefined): string {
 /**
  * A report as RFC 3464 sends it: `multipart/report; report-type=delivery-status` (RFC 6522) whose
  * parts are the report's own, in order — the text a person reads, the `message/delivery-status`
- * fields and the returned `text/rfc822-headers`, both 7bit as RFC 3464 wants them — with the null
+ * fields (7bit: a message/* part is never encoded) and the returned `text/rfc822-headers` — with the null
  * reverse path (`MAIL FROM:<>`, RFC 5321 §4.5.5) so that it can never cause another report.
  * nodemailer's MimeNode writes the MIME (its MailComposer knows only multipart/mixed and
  * alternative); the parts are small and read whole. The From header is the report's (the kernel's
@@ -35,7 +35,8 @@ function domainOf(from: string | undefined): string {
  */
 export async function toReportMailOptions(message: OutboundMessage, envelopeTo: readonly string[]): Promise<MailBuild> {
   const env = message.envelope;
-  const root = new MimeNode('multipart/report; report-type=delivery-status', { baseBoundary: randomUUID() });
+  // newline 'windows': every line ends in CRLF, whatever the stored text used (a bare LF is refused by strict receivers).
+  const root = new MimeNode('multipart/report; report-type=delivery-status', { baseBoundary: randomUUID(), newline: 'windows' });
   let from: string | undefined;
   for (const [name, value] of Object.entries(env.headers)) {
     if (OWNED_HEADERS.has(name.toLowerCase()) || CONTROL.test(value) || CONTROL.test(name)) continue;
@@ -51,9 +52,10 @@ export async function toReportMailOptions(message: OutboundMessage, envelopeTo: 
     const content = await readWholePart(message, part.partId);
     const type = part.contentType.split(';')[0]!.trim().toLowerCase();
     const node = root.createChild(part.contentType);
-    // The machine-readable parts travel as they are: 7bit when they are ASCII, which they are when the kernel wrote them.
-    if ((type === DELIVERY_STATUS_TYPE || type === RETURNED_HEADERS_TYPE) && !NON_ASCII.test(content.toString('latin1'))) node.setHeader('Content-Transfer-Encoding', '7bit');
-    node.setContent(content);
+    // A message/* part may not be encoded (RFC 2046 §5.2): it travels 7bit, which the kernel's fields are.
+    if (type === DELIVERY_STATUS_TYPE && !NON_ASCII.test(content.toString('latin1'))) node.setHeader('Content-Transfer-Encoding', '7bit');
+    // Text as a string: MimeNode then sends plain ASCII (the returned header) 7bit, and encodes the rest.
+    node.setContent(type.startsWith('text/') ? content.toString('utf8') : content);
   }
   const raw = await root.build();
   const envelope = { from: '', to: envelopeTo.map(toEnvelopeAddress), size: raw.length } as unknown as Mail.Envelope;
