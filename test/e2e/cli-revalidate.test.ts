@@ -57,6 +57,9 @@ describe('credential rotation through the daemon', () => {
       const refused = await state();
       expect(refused.lastError.code).toBe('XPORT_LOGON_FAILED');
       expect(refused.lastError.message).not.toContain(KNOWN_SECRETS.wrongPassword);
+      expect(refused.lastErrorAt).toEqual(expect.any(Number));
+      // The table gives the current error with its time.
+      expect((await xport(app, ['status'])).out).toMatch(/XPORT_LOGON_FAILED: .* \(at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\)/);
 
       await writeCredentials(app, KNOWN_SECRETS.logonPassword);
       const asked = await xport(app, ['revalidate']);

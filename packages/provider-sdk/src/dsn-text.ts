@@ -9,7 +9,12 @@ const MAX_VALUE = 990;
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
-/** An RFC 5322 date-time in UTC: `Wed, 01 Jan 2025 00:00:00 +0000`. */
+/**
+ * An RFC 5322 date-time in UTC, as DSN date fields and headers write it.
+ *
+ * @example
+ * toDsnDate(Date.UTC(2025, 0, 1)) // 'Wed, 01 Jan 2025 00:00:00 +0000'
+ */
 export function toDsnDate(ms: number): string {
   const d = new Date(ms);
   return `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ProviderStatus } from '@xport/core';
 import { appRoot, openKernel } from '../app.js';
 import { readDaemonRecord } from '../daemon-file.js';
-import { printJson, renderTable } from '../output.js';
+import { formatTime, printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { withStore } from './with-store.js';
 
@@ -19,7 +19,7 @@ function toStateCell(row: ProviderStatus): string {
  * back online: its history is in `--json`), then each side's error that says something else.
  */
 function toErrorCell(row: ProviderStatus): string {
-  const at = row.lastErrorAt === undefined ? '' : ` (at ${new Date(row.lastErrorAt).toISOString()})`;
+  const at = row.lastErrorAt === undefined ? '' : ` (at ${formatTime(row.lastErrorAt)})`;
   const main = row.lastError ? `${row.lastError.code}: ${row.lastError.message}${at}` : undefined;
   const fromSides = (row.sides ?? [])
     .filter((side) => side.error !== undefined && (side.error.code !== row.lastError?.code || side.error.message !== row.lastError?.message))
