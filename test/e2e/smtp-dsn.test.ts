@@ -1,4 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from '@xport/core';
@@ -11,14 +13,22 @@ import { startSink, type Sink } from './smtp-sink.js';
 // with MAIL FROM:<> (Python smtplib) is recognised by the kernel.
 const INTEROP = join(PACKAGES, 'provider-smtp', 'test', 'interop');
 const hasPython = spawnSync('python3', ['-c', 'import email, smtplib'], { stdio: 'ignore' }).status === 0;
+// aiosmtpd (Python's smtpd is gone since 3.12) is installed for Debian's python3, not always for pyenv's.
+const aiosmtpdPython = ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import aiosmtpd'], { stdio: 'ignore' }).status === 0);
 
 let app: E2eApp | undefined;
 let kernel: Kernel | undefined;
 let sink: Sink | undefined;
+let pythonSink: ChildProcess | undefined;
+let sinkDir: string | undefined;
 
 afterEach(async () => {
   await kernel?.stop();
   await sink?.close();
+  pythonSink?.kill('SIGTERM');
+  if (sinkDir) await rm(sinkDir, { recursive: true, force: true });
+  pythonSink = undefined;
+  sinkDir = undefined;
   await app?.cleanup();
   kernel = undefined;
   sink = undefined;
@@ -102,6 +112,40 @@ describe('standard DSNs over SMTP', () => {
       ['report.ndr', ['delivered']],
     ]);
     expect((await store.listSent()).find((m) => m.envelope.kind === 'report.ndr')?.envelope.reportFor).toBe(receipt.messageId);
+  });
+
+  it.skipIf(!hasPython || aiosmtpdPython === undefined)('sends the NDR of recipients unroutable at submit as one DSN through an aiosmtpd relay, under the null sender', async () => {
+    sinkDir = await mkdtemp(join(tmpdir(), 'xport-dsn-aiosmtpd-'));
+    const started = spawn(aiosmtpdPython!, ['-W', 'ignore', join(INTEROP, 'smtpd_sink.py'), sinkDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    pythonSink = started;
+    const port = await new Promise<number>((resolve, reject) => {
+      started.once('exit', (code) => reject(new Error(`smtpd_sink.py exited with ${code}`)));
+      started.stdout!.setEncoding('utf8').on('data', (line: string) => {
+        const match = /PORT (\d+)/.exec(line);
+        if (match) resolve(Number(match[1]));
+      });
+    });
+    const k = await startKernel({ relay: { host: '127.0.0.1', port } }, { reportingMta: 'mx.example.org' });
+    await k.submit({ from: 'zed@elsewhere.test', to: ['fax:+1 555 0100', 'good@remote.test', 'telex:42'], subject: 'to three', text: 'x' });
+
+    // The sink writes msg-<n>.json once a message is in: the original for good@, and the DSN.
+    const envelopes = async () => {
+      const names = (await readdir(sinkDir!)).filter((n) => n.endsWith('.json')).sort();
+      return Promise.all(names.map(async (n) => ({ name: n, ...(JSON.parse(await readFile(join(sinkDir!, n), 'utf8')) as { from: string; to: string[] }) })));
+    };
+    await expect.poll(async () => (await envelopes()).length, { timeout: 15_000 }).toBe(2);
+    const dsn = (await envelopes()).find((e) => e.to[0] === 'zed@elsewhere.test')!;
+    expect(dsn.from).toMatch(/^(<>)?$/);
+    const read = await runPython('dsn_read.py', [], await readFile(join(sinkDir, dsn.name.replace(/\.json$/, '.eml'))));
+    expect(read.stderr).toBe('');
+    expect(JSON.parse(read.stdout)).toMatchObject({
+      contentType: 'multipart/report',
+      reportType: 'delivery-status',
+      perRecipient: [
+        { 'Final-Recipient': 'x-fax; +1 555 0100', Action: 'failed', Status: '5.1.2', 'Diagnostic-Code': 'x-xport; no transport for address type fax (recipient fax:+1 555 0100)' },
+        { 'Final-Recipient': 'x-telex; 42', Action: 'failed', Status: '5.1.2', 'Diagnostic-Code': 'x-xport; no transport for address type telex (recipient telex:42)' },
+      ],
+    });
   });
 
   it.skipIf(!hasPython)('accepts a bounce with MAIL FROM:<> on the listener and keeps it as report.dsn for the addressee and the bounce mailbox', async () => {
