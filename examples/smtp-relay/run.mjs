@@ -1,6 +1,8 @@
 // Runs the smtp-relay example end to end on this machine: a local sink stands in for the relay
 // host, the kernel starts with this directory's xport.config.json (ports and store moved to free
-// and temporary ones), one message comes in over SMTP and one goes out from a loopback user.
+// and temporary ones), one message comes in over SMTP, one goes out from a loopback user, and one
+// from a remote sender is forwarded out again (SMTP in, SMTP out), to two addresses the relay
+// refuses: the remote sender gets one standard DSN over SMTP.
 //   node run.mjs
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,27 +14,48 @@ import { SMTPServer } from 'smtp-server';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// The relay host knows no mailbox by these names, and says so at RCPT TO.
+const UNKNOWN = new Set(['nobody@remote.test', 'ghost@remote.test']);
+
 /** The relay host: an SMTP server on a free loopback port that keeps what it is given. */
 async function startRelaySink() {
   const received = [];
+  const waiting = [];
   const server = new SMTPServer({
     logger: false,
     disableReverseLookup: true,
     authOptional: true,
     hideSTARTTLS: true,
     disabledCommands: ['AUTH'],
+    onRcptTo(address, _session, callback) {
+      if (!UNKNOWN.has(address.address)) return callback();
+      callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       const chunks = [];
       stream.on('data', (chunk) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(raw)?.[1] });
+        const mail = { from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(raw)?.[1], raw };
+        received.push(mail);
+        for (const wait of waiting.splice(0)) if (!wait(mail)) waiting.push(wait);
         callback(null, 'OK relayed');
       });
     },
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: server.server.address().port, received, close: () => new Promise((resolve) => server.close(resolve)) };
+  /** Resolves with the first mail (received already or later) that `match` accepts. */
+  const next = (match) => {
+    const found = received.find(match);
+    return found ? Promise.resolve(found) : new Promise((resolve) => waiting.push((mail) => match(mail) && (resolve(mail), true)));
+  };
+  return { port: server.server.address().port, received, next, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** The per-recipient blocks of a DSN's message/delivery-status part: `address status` each. */
+function failedRecipients(raw) {
+  const status = raw.split(/\r?\nContent-Type: message\/delivery-status\r?\n/)[1]?.split(/\r?\n--/)[0] ?? '';
+  return [...status.matchAll(/^Final-Recipient: rfc822; (\S+)\r?\nAction: failed\r?\nStatus: (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
 }
 
 const sink = await startRelaySink();
@@ -75,6 +98,35 @@ try {
   const relayed = sink.received.find((mail) => mail.subject === 'Hello Bob (outbound)');
   if (!relayed) throw new Error('the relay sink did not receive the outbound message');
   console.log(`outbound: loopback:ada -> bob@remote.test, routed to provider ${receipt.recipients[0].provider}, relay sink got MAIL FROM:<${relayed.from}> RCPT TO:<${relayed.to.join('>,<')}> (subject "${relayed.subject}"), spooler event ${event.recipient.address} delivered`);
+
+  // 3. SMTP in, SMTP out: team@example.org forwards to the team's outside addresses, keeping the
+  //    remote sender (as a mail server's alias does). The relay refuses two of them: the remote
+  //    sender is told with one standard DSN, sent over SMTP with MAIL FROM:<>.
+  const team = ['bob@remote.test', 'nobody@remote.test', 'ghost@remote.test'];
+  kernel.spooler().on('received', ({ entries }) => {
+    for (const { mailbox, id } of entries) {
+      if (mailbox !== 'loopback:team') continue;
+      void forward(id).catch((error) => console.error(`forwarding failed: ${error.message}`));
+    }
+  });
+  const forward = async (id) => {
+    const entry = await store.getInboxEntry(id);
+    const text = entry.parts.find((part) => part.kind === 'text');
+    const body = text ? Buffer.concat(await store.openPart(text.partId).toArray()).toString('utf8') : '';
+    await kernel.submit({ from: entry.envelope.from, to: team, subject: entry.envelope.subject, messageId: entry.envelope.messageId, text: body });
+  };
+  const zed = nodemailer.createTransport({ host: listener.host, port: listener.port, ignoreTLS: true });
+  await zed.sendMail({ from: 'Zed <zed@elsewhere.test>', to: 'team@example.org', subject: 'Hello team (forwarded)', messageId: '<zed-1@elsewhere.test>', text: 'To everyone.' });
+  zed.close();
+  const dsn = await sink.next((mail) => mail.from === '');
+  // Whatever else is due goes now: a second report, if there were one, would reach the sink too.
+  await kernel.spooler().flush();
+  const forwarded = sink.received.filter((mail) => mail.subject === 'Hello team (forwarded)');
+  const reportType = /^Content-Type: (multipart\/report; report-type=delivery-status)/m.exec(dsn.raw)?.[1];
+  console.log(
+    `forward: zed@elsewhere.test -> team@example.org -> ${team.join(', ')}; relay took RCPT TO:<${forwarded.flatMap((mail) => mail.to).join('>,<')}> and refused 2; ` +
+      `${sink.received.filter((mail) => mail.from === '').length} DSN to RCPT TO:<${dsn.to.join('>,<')}> with MAIL FROM:<${dsn.from}> (${reportType}) listing ${failedRecipients(dsn.raw).join(', ')}`,
+  );
 } finally {
   await kernel.stop();
   await sink.close();

@@ -60,11 +60,24 @@ describe('credential rotation through the daemon', () => {
       const refused = await state();
       expect(refused.lastError.code).toBe('XPORT_LOGON_FAILED');
       expect(refused.lastError.message).not.toContain(KNOWN_SECRETS.wrongPassword);
+      expect(refused.lastErrorAt).toEqual(expect.any(Number));
+      // The table gives the current error with its time.
+      expect((await xport(app, ['status'])).out).toMatch(/XPORT_LOGON_FAILED: .* \(at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\)/);
 
       await writeCredentials(app, KNOWN_SECRETS.logonPassword);
       const asked = await xport(app, ['revalidate']);
       expect(asked.code).toBe(0);
       await expect.poll(async () => (await state())?.state, { timeout: 20_000 }).toBe('online');
+      // Healed: no stale error in daemon.json, status --json or the table; the refusal stays as dated history.
+      const healed = await state();
+      expect(healed.lastError).toBeUndefined();
+      expect(healed.lastErrorAt).toBeUndefined();
+      expect(healed.errorHistory[0]).toMatchObject({ code: 'XPORT_LOGON_FAILED', at: expect.any(Number) });
+      expect(refused.lastErrorAt).toBeLessThanOrEqual(healed.errorHistory[0].at);
+      const table = (await xport(app, ['status'])).out;
+      const line = table.split('\n').find((l) => l.includes('logon-rejects'));
+      expect(line).toContain('online');
+      expect(table).not.toContain('XPORT_LOGON_FAILED');
     } finally {
       daemon.kill('SIGTERM');
     }

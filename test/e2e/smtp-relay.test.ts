@@ -1,7 +1,5 @@
-import { text } from 'node:stream/consumers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from '@xport/core';
-import type { MessageStore } from '@xport/provider-sdk';
 import { createE2eApp, type E2eApp } from './test-app.js';
 import { createCertificate, createLogCollector, simpleParser, startSink, type Sink } from './smtp-sink.js';
 
@@ -42,12 +40,8 @@ async function appFor(port: number): Promise<E2eApp> {
   });
 }
 
-async function readText(store: MessageStore, partId: string): Promise<string> {
-  return text(store.openPart(partId));
-}
-
 describe('kernel + provider-smtp relay', () => {
-  it('relays SMTP recipients, delivers loopback ones locally, and NDRs the one the relay refuses with its code and text', async () => {
+  it('relays SMTP recipients, delivers loopback ones locally, and returns a DSN for the one the relay refuses with its code and text', async () => {
     sink = await startSink({ tls: certificate, users: { ada: PASSWORD }, rcpt: (a) => (a === 'nobody@example.net' ? { code: 550, text: '5.1.1 <nobody@example.net>: Recipient address rejected: User unknown' } : undefined) });
     app = await appFor(sink.port);
     kernel = createKernel({ root: app.root, credentials: { smtp: { username: 'ada', password: PASSWORD } }, env: {} });
@@ -83,9 +77,10 @@ describe('kernel + provider-smtp relay', () => {
       ['carol@example.net', 'delivered'],
     ]);
 
-    // The relay got one transaction with the SMTP recipients it accepted, and the whole message.
-    expect(sink.received).toHaveLength(1);
-    const mail = sink.received[0]!;
+    // The relay got one transaction with the SMTP recipients it accepted, and the whole message
+    // (then the DSN for the refused one, below).
+    await expect.poll(() => sink!.received.length, { timeout: 15_000 }).toBe(2);
+    const mail = sink.received.find((m) => m.from !== '')!;
     expect(mail.from).toBe('ada@example.org');
     expect([...mail.to].sort()).toEqual(['bob@example.net', 'carol@example.net']);
     const parsed = await simpleParser(mail.raw);
@@ -103,13 +98,17 @@ describe('kernel + provider-smtp relay', () => {
     const desk = await store.listInbox('loopback:desk');
     expect(desk.map((e) => e.envelope.subject)).toEqual(['Quarterly figures — ✓']);
 
-    // The sender's mailbox holds an NDR carrying the relay's enhanced code and reply text.
-    const reports = await store.listInbox('smtp:ada@example.org');
-    expect(reports.map((e) => [e.envelope.kind, e.envelope.reportFor])).toEqual([['report.ndr', receipt.messageId]]);
-    const body = await readText(store, reports[0]!.parts[0]!.partId);
-    expect(body).toContain('nobody@example.net');
-    expect(body).toMatch(/Code:\s+5\.1\.1/);
-    expect(body).toContain('Recipient address rejected: User unknown');
+    // An SMTP sender is told by a standard DSN through the relay (MAIL FROM:<>), carrying the relay's
+    // enhanced code and reply text; nothing lands in a local mailbox.
+    expect(await store.listInbox('smtp:ada@example.org')).toEqual([]);
+    const dsn = sink.received.find((m) => m.from === '')!;
+    expect(dsn.to).toEqual(['ada@example.org']);
+    const report = await simpleParser(dsn.raw, { keepDeliveryStatus: true });
+    expect(report.headers.get('content-type')).toMatchObject({ value: 'multipart/report', params: { 'report-type': 'delivery-status' } });
+    expect(report.text).toMatch(/Code:\s+5\.1\.1/);
+    const status = report.attachments.find((a) => a.contentType === 'message/delivery-status')!.content.toString('utf8');
+    expect(status).toContain('Final-Recipient: rfc822; nobody@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n');
+    expect(status.replace(/\r\n /g, ' ')).toContain('Recipient address rejected: User unknown');
   });
 
   it('logs on with XPORT_SMTP__USERNAME / XPORT_SMTP__PASSWORD from the environment', async () => {

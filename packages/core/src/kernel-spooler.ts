@@ -5,6 +5,7 @@ import type { ProviderStateChange } from './lifecycle/provider-state.js';
 import type { RoutingTable } from './routing/routing-table.js';
 import type { HookEntry, SpoolerHost } from './spooler/host.js';
 import { toSpoolerOptions } from './spooler/options.js';
+import { toReportOptions } from './spooler/report-options.js';
 import { createSpooler, type Spooler } from './spooler/spooler.js';
 import { missingStoreMethods } from './store-contract.js';
 
@@ -31,6 +32,7 @@ export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
     clock: parts.clock,
     logger: parts.logger.child({ component: 'spooler' }),
     options: toSpoolerOptions(parts.config.spooler),
+    reports: toReportOptions(parts.config.reports),
     routing: () => parts.routing(),
     transportIds: () => parts.runners().filter((r) => r.record.kind === 'transport' && r.instance !== undefined).map((r) => r.id),
     transport: (id) => transportRunner(id)?.instance as TransportProvider | undefined,

@@ -114,6 +114,7 @@ class XportKernel implements Kernel {
       redactor: services.redactor,
       scheduler: services.scheduler,
       backoff: services.config.logonRetry,
+      clock: services.clock,
       deadlines: this.deadlines,
       store: () => this.store(),
       onStateChange: (change) => this.events.emit('provider-state', change),

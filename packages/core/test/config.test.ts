@@ -43,8 +43,20 @@ describe('configuration', () => {
         maxMessageBytes: 26214400,
         retry: { minDelayMs: 300000, maxDelayMs: 4000000, lifetimeMs: 432000000 },
       },
+      reports: { byAddressType: { smtp: 'dsn' }, bounceMailbox: 'xport:bounces' },
       logLevel: 'info',
     });
+  });
+
+  it('refuses a reports section whose bounce mailbox is no recipient, or whose VERP base is no plain SMTP address', () => {
+    expect(errorOf(() => toXportConfig({ reports: { bounceMailbox: 'no recipient here' } }, 'xport.config.json')).message).toBe(
+      'xport.config.json: field /reports/bounceMailbox must be a recipient (TYPE:address) (got "no recipient here")',
+    );
+    expect(errorOf(() => toXportConfig({ reports: { verp: 'bounces+x@example.org' } }, 'xport.config.json')).message).toBe(
+      'xport.config.json: field /reports/verp must be an SMTP address without "+" in its local part (got "bounces+x@example.org")',
+    );
+    expect(errorOf(() => toXportConfig({ reports: { byAddressType: { smtp: 'pigeon' } } }, 'xport.config.json')).code).toBe('XPORT_CONFIG_INVALID');
+    expect(toXportConfig({ reports: { byAddressType: {}, verp: 'bounces@example.org' } }, 'test').reports).toEqual({ byAddressType: {}, bounceMailbox: 'xport:bounces', verp: 'bounces@example.org' });
   });
 
   it('applies defaults inside partially written sections and provider entries', () => {

@@ -41,6 +41,22 @@ export { MAX_RECIPIENTS } from './message-limits.js';
 export { readWholePart, collectPart } from './read-part.js';
 export type { RecipientOutcome, OutcomeStatus } from './outcome.js';
 
+// Reports: delivery status notifications (RFC 3464) and bounce classification
+export {
+  DELIVERY_STATUS_TYPE,
+  toDeliveryStatusText,
+  parseDeliveryStatus,
+  toDsnAddress,
+  fromDsnAddress,
+  toDsnDiagnostic,
+} from './delivery-status.js';
+export type { DeliveryStatus, DeliveryStatusRecipient, DsnAction, DsnTypedValue } from './delivery-status.js';
+export { RETURNED_HEADERS_TYPE, toReturnedHeaders, findReturnedMessageId } from './returned-headers.js';
+export type { ReturnedHeadersInput } from './returned-headers.js';
+export { toDsnDate } from './dsn-text.js';
+export { classifyBounce, BOUNCE_RULES, BOUNCE_WORDS } from './bounce-classification.js';
+export type { BounceClass, BounceRule } from './bounce-classification.js';
+
 // Manifest
 export { manifestSchema, MANIFEST_VERSION, PROVIDER_ID_PATTERN, CREDENTIAL_NAME_PATTERN } from './manifest.js';
 export type { ProviderManifest, ProviderKind, CredentialDeclaration } from './manifest.js';

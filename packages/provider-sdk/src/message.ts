@@ -4,8 +4,12 @@ import type { Recipient } from './address.js';
 /** Where a recipient stands on the original message: shown in To or Cc, or hidden (Bcc). */
 export type RecipientRole = 'to' | 'cc' | 'bcc';
 
-/** What kind of message this is: an ordinary note, or a report the kernel wrote about another message. */
-export type MessageKind = 'note' | 'report.ndr' | 'report.dr';
+/**
+ * What kind of message this is: an ordinary note; a report the kernel wrote about another message
+ * (`report.ndr` non-delivery, `report.dr` delivery); or `report.dsn`, a delivery status notification
+ * another mail system sent (an RFC 3464 bounce the kernel recognised on the inbound path).
+ */
+export type MessageKind = 'note' | 'report.ndr' | 'report.dr' | 'report.dsn';
 
 /** Content given to `submit`: a string, bytes, or a stream of bytes (read once, written to the store). */
 export type ContentInput = string | Uint8Array | AsyncIterable<Uint8Array>;

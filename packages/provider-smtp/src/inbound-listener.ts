@@ -69,7 +69,8 @@ async function readMessage(stream: SMTPServerDataStream, maxBytes: number): Prom
   const guard = new MessageGuard({ maxBytes });
   stream.pipe(guard);
   try {
-    const parsed = await simpleParser(guard, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, keepCidLinks: true });
+    // keepDeliveryStatus: a DSN's message/delivery-status part stays a part (the kernel recognises bounces by it), not body text.
+    const parsed = await simpleParser(guard, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true });
     return guard.violation ? { violation: guard.violation } : { parsed };
   } catch (error) {
     guard.resume();

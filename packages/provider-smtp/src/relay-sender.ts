@@ -3,6 +3,7 @@ import { checkSmtpAddress, hasUtf8LocalPart, outcome, type AssignedRecipient, ty
 import { watchAbort } from './abort-watch.js';
 import { findUtf8HeaderAddress, toEnvelopeAddress } from './international-addresses.js';
 import { OpenedParts, toMailOptions, toSmtpSender } from './mime-message.js';
+import { isReportMessage, toReportMailOptions } from './report-mime.js';
 import type { RelayTransporter } from './relay-transporter.js';
 import { classifyTransactionError, toRecipientOutcomes, type RcptRecord } from './send-outcomes.js';
 import { asSmtpClientError, type SmtpClientError } from './smtp-error.js';
@@ -107,7 +108,8 @@ export async function sendThroughRelay(
   const parts = new OpenedParts();
   let record: RcptRecord | undefined;
   try {
-    const { options } = toMailOptions(message, addresses, parts, route.senderDomain);
+    // A report the kernel wrote goes out as a DSN (multipart/report, MAIL FROM:<>); anything else as the message it is.
+    const { options } = isReportMessage(message) ? await toReportMailOptions(message, addresses) : toMailOptions(message, addresses, parts, route.senderDomain);
     const sending = route.transporter.sendMail({ ...options, [RCPT_PROBE]: (r: RcptRecord) => (record = r) } as Mail.Options);
     const result = await raceAbort(sending, signal, parts);
     if (result === ABORTED) return aborted();

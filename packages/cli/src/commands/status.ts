@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ProviderStatus } from '@xport/core';
 import { appRoot, openKernel } from '../app.js';
 import { readDaemonRecord } from '../daemon-file.js';
-import { printJson, renderTable } from '../output.js';
+import { formatTime, printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { withStore } from './with-store.js';
 
@@ -14,9 +14,13 @@ function toStateCell(row: ProviderStatus): string {
   return [row.state, ...sides].join('\n');
 }
 
-/** The last-error cell: the provider's last error, then each side's error that says something else. */
+/**
+ * The last-error cell: the error behind the provider's current state with its time (none once it is
+ * back online: its history is in `--json`), then each side's error that says something else.
+ */
 function toErrorCell(row: ProviderStatus): string {
-  const main = row.lastError ? `${row.lastError.code}: ${row.lastError.message}` : undefined;
+  const at = row.lastErrorAt === undefined ? '' : ` (at ${formatTime(row.lastErrorAt)})`;
+  const main = row.lastError ? `${row.lastError.code}: ${row.lastError.message}${at}` : undefined;
   const fromSides = (row.sides ?? [])
     .filter((side) => side.error !== undefined && (side.error.code !== row.lastError?.code || side.error.message !== row.lastError?.message))
     .map((side) => `${side.name}: ${side.error!.code}: ${side.error!.message}`);
@@ -26,7 +30,8 @@ function toErrorCell(row: ProviderStatus): string {
 /**
  * `xport status [--json]`: the status table (MAPI's), one row per provider: state as the running
  * daemon reports it (or as discovery sees it when none runs) with the sides a transport reports
- * (its relay and its listener), address types, queue depth, last error.
+ * (its relay and its listener), address types, queue depth, the current error. `--json` also
+ * carries each row's `lastErrorAt` and `errorHistory` (kept after the provider recovered).
  */
 export function registerStatus(program: Command, context: CommandContext): void {
   program

@@ -1,4 +1,4 @@
-import { PROVIDER_ID_PATTERN } from '@xport/provider-sdk';
+import { ADDRESS_TYPE_PATTERN, PROVIDER_ID_PATTERN } from '@xport/provider-sdk';
 
 // The longest delay a Node timer takes; a longer one would fire at once.
 const MAX_TIMER_MS = 2147483647;
@@ -120,6 +120,26 @@ export const configSchema = {
         },
       },
     },
+    reports: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        // Address types not listed get their reports in a mailbox.
+        byAddressType: {
+          type: 'object',
+          default: { smtp: 'dsn' },
+          maxProperties: 1024,
+          propertyNames: { pattern: ADDRESS_TYPE_PATTERN.source },
+          additionalProperties: { enum: ['dsn', 'mailbox'] },
+        },
+        // No default: this host's name.
+        reportingMta: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$' },
+        bounceMailbox: { type: 'string', minLength: 3, maxLength: 2048, default: 'xport:bounces' },
+        // No default: no VERP return path is recognised.
+        verp: { type: 'string', minLength: 3, maxLength: 320 },
+      },
+    },
     logLevel: { enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
   },
 } as const;
@@ -152,6 +172,18 @@ export interface LifecycleSettings {
   readonly stopTimeoutMs?: number;
 }
 
+/** Where reports go and how they are written (see docs/reports.md). */
+export interface ReportSettings {
+  /** Per sender address type: `dsn` (a standard DSN through that type's transport) or `mailbox`; unlisted types: `mailbox`. */
+  readonly byAddressType: Readonly<Record<string, 'dsn' | 'mailbox'>>;
+  /** The name reports give as `Reporting-MTA` and `MAILER-DAEMON@<name>`; unset: this host's name. */
+  readonly reportingMta?: string;
+  /** The mailbox (a `TYPE:address` recipient) that keeps inbound bounces xport cannot correlate. */
+  readonly bounceMailbox: string;
+  /** A VERP return-path base address (`bounces@example.org`): DSNs to `bounces+<token>@example.org` are bounces. */
+  readonly verp?: string;
+}
+
 /** `xport.config.json` after validation: every default applied. */
 export interface XportConfig {
   readonly discovery: { readonly nodeModules: boolean; readonly paths: readonly string[] };
@@ -164,6 +196,7 @@ export interface XportConfig {
   readonly logonRetry: { readonly minDelayMs: number; readonly maxDelayMs: number };
   readonly lifecycle: LifecycleSettings;
   readonly spooler: SpoolerSettings;
+  readonly reports: ReportSettings;
   readonly logLevel: ConfigLogLevel;
 }
 

@@ -5,6 +5,7 @@ import { createAjv } from '../validation/create-ajv.js';
 import { formatSchemaErrors } from '../validation/format-schema-errors.js';
 import { findJsonShapeProblem } from '../json/safe-json.js';
 import { configSchema, type XportConfig } from './config-schema.js';
+import { toReportOptions } from '../spooler/report-options.js';
 
 export const CONFIG_FILE_NAME = 'xport.config.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -34,6 +35,8 @@ export function toXportConfig(input: unknown, source: string): XportConfig {
       details: { source },
     });
   }
+  // The rules a schema cannot say (a recipient's syntax, an SMTP address): refused here, at load.
+  toReportOptions(config.reports, source);
   return config;
 }
 

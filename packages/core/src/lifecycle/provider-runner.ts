@@ -1,10 +1,11 @@
 import type { DependencyContainer } from 'tsyringe';
-import { XportError, type Logger, type MessageStore } from '@xport/provider-sdk';
+import { XportError, type Clock, type Logger, type MessageStore } from '@xport/provider-sdk';
 import type { ProviderRecord, ReportedError } from '../discovery/provider-record.js';
 import type { CredentialService } from '../credentials/credential-service.js';
 import { createCredentialView } from '../credentials/credential-view.js';
 import { findMissingCredential } from '../credentials/required-credentials.js';
 import type { SecretRedactor } from '../logging/secret-redactor.js';
+import { ProviderErrors, type DatedError } from '../status/error-history.js';
 import { createProviderScope } from '../di/provider-container.js';
 import { createProviderInstance, importProviderModule, type ProviderInstance } from './load-provider.js';
 import { logonRetryDelay, type BackoffPolicy } from './backoff.js';
@@ -22,6 +23,8 @@ export interface RunnerServices {
   readonly redactor: SecretRedactor;
   readonly scheduler: Scheduler;
   readonly backoff: BackoffPolicy;
+  /** Dates the errors the status table shows. */
+  readonly clock: Clock;
   /** How long each step may take before the kernel stops waiting for it. */
   readonly deadlines: LifecycleDeadlines;
   readonly store: () => MessageStore | undefined;
@@ -39,7 +42,8 @@ export interface RunnerServices {
  */
 export class ProviderRunner implements FaultOwner {
   state: ProviderState;
-  lastError: ReportedError | undefined;
+  // The error behind the current state (cleared when the provider comes online) and the last few as history.
+  private readonly errors = new ProviderErrors();
   /** The instance as the kernel calls it: transports and hooks through a proxy that runs each call as theirs. */
   instance: ProviderInstance | undefined;
   private started = false;
@@ -62,8 +66,24 @@ export class ProviderRunner implements FaultOwner {
     private readonly services: RunnerServices,
   ) {
     this.state = toInitialState(record);
-    this.lastError = record.errors[0];
+    if (record.errors[0] !== undefined) this.errors.note(record.errors[0], services.clock.now());
     this.logger = services.logger.child({ provider: record.id });
+  }
+
+  /** The error behind the provider's current state; undefined while it is online and nothing went wrong since it came online. */
+  get lastError(): ReportedError | undefined {
+    const current = this.errors.current;
+    return current === undefined ? undefined : { code: current.code as ReportedError['code'], message: current.message };
+  }
+
+  /** When {@link lastError} happened (epoch ms). */
+  get lastErrorAt(): number | undefined {
+    return this.errors.current?.at;
+  }
+
+  /** The last errors, newest first, kept after the provider recovered. */
+  get errorHistory(): readonly DatedError[] {
+    return this.errors.history;
   }
 
   get id(): string {
@@ -76,7 +96,8 @@ export class ProviderRunner implements FaultOwner {
 
   private move(to: ProviderState, error?: ReportedError): void {
     const from = this.state;
-    if (error !== undefined) this.lastError = error;
+    if (error !== undefined) this.errors.note(error, this.services.clock.now());
+    else if (to === 'online') this.errors.recovered();
     this.state = to;
     this.services.onStateChange(error === undefined ? { id: this.id, from, to } : { id: this.id, from, to, error });
   }
@@ -259,7 +280,7 @@ export class ProviderRunner implements FaultOwner {
   /** An error this provider's code left unhandled reached the process: log it and show it in the status row. */
   noteFault(origin: FaultOrigin, error: unknown): void {
     const reported = toFaultReport(this.id, origin, error, this.services.redactor);
-    this.lastError = reported;
+    this.errors.note(reported, this.services.clock.now());
     this.logger.error('provider left an error unhandled; the kernel contained it', { origin, error: reported });
     this.services.onFault({ id: this.id, origin, error: reported });
   }

@@ -1,10 +1,10 @@
-import type { Claim, ClaimResult, RecipientOutcome } from '@xport/provider-sdk';
+import type { Claim, ClaimResult, RecipientOutcome, StoredMessage } from '@xport/provider-sdk';
 import { attemptSend } from './attempt-send.js';
 import type { SpoolerHost } from './host.js';
 import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
 import { expiredError, toClaimResult } from './outcomes.js';
 import type { SendDeadline } from './send-deadline.js';
-import { releaseClaims, settleClaim, type SettleContext } from './settle-claim.js';
+import { releaseClaims, settleClaims, type SettleContext, type SettledClaim } from './settle-claim.js';
 
 const DELIVERED: ClaimResult = Object.freeze({ state: 'delivered' });
 
@@ -16,6 +16,14 @@ function toMaskedOutcome(outcome: RecipientOutcome, redact: ((text: string) => s
 export interface GroupContext extends SettleContext {
   readonly host: SpoolerHost;
   readonly random?: () => number;
+}
+
+/** The claims of a message past its lifetime, expired without a send. */
+function toExpiredClaims(stored: StoredMessage, claims: readonly Claim[]): SettledClaim[] {
+  return claims.map((claim) => {
+    const last = stored.recipients[claim.recipientIndex]?.lastError;
+    return { claim, result: { state: 'expired', error: expiredError(stored.submittedAt, stored.expiresAt, last) }, attempted: false };
+  });
 }
 
 /**
@@ -36,10 +44,7 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
   }
 
   if (ctx.clock.now() >= stored.expiresAt) {
-    for (const claim of claims) {
-      const last = stored.recipients[claim.recipientIndex]?.lastError;
-      await settleClaim(ctx, stored, claim, { state: 'expired', error: expiredError(stored.submittedAt, stored.expiresAt, last) });
-    }
+    await settleClaims(ctx, stored, toExpiredClaims(stored, claims));
     return;
   }
 
@@ -64,6 +69,8 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
   }
 
   const now = ctx.clock.now();
+  // One settle for the whole send: the recipients that failed in it share one report.
+  const settled: SettledClaim[] = [];
   for (let i = 0; i < claims.length; i++) {
     const claim = claims[i]!;
     const reported = attempt.outcomes[i];
@@ -82,6 +89,7 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
             routing: host.routing(),
             ...(ctx.random ? { random: ctx.random } : {}),
           });
-    await settleClaim(ctx, stored, claim, result, outcome.status === 'delivered' ? outcome.diagnostic : undefined);
+    settled.push(outcome.status === 'delivered' && outcome.diagnostic !== undefined ? { claim, result, diagnostic: outcome.diagnostic, attempted: true } : { claim, result, attempted: true });
   }
+  await settleClaims(ctx, stored, settled);
 }

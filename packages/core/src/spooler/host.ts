@@ -1,4 +1,5 @@
 import type { Clock, HookProvider, Logger, MessageStore, TransportProvider } from '@xport/provider-sdk';
+import type { ReportOptions } from './report-options.js';
 
 /** Retry schedule for deferred recipients (Postfix's minimal/maximal backoff and maximal queue lifetime). */
 export interface RetryOptions {
@@ -68,6 +69,8 @@ export interface SpoolerHost {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly options: SpoolerOptions;
+  /** Where reports go and how inbound ones are read; the defaults (`toReportOptions()`) when absent. */
+  readonly reports?: ReportOptions;
   routing(): RoutingView;
   /** Ids of every loaded transport provider, whatever its state. */
   transportIds(): readonly string[];

@@ -8,14 +8,17 @@ import {
   type MessageEnvelope,
   type MessageKind,
   type ReceiveRequest,
+  type Recipient,
 } from '@xport/provider-sdk';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SpoolerEvents } from './events.js';
 import type { HookGate, JudgingHook } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
+import { recogniseDsn, type RecognisedDsn } from './inbound-bounce.js';
+import { DEFAULT_REPORT_OPTIONS, type ReportOptions } from './report-options.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
-type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options'>;
+type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options' | 'reports'>;
 
 /** Runs inbound hooks in order; returns the message to keep, or the reason the first rejecting hook gave. */
 async function applyInboundHooks(hooks: readonly JudgingHook[], message: InboundMessage): Promise<{ message: InboundMessage } | { reason: string }> {
@@ -54,9 +57,35 @@ function emitReceived(events: SpoolerEmitter, entries: SpoolerEvents['received']
 }
 
 /**
+ * Where a recognised DSN is kept: the mailboxes it is addressed to, but not a VERP return path (no
+ * one's mailbox), and the bounce mailbox while xport cannot correlate it to a message of its own —
+ * every bounce, until correlation comes — or when it would have no mailbox at all.
+ */
+function toDsnMailboxes(recipients: readonly Recipient[], dsn: RecognisedDsn, options: ReportOptions): string[] {
+  const returnPaths = new Set(dsn.returnPaths.map((r) => toMailboxKey(r)));
+  const mailboxes = toMailboxes(recipients).filter((mailbox) => !returnPaths.has(mailbox));
+  const bounces = toMailboxKey(options.bounceMailbox);
+  if ((dsn.bounce || mailboxes.length === 0) && !mailboxes.includes(bounces)) mailboxes.push(bounces);
+  return mailboxes;
+}
+
+function logDsn(host: InboundHost, dsn: RecognisedDsn, receivedBy: string | undefined, mailboxes: readonly string[]): void {
+  host.logger.info(dsn.bounce ? 'inbound bounce recognised' : 'inbound delivery status notification recognised', {
+    receivedBy,
+    reportingMta: dsn.status.reportingMta.value,
+    envelopeId: dsn.envelopeId,
+    originalMessageId: dsn.originalMessageId,
+    verpToken: dsn.verpToken,
+    recipients: dsn.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, class: r.class })),
+    mailboxes,
+  });
+}
+
+/**
  * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks (refusing
  * the message while a hook that would judge it is not online), then one inbox entry per recipient
- * mailbox, then a `received` event. Resolves only once the store has
+ * mailbox, then a `received` event. A delivery status notification (RFC 3464) is recognised and
+ * kept as kind `report.dsn` (see `recogniseDsn`, `toDsnMailboxes`). Resolves only once the store has
  * accepted, and rejects if it did not, so the transport never acknowledges what was not kept.
  */
 export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gate: HookGate): InboundPort {
@@ -78,10 +107,13 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gat
       const message = verdict.message;
       const recipients = message.recipients.map((r, i) => toDraftRecipient(r, `inbound recipients[${i}]`));
       const from = message.from === undefined ? undefined : toDraftRecipient(message.from, 'inbound from');
-      const mailboxes = toMailboxes(recipients);
+      let kind = message.kind ?? 'note';
+      // A transport that set a kind knows what it hands over (a report of xport's own, say).
+      const dsn = kind === 'note' ? recogniseDsn(message, recipients, host.reports ?? DEFAULT_REPORT_OPTIONS) : undefined;
+      if (dsn !== undefined) kind = 'report.dsn';
+      const mailboxes = dsn === undefined ? toMailboxes(recipients) : toDsnMailboxes(recipients, dsn, host.reports ?? DEFAULT_REPORT_OPTIONS);
       if (message.subject !== undefined) checkHeaderField('Subject', message.subject);
       const content = toContentParts(message, host.options.maxMessageBytes);
-      const kind = message.kind ?? 'note';
       // Built by assignment, not by spreading conditional objects (see toInboundEnvelope).
       const request: { -readonly [K in keyof ReceiveRequest]: ReceiveRequest[K] } = {
         mailboxes,
@@ -97,6 +129,7 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gat
       } catch (err) {
         throw content.overLimit() ?? err;
       }
+      if (dsn !== undefined) logDsn(host, dsn, message.receivedBy, mailboxes);
       if (events.heard('received')) emitReceived(events, entries, kind, message);
       return { entries, rejected: [] };
     },

@@ -1,98 +1,82 @@
-import {
-  formatRecipient,
-  toMailboxKey,
-  type MessageEnvelope,
-  type MessageStore,
-  type Recipient,
-  type RecipientError,
-  type ReceiveRequest,
-} from '@xport/provider-sdk';
+import { createHash } from 'node:crypto';
+import { toMailboxKey, type MessageEnvelope, type Recipient, type RecipientError, type StoredMessage } from '@xport/provider-sdk';
+import type { SpoolerHost } from './host.js';
+import { toReportContent } from './report-content.js';
+import { DEFAULT_REPORT_OPTIONS } from './report-options.js';
+import { toReportRoute } from './report-route.js';
 
 export type ReportKind = 'report.ndr' | 'report.dr';
 
-/** One recipient's fate, as a report tells it. */
-export interface ReportFacts {
-  readonly kind: ReportKind;
-  readonly messageId: string;
-  readonly envelope: MessageEnvelope;
-  readonly submittedAt: number;
-  readonly recipientIndex: number;
+/** One recipient as a report tells its fate. */
+export interface ReportedRecipient {
+  readonly index: number;
   readonly recipient: Recipient;
   readonly provider: string | null;
   readonly state: 'delivered' | 'failed' | 'expired';
   readonly error?: RecipientError;
+  /** What the transport said about a delivery. */
   readonly diagnostic?: string;
+  /** True when this fate came from a send attempt (then the report gives its time). */
+  readonly attempted: boolean;
+}
+
+/**
+ * One report: the recipients of one message that reached their fate together — failed or expired at
+ * submit, in one settle of a send, or in one sweep (an NDR); delivered in one settle (a delivery
+ * report). MAPI's NDR lists its recipient table; so does this.
+ */
+export interface ReportEvent {
+  readonly kind: ReportKind;
+  readonly message: StoredMessage;
+  readonly recipients: readonly ReportedRecipient[];
 }
 
 /**
  * Whether a report of this kind is owed. Never about a report (no bounce loops), never without a
- * sender to tell, no NDR when the message asked for none, and a delivery report only on request.
+ * sender to tell (the null sender), no NDR when the message asked for none, and a delivery report only on request.
  */
 export function isReportOwed(kind: ReportKind, envelope: MessageEnvelope): boolean {
   if (envelope.kind !== 'note' || envelope.from === undefined) return false;
   return kind === 'report.ndr' ? !envelope.suppressNdr : envelope.deliveryReport;
 }
 
-/** The idempotency key of a report: one per recipient, so a retry never writes it twice. */
-export function toReportKey(kind: ReportKind, messageId: string, recipientIndex: number): string {
-  return `${kind === 'report.ndr' ? 'ndr' : 'dr'}:${messageId}:${recipientIndex}`;
-}
-
-/** The human-readable body: the original message, the recipient, its code and diagnostic. */
-export function toReportText(facts: ReportFacts, now: number): string {
-  const { envelope } = facts;
-  const headline =
-    facts.kind === 'report.dr'
-      ? 'Your message was delivered to the recipient below.'
-      : facts.state === 'expired'
-        ? 'Your message could not be delivered to the recipient below before it expired. No further attempts will be made.'
-        : 'Your message could not be delivered to the recipient below. This is a permanent error.';
-  const lines = [
-    'This is the xport spooler.',
-    '',
-    headline,
-    '',
-    `  Message:     ${facts.messageId}${envelope.messageId ? ` (Message-ID ${envelope.messageId})` : ''}`,
-    `  Subject:     ${envelope.subject ?? '(none)'}`,
-    `  Submitted:   ${new Date(facts.submittedAt).toISOString()}`,
-    `  Recipient:   ${formatRecipient(facts.recipient)}`,
-    `  Transport:   ${facts.provider ?? '(none)'}`,
-    `  Status:      ${facts.state}`,
-  ];
-  if (facts.error) lines.push(`  Code:        ${facts.error.code}`, `  Diagnostic:  ${facts.error.diagnostic}`);
-  else if (facts.diagnostic) lines.push(`  Diagnostic:  ${facts.diagnostic}`);
-  lines.push(`  Reported:    ${new Date(now).toISOString()}`, '');
-  return lines.join('\n');
-}
-
-/** The inbox write for a report, into the sender's mailbox. Undefined when no report is owed. */
-export function toReportRequest(facts: ReportFacts, now: number): ReceiveRequest | undefined {
-  const from = facts.envelope.from;
-  if (!from || !isReportOwed(facts.kind, facts.envelope)) return undefined;
-  const prefix = facts.kind === 'report.dr' ? 'Delivered' : 'Undeliverable';
-  return {
-    mailboxes: [toMailboxKey(from)],
-    envelope: {
-      subject: `${prefix}: ${facts.envelope.subject ?? '(no subject)'}`,
-      headers: {},
-      kind: facts.kind,
-      reportFor: facts.messageId,
-      deliveryReport: false,
-      suppressNdr: true,
-    },
-    parts: [{ kind: 'text', contentType: 'text/plain; charset=utf-8', content: toReportText(facts, now) }],
-    receivedAt: now,
-    idempotencyKey: toReportKey(facts.kind, facts.messageId, facts.recipientIndex),
-  };
+/**
+ * The idempotency key of a report: its kind, its message and the set of recipients it tells about.
+ * A settle retried after a crash (the same recipients, the same fate) writes nothing new; a later
+ * event of the same message is another set, so another report.
+ */
+export function toReportKey(event: ReportEvent): string {
+  const indexes = event.recipients.map((r) => r.index).sort((a, b) => a - b);
+  const set = createHash('sha256').update(indexes.join(',')).digest('hex').slice(0, 32);
+  return `xport.report:${event.kind === 'report.ndr' ? 'ndr' : 'dr'}:${event.message.id}:${set}`;
 }
 
 /**
- * Writes the report if one is owed. Called before the claim is completed: if the process dies in
- * between, the recipient is claimed again and the same key makes the second write a no-op.
+ * Writes the report an event owes, once: into the sender's mailbox, or as a standard DSN queued for
+ * the sender's transport (`reports.byAddressType`). Called before the claims are completed: if the
+ * process dies in between, the recipients are claimed again and the same key makes the second write
+ * a no-op. Returns how it was written, or undefined when none is owed.
  */
-export async function writeReport(store: MessageStore, facts: ReportFacts, now: number): Promise<boolean> {
-  const request = toReportRequest(facts, now);
-  if (!request) return false;
-  await store.receive(request);
-  return true;
+export async function writeReport(host: SpoolerHost, event: ReportEvent, now: number): Promise<'mailbox' | 'dsn' | undefined> {
+  const { envelope } = event.message;
+  const from = envelope.from;
+  if (from === undefined || event.recipients.length === 0 || !isReportOwed(event.kind, envelope)) return undefined;
+  const options = host.reports ?? DEFAULT_REPORT_OPTIONS;
+  const route = toReportRoute(from, options, host.routing());
+  const content = toReportContent(event, now, options);
+  const key = toReportKey(event);
+  if (route.kind === 'mailbox') {
+    await host.store.receive({ mailboxes: [toMailboxKey(from)], envelope: content.envelope, parts: content.parts, receivedAt: now, idempotencyKey: key });
+    return 'mailbox';
+  }
+  // The DSN is queued like any message, under the null sender: its own failure owes no report.
+  await host.store.submit({
+    envelope: content.envelope,
+    recipients: [{ recipient: from, role: 'to', provider: route.provider }],
+    parts: content.parts,
+    submittedAt: now,
+    expiresAt: now + host.options.retry.lifetimeMs,
+    idempotencyKey: key,
+  });
+  return 'dsn';
 }

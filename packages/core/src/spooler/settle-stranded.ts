@@ -1,8 +1,7 @@
 import type { ClaimResult, StoredMessage, StrandedClaim } from '@xport/provider-sdk';
-import type { SpoolerHost } from './host.js';
 import { expiredError } from './outcomes.js';
 import { noTransportError } from './route-recipients.js';
-import { releaseClaims, settleClaim, type SettleContext } from './settle-claim.js';
+import { releaseClaims, settleClaims, type SettleContext } from './settle-claim.js';
 
 export interface StrandedSweep {
   readonly owner: string;
@@ -24,10 +23,13 @@ function toStrandedResult(stored: StoredMessage, claim: StrandedClaim): ClaimRes
  * Each is leased first, so another spooler never settles it twice; a report write that fails
  * leaves the lease to expire and the next sweep to try again. Returns how many were claimed.
  */
-export async function settleStranded(ctx: SettleContext & { readonly host: SpoolerHost }, sweep: StrandedSweep): Promise<number> {
+export async function settleStranded(ctx: SettleContext, sweep: StrandedSweep): Promise<number> {
   const { host } = ctx;
   const { batchSize, leaseMs } = host.options;
   let total = 0;
+  // A full batch may end in the middle of a message: its claims wait for the next batch, so that all
+  // of a message's stranded recipients are settled together (one NDR), however many there are.
+  let carried: StrandedClaim[] = [];
   for (;;) {
     const claims = await host.store.claimStranded({
       owner: sweep.owner,
@@ -37,11 +39,18 @@ export async function settleStranded(ctx: SettleContext & { readonly host: Spool
       ...(sweep.messageId !== undefined ? { messageId: sweep.messageId } : {}),
     });
     total += claims.length;
+    const full = claims.length >= batchSize;
     const byMessage = new Map<string, StrandedClaim[]>();
-    for (const claim of claims) {
+    for (const claim of carried.length === 0 ? claims : [...carried, ...claims]) {
       const list = byMessage.get(claim.messageId);
       if (list) list.push(claim);
       else byMessage.set(claim.messageId, [claim]);
+    }
+    carried = [];
+    const last = claims.at(-1)?.messageId;
+    if (full && last !== undefined) {
+      carried = byMessage.get(last) ?? [];
+      byMessage.delete(last);
     }
     for (const [messageId, group] of byMessage) {
       const stored = await host.store.getMessage(messageId);
@@ -49,8 +58,9 @@ export async function settleStranded(ctx: SettleContext & { readonly host: Spool
         await releaseClaims(ctx, group);
         continue;
       }
-      for (const claim of group) await settleClaim(ctx, stored, claim, toStrandedResult(stored, claim));
+      // One settle per message: its recipients failed at submit (or expired) together share one NDR.
+      await settleClaims(ctx, stored, group.map((claim) => ({ claim, result: toStrandedResult(stored, claim), attempted: false })));
     }
-    if (claims.length < batchSize) return total;
+    if (!full) return total;
   }
 }

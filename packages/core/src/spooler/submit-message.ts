@@ -4,6 +4,7 @@ import type { SpoolerEmitter, SubmittedRecipient } from './events.js';
 import type { HookGate } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
 import { applyOutboundHooks } from './outbound-hooks.js';
+import { mergeDuplicateRecipients } from './merge-recipients.js';
 import { routeRecipients } from './route-recipients.js';
 import { validateMessage, type MessageDraft } from './validate-message.js';
 
@@ -27,9 +28,10 @@ function toEnvelope(draft: MessageDraft): MessageEnvelope {
 
 /**
  * Validates, runs outbound hooks (refusing the message while a hook that would judge it is not
- * online), routes each recipient to its first transport and queues the message. A recipient no
- * transport handles is queued without a provider and failed, with its NDR, before `submit` resolves; the store keeps it open until then, so a crash in between leaves it to
- * the spooler's sweep instead of losing the report.
+ * online), merges recipients listed twice (`mergeDuplicateRecipients`), routes each recipient to its
+ * first transport and queues the message. Recipients no transport handles are queued without a
+ * provider and failed, with one NDR listing them all, before `submit` resolves; the store keeps them
+ * open until then, so a crash in between leaves them to the spooler's sweep instead of losing the report.
  */
 export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, input: MessageInput, settle: SettleUnroutable, gate: HookGate): Promise<SubmitReceipt> {
   const validated = validateMessage(input);
@@ -41,7 +43,8 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   // No hook, no await: this runs once per message. A hook that is down refuses here (fail closed).
   const judging = hooks.length === 0 ? undefined : gate.select(hooks, 'outbound');
   const draft = judging === undefined || judging.length === 0 ? validated : await applyOutboundHooks(judging, validated);
-  const routed = routeRecipients(draft.recipients, host.routing());
+  // After hooks, which may add a recipient already there; before routing, so one address is one recipient.
+  const routed = routeRecipients(mergeDuplicateRecipients(draft.recipients), host.routing());
   const now = host.clock.now();
 
   const unroutable = routed.some((r) => r.provider === null);

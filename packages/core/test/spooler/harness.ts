@@ -12,6 +12,7 @@ import {
 } from '@xport/provider-sdk';
 import { createMemoryStore } from '../../../store-memory/src/index.js';
 import { createSpooler, toSpoolerOptions, type HookEntry, type ProviderLimits, type Spooler, type SpoolerHost, type SpoolerOptionsInput } from '../../src/spooler/index.js';
+import type { ReportOptions } from '../../src/spooler/report-options.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
 
@@ -42,6 +43,8 @@ export function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLin
 export interface HarnessOptions {
   readonly options?: SpoolerOptionsInput;
   readonly limits?: Record<string, ProviderLimits>;
+  /** Report routing and names (`toReportOptions`); the kernel's defaults when left out. */
+  readonly reports?: ReportOptions;
 }
 
 export async function createHarness(opts: HarnessOptions = {}) {
@@ -59,6 +62,7 @@ export async function createHarness(opts: HarnessOptions = {}) {
     clock,
     logger,
     options: toSpoolerOptions({ pollMs: 60_000, ...opts.options }),
+    ...(opts.reports ? { reports: opts.reports } : {}),
     routing: () => ({
       providersFor: (type) => [...transports].filter(([, t]) => t.types.some((x) => sameAddressType(x, type))).map(([id]) => id),
     }),

@@ -47,12 +47,12 @@ describe('expiry of recipients whose transport stays offline', () => {
   });
 });
 
-/** A store whose next report write (an inbox write keyed `ndr:`) fails once, as a crash right after the submit would leave it. */
+/** A store whose next report write (an inbox write keyed `xport.report:ndr:`) fails once, as a crash right after the submit would leave it. */
 function failingFirstReport(store: MessageStore): MessageStore & { failures: number } {
   const wrapped = Object.create(store) as MessageStore & { failures: number };
   wrapped.failures = 0;
   wrapped.receive = async (request) => {
-    if (wrapped.failures === 0 && request.idempotencyKey?.startsWith('ndr:')) {
+    if (wrapped.failures === 0 && request.idempotencyKey?.startsWith('xport.report:ndr:')) {
       wrapped.failures += 1;
       throw new Error('simulated crash before the NDR was written');
     }

@@ -1,0 +1,74 @@
+import {
+  DELIVERY_STATUS_TYPE,
+  RETURNED_HEADERS_TYPE,
+  toDeliveryStatusText,
+  toDsnAddress,
+  toDsnDiagnostic,
+  toReturnedHeaders,
+  type ContentPartInput,
+  type DeliveryStatusRecipient,
+  type MessageEnvelope,
+} from '@xport/provider-sdk';
+import type { ReportOptions } from './report-options.js';
+import type { ReportedRecipient, ReportEvent } from './reports.js';
+import { toReportText } from './report-text.js';
+import { SpoolerStatus } from './status-codes.js';
+
+const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3}$/;
+
+/** A report as the store keeps it: the envelope (no sender: the null reverse path) and its three parts. */
+export interface ReportContent {
+  readonly envelope: MessageEnvelope;
+  readonly parts: ContentPartInput[];
+}
+
+function toStatus(r: ReportedRecipient): string {
+  if (r.error !== undefined && ENHANCED.test(r.error.code)) return r.error.code;
+  if (r.state === 'delivered') return '2.0.0';
+  return r.state === 'expired' ? SpoolerStatus.expired : '5.0.0';
+}
+
+function toDsnRecipient(r: ReportedRecipient, now: number): DeliveryStatusRecipient {
+  const block: { -readonly [K in keyof DeliveryStatusRecipient]: DeliveryStatusRecipient[K] } = {
+    finalRecipient: toDsnAddress(r.recipient),
+    action: r.state === 'delivered' ? 'delivered' : 'failed',
+    status: toStatus(r),
+  };
+  const diagnostic = r.error?.diagnostic ?? r.diagnostic;
+  if (diagnostic !== undefined && diagnostic !== '') block.diagnosticCode = toDsnDiagnostic(diagnostic);
+  if (r.attempted) block.lastAttemptDate = now;
+  return block;
+}
+
+/**
+ * The report of an event as an RFC 3464 delivery status notification's parts, in order: the text a
+ * person reads, the `message/delivery-status` fields (per message: Reporting-MTA, Arrival-Date; per
+ * recipient: Final-Recipient, Action, Status, Diagnostic-Code, Last-Attempt-Date) and the original
+ * header (`text/rfc822-headers`: RET=HDRS). A mailbox keeps these parts as they are; a transport that
+ * writes MIME puts them in a `multipart/report; report-type=delivery-status`.
+ */
+export function toReportContent(event: ReportEvent, now: number, options: ReportOptions): ReportContent {
+  const { message } = event;
+  const original = message.envelope;
+  const status = toDeliveryStatusText({
+    reportingMta: { type: 'dns', value: options.reportingMta },
+    arrivalDate: message.submittedAt,
+    recipients: event.recipients.map((r) => toDsnRecipient(r, now)),
+  });
+  const envelope: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = {
+    subject: `${event.kind === 'report.dr' ? 'Delivered' : 'Undeliverable'}: ${original.subject ?? '(no subject)'}`,
+    headers: { From: `Mail Delivery System <MAILER-DAEMON@${options.reportingMta}>`, 'Auto-Submitted': 'auto-replied' },
+    kind: event.kind,
+    reportFor: message.id,
+    deliveryReport: false,
+    suppressNdr: true,
+  };
+  return {
+    envelope,
+    parts: [
+      { kind: 'text', contentType: 'text/plain; charset=utf-8', content: toReportText(event, now, options.reportingMta) },
+      { kind: 'attachment', contentType: DELIVERY_STATUS_TYPE, content: status },
+      { kind: 'attachment', contentType: RETURNED_HEADERS_TYPE, content: toReturnedHeaders({ envelope: original, recipients: message.recipients, submittedAt: message.submittedAt }) },
+    ],
+  };
+}
