@@ -66,13 +66,15 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<QuotaFigures
   const tally = newTally();
   let kernel: Kernel | undefined = createKernel({ root: app.root, env: {}, store: createSqliteStore({ path, maxSizeBytes: options.quotaBytes }) });
   try {
-    loopbackControl('loopback').setOffline(true);
     await kernel.start();
+    // Offline before anything is submitted: the store fills with queued mail.
+    const loopback = loopbackControl(kernel.transport('loopback'));
+    loopback.setOffline(true);
     await submitUntilRefused(kernel, tally, options.bodyBytes, 5);
     // The transport comes back while the store is still full: deliveries need room too, and wait.
-    const attemptsBefore = loopbackControl('loopback').handedOver;
-    loopbackControl('loopback').setOffline(undefined);
-    await until('a delivery attempted while the store is full', () => loopbackControl('loopback').handedOver > attemptsBefore, options.timeLimitMs);
+    const attemptsBefore = loopback.handedOver;
+    loopback.setOffline(undefined);
+    await until('a delivery attempted while the store is full', () => loopback.handedOver > attemptsBefore, options.timeLimitMs);
     const store = kernel.store() as MessageStore;
     const lostWhileFull = await lostOf(store, tally.accepted);
     const storedWhileFull = (await store.listQueue()).length + (await store.listSent()).length;
@@ -92,7 +94,6 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<QuotaFigures
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
-    loopbackControl('loopback').setOffline(undefined);
     await kernel?.stop();
   }
 }
@@ -125,7 +126,8 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures
     await kernel.start();
     // Leave about 1.5 MiB for the store, take the rest.
     disk.fill(1.5 * 1024 * 1024);
-    loopbackControl('loopback').setOffline(true);
+    // This kernel's transport only: the kernels started later on the same disk deliver as configured.
+    loopbackControl(kernel.transport('loopback')).setOffline(true);
     const full = newTally();
     await submitUntilRefused(kernel, full, options.bodyBytes, 5);
     disk.free();
@@ -158,7 +160,6 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures
     const afterRw = newTally();
     await submitUntilRefused(kernel, afterRw, options.bodyBytes, 1, 20);
 
-    loopbackControl('loopback').setOffline(undefined);
     const all = [...full.accepted, ...afterSpace.accepted, ...readOnly.accepted, ...afterRw.accepted];
     await until('every accepted message delivered on the recovered disk', async () => (await store.counts()).byState.delivered >= all.length, options.timeLimitMs, async () => (await store.counts()).byState);
     const shown = (message: string | undefined): string | undefined => message?.split(mnt).join('<disk>');
@@ -176,7 +177,6 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
-    loopbackControl('loopback').setOffline(undefined);
     await kernel?.stop().catch(() => undefined);
     disk.unmount();
   }
