@@ -28,6 +28,9 @@ export default defineConfig({
     ],
     // test/faults: only the short scenarios (*.short.test.ts) run here; `pnpm test:faults` runs the long ones.
     exclude: ['**/node_modules/**', '**/dist/**', 'test/faults/!(*.short).test.ts'],
+    // Kernels a test creates without a logger of its own log nothing (their default logger's level);
+    // a test that reads the default logger sets XPORT_LOG_LEVEL for the process it starts.
+    env: { XPORT_LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

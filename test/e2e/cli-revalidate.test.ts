@@ -86,10 +86,10 @@ describe('credential rotation through the daemon', () => {
     expect(log).not.toContain(KNOWN_SECRETS.wrongPassword);
   });
 
-  it('revalidate without a running daemon is a coded error', async () => {
+  it('revalidate without a running daemon is XPORT_DAEMON_NOT_RUNNING (the kernel is not stopped: there is none)', async () => {
     app = await createE2eApp([], {});
     const result = await xport(app, ['revalidate']);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('XPORT_KERNEL_STOPPED');
+    expect(result.err).toContain('XPORT_DAEMON_NOT_RUNNING: no xport daemon is running for');
   });
 });

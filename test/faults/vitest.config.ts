@@ -14,6 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     fileParallelism: false,
+    // In-process kernels without a logger of their own stay quiet; the figures are what is printed.
+    env: { XPORT_LOG_LEVEL: 'silent' },
     // A scenario that needs PostgreSQL takes its URL from packages/store-postgres/test/test-database.ts.
     // No projects here, unlike the root config (vitest would not pass them the --exclude above), so
     // every run of this config finds or starts a server: seconds, beside scenarios of minutes. The

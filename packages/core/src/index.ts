@@ -16,6 +16,8 @@ export type { XportConfig, XportConfigInput, ProviderSettings, SpoolerSettings, 
 export type { DiscoveryReport, ProviderReport, CredentialProblem } from './discovery/discovery-report.js';
 export type { DiscoveryStatus, ReportedError } from './discovery/provider-record.js';
 export { isKernelCompatible } from './validation/check-compatibility.js';
+export { validateManifest } from './validation/validate-manifest.js';
+export type { ManifestValidation } from './validation/validate-manifest.js';
 
 // Lifecycle and status
 export type { ProviderState, ProviderStateChange, ProviderFault, KernelEvents } from './lifecycle/provider-state.js';

@@ -4,6 +4,7 @@ import { loadConfig, toXportConfig } from './config/load-config.js';
 import type { XportConfig } from './config/config-schema.js';
 import { CredentialService } from './credentials/credential-service.js';
 import { createRootContainer } from './di/root-container.js';
+import { toDefaultLogLevel } from './logging/log-level.js';
 import { createPinoLogger } from './logging/pino-logger.js';
 import { toRedactingLogger } from './logging/redacting-logger.js';
 import { SecretRedactor } from './logging/secret-redactor.js';
@@ -34,11 +35,19 @@ function readConfig(options: KernelOptions): { config: XportConfig; configError:
 }
 
 export function createKernelServices(options: KernelOptions): KernelServices {
-  const { config, configError } = readConfig(options);
+  const read = readConfig(options);
+  const { config } = read;
+  let { configError } = read;
   const redactor = new SecretRedactor();
-  // Quiet under vitest unless a test injects its own logger.
-  const level = process.env.VITEST ? 'silent' : config.logLevel;
-  const logger = options.logger ? toRedactingLogger(options.logger, redactor) : createPinoLogger({ level, redactor });
+  let logger: Logger;
+  if (options.logger) {
+    logger = toRedactingLogger(options.logger, redactor);
+  } else {
+    // The process's environment, not options.env: that one is the credential environment.
+    const { level, error } = toDefaultLogLevel(config.logLevel, process.env);
+    configError ??= error;
+    logger = createPinoLogger({ level, redactor });
+  }
   const clock = options.clock ?? { now: () => Date.now() };
   const credentials = new CredentialService({
     root: options.root,

@@ -1,4 +1,4 @@
-import { XportError, type Clock, type Logger, type MessageStore, type TransportProvider } from '@xport/provider-sdk';
+import type { Clock, Logger, MessageStore, TransportProvider } from '@xport/provider-sdk';
 import type { XportConfig } from './config/config-schema.js';
 import type { ProviderRunner } from './lifecycle/provider-runner.js';
 import type { ProviderStateChange } from './lifecycle/provider-state.js';
@@ -7,7 +7,6 @@ import type { HookEntry, SpoolerHost } from './spooler/host.js';
 import { toSpoolerOptions } from './spooler/options.js';
 import { toReportOptions } from './spooler/report-options.js';
 import { createSpooler, type Spooler } from './spooler/spooler.js';
-import { missingStoreMethods } from './store-contract.js';
 
 // The same defaults xport.config.json applies to a provider listed without limits.
 const DEFAULT_LIMITS = { concurrency: 8, ratePerSecond: 0 } as const;
@@ -57,15 +56,7 @@ export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
   };
 }
 
-/**
- * The spooler over the kernel's parts, or why there is none: a store that lacks MessageStore methods
- * (built against an older or partial contract) leaves the kernel running without a spooler.
- */
-export function createKernelSpooler(parts: SpoolerHostParts): { spooler: Spooler } | { problem: XportError } {
-  const missing = missingStoreMethods(parts.store);
-  if (missing.length > 0) {
-    const message = `the message store does not implement the MessageStore contract (missing: ${missing.join(', ')}); the spooler is off`;
-    return { problem: new XportError('XPORT_STORE_NOT_CONFIGURED', message) };
-  }
-  return { spooler: createSpooler(createSpoolerHost(parts)) };
+/** The spooler over the kernel's parts. The store was checked against the contract before it opened. */
+export function createKernelSpooler(parts: SpoolerHostParts): Spooler {
+  return createSpooler(createSpoolerHost(parts));
 }

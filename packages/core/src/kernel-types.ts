@@ -28,7 +28,10 @@ export interface KernelOptions {
   readonly inbound?: InboundPort;
   /** Credentials by provider id, then name. Searched before the environment and the credentials file. */
   readonly credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Where logs go; pino JSON lines to standard error when omitted. Known secrets are masked either way. */
+  /**
+   * Where logs go; pino JSON lines to standard error when omitted, at `logLevel` (or `XPORT_LOG_LEVEL`
+   * from the process environment, which overrides it). Known secrets are masked either way.
+   */
   readonly logger?: Logger;
   readonly clock?: Clock;
   /** Environment for `XPORT_<ID>__<NAME>` credentials (`toEnvCredentialName`); `process.env` when omitted. */

@@ -33,7 +33,6 @@ class XportKernel implements Kernel {
   private storeRunner: ProviderRunner | undefined;
   private running = false;
   private spoolerInstance: Spooler | undefined;
-  private spoolerProblem: XportError | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   // Set by a stop() that arrives while start() runs; aborting `interrupt` ends the steps start waits on.
@@ -149,7 +148,6 @@ class XportKernel implements Kernel {
     this.storeRunner = undefined;
     // A spooler left from an earlier run is not this run's: spooler() says stopped until a new one exists.
     this.spoolerInstance = undefined;
-    this.spoolerProblem = undefined;
     this.running = true;
     await this.openStore();
     this.throwIfStopRequested();
@@ -185,9 +183,8 @@ class XportKernel implements Kernel {
 
   private createSpooler(): Spooler | undefined {
     const store = this.store();
-    this.spoolerProblem = undefined;
     if (store === undefined) return undefined;
-    const built = createKernelSpooler({
+    const spooler = createKernelSpooler({
       store,
       clock: this.services.clock,
       logger: this.services.logger,
@@ -198,13 +195,8 @@ class XportKernel implements Kernel {
       onProviderState: (listener) => this.events.on('provider-state', listener),
       redact: (text) => this.services.redactor.redact(text),
     });
-    if ('problem' in built) {
-      this.spoolerProblem = built.problem;
-      this.services.logger.error(built.problem.message, { code: built.problem.code });
-      return undefined;
-    }
-    if (this.options.inbound === undefined) this.services.container.register(XportTokens.Inbound, { useValue: built.spooler.inbound });
-    return built.spooler;
+    if (this.options.inbound === undefined) this.services.container.register(XportTokens.Inbound, { useValue: spooler.inbound });
+    return spooler;
   }
 
   stop(): Promise<void> {
@@ -289,7 +281,6 @@ class XportKernel implements Kernel {
   }
 
   spooler(): Spooler {
-    if (this.spoolerProblem) throw this.spoolerProblem;
     if (this.spoolerInstance === undefined) {
       const why = this.running ? 'no message store is configured or online' : 'the kernel is not started';
       throw new XportError(this.running ? 'XPORT_STORE_NOT_CONFIGURED' : 'XPORT_KERNEL_STOPPED', `the spooler is not available: ${why}`);

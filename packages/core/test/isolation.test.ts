@@ -48,14 +48,18 @@ describe('provider isolation', () => {
     expect(alpha.rootConfig.value).toBeUndefined();
     expect(alpha.rootConfig.message ?? '').toMatch(/unregistered|Attempted to resolve/i);
     // The class-based provider was constructed with its own scoped services.
-    const classy = kernel.transport('classy') as unknown as { config: unknown; info: { id: string }; credentials: { declared: string[] } };
+    const classy = kernel.transport('classy') as unknown as { config: unknown; info: { id: string }; credentials: { declared: string[] }; credentialsBySdk01Symbol: unknown };
     expect(classy.config).toEqual({ label: 'mine' });
     expect(classy.info.id).toBe('classy');
     expect(classy.credentials.declared).toEqual([]);
+    // The token is named for what it resolves; the SDK 0.1 symbol still resolves the same view.
+    expect(XportTokens.Credentials.description).toBe('xport.CredentialView');
+    expect(classy.credentialsBySdk01Symbol).toBe(classy.credentials);
     // Kernel services only in the root container.
     expect(kernel.container.isRegistered(XportTokens.Clock)).toBe(true);
     expect(kernel.container.isRegistered(XportTokens.Config)).toBe(false);
     expect(kernel.container.isRegistered(XportTokens.Credentials)).toBe(false);
+    expect(kernel.container.isRegistered(Symbol.for('xport.CredentialService'))).toBe(false);
   });
 
   it('looks a credential up under the asking provider id only', async () => {

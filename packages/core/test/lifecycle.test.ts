@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKernel, logonRetryDelay, type Kernel, type ProviderStateChange } from '../src/index.js';
 import { createCaptureLogger, createManualScheduler, createTestApp, fixtureLog, nextSettledState, resetFixtureGlobals, type TestApp } from './helpers/test-app.js';
 import { KNOWN_SECRETS as K } from '../../../test/support/known-secrets.js';
+import { createMemoryStore } from '../../store-memory/src/index.js';
 
 let app: TestApp | undefined;
 let kernel: Kernel | undefined;
@@ -149,7 +150,9 @@ describe('lifecycle', () => {
     app = await createTestApp(['xport-hook-audit']);
     const calls: string[] = [];
     const log = (globalThis as { __xportFixtureLog?: string[] }).__xportFixtureLog as string[];
-    const store = { open: async () => void log.push('store:open'), close: async () => void log.push('store:close') } as never;
+    const memory = createMemoryStore();
+    const [open, close] = [memory.open.bind(memory), memory.close.bind(memory)];
+    const store = Object.assign(memory, { open: async () => void (log.push('store:open'), await open()), close: async () => void (log.push('store:close'), await close()) });
     kernel = createKernel({ root: app.root, env: {}, store });
     await kernel.start();
     await kernel.stop();
@@ -158,13 +161,27 @@ describe('lifecycle', () => {
     expect(kernel.store()).toBe(store);
   });
 
-  it('runs without a spooler, and says why, when the store does not implement the contract', async () => {
+  it('refuses to start with a store passed to createKernel that lacks contract methods (XPORT_STORE_INCOMPATIBLE), before opening it', async () => {
     app = await createTestApp(['xport-hook-audit']);
-    const store = { open: async () => undefined, close: async () => undefined } as never;
+    const log = (globalThis as { __xportFixtureLog?: string[] }).__xportFixtureLog as string[];
+    const store = { open: async () => void log.push('store:open'), close: async () => void log.push('store:close') } as never;
     kernel = createKernel({ root: app.root, env: {}, store });
-    await kernel.start();
-    expect(() => kernel!.spooler()).toThrow(/does not implement the MessageStore contract \(missing: submit, claim, complete/);
-    expect(kernel.status().map((r) => r.state)).toEqual(['online']);
+    await expect(kernel.start()).rejects.toMatchObject({
+      code: 'XPORT_STORE_INCOMPATIBLE',
+      message: expect.stringMatching(/^the message store passed to createKernel\(\{ store \}\) does not implement the MessageStore contract this kernel calls \(missing: submit, claim, complete, .*claimStranded\); the kernel does not start with it$/),
+    });
+    expect(fixtureLog()).toEqual([]);
+    expect(() => kernel!.spooler()).toThrow(expect.objectContaining({ code: 'XPORT_KERNEL_STOPPED' }));
+  });
+
+  it('refuses to start with a store provider that lacks contract methods, naming its package and what it lacks', async () => {
+    app = await createTestApp(['store-incomplete', 'xport-hook-audit'], { store: { provider: 'store-partial' } });
+    kernel = createKernel({ root: app.root, env: {} });
+    const error = await kernel.start().then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'XPORT_STORE_INCOMPATIBLE', message: expect.stringContaining('store-incomplete: the store provider it created does not implement the MessageStore contract this kernel calls (missing: complete, makeDue,') });
+    expect(kernel.status().find((r) => r.id === 'store-partial')).toMatchObject({ state: 'failed', lastError: { code: 'XPORT_STORE_INCOMPATIBLE' } });
+    // Never opened, and no other provider started.
+    expect(fixtureLog()).toEqual([]);
   });
 
   it('a stop() called while start() runs cuts it short: start() rejects with XPORT_KERNEL_STOPPED, nothing stays running, and it can start again', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageStore } from '@xport/provider-sdk';
 import { createKernel, type Kernel } from '../src/index.js';
 import { createTestApp, fixtureLog, resetFixtureGlobals, type TestApp } from './helpers/test-app.js';
+import { createMemoryStore } from '../../store-memory/src/index.js';
 
 let app: TestApp | undefined;
 let kernel: Kernel | undefined;
@@ -63,11 +64,11 @@ describe('a kernel does not start without its configured store', () => {
 
   it('wraps an application store whose open() throws in XPORT_STORE_UNAVAILABLE, and a stop() ends a start that waits on a hung one', async () => {
     app = await createTestApp(['xport-hook-audit']);
-    const broken = { open: async () => Promise.reject(new Error('disk on fire')), close: async () => undefined } as unknown as MessageStore;
+    const broken: MessageStore = Object.assign(createMemoryStore(), { open: async () => Promise.reject(new Error('disk on fire')) });
     kernel = createKernel({ root: app.root, env: {}, store: broken });
     await expect(kernel.start()).rejects.toMatchObject({ code: 'XPORT_STORE_UNAVAILABLE', message: 'the message store could not be opened: disk on fire' });
 
-    const hung = { open: () => new Promise(() => undefined), close: async () => undefined } as unknown as MessageStore;
+    const hung: MessageStore = Object.assign(createMemoryStore(), { open: () => new Promise<void>(() => undefined) });
     kernel = createKernel({ root: app.root, env: {}, store: hung });
     const starting = kernel.start();
     await kernel.stop();

@@ -10,7 +10,7 @@ import {
   type TransportProvider,
 } from '@xport/provider-sdk';
 import type { LoopbackConfig } from './config.js';
-import { loopbackControl } from './control.js';
+import { attachLoopbackControl, createLoopbackControl } from './control.js';
 import { addInboundContent } from './inbound-content.js';
 
 export interface LoopbackOptions {
@@ -45,19 +45,19 @@ function toIdempotencyKey(messageId: string, recipients: readonly AssignedRecipi
 /**
  * The loopback transport: "sends" by handing the message to the kernel's inbound path, so each
  * recipient finds it in its mailbox (`loopback:<address>`). Faults can be injected by configuration
- * (`offline`, `deferEvery`, `failAddresses`, `deferAddresses`, `notMeAddresses`, `latencyMs`) and `offline` switched at run time with
- * {@link loopbackControl}.
+ * (`offline`, `deferEvery`, `failAddresses`, `deferAddresses`, `notMeAddresses`, `latencyMs`), and `offline`
+ * switched at run time through this instance's own control (`loopbackControl(transport)`).
  */
 export function createLoopbackTransport(options: LoopbackOptions): TransportProvider {
   const { providerId, config, inbound, logger } = options;
-  const control = loopbackControl(providerId);
+  const control = createLoopbackControl();
   const failAddresses = new Set(config.failAddresses ?? []);
   const deferAddresses = new Set(config.deferAddresses ?? []);
   const notMeAddresses = new Set(config.notMeAddresses ?? []);
   const deferEvery = config.deferEvery ?? 0;
   const latencyMs = config.latencyMs ?? 0;
 
-  return {
+  return attachLoopbackControl<TransportProvider>({
     availability: () => ((control.offlineOverride ?? config.offline === true) ? 'unavailable' : 'available'),
     async send(message, recipients: readonly AssignedRecipient[], { signal }) {
       if (latencyMs > 0) await sleep(latencyMs, signal);
@@ -105,5 +105,5 @@ export function createLoopbackTransport(options: LoopbackOptions): TransportProv
       logger.debug('loopback hand-over', { messageId: message.id, delivered: accepted.length - (rejected?.size ?? 0), of: recipients.length });
       return outcomes;
     },
-  };
+  }, control);
 }

@@ -81,11 +81,12 @@ describe('loopback transport', () => {
   });
 
   it('fails configured addresses permanently and defers every Nth hand-over', async () => {
-    const outcomes = await transport('lb-2', { failAddresses: ['alice'], deferEvery: 3 }).send(message, recipients, { signal: signal() });
+    const faulty = transport('lb-2', { failAddresses: ['alice'], deferEvery: 3 });
+    const outcomes = await faulty.send(message, recipients, { signal: signal() });
     expect(outcomes).toMatchObject([{ status: 'failed', code: '5.1.1' }, { status: 'delivered' }, { status: 'deferred', code: '4.3.0' }]);
     expect(await store.listInbox('loopback:alice')).toEqual([]);
     expect(await store.listInbox('loopback:carol')).toEqual([]);
-    expect(loopbackControl('lb-2').handedOver).toBe(3);
+    expect(loopbackControl(faulty).handedOver).toBe(3);
   });
 
   it('defers deferAddresses at every attempt and answers not-me for notMeAddresses, delivering the rest', async () => {
@@ -115,15 +116,26 @@ describe('loopback transport', () => {
     expect(await store.listInbox('loopback:alice')).toEqual([]);
   });
 
-  it('reports unavailable when configured offline, switchable at run time by provider id', () => {
+  it('reports unavailable when configured offline, switchable at run time through the instance\'s own control', async () => {
     const configuredOffline = transport('lb-5', { offline: true });
     expect(configuredOffline.availability?.()).toBe('unavailable');
-    loopbackControl('lb-5').setOffline(false);
+    loopbackControl(configuredOffline).setOffline(false);
     expect(configuredOffline.availability?.()).toBe('available');
-    loopbackControl('lb-5').setOffline(true);
-    expect(transport('lb-5').availability?.()).toBe('unavailable');
-    loopbackControl('lb-5').setOffline(undefined);
-    expect(transport('lb-5').availability?.()).toBe('available');
+    // Another instance with the same provider id (another kernel in this process) has a control of its own.
+    const other = transport('lb-5');
+    loopbackControl(other).setOffline(true);
+    expect(other.availability?.()).toBe('unavailable');
+    expect(configuredOffline.availability?.()).toBe('available');
+    await other.send(message, recipients.slice(0, 1), { signal: signal() });
+    expect([loopbackControl(other).handedOver, loopbackControl(configuredOffline).handedOver]).toEqual([1, 0]);
+    loopbackControl(other).setOffline(undefined);
+    expect(other.availability?.()).toBe('available');
+  });
+
+  it('refuses anything but a loopback transport with XPORT_PROVIDER_NOT_FOUND, naming what it got', () => {
+    expect(() => loopbackControl('loopback')).toThrow(expect.objectContaining({ code: 'XPORT_PROVIDER_NOT_FOUND', message: expect.stringContaining('got the string "loopback" (it takes the transport itself now') }));
+    expect(() => loopbackControl(undefined)).toThrow(/got undefined \(no transport with that id is loaded\)/);
+    expect(() => loopbackControl({ send: () => [] })).toThrow(/got an object that is not a loopback transport/);
   });
 
   it('throws when the inbound port does not accept, so the spooler defers instead of losing', async () => {

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   XPORT_CREDENTIAL_UNDECLARED: 'A provider asked for a credential its manifest does not declare.',
   XPORT_CONFIG_INVALID: 'xport.config.json is unreadable or does not match the configuration schema.',
   XPORT_STORE_NOT_CONFIGURED: 'No message store is configured or available.',
+  XPORT_STORE_INCOMPATIBLE: 'A message store lacks methods of the MessageStore contract this kernel calls (built against an older or partial contract); the kernel does not start with it.',
   XPORT_STORE_STALE_LEASE: 'A claim was completed after its lease expired and the recipient was claimed again.',
   XPORT_STORE_NOT_FOUND: 'A message, inbox entry or content part does not exist in the store.',
   XPORT_STORE_IN_FLIGHT: 'A message cannot be aborted because a recipient is being sent right now.',
@@ -38,6 +39,7 @@ export const ERROR_CODES = {
   XPORT_STORE_FULL: 'The store has no room or no permission to write (disk full, quota exceeded, read-only, not permitted); submits are refused until that passes, and nothing already accepted is lost.',
   XPORT_STORE_CORRUPT_RECORD: 'A stored record could not be decoded and was quarantined.',
   XPORT_KERNEL_STOPPED: 'The kernel is stopped or stopping and accepts no new work.',
+  XPORT_DAEMON_NOT_RUNNING: 'No xport daemon is running for the application, so a command that asks the daemon has no one to ask.',
   XPORT_TEST_DEPENDENCY_MISSING: 'A test kit of @xport/provider-sdk/testing needs a package the project has not installed (@xport/core, @xport/store-memory).',
   XPORT_SCAFFOLD_REFUSED: '`xport new` refused to write a package where it should not: into a directory that is not empty, or inside a git repository without --in-repo.',
 } as const;

@@ -63,10 +63,10 @@ export type { ProviderManifest, ProviderKind, CredentialDeclaration } from './ma
 export { toEnvCredentialName } from './credential-env-name.js';
 
 // Services and DI tokens
-export { XportTokens } from './tokens.js';
+export { XportTokens, RENAMED_TOKENS } from './tokens.js';
 export { Secret } from './secret.js';
 export { SecretMasker } from './secret-masker.js';
-export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort, InboundReceipt } from './services.js';
+export type { Logger, LogLevel, Clock, CredentialView, ProviderInfo, InboundPort, InboundReceipt, ServiceToken, ServiceContainer } from './services.js';
 
 // Writing providers
 export { isProviderDefinition } from './provider.js';

@@ -1,5 +1,4 @@
-import type { DependencyContainer, InjectionToken } from 'tsyringe';
-import type { Clock, CredentialView, InboundPort, Logger, ProviderInfo } from './services.js';
+import type { Clock, CredentialView, InboundPort, Logger, ProviderInfo, ServiceContainer, ServiceToken } from './services.js';
 import type { MessageStore } from './store.js';
 import type { ProviderKind } from './manifest.js';
 
@@ -27,8 +26,9 @@ export interface ProviderContext<Config = Record<string, unknown>> {
   /** The inbound path (transports and hooks). */
   readonly inbound: InboundPort | undefined;
   /** Resolves anything else registered in the provider's container. */
-  resolve<T>(token: InjectionToken<T>): T;
-  readonly container: DependencyContainer;
+  resolve<T>(token: ServiceToken<T>): T;
+  /** The provider's own DI container (a tsyringe child container, seen through a plain type). */
+  readonly container: ServiceContainer;
 }
 
 const DEFINITION = Symbol.for('xport.ProviderDefinition');

@@ -31,6 +31,23 @@ export interface CredentialView {
   readonly declared: readonly string[];
 }
 
+/**
+ * A key of the provider's DI container: an {@link XportTokens} symbol (or any symbol or string a
+ * container registers), or a class. A plain type, so a provider compiles without tsyringe.
+ */
+// `any[]`: a class with any constructor parameters is a key (tsyringe's own constructor type reads the same).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServiceToken<T = unknown> = symbol | string | (new (...args: any[]) => T);
+
+/**
+ * The provider's DI container as far as a provider uses it. The kernel's is a tsyringe child
+ * container; this is the part of it a provider needs, typed without tsyringe.
+ */
+export interface ServiceContainer {
+  resolve<T>(token: ServiceToken<T>): T;
+  isRegistered(token: ServiceToken, recursive?: boolean): boolean;
+}
+
 /** Who a provider is, as the kernel loaded it. */
 export interface ProviderInfo {
   readonly id: string;

@@ -74,18 +74,20 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<QuotaFigures
   };
   let kernel: Kernel | undefined = createKernel({ root: app.root, env: {}, store: quotaStore });
   try {
-    loopbackControl('loopback').setOffline(true);
     await kernel.start();
+    // Offline before anything is submitted: the store fills with queued mail.
+    const loopback = loopbackControl(kernel.transport('loopback'));
+    loopback.setOffline(true);
     await submitUntilRefused(kernel, tally, options.bodyBytes, 5);
     // The transport comes back while the disk is still full: deliveries need room too, and wait.
     // Checked once the spooler has gone for the queue several times with the transport available
     // (each a claim, and hand-overs where the store had room for them), not after a pause that a
     // loaded machine may fill with nothing.
     const asked = claimsAsked;
-    loopbackControl('loopback').setOffline(undefined);
+    loopback.setOffline(undefined);
     await until('the spooler to go for the queue 5 times while the store is full', () => claimsAsked - asked >= 5, options.timeLimitMs, () => ({
       claims: claimsAsked - asked,
-      handedOver: loopbackControl('loopback').handedOver,
+      handedOver: loopback.handedOver,
     }));
     const store = kernel.store() as MessageStore;
     const lostWhileFull = await lostOf(store, tally.accepted);
@@ -106,7 +108,6 @@ async function runQuota(app: E2eApp, options: DiskOptions): Promise<QuotaFigures
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
-    loopbackControl('loopback').setOffline(undefined);
     await kernel?.stop();
   }
 }
@@ -139,7 +140,8 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures
     await kernel.start();
     // Leave about 1.5 MiB for the store, take the rest.
     disk.fill(1.5 * 1024 * 1024);
-    loopbackControl('loopback').setOffline(true);
+    // This kernel's transport only: the kernels started later on the same disk deliver as configured.
+    loopbackControl(kernel.transport('loopback')).setOffline(true);
     const full = newTally();
     await submitUntilRefused(kernel, full, options.bodyBytes, 5);
     disk.free();
@@ -172,7 +174,6 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures
     const afterRw = newTally();
     await submitUntilRefused(kernel, afterRw, options.bodyBytes, 1, 20);
 
-    loopbackControl('loopback').setOffline(undefined);
     const all = [...full.accepted, ...afterSpace.accepted, ...readOnly.accepted, ...afterRw.accepted];
     await until('every accepted message delivered on the recovered disk', async () => (await store.counts()).byState.delivered >= all.length, options.timeLimitMs, async () => (await store.counts()).byState);
     const shown = (message: string | undefined): string | undefined => message?.split(mnt).join('<disk>');
@@ -190,7 +191,6 @@ async function runTmpfs(app: E2eApp, options: DiskOptions): Promise<TmpfsFigures
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
-    loopbackControl('loopback').setOffline(undefined);
     await kernel?.stop().catch(() => undefined);
     disk.unmount();
   }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { XportError } from '@xport/provider-sdk';
 import { appRoot } from '../app.js';
-import { readDaemonRecord } from '../daemon-file.js';
+import { DAEMON_FILE, readDaemonRecord } from '../daemon-file.js';
 import type { CommandContext } from '../program.js';
 
 /**
@@ -16,7 +16,11 @@ export function registerRevalidate(program: Command, context: CommandContext): v
       const { io } = context;
       const root = appRoot(io, context.globals());
       const daemon = readDaemonRecord(root);
-      if (daemon === undefined) throw new XportError('XPORT_KERNEL_STOPPED', `no xport daemon is running for ${root}: providers log on with fresh credentials when it starts`);
+      if (daemon === undefined) {
+        throw new XportError('XPORT_DAEMON_NOT_RUNNING', `no xport daemon is running for ${root} (no live daemon in ${DAEMON_FILE}): providers log on with fresh credentials when it starts`, {
+          details: { root },
+        });
+      }
       process.kill(daemon.pid, 'SIGHUP');
       io.stdout(`asked daemon ${daemon.pid} to re-validate its providers; see its log or xport status\n`);
     });

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import {
+  RENAMED_TOKENS,
   XportError,
   XportTokens,
   type Clock,
@@ -47,6 +48,8 @@ export function createProviderScope(root: DependencyContainer, scope: ProviderSc
   child.register(XportTokens.Config, { useValue: scope.config });
   child.register(XportTokens.Logger, { useValue: scope.logger });
   child.register(XportTokens.Credentials, { useValue: scope.credentials });
+  // A provider built against an older SDK injects a token's former symbol: it gets the same service.
+  for (const { symbol, now } of RENAMED_TOKENS) child.register(symbol, { useToken: now });
   child.register(XportTokens.ProviderInfo, { useValue: scope.info });
   if (kind !== 'store') {
     child.register(XportTokens.Store, {

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
 import { XportError, isProviderDefinition, type ProviderContext, type ProviderKind } from '@xport/provider-sdk';
+import { assertCompleteStore } from '../store-contract.js';
 
 /** What a loaded provider instance may be; its shape was checked for its kind. */
 export type ProviderInstance = Record<string, unknown> & { logon?(): unknown; start?(): unknown; stop?(): unknown };
@@ -18,9 +19,8 @@ function checkShape(kind: ProviderKind, instance: unknown, packageName: string):
   if (typeof instance !== 'object' || instance === null) throw missing('an object');
   const methods = instance as Record<string, unknown>;
   if (kind === 'transport' && typeof methods.send !== 'function') throw missing('an object with a send() method');
-  if (kind === 'store' && (typeof methods.submit !== 'function' || typeof methods.claim !== 'function' || typeof methods.open !== 'function')) {
-    throw missing('a MessageStore (open, submit, claim, …)');
-  }
+  // Checked before open(): a store built against another contract is refused with what it lacks.
+  if (kind === 'store') assertCompleteStore(instance, `${packageName}: the store provider it created`);
   return instance as ProviderInstance;
 }
 

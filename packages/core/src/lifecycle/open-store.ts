@@ -1,5 +1,6 @@
 import { XportError, type Logger, type MessageStore } from '@xport/provider-sdk';
 import type { ProviderRecord, ReportedError } from '../discovery/provider-record.js';
+import { assertCompleteStore } from '../store-contract.js';
 import type { LifecycleDeadlines } from './lifecycle-deadlines.js';
 import { runStep } from './step-deadline.js';
 
@@ -33,10 +34,12 @@ export function toStoreOpenFailure(storeId: string, state: string, lastError: Re
 
 /**
  * Opens a store the application passed to `createKernel({ store })`, under the start deadline.
- * Rejects with the store's own XportError, or XPORT_STORE_UNAVAILABLE for anything else; a store
- * that opens only after the kernel gave up (or was stopped) is closed again.
+ * Rejects with XPORT_STORE_INCOMPATIBLE (before opening) when it lacks contract methods, with the
+ * store's own XportError, or XPORT_STORE_UNAVAILABLE for anything else; a store that opens only
+ * after the kernel gave up (or was stopped) is closed again.
  */
 export async function openGivenStore(store: MessageStore, deadlines: LifecycleDeadlines, interrupt: AbortSignal, logger: Logger): Promise<void> {
+  assertCompleteStore(store, 'the message store passed to createKernel({ store })');
   const outcome = await runStep(() => store.open(), {
     limitMs: deadlines.open,
     interrupt,

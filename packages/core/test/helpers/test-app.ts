@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, '..', 'fixtures', 'providers');
 const CORE = join(here, '..', '..');
 const SDK = join(CORE, '..', 'provider-sdk');
+const PACKAGES = join(CORE, '..');
+
+/**
+ * Links the workspace packages a fixture names in its dependencies (`"@xport/store-memory":
+ * "workspace:*"`) into the fixture's own node_modules, as pnpm would: nested, so discovery (which
+ * reads only the application's top-level node_modules) does not see them as providers of the app.
+ */
+async function linkWorkspaceDependencies(packageDir: string): Promise<void> {
+  const pkg = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const [name, spec] of Object.entries(pkg.dependencies ?? {})) {
+    if (!spec.startsWith('workspace:') || !name.startsWith('@xport/')) continue;
+    await mkdir(join(packageDir, 'node_modules', '@xport'), { recursive: true });
+    await symlink(join(PACKAGES, name.slice('@xport/'.length)), join(packageDir, 'node_modules', name), 'dir');
+  }
+}
 
 /** How a fixture is installed: plain, under a scope, or linked from a workspace folder like pnpm does. */
 export interface FixtureInstall {
@@ -42,6 +57,7 @@ export async function createTestApp(installs: ReadonlyArray<FixtureInstall | str
     if (install.as === 'explicit-path') {
       const target = join(root, 'providers', install.fixture);
       await cp(source, target, { recursive: true });
+      await linkWorkspaceDependencies(target);
       dirs.set(install.fixture, target);
       continue;
     }
@@ -51,10 +67,12 @@ export async function createTestApp(installs: ReadonlyArray<FixtureInstall | str
     if (install.as === 'workspace-link') {
       const workspace = join(root, 'packages', install.fixture);
       await cp(source, workspace, { recursive: true });
+      await linkWorkspaceDependencies(workspace);
       await symlink(workspace, target, 'dir');
       dirs.set(install.fixture, workspace);
     } else {
       await cp(source, target, { recursive: true });
+      await linkWorkspaceDependencies(target);
       dirs.set(install.fixture, target);
     }
   }

@@ -7,16 +7,16 @@ type Harness = Awaited<ReturnType<typeof createHarness>>;
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.spooler.stop();
-  loopbackControl('sf-loopback').setOffline(undefined);
   h = undefined;
 });
 
 describe('store-and-forward', () => {
   it('keeps recipients of an offline transport queued without attempts, and sends them when it is back', async () => {
     h = await createHarness();
-    const control = loopbackControl('sf-loopback');
+    const loopback = createLoopbackTransport({ providerId: 'sf-loopback', config: {}, inbound: h.spooler.inbound, logger: h.logger });
+    const control = loopbackControl(loopback);
     control.setOffline(true);
-    h.addTransport('sf-loopback', ['loopback'], createLoopbackTransport({ providerId: 'sf-loopback', config: {}, inbound: h.spooler.inbound, logger: h.logger }));
+    h.addTransport('sf-loopback', ['loopback'], loopback);
     h.spooler.start();
     const delivered: string[] = [];
     h.spooler.on('delivered', (e) => delivered.push(e.recipient.address));

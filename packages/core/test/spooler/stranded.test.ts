@@ -10,7 +10,6 @@ const spoolers: Spooler[] = [];
 afterEach(async () => {
   for (const s of spoolers.splice(0)) await s.stop();
   await h?.spooler.stop();
-  loopbackControl('stranded-loopback').setOffline(undefined);
   h = undefined;
 });
 
@@ -19,9 +18,10 @@ const LIFETIME_MS = 3_600_000;
 describe('expiry of recipients whose transport stays offline', () => {
   it('expires them past the lifetime with an NDR, without a send attempt', async () => {
     h = await createHarness({ options: { retry: { lifetimeMs: LIFETIME_MS } } });
-    const control = loopbackControl('stranded-loopback');
+    const loopback = createLoopbackTransport({ providerId: 'stranded-loopback', config: {}, inbound: h.spooler.inbound, logger: h.logger });
+    const control = loopbackControl(loopback);
     control.setOffline(true);
-    h.addTransport('stranded-loopback', ['loopback'], createLoopbackTransport({ providerId: 'stranded-loopback', config: {}, inbound: h.spooler.inbound, logger: h.logger }));
+    h.addTransport('stranded-loopback', ['loopback'], loopback);
     const expired: string[] = [];
     h.spooler.on('expired', (e) => expired.push(`${e.recipient.address} ${e.error.code}`));
     h.spooler.start();

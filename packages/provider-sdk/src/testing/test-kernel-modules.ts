@@ -76,6 +76,8 @@ export interface CoreModule {
     env?: NodeJS.ProcessEnv;
   }): TestKernelHandle;
   isKernelCompatible(range: string): boolean;
+  /** The kernel's own manifest check: the same schema, formats and messages as discovery. */
+  validateManifest(packageName: string, manifest: unknown): { readonly ok: true; readonly manifest: unknown } | { readonly ok: false; readonly problems: readonly string[] };
   readonly KERNEL_API_VERSION: string;
 }
 
@@ -87,8 +89,6 @@ export interface KernelModules {
   readonly core: CoreModule;
   readonly storeMemory: StoreMemoryModule;
 }
-
-const PEERS = ['@xport/core', '@xport/store-memory'] as const;
 
 function resolveFrom(spec: string, directories: readonly string[]): string | undefined {
   for (const directory of directories) {
@@ -102,23 +102,34 @@ function resolveFrom(spec: string, directories: readonly string[]): string | und
 }
 
 /**
- * Imports `@xport/core` and `@xport/store-memory` as the author's project installed them, searching
- * `directories` in order. Missing ones are one `XPORT_TEST_DEPENDENCY_MISSING` error naming them all.
+ * Imports packages as the author's project installed them, searching `directories` in order. Missing
+ * ones are one `XPORT_TEST_DEPENDENCY_MISSING` error naming them all and what `needer` needs them for.
  */
-export async function loadKernelModules(directories: readonly string[]): Promise<KernelModules> {
-  const resolved = PEERS.map((spec) => ({ spec, path: resolveFrom(spec, directories) }));
+async function importFromProject(specs: readonly string[], directories: readonly string[], needer: string): Promise<unknown[]> {
+  const resolved = specs.map((spec) => ({ spec, path: resolveFrom(spec, directories) }));
   const missing = resolved.filter((r) => r.path === undefined).map((r) => r.spec);
   if (missing.length > 0) {
     throw new XportError(
       'XPORT_TEST_DEPENDENCY_MISSING',
-      `@xport/provider-sdk/testing: the test kernel needs ${PEERS.join(' and ')} in your project; ` +
+      `@xport/provider-sdk/testing: ${needer} needs ${specs.join(' and ')} in your project; ` +
         `could not resolve ${missing.map((m) => `"${m}"`).join(', ')} from ${directories.join(', ')}. ` +
         `Install them as devDependencies: npm install --save-dev ${missing.join(' ')}`,
       { details: { missing, searched: directories } },
     );
   }
-  const [core, storeMemory] = await Promise.all(resolved.map((r) => import(pathToFileURL(r.path as string).href)));
+  return Promise.all(resolved.map((r) => import(pathToFileURL(r.path as string).href)));
+}
+
+/** Imports `@xport/core` and `@xport/store-memory` from the author's project, searching `directories` in order. */
+export async function loadKernelModules(directories: readonly string[]): Promise<KernelModules> {
+  const [core, storeMemory] = await importFromProject(['@xport/core', '@xport/store-memory'], directories, 'the test kernel');
   return { core: core as CoreModule, storeMemory: storeMemory as StoreMemoryModule };
+}
+
+/** Imports `@xport/core` alone from the author's project: the manifest check is the kernel's own. */
+export async function loadCoreModule(directories: readonly string[]): Promise<CoreModule> {
+  const [core] = await importFromProject(['@xport/core'], directories, 'the manifest check');
+  return core as CoreModule;
 }
 
 /** Re-exported for the harness: a stored message, as waited for. */

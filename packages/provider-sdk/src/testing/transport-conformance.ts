@@ -43,7 +43,7 @@ export function describeTransportConformance(name: string, setup: TransportConfo
 
     beforeAll(async () => {
       options = typeof setup === 'function' ? await setup() : setup;
-      const checked = await checkTransportManifest(options.packageDir);
+      const checked = await checkTransportManifest(options.packageDir, options.resolveFrom !== undefined ? { resolveFrom: options.resolveFrom } : {});
       manifest = checked.manifest;
       if (options.deliver.length === 0) throw new Error(`${name}: transport conformance needs at least one "deliver" recipient, got none`);
     }, SETUP_TIMEOUT_MS);
