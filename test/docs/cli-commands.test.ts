@@ -53,7 +53,8 @@ async function parseWithRealProgram(args: readonly string[]): Promise<{ code: st
   } catch (error) {
     const { code, message } = error as { code?: unknown; message: string };
     if (typeof code !== 'string' || !code.startsWith('commander.')) throw error;
-    return code === 'commander.helpDisplayed' || code === 'commander.version' ? undefined : { code, message };
+    // A command group named alone (`xport new`) shows its help: a mention of the group, not a mistake.
+    return code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version' ? undefined : { code, message };
   }
 }
 

@@ -99,15 +99,26 @@ function resolveRelative(from: string, specifier: string): string {
   return target;
 }
 
-/** What a module file imports: static imports, re-exports, `import()` of a literal, `import("x").T`. */
+/** `require.resolve('x')`, `createRequire(url).resolve('x')`, `import.meta.resolve('x')`: a package found at run time. */
+function isResolveCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== 'resolve') return false;
+  const arg = node.arguments[0];
+  if (arg === undefined || !ts.isStringLiteral(arg)) return false;
+  const target = node.expression.expression;
+  return /require/i.test(target.getText()) || (ts.isMetaProperty(target) && target.name.text === 'meta');
+}
+
+/** What a module file imports: static imports, re-exports, `import()` of a literal, `import("x").T`, a resolve of a literal. */
 function moduleSpecifiers(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       found.push(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
       found.push(node.arguments[0].text);
+    } else if (isResolveCall(node)) {
+      found.push((node.arguments[0] as ts.StringLiteral).text);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       found.push(node.argument.literal.text);
     }

@@ -9,7 +9,7 @@ const DEFAULT_STORE_PACKAGE = '@xport/store-sqlite';
 
 /** Directory of the store-sqlite package the CLI itself depends on. */
 function cliStorePackage(): string {
-  return dirname(createRequire(import.meta.url).resolve(`${DEFAULT_STORE_PACKAGE}/package.json`));
+  return dirname(createRequire(import.meta.url).resolve('@xport/store-sqlite/package.json'));
 }
 
 /**
