@@ -43,6 +43,7 @@ describe('configuration', () => {
         maxMessageBytes: 26214400,
         retry: { minDelayMs: 300000, maxDelayMs: 4000000, lifetimeMs: 432000000 },
       },
+      http: { enabled: false, host: '127.0.0.1', port: 8580, trustProxy: [], failedAuth: { limit: 10, windowMs: 60000 } },
       logLevel: 'info',
     });
   });
