@@ -38,6 +38,12 @@ export const ERROR_CODES = {
   XPORT_STORE_FULL: 'The store has no room or no permission to write (disk full, quota exceeded, read-only, not permitted); submits are refused until that passes, and nothing already accepted is lost.',
   XPORT_STORE_CORRUPT_RECORD: 'A stored record could not be decoded and was quarantined.',
   XPORT_KERNEL_STOPPED: 'The kernel is stopped or stopping and accepts no new work.',
+  XPORT_HTTP_REQUEST_INVALID: 'An HTTP API request is malformed: its body is not JSON or has unknown, missing or mistyped fields, or a parameter, header or media type is wrong.',
+  XPORT_HTTP_UNAUTHORIZED: 'An HTTP API request carried no bearer token, or one that matches no configured API token.',
+  XPORT_HTTP_RATE_LIMITED: 'A client failed to authenticate to the HTTP API too often; its requests are refused until Retry-After has passed.',
+  XPORT_HTTP_ROUTE_NOT_FOUND: 'No route of the HTTP API matches the method and path of a request.',
+  XPORT_HTTP_LISTEN_FAILED: 'The HTTP API cannot listen on http.host and http.port (the port is in use, not permitted, or the host is not an address of this machine).',
+  XPORT_INTERNAL_ERROR: 'An unexpected error inside xport ended a request; the log has the details.',
   XPORT_TEST_DEPENDENCY_MISSING: 'A test kit of @xport/provider-sdk/testing needs a package the project has not installed (@xport/core, @xport/store-memory).',
 } as const;
 

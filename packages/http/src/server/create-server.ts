@@ -1,0 +1,78 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HttpSettings } from '@xport/core';
+import type { Logger } from '@xport/provider-sdk';
+import type { BearerAuth } from '../auth/bearer-auth.js';
+import { toErrorReply } from '../errors/error-reply.js';
+import type { HttpRequestMetrics } from '../metrics/http-request-metrics.js';
+import { SHARED_SCHEMAS } from '../schemas/shared-schemas.js';
+import { registerOpenApi } from './openapi.js';
+import { createRequestValidators } from './request-validators.js';
+import { XportError } from '@xport/provider-sdk';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route anyone may call without a token: the health probes and the OpenAPI document. */
+    readonly public?: boolean;
+  }
+}
+
+// Routes other than submit take no body worth the name.
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface ServerParts {
+  readonly settings: HttpSettings;
+  readonly auth: BearerAuth;
+  readonly logger: Logger;
+  readonly requests: HttpRequestMetrics;
+  /** The submit route's body limit, named in the error for a larger body. */
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * The fastify instance every route is added to: strict request validation, bearer auth before the
+ * body is read, one error shape for every refusal, request counting, and the OpenAPI document
+ * built from the routes. fastify's own logger stays off: the daemon's logger (which masks known
+ * secrets) logs what needs logging, and never a request's headers.
+ */
+export async function createServer(parts: ServerParts): Promise<FastifyInstance> {
+  const { settings, auth, logger } = parts;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: settings.trustProxy.length > 0 ? [...settings.trustProxy] : false,
+    // Idle keep-alive connections close at once on close(); requests under way finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  // A body is JSON or refused (415): fastify would otherwise take text/plain as a string body.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(createRequestValidators());
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await registerOpenApi(app);
+
+  // onRequest runs before the body is read: a client without a valid token never makes the API parse one.
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public === true) return;
+    await auth.authenticate({ ip: request.ip, authorization: request.headers.authorization });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    parts.requests.observe(request.method, request.routeOptions.url, reply.statusCode);
+  });
+  app.setErrorHandler(async (error, request, reply) => {
+    const answer = toErrorReply(error, parts.maxBodyBytes);
+    if (answer.unexpected !== undefined) {
+      const cause = answer.unexpected;
+      logger.error('HTTP API: a request failed on an unexpected error', {
+        method: request.method,
+        route: request.routeOptions.url ?? request.url.split('?')[0],
+        error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+        stack: cause instanceof Error ? cause.stack : undefined,
+      });
+    }
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
+  app.setNotFoundHandler(async (request) => {
+    throw new XportError('XPORT_HTTP_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (see /v1/openapi.json)`);
+  });
+  return app;
+}
