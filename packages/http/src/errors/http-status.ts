@@ -36,8 +36,3 @@ export const RETRY_AFTER_UNAVAILABLE_S = 5;
 export function toHttpStatus(code: string): number {
   return STATUS_BY_CODE[code as ErrorCode] ?? 500;
 }
-
-/** The codes a route may answer with, by status: what its OpenAPI responses list. */
-export function codesForStatus(status: number): ErrorCode[] {
-  return (Object.entries(STATUS_BY_CODE) as Array<[ErrorCode, number]>).filter(([, s]) => s === status).map(([code]) => code);
-}
