@@ -141,3 +141,19 @@ describe('the parts of authentication', () => {
     expect(new TokenSet([]).matches('')).toBe(false);
   });
 });
+
+describe('the failed-authentication limit', () => {
+  it('refuses a client from its limit-th failure until its window has passed, each client on its own', async () => {
+    const { FailedAuthLimiter } = await import('../src/auth/failed-auth-limiter.js');
+    let now = 1_000_000;
+    const limiter = new FailedAuthLimiter(2, 60_000, () => now);
+    await limiter.recordFailure('192.0.2.1');
+    expect(limiter.refusedFor('192.0.2.1')).toBe(0);
+    await limiter.recordFailure('192.0.2.1');
+    expect(limiter.refusedFor('192.0.2.1')).toBeGreaterThan(0);
+    expect(limiter.refusedFor('192.0.2.1')).toBeLessThanOrEqual(60);
+    expect(limiter.refusedFor('192.0.2.2')).toBe(0);
+    now += 61_000;
+    expect(limiter.refusedFor('192.0.2.1')).toBe(0);
+  });
+});

@@ -41,19 +41,26 @@ export class BearerAuth {
     this.requiredFlag ||= tokens.size > 0;
   }
 
-  /** Resolves when the request may go on; rejects with `XPORT_HTTP_RATE_LIMITED` or `XPORT_HTTP_UNAUTHORIZED`. */
-  async authenticate(request: AuthRequest): Promise<void> {
-    if (!this.requiredFlag) return;
-    const wait = await this.limiter.refusedFor(request.ip);
+  /**
+   * Undefined when the request may go on; else a promise of the refusal (`XPORT_HTTP_RATE_LIMITED`
+   * or `XPORT_HTTP_UNAUTHORIZED`), settled once the failure is counted. An accepted request costs
+   * no promise: this runs for every request.
+   */
+  authenticate(request: AuthRequest): Promise<XportError> | undefined {
+    if (!this.requiredFlag) return undefined;
+    const wait = this.limiter.refusedFor(request.ip);
     if (wait > 0) {
-      throw new XportError('XPORT_HTTP_RATE_LIMITED', `too many failed authentications from ${request.ip}; try again in ${wait} s`, { details: { retryAfterSeconds: wait } });
+      return Promise.resolve(new XportError('XPORT_HTTP_RATE_LIMITED', `too many failed authentications from ${request.ip}; try again in ${wait} s`, { details: { retryAfterSeconds: wait } }));
     }
     const presented = toBearerToken(request.authorization);
-    if (presented !== undefined && this.tokens.matches(presented)) return;
+    if (presented !== undefined && this.tokens.matches(presented)) return undefined;
+    return this.refuse(request, presented === undefined ? 'missing' : 'invalid');
+  }
+
+  private async refuse(request: AuthRequest, reason: 'missing' | 'invalid'): Promise<XportError> {
     await this.limiter.recordFailure(request.ip);
-    const reason = presented === undefined ? 'missing' : 'invalid';
     this.logger.warn('HTTP API: authentication failed', { client: request.ip, reason });
     const message = reason === 'missing' ? 'this request needs an API token: send Authorization: Bearer <token>' : 'the bearer token matches no API token';
-    throw new XportError('XPORT_HTTP_UNAUTHORIZED', message, { details: { reason } });
+    return new XportError('XPORT_HTTP_UNAUTHORIZED', message, { details: { reason } });
   }
 }

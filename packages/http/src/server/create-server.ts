@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import type { HttpSettings } from '@xport/core';
 import type { Logger } from '@xport/provider-sdk';
 import type { BearerAuth } from '../auth/bearer-auth.js';
@@ -15,6 +15,9 @@ declare module 'fastify' {
     readonly public?: boolean;
   }
 }
+
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+const toHooks = (hooks: unknown): Hook[] => (hooks === undefined ? [] : Array.isArray(hooks) ? (hooks as Hook[]) : [hooks as Hook]);
 
 // Routes other than submit take no body worth the name.
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -50,13 +53,22 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await registerOpenApi(app);
 
-  // onRequest runs before the body is read: a client without a valid token never makes the API parse one.
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public === true) return;
-    await auth.authenticate({ ip: request.ip, authorization: request.headers.authorization });
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    parts.requests.observe(request.method, request.routeOptions.url, reply.statusCode);
+  // Bearer auth runs in onRequest, before the body is read: a client without a valid token never
+  // makes the API parse one. Hooks are attached to each route as it is added (all but the public
+  // ones), so a request pays no look-up of its route's options, and take callbacks, not promises.
+  const authenticate = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const refused = auth.authenticate({ ip: request.ip, authorization: request.headers.authorization });
+    if (refused === undefined) done();
+    else void refused.then(done, done);
+  };
+  app.addHook('onRoute', (route) => {
+    const method = String(route.method);
+    const observe = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      parts.requests.observe(method, route.url, reply.statusCode);
+      done();
+    };
+    route.onResponse = [...toHooks(route.onResponse), observe];
+    if (route.config?.public !== true) route.onRequest = [authenticate, ...toHooks(route.onRequest)];
   });
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toErrorReply(error, parts.maxBodyBytes);
@@ -71,8 +83,13 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
     }
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
-  app.setNotFoundHandler(async (request) => {
+  // Unknown routes are authenticated too; what they answer is counted under route "unmatched".
+  app.setNotFoundHandler({ preHandler: authenticate }, async (request) => {
     throw new XportError('XPORT_HTTP_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (see /v1/openapi.json)`);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.is404) parts.requests.observe(request.method, undefined, reply.statusCode);
+    done();
   });
   return app;
 }
