@@ -61,13 +61,15 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const auth = new BearerAuth(tokens.tokens, new FailedAuthLimiter(settings.failedAuth.limit, settings.failedAuth.windowMs), logger);
   const metrics = createKernelMetrics(kernel, { processMetrics: options.processMetrics ?? true, logger });
   const maxBodyBytes = toBodyLimit(kernel.config.spooler.maxMessageBytes);
-  const server = await createServer({ settings, auth, logger, requests: new HttpRequestMetrics(metrics.registry), maxBodyBytes });
+  let closing = false;
+  const isClosing = (): boolean => closing;
+  const server = await createServer({ settings, auth, logger, requests: new HttpRequestMetrics(metrics.registry), maxBodyBytes, closing: isClosing });
   const ctx: RouteContext = { kernel, maxBodyBytes };
   registerMessageRoutes(server, ctx);
   registerQueueRoutes(server, ctx);
   registerInboxRoutes(server, ctx);
   registerProviderRoutes(server, ctx, logger);
-  registerOperationsRoutes(server, ctx, metrics);
+  registerOperationsRoutes(server, ctx, metrics, isClosing);
 
   const warnShortTokens = (): void => {
     for (const name of tokens.short) logger.warn(`HTTP API: API token "${name}" is short; use at least 20 random characters (openssl rand -hex 32)`);
@@ -98,6 +100,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       warnShortTokens();
     },
     async close() {
+      closing = true;
       const cutOff = setTimeout(() => server.server.closeAllConnections(), kernel.config.spooler.stopTimeoutMs);
       cutOff.unref();
       try {

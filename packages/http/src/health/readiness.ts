@@ -21,14 +21,16 @@ function storeOpen(kernel: Kernel): boolean {
 
 /**
  * Ready to take work: the store is open (a submit can be accepted) and at least one enabled
- * transport is online (something can be sent). What is not online is listed either way.
+ * transport is online (something can be sent); never while the daemon is `stopping`. What is not
+ * online is listed either way.
  */
-export function checkReadiness(kernel: Kernel): Readiness {
+export function checkReadiness(kernel: Kernel, stopping = false): Readiness {
   const rows = kernel.status().filter((row) => row.kind === 'transport' && row.enabled);
   const online = rows.filter((row) => row.state === 'online').map((row) => row.id);
   const notOnline = rows.filter((row) => row.state !== 'online').map((row) => ({ id: row.id, state: row.state }));
   const store = storeOpen(kernel) ? 'open' : 'closed';
   const transports = { online, notOnline };
+  if (stopping) return { status: 'not-ready', store, transports, code: 'XPORT_KERNEL_STOPPED', message: 'the daemon is stopping' };
   if (store === 'closed') {
     return { status: 'not-ready', store, transports, code: 'XPORT_STORE_UNAVAILABLE', message: 'the message store is not open (the daemon is starting or stopping, or the store failed)' };
   }

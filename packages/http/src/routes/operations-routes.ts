@@ -23,7 +23,7 @@ const readinessBody = {
         },
       },
     },
-    code: { type: 'string', description: 'Why not ready: XPORT_STORE_UNAVAILABLE or XPORT_PROVIDER_UNAVAILABLE.' },
+    code: { type: 'string', description: 'Why not ready: XPORT_STORE_UNAVAILABLE, XPORT_PROVIDER_UNAVAILABLE, or XPORT_KERNEL_STOPPED while the daemon stops.' },
     message: { type: 'string' },
   },
 } as const;
@@ -32,7 +32,7 @@ const PUBLIC = { public: true } as const;
 const NO_AUTH: never[] = [];
 
 /** `/livez`, `/readyz` (no token: probes), `/metrics` (Prometheus text) and `/v1/openapi.json`. */
-export function registerOperationsRoutes(app: FastifyInstance, { kernel }: RouteContext, metrics: KernelMetrics): void {
+export function registerOperationsRoutes(app: FastifyInstance, { kernel }: RouteContext, metrics: KernelMetrics, closing: () => boolean): void {
   app.get(
     '/livez',
     {
@@ -60,7 +60,7 @@ export function registerOperationsRoutes(app: FastifyInstance, { kernel }: Route
       },
     },
     async (_request, reply) => {
-      const readiness = checkReadiness(kernel);
+      const readiness = checkReadiness(kernel, closing());
       return reply.code(readiness.status === 'ready' ? 200 : 503).send(readiness);
     },
   );

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction, type onSendHookHandler } from 'fastify';
 import type { HttpSettings } from '@xport/core';
 import type { Logger } from '@xport/provider-sdk';
 import type { BearerAuth } from '../auth/bearer-auth.js';
@@ -16,8 +16,8 @@ declare module 'fastify' {
   }
 }
 
-type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
-const toHooks = (hooks: unknown): Hook[] => (hooks === undefined ? [] : Array.isArray(hooks) ? (hooks as Hook[]) : [hooks as Hook]);
+/** A route's hooks of one kind as a list (fastify takes one or several). */
+const toHooks = <T>(hooks: T | readonly T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? [...(hooks as readonly T[])] : [hooks as T]);
 
 // Routes other than submit take no body worth the name.
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -29,6 +29,8 @@ export interface ServerParts {
   readonly requests: HttpRequestMetrics;
   /** The submit route's body limit, named in the error for a larger body. */
   readonly maxBodyBytes: number;
+  /** True once the API is closing: requests that still arrive are refused with a coded 503. */
+  readonly closing: () => boolean;
 }
 
 /**
@@ -43,9 +45,11 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
     logger: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: settings.trustProxy.length > 0 ? [...settings.trustProxy] : false,
-    // Idle keep-alive connections close at once on close(); requests under way finish.
+    // Idle keep-alive connections close at once on close(); requests under way finish. Requests
+    // that still arrive on a busy connection get the API's own 503 (see refuseWhileClosing), not
+    // fastify's body without an xport code.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    return503OnClosing: false,
   });
   // A body is JSON or refused (415): fastify would otherwise take text/plain as a string body.
   app.removeContentTypeParser('text/plain');
@@ -61,14 +65,26 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
     if (refused === undefined) done();
     else void refused.then(done, done);
   };
+  const refuseWhileClosing = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (!parts.closing()) return done();
+    reply.header('connection', 'close');
+    done(new XportError('XPORT_KERNEL_STOPPED', 'the daemon is stopping and takes no new requests; send it again once it is back (or to another instance)'));
+  };
+  // While closing, every response ends its connection: a keep-alive client's socket would otherwise
+  // hold close() until the cut-off once its last request is answered.
+  const closeConnectionWhileClosing: onSendHookHandler = (_request, reply, payload, done) => {
+    if (parts.closing()) reply.header('connection', 'close');
+    done(null, payload);
+  };
   app.addHook('onRoute', (route) => {
     const method = String(route.method);
+    route.onSend = [...toHooks(route.onSend), closeConnectionWhileClosing];
     const observe = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
       parts.requests.observe(method, route.url, reply.statusCode);
       done();
     };
     route.onResponse = [...toHooks(route.onResponse), observe];
-    if (route.config?.public !== true) route.onRequest = [authenticate, ...toHooks(route.onRequest)];
+    if (route.config?.public !== true) route.onRequest = [refuseWhileClosing, authenticate, ...toHooks(route.onRequest)];
   });
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toErrorReply(error, parts.maxBodyBytes);
