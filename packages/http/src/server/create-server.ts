@@ -1,13 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction, type onSendHookHandler } from 'fastify';
 import type { HttpSettings } from '@xport/core';
-import type { Logger } from '@xport/provider-sdk';
+import { XportError, type Logger } from '@xport/provider-sdk';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { toErrorReply } from '../errors/error-reply.js';
 import type { HttpRequestMetrics } from '../metrics/http-request-metrics.js';
 import { SHARED_SCHEMAS } from '../schemas/shared-schemas.js';
 import { registerOpenApi } from './openapi.js';
 import { createRequestValidators } from './request-validators.js';
-import { XportError } from '@xport/provider-sdk';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
