@@ -73,6 +73,21 @@ describe('bearer-token authentication', () => {
     expect((await app.request({ method: 'GET', url: '/livez', remoteAddress: '192.0.2.7' })).status).toBe(200);
   });
 
+  it('counts failures by the address a trusted proxy names, and only a trusted one', async () => {
+    const attempt = (forwardedFor: string) =>
+      app!.request({ method: 'GET', url: '/v1/queue', remoteAddress: '127.0.0.1', headers: { ...bearer(K.wrongPassword), 'x-forwarded-for': forwardedFor } });
+    app = await createApiApp({ env: { XPORT_HTTP__TOKEN: K.httpApiToken }, config: { http: { trustProxy: ['127.0.0.1'], failedAuth: { limit: 1 } } } });
+    expect((await attempt('192.0.2.9')).status).toBe(401);
+    expect((await attempt('192.0.2.9')).status).toBe(429);
+    expect((await attempt('192.0.2.10')).status).toBe(401);
+    await app.cleanup();
+
+    // Without trustProxy the header is the client's own claim: every request counts against the peer.
+    app = await createApiApp({ env: { XPORT_HTTP__TOKEN: K.httpApiToken }, config: { http: { failedAuth: { limit: 1 } } } });
+    expect((await attempt('192.0.2.9')).status).toBe(401);
+    expect((await attempt('192.0.2.10')).status).toBe(429);
+  });
+
   it('reads a rotated token from the credentials file on reloadCredentials', async () => {
     app = await createApiApp({ start: false });
     await writeCredentials(app.root, { http: { token: K.httpApiToken } });
