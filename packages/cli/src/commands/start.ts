@@ -46,14 +46,17 @@ function revalidateOnHangup(kernel: Kernel, logger: Logger, api: HttpApi | undef
 }
 
 /**
- * The last resort behind the kernel's own stop deadlines: spooler.stopTimeoutMs for the sends,
- * then the providers' stops side by side and the store's stop and close, each bounded. If the stop
- * still has not finished well after that, the process exits 1 rather than hang a supervisor.
+ * The last resort behind the kernel's own stop deadlines: the HTTP API's close (when it runs), then
+ * spooler.stopTimeoutMs for the sends, then the providers' stops side by side and the store's stop
+ * and close, each bounded. If the stop still has not finished well after that, the process exits 1
+ * rather than hang a supervisor.
  */
 function armStopBackstop(config: XportConfig, io: CliIO, logger: Logger): () => void {
   if (io.exit === undefined) return () => undefined;
   const providerStopMs = config.lifecycle.stopTimeoutMs ?? config.spooler.stopTimeoutMs;
-  const boundMs = config.spooler.stopTimeoutMs + 3 * providerStopMs + STOP_MARGIN_MS;
+  // The HTTP API closes first, its requests under way cut off after spooler.stopTimeoutMs.
+  const apiCloseMs = config.http.enabled ? config.spooler.stopTimeoutMs : 0;
+  const boundMs = apiCloseMs + config.spooler.stopTimeoutMs + 3 * providerStopMs + STOP_MARGIN_MS;
   const exit = io.exit;
   const timer = setTimeout(() => {
     logger.error(`the stop did not finish within ${boundMs} ms; exiting now`);
