@@ -17,6 +17,9 @@ export const KNOWN_SECRETS = {
   wrongPassword: 'ks-wrong-password-93ad07',
   /** A value that replaces another in a source, for rotation tests. */
   rotatedPassword: 'ks-rotated-password-c6f215',
+  /** The HTTP API's bearer token (credential `token` of owner `http`), and the one before it. */
+  httpApiToken: 'ks-http-api-token-3b9e51d07c',
+  httpPreviousToken: 'ks-http-previous-token-e4a28f61',
   /** Put in the environment of every test worker (and so of every child process it spawns). */
   environmentCanary: 'ks-environment-canary-71e0d9b3',
 } as const;

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { Clock, HookProvider, InboundPort, Logger, MessageInput, MessageStore, TransportProvider } from '@xport/provider-sdk';
+import type { Clock, CredentialDeclaration, CredentialView, HookProvider, InboundPort, Logger, MessageInput, MessageStore, TransportProvider } from '@xport/provider-sdk';
 import type { XportConfig, XportConfigInput } from './config/config-schema.js';
 import type { DiscoveryReport } from './discovery/discovery-report.js';
 import type { KernelEvents, ProviderState } from './lifecycle/provider-state.js';
@@ -77,4 +77,16 @@ export interface Kernel {
   submit(input: MessageInput): Promise<SubmitReceipt>;
   /** Re-runs logon for a provider now (MAPI ValidateState) and resolves with its new state. */
   revalidate(id: string): Promise<ProviderState>;
+  /**
+   * Credentials of a part of the application that is not a provider (the HTTP API reads its tokens
+   * here): the names `declarations` lists, under `owner`, from the same sources a provider's come
+   * from (`XPORT_<OWNER>__<NAME>`, the credentials file, `createKernel({ credentials })`), masked in
+   * every log line like them. The credentials file is read again first. `owner` must be an id no
+   * provider uses.
+   *
+   * @example
+   * const view = await kernel.credentials('http', { token: { required: false, description: 'API bearer token' } });
+   * const token = view.get('token')?.reveal();
+   */
+  credentials(owner: string, declarations: Readonly<Record<string, CredentialDeclaration>>): Promise<CredentialView>;
 }

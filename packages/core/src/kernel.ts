@@ -1,4 +1,5 @@
-import { XportError, XportTokens, type HookProvider, type MessageInput, type MessageStore, type TransportProvider } from '@xport/provider-sdk';
+import { XportError, XportTokens, type CredentialDeclaration, type CredentialView, type HookProvider, type MessageInput, type MessageStore, type TransportProvider } from '@xport/provider-sdk';
+import { createCredentialView } from './credentials/credential-view.js';
 import { discoverProviders } from './discovery/discover-providers.js';
 import { toDiscoveryReport, type DiscoveryReport } from './discovery/discovery-report.js';
 import type { ProviderRecord, ReportedError } from './discovery/provider-record.js';
@@ -298,6 +299,12 @@ class XportKernel implements Kernel {
 
   on<K extends keyof KernelEvents>(event: K, listener: (payload: KernelEvents[K]) => void): () => void {
     return this.events.on(event, listener);
+  }
+
+  async credentials(owner: string, declarations: Readonly<Record<string, CredentialDeclaration>>): Promise<CredentialView> {
+    const fileProblem = await this.services.credentials.refresh();
+    if (fileProblem) this.services.logger.error(fileProblem.message, { code: fileProblem.code });
+    return createCredentialView(this.services.credentials, owner, declarations);
   }
 
   async revalidate(id: string): Promise<ProviderState> {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, manifestSchema, toEnvCredentialName } from '@xport/provider-sdk';
 import { configSchema } from '../src/index.js';
 import { toRenamedEnvCredentialNames } from '../src/credentials/env-credential-name.js';
+import { API_CREDENTIAL_OWNER, API_CREDENTIALS } from '../../http/src/index.js';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
 const read = (name: string) => readFileSync(join(docs, name), 'utf8');
@@ -23,9 +24,9 @@ function userPages(): string[] {
   return [...pages, join(repo, 'README.md')];
 }
 
-/** (provider id, credential name) of every manifest in packages/ and examples/. */
+/** (provider id, credential name) of every manifest in packages/ and examples/, and the HTTP API's own. */
 function declaredCredentials(): Array<{ id: string; name: string }> {
-  const found: Array<{ id: string; name: string }> = [];
+  const found: Array<{ id: string; name: string }> = Object.keys(API_CREDENTIALS).map((name) => ({ id: API_CREDENTIAL_OWNER, name }));
   for (const folder of ['packages', 'examples']) {
     for (const name of readdirSync(join(repo, folder))) {
       const path = join(repo, folder, name, 'package.json');

@@ -40,6 +40,12 @@ export const ERROR_CODES = {
   XPORT_STORE_CORRUPT_RECORD: 'A stored record could not be decoded and was quarantined.',
   XPORT_KERNEL_STOPPED: 'The kernel is stopped or stopping and accepts no new work.',
   XPORT_DAEMON_NOT_RUNNING: 'No xport daemon is running for the application, so a command that asks the daemon has no one to ask.',
+  XPORT_HTTP_REQUEST_INVALID: 'An HTTP API request is malformed: its body is not JSON or has unknown, missing or mistyped fields, or a parameter, header or media type is wrong.',
+  XPORT_HTTP_UNAUTHORIZED: 'An HTTP API request carried no bearer token, or one that matches no configured API token.',
+  XPORT_HTTP_RATE_LIMITED: 'A client failed to authenticate to the HTTP API too often; its requests are refused until Retry-After has passed.',
+  XPORT_HTTP_ROUTE_NOT_FOUND: 'No route of the HTTP API matches the method and path of a request.',
+  XPORT_HTTP_LISTEN_FAILED: 'The HTTP API cannot listen on http.host and http.port (the port is in use, not permitted, or the host is not an address of this machine).',
+  XPORT_INTERNAL_ERROR: 'An unexpected error inside xport ended a request; the log has the details.',
   XPORT_TEST_DEPENDENCY_MISSING: 'A test kit of @xport/provider-sdk/testing needs a package the project has not installed (@xport/core, @xport/store-memory).',
   XPORT_SCAFFOLD_REFUSED: '`xport new` refused to write a package where it should not: into a directory that is not empty, or inside a git repository without --in-repo.',
 } as const;

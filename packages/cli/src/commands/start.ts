@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Kernel, XportConfig } from '@xport/core';
 import { formatRecipient, XportTokens, type Logger } from '@xport/provider-sdk';
+import { createHttpApi, type HttpApi } from '@xport/http';
 import { appRoot, createConsoleLogger, openKernel } from '../app.js';
 import { removeDaemonRecord, type DaemonRecord } from '../daemon-file.js';
 import { startDaemonPublisher } from '../daemon-publisher.js';
@@ -23,10 +24,14 @@ function logOutcomes(spooler: Spooler, logger: Logger): void {
   spooler.on('received', (e) => logger.info(`received ${e.kind}`, { mailboxes: e.entries.map((entry) => entry.mailbox).join(', ') }));
 }
 
-/** SIGHUP: log every provider on again with fresh credentials (rotation; `xport revalidate` sends it). */
-function revalidateOnHangup(kernel: Kernel, logger: Logger): () => void {
+/** SIGHUP: log every provider on again with fresh credentials (rotation; `xport revalidate` sends it), and read the API tokens again. */
+function revalidateOnHangup(kernel: Kernel, logger: Logger, api: HttpApi | undefined): () => void {
   const onHangup = (): void => {
     logger.info('SIGHUP: re-validating providers (credentials are read again)');
+    api?.reloadCredentials().then(
+      () => logger.info('HTTP API tokens read again'),
+      (error: unknown) => logger.warn('HTTP API tokens could not be read again', { error: (error as Error).message }),
+    );
     for (const row of kernel.status()) {
       if (row.enabled && row.kind !== 'store' && ['online', 'offline', 'logon-failed'].includes(row.state)) {
         kernel.revalidate(row.id).then(
@@ -41,14 +46,17 @@ function revalidateOnHangup(kernel: Kernel, logger: Logger): () => void {
 }
 
 /**
- * The last resort behind the kernel's own stop deadlines: spooler.stopTimeoutMs for the sends,
- * then the providers' stops side by side and the store's stop and close, each bounded. If the stop
- * still has not finished well after that, the process exits 1 rather than hang a supervisor.
+ * The last resort behind the kernel's own stop deadlines: the HTTP API's close (when it runs), then
+ * spooler.stopTimeoutMs for the sends, then the providers' stops side by side and the store's stop
+ * and close, each bounded. If the stop still has not finished well after that, the process exits 1
+ * rather than hang a supervisor.
  */
 function armStopBackstop(config: XportConfig, io: CliIO, logger: Logger): () => void {
   if (io.exit === undefined) return () => undefined;
   const providerStopMs = config.lifecycle.stopTimeoutMs ?? config.spooler.stopTimeoutMs;
-  const boundMs = config.spooler.stopTimeoutMs + 3 * providerStopMs + STOP_MARGIN_MS;
+  // The HTTP API closes first, its requests under way cut off after spooler.stopTimeoutMs.
+  const apiCloseMs = config.http.enabled ? config.spooler.stopTimeoutMs : 0;
+  const boundMs = apiCloseMs + config.spooler.stopTimeoutMs + 3 * providerStopMs + STOP_MARGIN_MS;
   const exit = io.exit;
   const timer = setTimeout(() => {
     logger.error(`the stop did not finish within ${boundMs} ms; exiting now`);
@@ -82,6 +90,22 @@ export function registerStart(program: Command, context: CommandContext): void {
 }
 
 /**
+ * The HTTP API when `http.enabled`, listening before any provider starts: an address it must not
+ * serve without a token, or one it cannot bind, ends the daemon before anything ran.
+ */
+async function serveHttpApi(kernel: Kernel): Promise<HttpApi | undefined> {
+  if (!kernel.config.http.enabled) return undefined;
+  const api = await createHttpApi({ kernel });
+  try {
+    await api.listen();
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+  return api;
+}
+
+/**
  * Starts the kernel and publishes `.xport/daemon.json` at once (so `xport status` sees the daemon
  * while providers are still coming online), runs until asked to stop, and stops cleanly. A kernel
  * that cannot start (invalid config, no store) is an error: the daemon exits non-zero.
@@ -90,6 +114,8 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   const kernel = openKernel(root, io, { logger });
   // The kernel's logger masks every secret it knows; the daemon's own lines about faults go through it.
   const log = kernel.container.resolve<Logger>(XportTokens.Logger);
+  // Its routes answer 503 until the store is open; /readyz says when the daemon can take work.
+  const api = await serveHttpApi(kernel);
   const startedAt = Date.now();
   let phase: DaemonRecord['phase'] = 'starting';
   const publisher = startDaemonPublisher({ root, logger: log, heartbeatMs: HEARTBEAT_MS, record: () => ({ pid: process.pid, startedAt, updatedAt: Date.now(), phase, providers: kernel.status() }) });
@@ -102,10 +128,12 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   kernel.on('spooler-ready', (spooler) => logOutcomes(spooler, logger));
 
   // Before start: daemon.json names this process from now on, and SIGHUP's default action would end it.
-  const stopHangup = revalidateOnHangup(kernel, logger);
+  const stopHangup = revalidateOnHangup(kernel, logger, api);
   const starting = kernel.start();
   const shutDown = async (): Promise<void> => {
     stopHangup();
+    // The API first: requests under way finish while the kernel still runs, new ones are answered 503.
+    await api?.close();
     await kernel.stop();
     // A start cut short by the stop rejects with XPORT_KERNEL_STOPPED: that is this stop, not a failure.
     await starting.catch(() => undefined);

@@ -140,6 +140,27 @@ export const configSchema = {
         verp: { type: 'string', minLength: 3, maxLength: 320 },
       },
     },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: false },
+        host: { type: 'string', minLength: 1, maxLength: 255, default: '127.0.0.1' },
+        // 0: any free port (the daemon logs the one it got).
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8580 },
+        trustProxy: { type: 'array', default: [], maxItems: 64, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64 } },
+        failedAuth: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 100000, default: 10 },
+            windowMs: { type: 'integer', minimum: 1000, maximum: MAX_TIMER_MS, default: 60000 },
+          },
+        },
+      },
+    },
     logLevel: { enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
   },
 } as const;
@@ -184,6 +205,17 @@ export interface ReportSettings {
   readonly verp?: string;
 }
 
+/** The HTTP API `xport start` serves (package `@xport/http`); off unless `enabled`. */
+export interface HttpSettings {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client. */
+  readonly trustProxy: readonly string[];
+  /** After `limit` failed authentications within `windowMs`, a client is refused (429) until the window has passed. */
+  readonly failedAuth: { readonly limit: number; readonly windowMs: number };
+}
+
 /** `xport.config.json` after validation: every default applied. */
 export interface XportConfig {
   readonly discovery: { readonly nodeModules: boolean; readonly paths: readonly string[] };
@@ -197,6 +229,7 @@ export interface XportConfig {
   readonly lifecycle: LifecycleSettings;
   readonly spooler: SpoolerSettings;
   readonly reports: ReportSettings;
+  readonly http: HttpSettings;
   readonly logLevel: ConfigLogLevel;
 }
 

@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { Claim, ClaimResult, RecipientOutcome, StoredMessage } from '@xport/provider-sdk';
+import { endSendSpan, inSpan, startSendSpan } from '../tracing/messaging-spans.js';
 import { attemptSend } from './attempt-send.js';
 import type { SpoolerHost } from './host.js';
 import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
@@ -54,19 +56,25 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
     return;
   }
 
-  const attempt = await attemptSend({
-    providerId,
-    transport,
-    message: toOutboundMessage(stored, host.store),
-    recipients: toAssignedRecipients(claims),
-    timeoutMs: host.options.sendTimeoutMs,
-    deadline,
-  });
+  const span = startSendSpan(providerId, messageId, claims.length);
+  const startedAt = performance.now();
+  const attempt = await inSpan(span, () =>
+    attemptSend({
+      providerId,
+      transport,
+      message: toOutboundMessage(stored, host.store),
+      recipients: toAssignedRecipients(claims),
+      timeoutMs: host.options.sendTimeoutMs,
+      deadline,
+    }),
+  );
   sent();
+  endSendSpan(span, attempt.kind === 'stopped' ? 'stopped' : attempt.outcomes);
   if (attempt.kind === 'stopped') {
     await releaseClaims(ctx, claims);
     return;
   }
+  if (ctx.events.heard('attempted')) ctx.events.emit('attempted', { messageId, provider: providerId, recipients: claims.length, durationMs: performance.now() - startedAt });
 
   const now = ctx.clock.now();
   // One settle for the whole send: the recipients that failed in it share one report.

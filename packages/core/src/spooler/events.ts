@@ -20,6 +20,12 @@ export interface SpoolerEvents {
   deferred: RecipientEvent & { readonly nextAttemptAt: number; readonly error: RecipientError };
   failed: RecipientEvent & { readonly error: RecipientError };
   expired: RecipientEvent & { readonly error: RecipientError };
+  /**
+   * One hand-over of a message to a transport ended (it answered, threw or timed out), before its
+   * results are recorded; not emitted for one the spooler's stop cut short. `durationMs` runs from
+   * the first preprocessor to the answer, on a monotonic clock.
+   */
+  attempted: { readonly messageId: string; readonly provider: string; readonly recipients: number; readonly durationMs: number };
   received: {
     readonly entries: ReadonlyArray<{ readonly mailbox: string; readonly id: string }>;
     readonly kind: MessageKind;

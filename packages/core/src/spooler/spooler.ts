@@ -1,4 +1,5 @@
 import type { InboundPort, MessageInput } from '@xport/provider-sdk';
+import { endReceiveSpan, endSubmitSpan, startReceiveSpan, startSubmitSpan, traced } from '../tracing/messaging-spans.js';
 import { createSpoolerEmitter, type SpoolerEventName, type SpoolerListener } from './events.js';
 import type { SpoolerHost } from './host.js';
 import { createHookGate } from './hook-gate.js';
@@ -26,6 +27,8 @@ export interface Spooler {
   abort(messageId: string): Promise<void>;
   /** Non-final recipients per transport. */
   queueDepth(): Promise<Record<string, QueueDepth>>;
+  /** When the oldest message with a recipient not yet final was submitted (epoch ms); null when there is none. */
+  oldestQueuedAt(): Promise<number | null>;
   /** The inbound path a transport's receive side hands messages to. */
   readonly inbound: InboundPort;
   on<E extends SpoolerEventName>(name: E, listener: SpoolerListener<E>): () => void;
@@ -47,11 +50,16 @@ export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions =
   const events = createSpoolerEmitter(host.logger);
   const loop = createSpoolLoop(host, events, options);
   const hookGate = createHookGate(host.logger);
-  const inbound = createInboundPort(host, events, hookGate);
+  const port = createInboundPort(host, events, hookGate);
+  const inbound: InboundPort = {
+    deliver: (message) => traced(startReceiveSpan(message?.receivedBy), () => port.deliver(message), (span, receipt) => endReceiveSpan(span, receipt.entries, receipt.rejected.length)),
+  };
+  const settleUnroutable = (messageId: string) => loop.settleStranded(messageId);
   return {
     start: () => loop.start(),
     stop: () => loop.stop(),
-    submit: (input) => submitMessage(host, events, input, (messageId) => loop.settleStranded(messageId), hookGate),
+    submit: (input) =>
+      traced(startSubmitSpan(), () => submitMessage(host, events, input, settleUnroutable, hookGate), (span, receipt) => endSubmitSpan(span, receipt.messageId, receipt.recipients.length)),
     flush: (providerId) => loop.flush(providerId),
     abort: (messageId) => host.store.abort(messageId, host.clock.now()),
     async queueDepth() {
@@ -62,6 +70,11 @@ export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions =
         if (id !== '') depth[id] = { queued: counts.queued, inFlight: counts.inFlight, deferred: counts.deferred };
       }
       return depth;
+    },
+    async oldestQueuedAt() {
+      // The queue lists messages in submit order: the first is the oldest.
+      const [oldest] = await host.store.listQueue({ limit: 1 });
+      return oldest?.submittedAt ?? null;
     },
     inbound,
     on: (name, listener) => events.on(name, listener),
