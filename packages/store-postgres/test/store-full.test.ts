@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XportError, type MessageStore } from '@xport/provider-sdk';
@@ -53,33 +53,35 @@ describe('postgres store that may not write', () => {
   });
 });
 
-function postgresOwner(): { uid: number; gid: number } {
-  const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { stdio: 'pipe' }).toString().trim()));
-  return { uid: uid!, gid: gid! };
-}
-
-/** Why the test server cannot get a tablespace on a tmpfs of ours: no mount, not on this host, no `postgres` user. */
-function cannotFillTablespace(): string | undefined {
+/**
+ * The OS user and group the test server runs as (the owners of its data directory: `postgres` for
+ * a packaged cluster, another user for an embedded one), or why the test server cannot get a
+ * tablespace on a tmpfs of ours: no mount, not on this host, a data directory we cannot see.
+ */
+async function serverOwner(): Promise<{ uid: number; gid: number } | string> {
   if (CANNOT_MOUNT !== undefined) return CANNOT_MOUNT;
   const host = new URL(TEST_PG_URL).hostname;
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return `the test server (${host}) is not on this host, so it cannot use a tmpfs mounted here`;
   try {
-    postgresOwner();
-    return undefined;
-  } catch {
-    return 'no "postgres" user on this host to own the tablespace directory';
+    const [row] = await adminQuery<{ data_directory: string }>('SHOW data_directory');
+    const { uid, gid } = statSync(row!.data_directory);
+    return { uid, gid };
+  } catch (error) {
+    return `cannot see the test server's data directory to learn whose it is: ${String(error)}`;
   }
 }
 
+const owner = await serverOwner();
+
 // The store's tables in a tablespace on a small tmpfs: PostgreSQL itself runs out of room (53100),
 // while its WAL, on its own disk, does not.
-describeIf(cannotFillTablespace(), 'postgres store whose tablespace fills up (tmpfs)', () => {
+describeIf(typeof owner === 'string' ? owner : undefined, 'postgres store whose tablespace fills up (tmpfs)', () => {
   let disk: SmallDisk;
   let tablespace: string;
   let schema: string;
   let store: MessageStore | undefined;
   beforeEach(async () => {
-    disk = mountSmallDisk(8 * 1024 * 1024, { owner: postgresOwner() });
+    disk = mountSmallDisk(8 * 1024 * 1024, { owner: owner as { uid: number; gid: number } });
     tablespace = `xport_full_${randomBytes(4).toString('hex')}`;
     schema = freshSchema();
     await adminQuery(`CREATE TABLESPACE ${tablespace} LOCATION '${disk.dir}'`);
