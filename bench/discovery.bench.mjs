@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createKernel } from '../packages/core/dist/index.js';
+import { benchFigures } from './figures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROVIDERS = 100;
@@ -74,3 +75,7 @@ console.log(`kernel discover + validate + start + stop: ${k.toFixed(1)} ms`);
 console.log(`baseline read + JSON.parse + import:       ${b.toFixed(1)} ms`);
 console.log(`ratio: ${(k / b).toFixed(2)}x`);
 console.log('target: < 500 ms');
+const figures = benchFigures(import.meta.url);
+figures.value('kernel discover + validate + start + stop', k, 'ms');
+figures.value('baseline read + JSON.parse + import', b, 'ms');
+figures.ratio('kernel / baseline', k / b, { baseline: 'read + JSON.parse + import of the same providers', target: 'kernel < 500 ms' });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { benchFigures } from './figures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PACKAGES = join(here, '..', 'packages');
@@ -117,6 +118,14 @@ if (process.argv[2] === '--client') {
     const counts = await kernel.store().counts();
     const expected = (WARM_RUNS + ROUNDS) * 2 * MESSAGES;
     if (counts.byState.queued !== expected) throw new Error(`the store holds ${counts.byState.queued} queued recipients, expected ${expected}`);
+    const figures = benchFigures(import.meta.url);
+    figures.value('POST /v1/messages', httpRate, 'msgs/s');
+    figures.value('POST /v1/messages p99', httpP99, 'ms');
+    figures.value('in-process kernel.submit', inRate, 'msgs/s');
+    figures.value('in-process kernel.submit p99', inP99, 'ms');
+    figures.value('CPU per message, HTTP server', serverCpu, 'µs');
+    figures.value('CPU per message, in-process', inCpu, 'µs');
+    figures.ratio('HTTP / in-process', httpRate / inRate, { baseline: 'in-process kernel.submit, same kernel and store', target: `>= ${TARGET_RATIO}` });
     console.log(`http: rounds (msgs/s) in-process ${runs.inProcess.map(rate).join(' ')} | HTTP ${runs.http.map(rate).join(' ')}`);
     console.log(
       `http: POST /v1/messages ${httpRate} msgs/s (p99 ${httpP99.toFixed(1)} ms; ${IN_FLIGHT} in flight over ${IN_FLIGHT} keep-alive connections, bearer token)` +

@@ -23,6 +23,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPostgresStore } from '../packages/store-postgres/dist/index.js';
 import { findOrStartTestPostgres } from '../test/support/postgres/test-postgres.mjs';
+import { benchFigures } from './figures.mjs';
 
 const require = createRequire(new URL('../packages/store-postgres/package.json', import.meta.url));
 const pg = require('pg');
@@ -229,6 +230,7 @@ const schema = `xport_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Pool({ connectionString: URL_, max: 2 });
 await admin.query(`CREATE SCHEMA "${schema}"`);
 try {
+  const figures = benchFigures(import.meta.url);
   let rawRate;
   let storeRate;
   if (!SKIP_RAW) {
@@ -240,6 +242,9 @@ try {
     console.log(`   raw pg (batches of ${BATCH}):        ${rawRate.toFixed(0).padStart(7)} msgs/s  (${raw.seconds.toFixed(2)} s)`);
     console.log(`   store submit/claim/complete:     ${storeRate.toFixed(0).padStart(7)} msgs/s  (${stored.seconds.toFixed(2)} s)`);
     console.log(`   store / raw:                     ${(storeRate / rawRate).toFixed(2)}×`);
+    figures.value('raw pg enqueue + claim + complete', rawRate, 'msgs/s');
+    figures.value('store submit + claim + complete', storeRate, 'msgs/s');
+    figures.ratio('store / raw pg', storeRate / rawRate, { baseline: `raw pg, batches of ${BATCH}` });
   }
 
   console.log(`2) scaling: ${SCALING_MESSAGES} pre-queued messages drained by real daemons (xport start) on one schema`);
@@ -253,6 +258,7 @@ try {
     for (const daemons of DAEMON_COUNTS) {
       const run = await scalingRun(admin, daemons, setup);
       rates[daemons] = run.rate;
+      figures.value(`${setup.name}: ${daemons} daemon(s)`, run.rate, 'msgs/s');
       const ceiling = (daemons * setup.slots * 1000) / SEND_MS;
       console.log(
         `   ${daemons} daemon(s): ${run.rate.toFixed(0).padStart(6)} msgs/s  (${run.seconds.toFixed(2)} s; delivered per daemon ${run.counts.join(', ')}; ` +
@@ -264,6 +270,9 @@ try {
     }
     if (rates[1] !== undefined) {
       const ratio = (n) => (rates[n] === undefined ? 'n/a' : `${(rates[n] / rates[1]).toFixed(2)}×`);
+      for (const n of [2, 3]) {
+        if (rates[n] !== undefined) figures.ratio(`${setup.name}: ${n} daemons / 1`, rates[n] / rates[1], { baseline: 'one daemon, same set-up', ...(setup.name === 'CPU-bound here' ? {} : { target: '>= 2.5' }) });
+      }
       console.log(`   ${setup.name}: 2 vs 1: ${ratio(2)}   3 vs 1: ${ratio(3)}${setup.name === 'CPU-bound here' ? '' : ' (target ≥ 2.5×)'}`);
     }
   }

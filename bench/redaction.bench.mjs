@@ -5,6 +5,7 @@
 // non-ASCII, so JSON and URL escapes in a line are worth decoding), four kinds of ~300-character lines.
 import { performance } from 'node:perf_hooks';
 import { SecretRedactor } from '../packages/core/dist/index.js';
+import { benchFigures } from './figures.mjs';
 
 const SPECIAL = 'p@ss/w\u00f6rd "quoted" 42';
 const SECRETS = [...Array.from({ length: 9 }, (_, i) => `secret-${i}-${'x'.repeat(8)}-${(i * 7919).toString(36).padStart(6, '0')}`), SPECIAL];
@@ -47,6 +48,7 @@ for (const value of SECRETS) redactor.add(value);
 const current = (text) => redactor.redact(text);
 const baseline = createBaseline(SECRETS);
 
+const figures = benchFigures(import.meta.url);
 console.log(`masking ${SECRETS.length} secrets, ${LINES_PER_RUN.toLocaleString('en')} lines per run, best of ${RUNS} runs`);
 for (const [name, line] of Object.entries(LINES)) {
   let best = { current: 0, baseline: 0 };
@@ -54,6 +56,8 @@ for (const [name, line] of Object.entries(LINES)) {
     best = { baseline: Math.max(best.baseline, measure(baseline, line)), current: Math.max(best.current, measure(current, line)) };
   }
   const ratio = best.current / best.baseline;
+  figures.value(`${name}: SecretRedactor`, best.current, 'lines/s');
+  figures.ratio(`${name}: SecretRedactor / baseline`, ratio, { baseline: 'split/join of each value as is and JSON-escaped' });
   console.log(
     `${name.padEnd(28)} SecretRedactor ${Math.round(best.current).toLocaleString('en').padStart(9)} lines/s | baseline ${Math.round(best.baseline).toLocaleString('en').padStart(9)} lines/s | ${ratio.toFixed(2)}x`,
   );

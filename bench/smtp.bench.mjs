@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { benchFigures } from './figures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packages = join(here, '..', 'packages');
@@ -333,6 +334,15 @@ async function main() {
   const raw = rate('raw');
   const cpuNote = (key) => (cpu(key) === undefined ? '' : `; main-thread CPU ${cpu(key).toFixed(0)} vs ${cpu('raw').toFixed(0)} us/msg = ${(cpu('raw') / cpu(key)).toFixed(2)}x`);
   console.log(`medians of ${ROUNDS} rounds, each path in a process of its own after ${warmRuns} unmeasured runs; baseline raw nodemailer ${raw.toFixed(0)} msgs/s`);
+  const figures = benchFigures(import.meta.url);
+  figures.value('raw nodemailer', raw, 'msgs/s');
+  for (const path of PATHS.slice(1)) {
+    const label = path.ratio.replace(/ \/ raw$/, '');
+    figures.value(label, rate(path.key), 'msgs/s');
+    figures.ratio(`${label} / raw nodemailer`, rate(path.key) / raw, { baseline: 'raw nodemailer to the same sink', ...(path.key === 'memory' ? { target: '>= 0.9' } : {}) });
+  }
+  figures.ratio('Nagle on / Nagle off', nagle.rate / raw, { baseline: 'raw nodemailer, Nagle off' });
+  figures.value('messages not delivered', notDelivered, 'messages');
   for (const path of PATHS.slice(1)) console.log(`ratio ${path.ratio}: ${(rate(path.key) / raw).toFixed(2)}x${path.note}${cpuNote(path.key)}`);
   console.log(`ratio Nagle on / Nagle off: ${(nagle.rate / raw).toFixed(2)}x`);
   if (notDelivered > 0) console.log(`!!! ${notDelivered} messages NOT delivered`);

@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { createKernel } from '../packages/core/dist/index.js';
 import { createSqliteStore } from '../packages/store-sqlite/dist/index.js';
 import { createMemoryStore } from '../packages/store-memory/dist/index.js';
+import { benchFigures } from './figures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PACKAGES = join(here, '..', 'packages');
@@ -174,7 +175,13 @@ try {
     }
     rows.push({ storeId, target, runs, kernel: median(runs.kernel), submitOnly: median(runs.submitOnly), baseline: median(runs.baseline), floor: median(runs.floor) });
   }
+  const figures = benchFigures(import.meta.url);
   for (const r of rows) {
+    figures.value(`${r.storeId}: through the kernel`, r.kernel, 'msgs/s');
+    figures.value(`${r.storeId}: store-only baseline`, r.baseline, 'msgs/s');
+    figures.value(`${r.storeId}: store operations of the path`, r.floor, 'msgs/s');
+    figures.ratio(`${r.storeId}: kernel / store-only`, r.kernel / r.baseline, { baseline: 'store-only submit and drain', target: `kernel >= ${r.target} msgs/s` });
+    figures.ratio(`${r.storeId}: kernel / store operations`, r.kernel / r.floor, { baseline: 'the same store operations without the kernel' });
     console.log(`${r.storeId}: rounds (msgs/s) kernel ${r.runs.kernel.join(' ')} | store-only ${r.runs.baseline.join(' ')} | store operations of the path ${r.runs.floor.join(' ')}`);
     console.log(
       `${r.storeId}: ${r.kernel} msgs/s through the kernel (median of ${ROUNDS}; submit → loopback → inbox, ${MESSAGES} messages, ${WINDOW} submits in flight, providers.loopback.limits.concurrency ${CONCURRENCY}; submits alone ${r.submitOnly} msgs/s)` +

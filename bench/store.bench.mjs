@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createSqliteStore } from '../packages/store-sqlite/dist/index.js';
 import { createMemoryStore } from '../packages/store-memory/dist/index.js';
+import { benchFigures } from './figures.mjs';
 
 const require = createRequire(new URL('../packages/store-sqlite/package.json', import.meta.url));
 const Database = require('better-sqlite3');
@@ -114,6 +115,8 @@ function rawBaseline(path, count) {
   return elapsed;
 }
 
+const figures = benchFigures(import.meta.url);
+
 async function throughput() {
   const dir = mkdtempSync(join(tmpdir(), 'xport-bench-'));
   try {
@@ -125,6 +128,10 @@ async function throughput() {
     console.log(`raw better-sqlite3 baseline: ${rate(rawMs)} ops/s (same rows, one transaction per 100, synchronous=FULL)`);
     console.log(`ratio: ${(rate(sqlite.total) / rate(rawMs)).toFixed(2)} (target >= 10000 msgs/s end to end)`);
     console.log(`memory store: ${rate(memory.total)} msgs/s (reference)`);
+    figures.value('sqlite store submit + claim + complete', rate(sqlite.total), 'msgs/s');
+    figures.value('raw better-sqlite3', rate(rawMs), 'ops/s');
+    figures.value('memory store submit + claim + complete', rate(memory.total), 'msgs/s');
+    figures.ratio('sqlite store / raw better-sqlite3', rate(sqlite.total) / rate(rawMs), { baseline: 'raw better-sqlite3, same rows', target: 'sqlite store >= 10000 msgs/s' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -148,6 +155,7 @@ async function peakRss() {
     clearInterval(timer);
     await store.close();
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
+    figures.value('peak RSS, 100000 messages queued then drained', maxRssMb, 'MB');
     console.log(`peak RSS: ${Math.round(maxRssMb)} MB (target < 200 MB) — ${count} messages of 2 KB queued, then ${delivered} claimed/completed in batches of ${CLAIM_BATCH}; sampled rss peak ${Math.round(sampled / 1048576)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
