@@ -81,9 +81,10 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     metrics,
     async listen() {
       checkBindAllowed(settings, tokens);
-      if (!auth.required) logger.warn(`HTTP API: no API token is set; any process on this machine can use the API on ${settings.host}:${settings.port}`);
       try {
         const url = await server.listen({ host: settings.host, port: settings.port });
+        // After the bind, so the warning names the port a caller would use (port 0 takes a free one).
+        if (!auth.required) logger.warn(`HTTP API: no API token is set; any process on this machine can use the API at ${url}`);
         logger.info(`HTTP API listening on ${url}${isLoopbackHost(settings.host) ? '' : ' (bearer token required)'}`);
         return url;
       } catch (error) {
