@@ -5,5 +5,5 @@
 export { consoleAssetsDir } from './assets-dir.js';
 
 // The pages (paths a server answers with index.html)
-export { CONSOLE_PAGES } from './pages.js';
-export type { ConsolePage } from './pages.js';
+export { CONSOLE_PAGES, CONSOLE_SETTINGS_PATH } from './pages.js';
+export type { ConsolePage, ConsoleSettings } from './pages.js';

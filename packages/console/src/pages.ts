@@ -13,3 +13,14 @@ export const CONSOLE_PAGES = {
 } as const;
 
 export type ConsolePage = keyof typeof CONSOLE_PAGES;
+
+/**
+ * Where the server says, without a token, whether the API needs one: `{ "tokenRequired": boolean }`.
+ * The console reads it first, so a tab that has no token yet shows the sign-in form without a
+ * request that would count as a failed authentication.
+ */
+export const CONSOLE_SETTINGS_PATH = '/console.json';
+
+export interface ConsoleSettings {
+  readonly tokenRequired: boolean;
+}

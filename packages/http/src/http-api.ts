@@ -74,7 +74,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   registerInboxRoutes(server, ctx);
   registerProviderRoutes(server, ctx, logger);
   registerOperationsRoutes(server, ctx, metrics, isClosing);
-  if (settings.console) await registerConsoleRoutes(server, options.consoleDir ?? consoleAssetsDir(), logger);
+  if (settings.console) await registerConsoleRoutes(server, options.consoleDir ?? consoleAssetsDir(), () => auth.required, logger);
 
   const warnShortTokens = (): void => {
     for (const name of tokens.short) logger.warn(`HTTP API: API token "${name}" is short; use at least 20 random characters (openssl rand -hex 32)`);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONSOLE_PAGES, consoleAssetsDir } from '@xport/console';
+import { CONSOLE_PAGES, CONSOLE_SETTINGS_PATH, consoleAssetsDir } from '@xport/console';
 import { KNOWN_SECRETS as K } from '../../../test/support/known-secrets.js';
 import { createHttpApi } from '../src/index.js';
 import { createApiApp, createCaptureLogger, type ApiApp } from './support/api-app.js';
@@ -60,6 +60,19 @@ describe('the web console, served by the HTTP API', () => {
     const paths = Object.keys((await get('/v1/openapi.json')).json<{ paths: Record<string, unknown> }>().paths);
     expect(paths.length).toBeGreaterThan(0);
     expect(paths.filter((p) => !p.startsWith('/v1/') && !['/livez', '/readyz', '/metrics'].includes(p))).toEqual([]);
+  });
+
+  it('says without a token, and without counting a failed authentication, whether the API needs one', async () => {
+    app = await createApiApp({ env: { XPORT_HTTP__TOKEN: K.httpApiToken }, config: { http: { failedAuth: { limit: 1 } } } });
+    for (let i = 0; i < 3; i += 1) {
+      const settings = await get(CONSOLE_SETTINGS_PATH);
+      expect(settings.json()).toEqual({ tokenRequired: true });
+      expect(settings.headers['cache-control']).toBe('no-store');
+    }
+    expect((await get('/v1/providers', { authorization: `Bearer ${K.httpApiToken}` })).statusCode).toBe(200);
+    await app.cleanup();
+    app = await createApiApp();
+    expect((await get(CONSOLE_SETTINGS_PATH)).json()).toEqual({ tokenRequired: false });
   });
 
   it('serves no console with http.console false', async () => {

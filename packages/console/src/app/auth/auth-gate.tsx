@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { CONSOLE_SETTINGS_PATH, type ConsoleSettings } from '../../pages.js';
 import { ApiClient, type ApiError } from '../api/api-client.js';
 import { apiPaths } from '../api/api-paths.js';
 import { LoadingNote } from '../views/load-state.js';
@@ -15,7 +16,7 @@ type Phase =
 
 /**
  * Renders its children once the API answers: at once where it needs no token, else after the
- * sign-in form got a token the API accepts. A later 401 (the token was rotated) asks again.
+ * sign-in form got a token the API accepts (kept for the tab). A later 401 (the token was rotated) asks again.
  */
 export function AuthGate({ children }: { readonly children: ComponentChildren }) {
   const [phase, setPhase] = useState<Phase>({ name: 'checking' });
@@ -31,8 +32,18 @@ export function AuthGate({ children }: { readonly children: ComponentChildren })
     }
   }, []);
 
+  // A tab without a token asks the server whether one is needed (a request without one would count
+  // as a failed authentication); a tab with one checks it.
   useEffect(() => {
-    void attempt(sessionToken.read());
+    const stored = sessionToken.read();
+    if (stored !== undefined) {
+      void attempt(stored);
+      return;
+    }
+    new ApiClient(undefined).json<ConsoleSettings>(CONSOLE_SETTINGS_PATH).then(
+      (settings) => (settings.tokenRequired ? setPhase({ name: 'sign-in' }) : attempt(undefined)),
+      (error: unknown) => setPhase({ name: 'sign-in', problem: toSignInProblem(error, false) }),
+    );
   }, [attempt]);
 
   const session = useMemo<Session | undefined>(() => {
