@@ -74,7 +74,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   registerInboxRoutes(server, ctx);
   registerProviderRoutes(server, ctx, logger);
   registerOperationsRoutes(server, ctx, metrics, isClosing);
-  if (settings.console) await registerConsoleRoutes(server, options.consoleDir ?? consoleAssetsDir(), () => auth.required, logger);
+  const consoleServed = settings.console && (await registerConsoleRoutes(server, options.consoleDir ?? consoleAssetsDir(), () => auth.required, logger));
 
   const warnShortTokens = (): void => {
     for (const name of tokens.short) logger.warn(`HTTP API: API token "${name}" is short; use at least 20 random characters (openssl rand -hex 32)`);
@@ -91,6 +91,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
         // After the bind, so the warning names the port a caller would use (port 0 takes a free one).
         if (!auth.required) logger.warn(`HTTP API: no API token is set; any process on this machine can use the API at ${url}`);
         logger.info(`HTTP API listening on ${url}${isLoopbackHost(settings.host) ? '' : ' (bearer token required)'}`);
+        if (consoleServed) logger.info(`Web console at ${url}/`);
         return url;
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

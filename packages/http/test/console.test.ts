@@ -75,6 +75,13 @@ describe('the web console, served by the HTTP API', () => {
     expect((await get(CONSOLE_SETTINGS_PATH)).json()).toEqual({ tokenRequired: false });
   });
 
+  it('logs where the console is once the API listens', async () => {
+    app = await createApiApp();
+    const url = await app.api.listen();
+    expect(app.logs.filter((l) => l.level === 'info').map((l) => l.message)).toContain(`Web console at ${url}/`);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+  });
+
   it('serves no console with http.console false', async () => {
     app = await createApiApp({ config: { http: { console: false } } });
     expect((await get('/')).statusCode).toBe(404);
