@@ -134,6 +134,10 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
     // A page's URL opens by itself (the server answers it with the console).
     await page.reload();
     await page.getByText('Your order is on its way.').waitFor();
+    // What the API refuses is said on the page, with a way to try again.
+    await page.goto('/messages/01a234de-5eff-706d-9c12-00398435701f');
+    expect(await page.getByRole('alert').innerText()).toContain('XPORT_STORE_NOT_FOUND');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
     await page.context().close();
   });
 

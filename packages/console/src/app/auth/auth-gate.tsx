@@ -63,7 +63,7 @@ export function AuthGate({ children }: { readonly children: ComponentChildren })
     };
   }, [phase]);
 
-  if (phase.name === 'checking') return <LoadingNote what="the API" />;
+  if (phase.name === 'checking') return <LoadingNote what="the console" />;
   if (phase.name === 'sign-in') {
     return (
       <SignInForm
