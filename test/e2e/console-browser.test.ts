@@ -160,6 +160,23 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
     await page.context().close();
   });
 
+  it('opens without a sign-in where the API needs no token (a loopback address without one)', async () => {
+    const open = await createE2eApp(['provider-loopback', 'store-sqlite'], { store: { provider: 'store-sqlite' }, transportOrder: ['loopback'], http: { enabled: true, port: 0 } });
+    const openDaemon = spawnDaemon(open.root);
+    try {
+      const page = await openTab(browser, await apiUrlOf(openDaemon));
+      await page.goto('/');
+      await page.locator('article.provider h2', { hasText: 'loopback' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+      await page.context().close();
+    } finally {
+      openDaemon.child.kill('SIGTERM');
+      await openDaemon.exited;
+      await open.cleanup();
+    }
+  });
+
   it('fits a 360 px screen in the dark colour scheme', async () => {
     const page = await openTab(browser, url, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
     await signIn(page);
