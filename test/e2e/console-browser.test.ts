@@ -78,6 +78,11 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
     expect(await page.content()).not.toContain(TOKEN);
+    // A kept token the daemon no longer accepts (rotated away) brings the sign-in back, saying why.
+    await page.evaluate(`sessionStorage.setItem('xport.console.token', '${K.rotatedPassword}')`);
+    await page.reload();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('That token is not accepted');
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     // Another tab has no token: it asks again.
     const other = await openTab(browser, url);
     await other.goto('/queue');
