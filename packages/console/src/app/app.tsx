@@ -1,4 +1,5 @@
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { useEffect, useRef } from 'preact/hooks';
 import { CONSOLE_PAGES } from '../pages.js';
 import { useSession } from './auth/api-context.js';
 import { AuthGate } from './auth/auth-gate.js';
@@ -22,6 +23,14 @@ function isCurrent(href: string, path: string): boolean {
 function Shell() {
   const { path } = useLocation();
   const { signOut } = useSession();
+  // After a move to another page, keyboard and screen-reader users start at its content.
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef(path);
+  useEffect(() => {
+    if (shown.current === path) return;
+    shown.current = path;
+    main.current?.focus();
+  }, [path]);
   return (
     <>
       <a class="skip" href="#main">
@@ -42,7 +51,7 @@ function Shell() {
           </button>
         )}
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Router>
           <Route path={CONSOLE_PAGES.overview} component={OverviewPage} />
           <Route path={CONSOLE_PAGES.queue} component={QueuePage} />
