@@ -13,4 +13,9 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'index.ts exports names explicitly, never export *' }],
     },
   },
+  {
+    // The console's single-page application runs in the browser.
+    files: ['packages/console/src/app/**'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', Response: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', Blob: 'readonly', Intl: 'readonly' } },
+  },
 );

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { createOpenApiChecker } from '../support/openapi-check.js';
 import { recordOutput } from '../support/output-recorder.js';
 import { PACKAGES } from './test-app.js';
@@ -29,9 +29,9 @@ export function spawnDaemon(root: string, env: Record<string, string> = {}): Run
   return { child, output: () => output, exited };
 }
 
-/** The URL the daemon logged its API on, once it has (and once it says it is running). */
+/** The URL the daemon logged its API on, once it has (and once it says it is running). Usable in a test's hooks too. */
 export async function apiUrlOf(daemon: RunningDaemon): Promise<string> {
-  await expect.poll(() => daemon.output(), { timeout: 60_000 }).toContain('xport daemon running');
+  await vi.waitFor(() => expect(daemon.output()).toContain('xport daemon running'), { timeout: 60_000, interval: 50 });
   const found = /HTTP API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(daemon.output());
   if (found === null) throw new Error(`the daemon logged no API address:\n${daemon.output()}`);
   return found[1]!;

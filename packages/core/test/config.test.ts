@@ -44,7 +44,7 @@ describe('configuration', () => {
         retry: { minDelayMs: 300000, maxDelayMs: 4000000, lifetimeMs: 432000000 },
       },
       reports: { byAddressType: { smtp: 'dsn' }, bounceMailbox: 'xport:bounces' },
-      http: { enabled: false, host: '127.0.0.1', port: 8580, trustProxy: [], failedAuth: { limit: 10, windowMs: 60000 } },
+      http: { enabled: false, host: '127.0.0.1', port: 8580, console: true, trustProxy: [], failedAuth: { limit: 10, windowMs: 60000 } },
       logLevel: 'info',
     });
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { consoleAssetsDir } from '@xport/console';
 import type { HttpSettings, Kernel } from '@xport/core';
 import { XportError, XportTokens, type Logger } from '@xport/provider-sdk';
 import { checkBindAllowed, readApiTokens } from './auth/api-tokens.js';
@@ -7,6 +8,7 @@ import { FailedAuthLimiter } from './auth/failed-auth-limiter.js';
 import { isLoopbackHost } from './auth/loopback-host.js';
 import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
 import { createKernelMetrics, type KernelMetrics } from './metrics/kernel-metrics.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerInboxRoutes } from './routes/inbox-routes.js';
 import { registerMessageRoutes } from './routes/messages-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
@@ -22,6 +24,8 @@ export interface HttpApiOptions {
   readonly settings?: HttpSettings;
   /** The kernel's logger (which masks every known secret) when omitted. */
   readonly logger?: Logger;
+  /** Where the web console's built files are (`settings.console`); `consoleAssetsDir()` of `@xport/console` when omitted. */
+  readonly consoleDir?: string;
   /** prom-client's process and Node.js metrics on `/metrics` too. Default true. */
   readonly processMetrics?: boolean;
 }
@@ -44,7 +48,7 @@ export interface HttpApi {
 
 /**
  * The HTTP API over a kernel: `/v1` routes for messages, the queue, inboxes and providers, with
- * `/metrics`, `/livez`, `/readyz` and `/v1/openapi.json`. Reads the API tokens through the kernel's
+ * `/metrics`, `/livez`, `/readyz` and `/v1/openapi.json`, and the web console at `/` (`settings.console`). Reads the API tokens through the kernel's
  * credential service first. The kernel may start before or after: until its store is open, the
  * routes that need it answer 503.
  *
@@ -70,6 +74,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   registerInboxRoutes(server, ctx);
   registerProviderRoutes(server, ctx, logger);
   registerOperationsRoutes(server, ctx, metrics, isClosing);
+  const consoleServed = settings.console && (await registerConsoleRoutes(server, options.consoleDir ?? consoleAssetsDir(), () => auth.required, logger));
 
   const warnShortTokens = (): void => {
     for (const name of tokens.short) logger.warn(`HTTP API: API token "${name}" is short; use at least 20 random characters (openssl rand -hex 32)`);
@@ -86,6 +91,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
         // After the bind, so the warning names the port a caller would use (port 0 takes a free one).
         if (!auth.required) logger.warn(`HTTP API: no API token is set; any process on this machine can use the API at ${url}`);
         logger.info(`HTTP API listening on ${url}${isLoopbackHost(settings.host) ? '' : ' (bearer token required)'}`);
+        if (consoleServed) logger.info(`Web console at ${url}/`);
         return url;
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

@@ -43,7 +43,7 @@ describe('closing the API', () => {
 
   it('answers a request that reaches a route while the API closes with a coded 503, not fastify\'s own body', async () => {
     const logger = createCaptureLogger();
-    const settings = { enabled: true, host: '127.0.0.1', port: 0, trustProxy: [], failedAuth: { limit: 10, windowMs: 60_000 } };
+    const settings = { enabled: true, host: '127.0.0.1', port: 0, console: false, trustProxy: [], failedAuth: { limit: 10, windowMs: 60_000 } };
     const server = await createServer({
       settings,
       auth: new BearerAuth(new TokenSet([]), new FailedAuthLimiter(10, 60_000), logger),

@@ -149,6 +149,8 @@ export const configSchema = {
         host: { type: 'string', minLength: 1, maxLength: 255, default: '127.0.0.1' },
         // 0: any free port (the daemon logs the one it got).
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8580 },
+        // The web console (package @xport/console) at `/`, whenever the API is on.
+        console: { type: 'boolean', default: true },
         trustProxy: { type: 'array', default: [], maxItems: 64, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64 } },
         failedAuth: {
           type: 'object',
@@ -210,6 +212,8 @@ export interface HttpSettings {
   readonly enabled: boolean;
   readonly host: string;
   readonly port: number;
+  /** The web console at `/` (package `@xport/console`). */
+  readonly console: boolean;
   /** Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client. */
   readonly trustProxy: readonly string[];
   /** After `limit` failed authentications within `windowMs`, a client is refused (429) until the window has passed. */

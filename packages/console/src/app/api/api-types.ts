@@ -1,0 +1,96 @@
+// The shapes of the HTTP API's answers the console reads (see /v1/openapi.json).
+
+export interface Address {
+  readonly type: string;
+  readonly address: string;
+  readonly name?: string;
+}
+
+export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'delivered' | 'failed' | 'expired' | 'aborted';
+
+export interface RecipientStatus {
+  readonly index: number;
+  readonly recipient: Address;
+  readonly role: 'to' | 'cc' | 'bcc';
+  readonly provider: string | null;
+  readonly state: RecipientState;
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly updatedAt: string;
+  readonly lastError?: { readonly code: string; readonly diagnostic: string };
+}
+
+export interface Envelope {
+  readonly from?: Address;
+  readonly subject?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly kind: 'note' | 'report.ndr' | 'report.dr';
+  readonly messageId?: string;
+  readonly reportFor?: string;
+}
+
+export interface Part {
+  readonly partId: string;
+  readonly kind: 'text' | 'html' | 'attachment';
+  readonly contentType: string;
+  readonly size: number;
+  readonly filename?: string;
+  readonly href: string;
+}
+
+export interface Message {
+  readonly id: string;
+  readonly envelope: Envelope;
+  readonly recipients: readonly RecipientStatus[];
+  readonly parts: readonly Part[];
+  readonly size: number;
+  readonly submittedAt: string;
+  readonly expiresAt: string;
+  readonly finishedAt?: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface QueuePage {
+  readonly messages: readonly Message[];
+  readonly nextCursor: string | null;
+}
+
+export interface InboxEntry {
+  readonly id: string;
+  readonly mailbox: string;
+  readonly envelope: Envelope;
+  readonly parts: readonly Part[];
+  readonly size: number;
+  readonly receivedAt: string;
+  readonly read: boolean;
+  readonly receivedBy?: string;
+}
+
+export interface InboxPage {
+  readonly mailbox: string;
+  readonly entries: readonly InboxEntry[];
+  readonly nextCursor: string | null;
+}
+
+export interface ProviderSide {
+  readonly name: string;
+  readonly state: string;
+  readonly detail?: string;
+}
+
+export interface Provider {
+  readonly id: string;
+  readonly packageName: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly addressTypes: readonly string[];
+  readonly state: string;
+  readonly enabled: boolean;
+  readonly sides?: readonly ProviderSide[];
+  readonly lastError?: { readonly code: string; readonly message: string };
+  readonly queue?: { readonly queued: number; readonly inFlight: number; readonly deferred: number };
+}
+
+export interface ProvidersAnswer {
+  readonly providers: readonly Provider[];
+}

@@ -1,0 +1,197 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KNOWN_SECRETS as K } from '../support/known-secrets.js';
+import { capture, CHROMIUM, HAVE_CHROMIUM, launchChromium, openTab } from './console-browser.js';
+import { apiUrlOf, createApiClient, spawnDaemon, type RunningDaemon } from './http-daemon.js';
+import { createE2eApp, type E2eApp } from './test-app.js';
+
+// The web console in headless Chromium against a real daemon (`xport start`: SQLite store,
+// loopback transport, the API with a token). Loopback keeps `slow` deferred (so its message stays
+// queued) and fails `nobody` with 5.1.1 (an NDR in the sender's mailbox). In CI Chromium must be
+// there (.ci/run installs it); elsewhere the tests are skipped, by name, without it.
+
+const TITLE = HAVE_CHROMIUM ? 'the web console in Chromium' : `the web console in Chromium (SKIPPED: no browser at ${CHROMIUM}; apt-get install chromium)`;
+const TOKEN = K.httpApiToken;
+const LOOPBACK = { deferAddresses: ['slow'], failAddresses: ['nobody'] };
+const INVOICE = 'Invoice 42: 3 items';
+
+let app: E2eApp;
+let daemon: RunningDaemon;
+let url: string;
+let browser: Browser;
+const ids: Record<'queued' | 'failed', string> = { queued: '', failed: '' };
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    app = await createE2eApp(['provider-loopback', 'store-sqlite'], {
+      store: { provider: 'store-sqlite' },
+      transportOrder: ['loopback'],
+      providers: { loopback: { config: LOOPBACK } },
+      http: { enabled: true, port: 0 },
+    });
+    daemon = spawnDaemon(app.root, { XPORT_HTTP__TOKEN: TOKEN });
+    url = await apiUrlOf(daemon);
+    browser = await launchChromium();
+    const api = await createApiClient(url);
+    const submit = async (body: unknown) => {
+      const answer = await api('/v1/messages', { method: 'POST', token: TOKEN, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(answer.status, answer.text).toBe(202);
+      return answer.json<{ messageId: string }>().messageId;
+    };
+    const attachment = { filename: 'invoice.txt', content: Buffer.from(INVOICE).toString('base64') };
+    ids.queued = await submit({ from: 'loopback:shop', to: ['Slow Desk <loopback:slow>'], subject: 'Order 42 shipped', text: 'Your order is on its way.', attachments: [attachment] });
+    ids.failed = await submit({ from: 'loopback:shop', to: ['loopback:nobody'], subject: 'Order 43 shipped', text: 'Nobody reads this.' });
+    // Synchronised on the API: the NDR is in the sender's mailbox once the failure is settled.
+    const kinds = async () => (await api('/v1/inbox/loopback%3Ashop', { token: TOKEN })).json<{ entries: { envelope: { kind: string } }[] }>().entries.map((e) => e.envelope.kind);
+    await vi.waitFor(async () => expect(await kinds()).toEqual(['report.ndr']), { timeout: 60_000, interval: 100 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (daemon && daemon.child.exitCode === null) {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
+    await app?.cleanup();
+  });
+
+  it('asks for the token, says so clearly when it is wrong, and keeps the right one for the tab only', async () => {
+    const page = await openTab(browser, url);
+    await page.goto('/');
+    await page.getByLabel('API token').waitFor();
+    await capture(page, 'sign-in');
+    await page.getByLabel('API token').fill(K.wrongPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('That token is not accepted');
+    await capture(page, 'sign-in-wrong-token');
+
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
+    expect(await page.content()).not.toContain(TOKEN);
+    // A kept token the daemon no longer accepts (rotated away) brings the sign-in back, saying why.
+    await page.evaluate(`sessionStorage.setItem('xport.console.token', '${K.rotatedPassword}')`);
+    await page.reload();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('That token is not accepted');
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    // Another tab has no token: it asks again.
+    const other = await openTab(browser, url);
+    await other.goto('/queue');
+    await other.getByLabel('API token').waitFor();
+    await other.context().close();
+    await page.context().close();
+  });
+
+  it('shows a card per provider with its state, address types and queue depth', async () => {
+    const page = await openTab(browser, url);
+    await signIn(page);
+    const loopback = page.locator('article.provider', { has: page.getByRole('heading', { name: 'loopback', exact: true }) });
+    // The one message waiting for `slow`: queued, in flight or deferred, as far as it got.
+    const depth = async () => (await loopback.locator('.counts dd').allInnerTexts()).reduce((sum, n) => sum + Number(n), 0);
+    await expect.poll(depth).toBe(1);
+    expect(await loopback.locator('.badge').first().innerText()).toBe('online');
+    expect(await loopback.innerText()).toContain('Address types: loopback');
+    await expect.poll(() => page.locator('article.provider h2').allInnerTexts()).toEqual(expect.arrayContaining(['loopback', 'store-sqlite']));
+    await capture(page, 'overview');
+    await page.context().close();
+  });
+
+  it('lists the queued recipient, opens its message with the text shown and the attachment downloadable', async () => {
+    const page = await openTab(browser, url);
+    await signIn(page);
+    // Keyboard only: Skip to content, Overview, Queue.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const queueLoaded = page.waitForResponse((r) => r.url().includes('/v1/queue'));
+    await page.keyboard.press('Enter');
+    expect((await queueLoaded).status()).toBe(200);
+    const row = page.locator('table.queue tbody tr', { hasText: 'Slow Desk <loopback:slow>' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Order 42 shipped');
+    expect(await page.locator('table.queue').innerText()).not.toContain('Order 43 shipped');
+    await capture(page, 'queue');
+
+    await row.getByRole('link', { name: 'Order 42 shipped' }).click();
+    await page.waitForURL(`**/messages/${ids.queued}`);
+    await page.getByText('Your order is on its way.').waitFor();
+    const recipient = page.locator('table.recipients tbody tr');
+    expect(await recipient.innerText()).toContain('loopback:slow');
+    const time = page.locator('table.recipients time').first();
+    expect(await time.getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(UTC\)$/);
+    await capture(page, 'message');
+
+    const download = page.waitForEvent('download');
+    await page.locator('li.part', { hasText: 'invoice.txt' }).getByRole('button', { name: 'Download' }).click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe('invoice.txt');
+    expect(await readFile((await saved.path())!, 'utf8')).toBe(INVOICE);
+    // A page's URL opens by itself (the server answers it with the console).
+    await page.reload();
+    await page.getByText('Your order is on its way.').waitFor();
+    // What the API refuses is said on the page, with a way to try again.
+    await page.goto('/messages/01a234de-5eff-706d-9c12-00398435701f');
+    expect(await page.getByRole('alert').innerText()).toContain('XPORT_STORE_NOT_FOUND');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    await page.context().close();
+  });
+
+  it('opens a mailbox and its NDR, with the failed recipient\'s status code and diagnostic', async () => {
+    const page = await openTab(browser, url);
+    await signIn(page);
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByLabel('Mailbox').fill('loopback:shop');
+    await page.getByRole('button', { name: 'Open' }).click();
+    const entry = page.locator('table.inbox tbody tr', { hasText: 'non-delivery report' });
+    await entry.waitFor();
+    await capture(page, 'inbox');
+    await entry.getByRole('link', { name: 'Undeliverable: Order 43 shipped' }).click();
+    const reported = page.locator('ul.reported li');
+    await reported.waitFor();
+    expect(await reported.innerText()).toMatch(/loopback:nobody\s+failed\s+5\.1\.1 loopback: mailbox loopback:nobody does not exist/);
+    expect(await page.getByRole('link', { name: 'Order 43 shipped' }).getAttribute('href')).toBe(`/messages/${ids.failed}`);
+    await page.getByText('Status: 5.1.1').waitFor();
+    await capture(page, 'ndr');
+    await page.context().close();
+  });
+
+  it('opens without a sign-in where the API needs no token (a loopback address without one)', async () => {
+    const open = await createE2eApp(['provider-loopback', 'store-sqlite'], { store: { provider: 'store-sqlite' }, transportOrder: ['loopback'], http: { enabled: true, port: 0 } });
+    const openDaemon = spawnDaemon(open.root);
+    try {
+      const page = await openTab(browser, await apiUrlOf(openDaemon));
+      await page.goto('/');
+      await page.locator('article.provider h2', { hasText: 'loopback' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+      await page.context().close();
+    } finally {
+      openDaemon.child.kill('SIGTERM');
+      await openDaemon.exited;
+      await open.cleanup();
+    }
+  });
+
+  it('fits a 360 px screen in the dark colour scheme', async () => {
+    const page = await openTab(browser, url, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+    await signIn(page);
+    for (const path of ['/', '/queue', `/messages/${ids.queued}`]) {
+      await page.goto(path);
+      await page.locator('main h1').waitFor();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(360);
+    }
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(20, 23, 27)');
+    await capture(page, 'message-360-dark');
+    await page.context().close();
+  });
+});
