@@ -16,6 +16,7 @@ import type { HookGate, JudgingHook } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
 import { recogniseDsn, type RecognisedDsn } from './inbound-bounce.js';
 import { DEFAULT_REPORT_OPTIONS, type ReportOptions } from './report-options.js';
+import { toDsnRequest } from './validate-dsn.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
 type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options' | 'reports'>;
@@ -46,6 +47,8 @@ function toInboundEnvelope(message: InboundMessage, from: MessageEnvelope['from'
   if (message.subject !== undefined) envelope.subject = message.subject;
   if (message.messageId !== undefined) envelope.messageId = message.messageId;
   if (message.reportFor !== undefined) envelope.reportFor = message.reportFor;
+  // Kept with the entries, so an application that passes the message on can pass the sender's wishes on too.
+  if (message.dsn !== undefined) envelope.dsn = toDsnRequest(message.dsn, 'inbound dsn');
   return envelope;
 }
 

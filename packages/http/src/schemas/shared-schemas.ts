@@ -31,6 +31,17 @@ export const recipientSchema = {
   },
 } as const;
 
+/** NOTIFY (RFC 3461): "never", or the events the sender wants a report of. */
+export const dsnNotifySchema = {
+  anyOf: [
+    { type: 'string', enum: ['never'] },
+    { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string', enum: ['success', 'failure', 'delay'] } },
+  ],
+} as const;
+
+const dsnReturn = { type: 'string', enum: ['full', 'hdrs'], description: 'RET: a failure report returns the whole original (full) or its header (hdrs).' } as const;
+const envelopeId = { type: 'string', minLength: 1, maxLength: 100, description: 'ENVID: given back as Original-Envelope-Id in every report.' } as const;
+
 export const envelopeSchema = {
   $id: 'Envelope',
   type: 'object',
@@ -41,10 +52,58 @@ export const envelopeSchema = {
     subject: { type: 'string' },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     messageId: { type: 'string' },
-    kind: { type: 'string', enum: ['note', 'report.ndr', 'report.dr'] },
+    kind: { type: 'string', enum: ['note', 'report.ndr', 'report.dr', 'report.delay'] },
     reportFor: { type: 'string', description: 'For a report: the id of the message it is about.' },
     deliveryReport: { type: 'boolean' },
     suppressNdr: { type: 'boolean' },
+    dsn: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The DSN parameters (RFC 3461) the message was submitted or received with.',
+      properties: {
+        ret: dsnReturn,
+        envelopeId,
+        notify: dsnNotifySchema,
+        recipients: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['recipient'],
+            properties: {
+              recipient: { $ref: 'Recipient#' },
+              notify: dsnNotifySchema,
+              originalRecipient: { type: 'object', additionalProperties: false, required: ['type', 'value'], properties: { type: { type: 'string' }, value: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The DSN parameters as `submit` takes them (ORCPT as text, `rfc822;bob@example.net`). */
+export const dsnInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'SMTP DSN parameters (RFC 3461): which reports the sender wants, per recipient. See docs/reports.md.',
+  properties: {
+    ret: dsnReturn,
+    envelopeId,
+    notify: dsnNotifySchema,
+    recipients: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['recipient'],
+        properties: {
+          recipient: { anyOf: [{ type: 'string', minLength: 1 }, { $ref: 'Recipient#' }] },
+          notify: dsnNotifySchema,
+          originalRecipient: { type: 'string', minLength: 1, maxLength: 500, description: 'ORCPT: addr-type;address.' },
+        },
+      },
+    },
   },
 } as const;
 
