@@ -56,44 +56,6 @@ const EVENTS: ReadonlySet<string> = new Set<DsnNotifyEvent>(['success', 'failure
 const ADDRESS_TYPE = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 /**
- * Decodes RFC 3461 §4 xtext (`+XX` is the byte 0xXX, in upper-case hex); undefined when the text is
- * not xtext (a bare `+` or `=`, a lower-case or short escape, a character outside `!`..`~`).
- *
- * @example
- * decodeXtext('rfc822;b+2Bdesk@example.net') // 'rfc822;b+desk@example.net'
- */
-export function decodeXtext(text: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x21 || code > 0x7e || code === 0x3d) return undefined;
-    if (code !== 0x2b) {
-      out += text[i];
-      continue;
-    }
-    const hex = text.slice(i + 1, i + 3);
-    if (!/^[0-9A-F]{2}$/.test(hex)) return undefined;
-    out += String.fromCharCode(parseInt(hex, 16));
-    i += 2;
-  }
-  return out;
-}
-
-/**
- * Encodes text as RFC 3461 xtext: `+`, `=` and every character outside `!`..`~` as `+XX` (UTF-8 bytes).
- *
- * @example
- * encodeXtext('b+desk@example.net') // 'b+2Bdesk@example.net'
- */
-export function encodeXtext(text: string): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    out += byte < 0x21 || byte > 0x7e || byte === 0x2b || byte === 0x3d ? `+${byte.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(byte);
-  }
-  return out;
-}
-
-/**
  * A NOTIFY from its keywords (any case): `['NEVER']` alone, or distinct ones of SUCCESS, FAILURE and
  * DELAY. Returns why the list is refused as a string, RFC 3461 §4.1's rule in one place.
  *

@@ -55,8 +55,6 @@ export { RETURNED_HEADERS_TYPE, toReturnedHeaders, findReturnedMessageId } from 
 export type { ReturnedHeadersInput } from './returned-headers.js';
 export { toDsnDate } from './dsn-text.js';
 export {
-  decodeXtext,
-  encodeXtext,
   toDsnNotify,
   toOriginalRecipient,
   checkEnvelopeId,
