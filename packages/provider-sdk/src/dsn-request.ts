@@ -31,13 +31,15 @@ export interface DsnRequest {
 
 /**
  * DSN parameters as an application gives them: RET, ENVID, a NOTIFY for every recipient, and per
- * recipient (by address) its own NOTIFY and ORCPT (`rfc822;bob@example.net`, not xtext-encoded).
+ * recipient (by address) its own NOTIFY and ORCPT (`rfc822;bob@example.net`, not xtext-encoded, or
+ * typed as `{ type, value }`). A stored {@link DsnRequest} is one: a message received with DSN
+ * parameters can be passed on with `dsn: entry.envelope.dsn`.
  */
 export interface DsnInput {
   readonly ret?: DsnReturn;
   readonly envelopeId?: string;
   readonly notify?: DsnNotify;
-  readonly recipients?: ReadonlyArray<{ readonly recipient: Recipient | string; readonly notify?: DsnNotify; readonly originalRecipient?: string }>;
+  readonly recipients?: ReadonlyArray<{ readonly recipient: Recipient | string; readonly notify?: DsnNotify; readonly originalRecipient?: string | DsnTypedValue }>;
 }
 
 /**

@@ -29,7 +29,10 @@ function toRecipientRequest(value: unknown, field: string): RecipientDsnRequest 
   const out: { -readonly [K in keyof RecipientDsnRequest]: RecipientDsnRequest[K] } = { recipient: toDraftRecipient(entry.recipient as string, `${field}.recipient`) };
   if (entry.notify !== undefined) out.notify = toNotify(entry.notify, `${field}.notify`);
   if (entry.originalRecipient !== undefined) {
-    const original = typeof entry.originalRecipient === 'string' ? toOriginalRecipient(entry.originalRecipient) : 'must be a string';
+    const given = entry.originalRecipient as { type?: unknown; value?: unknown } | string;
+    // The stored form, { type, value }, is read as its text.
+    const text = typeof given === 'object' && given !== null && typeof given.type === 'string' && typeof given.value === 'string' ? `${given.type};${given.value}` : given;
+    const original = typeof text === 'string' ? toOriginalRecipient(text) : 'must be a string, addr-type;address';
     if (typeof original === 'string') throw invalid(`${field}.originalRecipient`, original);
     out.originalRecipient = original;
   }
