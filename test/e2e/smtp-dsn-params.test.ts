@@ -1,9 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from '@xport/core';
 import type { InboxEntry, TransportProvider } from '@xport/provider-sdk';
-import { createE2eApp, PACKAGES, type E2eApp } from './test-app.js';
+import { hasPython, runPython } from './python-interop.js';
+import { createE2eApp, type E2eApp } from './test-app.js';
 import { startSink, type Sink, type SinkMail } from './smtp-sink.js';
 
 // The SMTP DSN extension (RFC 3461) end to end, against real peers: Python smtplib gives NOTIFY,
@@ -11,8 +10,6 @@ import { startSink, type Sink, type SinkMail } from './smtp-sink.js';
 // the parameters it was stored with; the relay hands them to a next hop that offers DSN, or xport
 // reports itself (relayed, delivered, delayed) to the sender's MX — an in-process smtp-server — and
 // Python's email package reads the report. Every wait is for a spooler event or for the sink.
-const INTEROP = join(PACKAGES, 'provider-smtp', 'test', 'interop');
-const hasPython = spawnSync('python3', ['-c', 'import email, smtplib'], { stdio: 'ignore' }).status === 0;
 
 let app: E2eApp | undefined;
 let kernel: Kernel | undefined;
@@ -27,20 +24,8 @@ afterEach(async () => {
   app = undefined;
 });
 
-function runPython(args: readonly string[], input?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('python3', ['-W', 'ignore', ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? Buffer.alloc(0));
-  });
-}
-
 async function readDsn(mail: SinkMail): Promise<Record<string, unknown>> {
-  const read = await runPython([join(INTEROP, 'dsn_read.py')], mail.raw);
+  const read = await runPython('dsn_read.py', [], mail.raw);
   expect(read.stderr).toBe('');
   return JSON.parse(read.stdout) as Record<string, unknown>;
 }
@@ -70,7 +55,7 @@ function listenPort(k: Kernel): number {
 
 /** Python sends a message with DSN parameters through the listener; returns the inbox entry it became. */
 async function receiveWithDsn(k: Kernel): Promise<InboxEntry> {
-  const run = await runPython([join(INTEROP, 'smtplib_dsn.py'), 'send', String(listenPort(k))]);
+  const run = await runPython('smtplib_dsn.py', ['send', String(listenPort(k))]);
   expect(run.stderr).toBe('');
   const sent = JSON.parse(run.stdout) as { dsn: boolean; replies: Record<string, [number, string]> };
   expect(sent.dsn).toBe(true);
@@ -195,7 +180,7 @@ describe('the SMTP DSN extension (RFC 3461)', () => {
   it.skipIf(!hasPython)('refuses malformed DSN parameters with 501 5.5.4 and a reply that names the rule', async () => {
     sink = await startSink();
     const k = await startKernel(sink.port);
-    const run = await runPython([join(INTEROP, 'smtplib_dsn.py'), 'bad', String(listenPort(k))]);
+    const run = await runPython('smtplib_dsn.py', ['bad', String(listenPort(k))]);
     expect(run.stderr).toBe('');
     const { replies } = JSON.parse(run.stdout) as { replies: Record<string, [number, string]> };
     expect(replies).toEqual({

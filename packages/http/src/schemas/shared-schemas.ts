@@ -32,7 +32,7 @@ export const recipientSchema = {
 } as const;
 
 /** NOTIFY (RFC 3461): "never", or the events the sender wants a report of. */
-export const dsnNotifySchema = {
+const dsnNotifySchema = {
   anyOf: [
     { type: 'string', enum: ['never'] },
     { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string', enum: ['success', 'failure', 'delay'] } },
@@ -41,6 +41,30 @@ export const dsnNotifySchema = {
 
 const dsnReturn = { type: 'string', enum: ['full', 'hdrs'], description: 'RET: a failure report returns the whole original (full) or its header (hdrs).' } as const;
 const envelopeId = { type: 'string', minLength: 1, maxLength: 100, description: 'ENVID: given back as Original-Envelope-Id in every report.' } as const;
+const typedOriginalRecipient = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'value'],
+  properties: { type: { type: 'string', minLength: 1 }, value: { type: 'string', minLength: 1 } },
+} as const;
+
+/** The DSN parameters (RFC 3461), with the forms a recipient and an ORCPT take where they are used. */
+function dsnSchema<R, O>(description: string, recipient: R, originalRecipient: O) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    description,
+    properties: {
+      ret: dsnReturn,
+      envelopeId,
+      notify: dsnNotifySchema,
+      recipients: {
+        type: 'array',
+        items: { type: 'object', additionalProperties: false, required: ['recipient'], properties: { recipient, notify: dsnNotifySchema, originalRecipient } },
+      },
+    },
+  } as const;
+}
 
 export const envelopeSchema = {
   $id: 'Envelope',
@@ -56,56 +80,16 @@ export const envelopeSchema = {
     reportFor: { type: 'string', description: 'For a report: the id of the message it is about.' },
     deliveryReport: { type: 'boolean' },
     suppressNdr: { type: 'boolean' },
-    dsn: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'The DSN parameters (RFC 3461) the message was submitted or received with.',
-      properties: {
-        ret: dsnReturn,
-        envelopeId,
-        notify: dsnNotifySchema,
-        recipients: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['recipient'],
-            properties: {
-              recipient: { $ref: 'Recipient#' },
-              notify: dsnNotifySchema,
-              originalRecipient: { type: 'object', additionalProperties: false, required: ['type', 'value'], properties: { type: { type: 'string' }, value: { type: 'string' } } },
-            },
-          },
-        },
-      },
-    },
+    dsn: dsnSchema('The DSN parameters (RFC 3461) the message was submitted or received with.', { $ref: 'Recipient#' }, typedOriginalRecipient),
   },
 } as const;
 
-/** The DSN parameters as `submit` takes them (ORCPT as text, `rfc822;bob@example.net`). */
-export const dsnInputSchema = {
-  type: 'object',
-  additionalProperties: false,
-  description: 'SMTP DSN parameters (RFC 3461): which reports the sender wants, per recipient. See docs/reports.md.',
-  properties: {
-    ret: dsnReturn,
-    envelopeId,
-    notify: dsnNotifySchema,
-    recipients: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['recipient'],
-        properties: {
-          recipient: { anyOf: [{ type: 'string', minLength: 1 }, { $ref: 'Recipient#' }] },
-          notify: dsnNotifySchema,
-          originalRecipient: { type: 'string', minLength: 1, maxLength: 500, description: 'ORCPT: addr-type;address.' },
-        },
-      },
-    },
-  },
-} as const;
+/** The DSN parameters as `submit` takes them: a recipient also in text form, an ORCPT also as text (`rfc822;bob@example.net`). */
+export const dsnInputSchema = dsnSchema(
+  'SMTP DSN parameters (RFC 3461): which reports the sender wants, per recipient. See docs/reports.md.',
+  { anyOf: [{ type: 'string', minLength: 1 }, { $ref: 'Recipient#' }] },
+  { anyOf: [{ type: 'string', minLength: 1, maxLength: 500, description: 'ORCPT: addr-type;address.' }, typedOriginalRecipient] },
+);
 
 export const partSchema = {
   $id: 'Part',
