@@ -107,8 +107,8 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       throw smtpReply(554, '5.6.0 Message could not be parsed');
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
-    const parsed = toInboundMessage(read.parsed, session.envelope.rcptTo.map((r) => r.address), mailFrom);
     const dsn = toInboundDsn(session);
+    const parsed = toInboundMessage(read.parsed, session.envelope.rcptTo.map((r) => r.address), mailFrom);
     const message = dsn === undefined ? parsed : { ...parsed, dsn };
     let receipt;
     try {
@@ -149,13 +149,8 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       callback(checkEnvelopeArgs(address.args) ?? refuseMailDsn(address.args) ?? null);
     },
     onRcptTo(address, session, callback) {
-      callback(
-        checkEnvelopeArgs(address.args) ??
-          refuseRcptDsn(address.args) ??
-          refuseRecipient(address.address, listen) ??
-          refuseExtraRecipient(address.address, session.envelope.rcptTo, listen.maxRecipients) ??
-          null,
-      );
+      const refusal = checkEnvelopeArgs(address.args) ?? refuseRcptDsn(address.args) ?? refuseRecipient(address.address, listen);
+      callback(refusal ?? refuseExtraRecipient(address.address, session.envelope.rcptTo, listen.maxRecipients) ?? null);
     },
     onData(stream, session, callback) {
       deliverData(stream, session).then(
