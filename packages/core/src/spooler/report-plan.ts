@@ -21,7 +21,7 @@ interface SettledHandOff extends SettledClaim {
 const REPORT_KINDS: readonly ReportKind[] = ['report.ndr', 'report.dr', 'report.delay'];
 
 /** The report a claim result can owe: a failure or expiry an NDR, a delivery a delivery report, a deferral a delay report. */
-export function reportKindFor(result: ClaimResult): ReportKind | undefined {
+function reportKindFor(result: ClaimResult): ReportKind | undefined {
   if (result.state === 'delivered') return 'report.dr';
   if (result.state === 'failed' || result.state === 'expired') return 'report.ndr';
   return result.state === 'deferred' ? 'report.delay' : undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { toMailboxKey, type DsnTypedValue, type MessageEnvelope, type Recipient, type RecipientError, type StoredMessage } from '@xport/provider-sdk';
+import { toMailboxKey, wantsReport, type DsnTypedValue, type MessageEnvelope, type Recipient, type RecipientError, type StoredMessage } from '@xport/provider-sdk';
 import type { SpoolerHost } from './host.js';
 import { toReportContent } from './report-content.js';
 import { DEFAULT_REPORT_OPTIONS } from './report-options.js';
@@ -37,11 +37,10 @@ export interface ReportEvent {
   readonly recipients: readonly ReportedRecipient[];
 }
 
+// Whether any recipient's NOTIFY (or the message's) asks for `event`; neither is asked by default.
 const asks = (envelope: MessageEnvelope, event: 'success' | 'delay'): boolean => {
   const { dsn } = envelope;
-  if (dsn === undefined) return false;
-  const wants = (notify: (typeof dsn)['notify']): boolean => notify !== undefined && notify !== 'never' && notify.includes(event);
-  return wants(dsn.notify) || (dsn.recipients ?? []).some((r) => wants(r.notify));
+  return dsn !== undefined && (wantsReport(dsn.notify, event) || (dsn.recipients ?? []).some((r) => wantsReport(r.notify, event)));
 };
 
 /**
