@@ -76,8 +76,8 @@ function nextEvent(k: Kernel, name: 'delivered' | 'failed' | 'deferred', message
 }
 
 describe('the SMTP DSN extension (RFC 3461)', () => {
-  it.skipIf(!hasPython)('takes NOTIFY, ORCPT, RET and ENVID at the listener and passes them to a relay that offers DSN, which reports from then on', async () => {
-    sink = await startSink({ dsn: true });
+  it.skipIf(!hasPython)('takes NOTIFY, ORCPT, RET and ENVID at the listener and, the message stored, sends the success DSN Python reads as multipart/report', async () => {
+    sink = await startSink();
     const k = await startKernel(sink.port);
     const entry = await receiveWithDsn(k);
     expect(entry.envelope.dsn).toEqual({
@@ -85,27 +85,9 @@ describe('the SMTP DSN extension (RFC 3461)', () => {
       envelopeId: 'abc',
       recipients: [{ recipient: { type: 'smtp', address: 'b@y.test' }, notify: ['success'], originalRecipient: { type: 'rfc822', value: 'b+desk@y.test' } }],
     });
-
-    // The application passes it on (as a mail server's alias would), with the parameters it came with.
-    const receipt = await k.submit({ from: 'smtp:a@x.test', to: ['smtp:b@y.test'], subject: 'DSN please', text: 'passed on', dsn: entry.envelope.dsn! });
-    await nextEvent(k, 'delivered', receipt.messageId);
-    expect(sink.received).toHaveLength(1);
-    const [relayed] = sink.received;
-    expect(relayed!.mailArgs).toMatchObject({ RET: 'HDRS', ENVID: 'abc' });
-    expect(relayed!.rcptArgs).toEqual([{ NOTIFY: 'SUCCESS', ORCPT: 'rfc822;b+desk@y.test' }]);
-    // The next hop took the request: xport writes no success report of its own (it would be queued by now).
-    expect((await k.store()!.listQueue()).filter((m) => m.envelope.kind !== 'note')).toEqual([]);
-    expect((await k.store()!.listSent()).map((m) => m.envelope.kind)).toEqual(['note']);
-  });
-
-  it.skipIf(!hasPython)('sends a relayed DSN to the sender when the relay does not offer DSN, which Python reads as multipart/report', async () => {
-    sink = await startSink();
-    const k = await startKernel(sink.port);
-    const entry = await receiveWithDsn(k);
-    const receipt = await k.submit({ from: 'smtp:a@x.test', to: ['smtp:b@y.test'], subject: 'DSN please', text: 'passed on', dsn: entry.envelope.dsn! });
-    await expect.poll(() => sink!.received.length, { timeout: 15_000 }).toBe(2);
-    const [original, report] = sink.received;
-    expect(original!.mailArgs).toEqual({});
+    // Stored in its mailbox is delivered (RFC 3461 §6.2): the report goes to the return path, a@x.test, over SMTP.
+    await expect.poll(() => sink!.received.length, { timeout: 15_000 }).toBe(1);
+    const [report] = sink.received;
     expect([report!.from, report!.to]).toEqual(['', ['a@x.test']]);
     expect(await readDsn(report!)).toMatchObject({
       contentType: 'multipart/report',
@@ -113,10 +95,44 @@ describe('the SMTP DSN extension (RFC 3461)', () => {
       subject: 'Delivered: DSN please',
       parts: ['text/plain', 'message/delivery-status', 'text/rfc822-headers'],
       perMessage: { 'Reporting-MTA': 'dns; mx.example.org', 'Original-Envelope-Id': 'abc' },
+      perRecipient: [{ 'Original-Recipient': 'rfc822; b+desk@y.test', 'Final-Recipient': 'rfc822; b@y.test', Action: 'delivered', Status: '2.0.0' }],
+      returnedMessageId: '<dsn-1@x.test>',
+    });
+    expect((await k.store()!.listSent()).find((m) => m.envelope.kind === 'report.dr')?.envelope.reportFor).toBe(entry.id);
+  });
+
+  it.skipIf(!hasPython)('passes the parameters of a received message on to a relay that offers DSN, which reports from then on', async () => {
+    sink = await startSink({ dsn: true });
+    const k = await startKernel(sink.port);
+    const entry = await receiveWithDsn(k);
+    // The application passes it on (as a mail server's alias would), with the parameters it came with.
+    const receipt = await k.submit({ from: 'smtp:a@x.test', to: ['smtp:b@y.test'], subject: 'DSN please', text: 'passed on', dsn: entry.envelope.dsn! });
+    await nextEvent(k, 'delivered', receipt.messageId);
+    const [relayed] = sink.received.filter((m) => m.from === 'a@x.test');
+    expect(relayed!.mailArgs).toMatchObject({ RET: 'HDRS', ENVID: 'abc' });
+    expect(relayed!.rcptArgs).toEqual([{ NOTIFY: 'SUCCESS', ORCPT: 'rfc822;b+desk@y.test' }]);
+    // The next hop took the request: xport writes no success report of its own for it (it would be
+    // written by now); the one report is the listener's, for the message it stored.
+    const reports = [...(await k.store()!.listQueue()), ...(await k.store()!.listSent())].filter((m) => m.envelope.kind !== 'note');
+    expect(reports.map((m) => [m.envelope.kind, m.envelope.reportFor])).toEqual([['report.dr', entry.id]]);
+  });
+
+  it.skipIf(!hasPython)('sends a relayed DSN to the sender when the relay does not offer DSN', async () => {
+    sink = await startSink();
+    const k = await startKernel(sink.port);
+    const entry = await receiveWithDsn(k);
+    const receipt = await k.submit({ from: 'smtp:a@x.test', to: ['smtp:b@y.test'], subject: 'DSN please', text: 'passed on', dsn: entry.envelope.dsn! });
+    // The listener's report for the stored message, the message passed on, and its relayed report.
+    await expect.poll(() => sink!.received.length, { timeout: 15_000 }).toBe(3);
+    expect(sink.received.find((m) => m.from === 'a@x.test')!.mailArgs).toEqual({});
+    const reports = await Promise.all(sink.received.filter((m) => m.from === '').map(readDsn));
+    expect(reports.map((r) => (r.perRecipient as Array<Record<string, string>>)[0]!.Action).sort()).toEqual(['delivered', 'relayed']);
+    expect(reports.find((r) => (r.perRecipient as Array<Record<string, string>>)[0]!.Action === 'relayed')).toMatchObject({
+      perMessage: { 'Original-Envelope-Id': 'abc' },
       perRecipient: [{ 'Original-Recipient': 'rfc822; b+desk@y.test', 'Final-Recipient': 'rfc822; b@y.test', Action: 'relayed', Status: '2.0.0' }],
     });
-    const reportMessage = (await k.store()!.listSent()).find((m) => m.envelope.kind === 'report.dr');
-    expect(reportMessage?.envelope.reportFor).toBe(receipt.messageId);
+    const reportedOn = (await k.store()!.listSent()).filter((m) => m.envelope.kind === 'report.dr').map((m) => m.envelope.reportFor);
+    expect(reportedOn.sort()).toEqual([entry.id, receipt.messageId].sort());
   });
 
   it.skipIf(!hasPython)('sends a success DSN (Action: delivered) over SMTP when a recipient that asked NOTIFY=SUCCESS is delivered', async () => {

@@ -132,4 +132,10 @@ export interface InboundMessage {
   readonly idempotencyKey?: string;
   /** The DSN parameters the sender gave (the SMTP listener: MAIL FROM RET/ENVID, RCPT NOTIFY/ORCPT); validated and kept on the entries. */
   readonly dsn?: DsnInput;
+  /**
+   * Where reports about this message go: the SMTP envelope sender (MAIL FROM), absent for the null
+   * sender. With `dsn`, a recipient that asked NOTIFY=SUCCESS gets a success report there once the
+   * message is in its mailbox.
+   */
+  readonly returnPath?: Recipient;
 }

@@ -1,5 +1,5 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
-import { checkEnvelopeId, toDsnNotify, toOriginalRecipient, type DsnInput, type DsnNotify } from '@xport/provider-sdk';
+import { checkEnvelopeId, checkSmtpAddress, toDsnNotify, toOriginalRecipient, type DsnInput, type DsnNotify, type InboundMessage } from '@xport/provider-sdk';
 import { smtpReply } from './inbound-policy.js';
 import type { ReplyingConnection } from './refused-commands.js';
 
@@ -30,9 +30,10 @@ export function refuseRcptDsn(args: Args): Error | undefined {
 
 /**
  * The DSN parameters of a transaction, for the kernel: RET and ENVID from MAIL FROM, NOTIFY and
- * ORCPT of each RCPT TO that gave them; undefined when the client gave none.
+ * ORCPT of each RCPT TO that gave them, with the return path (MAIL FROM, unless null) their reports
+ * go to; undefined when the client gave none.
  */
-export function toInboundDsn(session: SMTPServerSession): DsnInput | undefined {
+export function toInboundDsn(session: SMTPServerSession): Pick<InboundMessage, 'dsn' | 'returnPath'> | undefined {
   const mail = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
   const recipients: DsnRecipients[number][] = [];
   for (const rcpt of session.envelope.rcptTo) {
@@ -49,11 +50,13 @@ export function toInboundDsn(session: SMTPServerSession): DsnInput | undefined {
   const ret = text(mail, 'RET')?.toLowerCase();
   const envelopeId = text(mail, 'ENVID');
   if (ret === undefined && envelopeId === undefined && recipients.length === 0) return undefined;
-  return {
+  const dsn: DsnInput = {
     ...(ret === 'full' || ret === 'hdrs' ? { ret } : {}),
     ...(envelopeId === undefined ? {} : { envelopeId }),
     ...(recipients.length === 0 ? {} : { recipients }),
   };
+  const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+  return sender !== '' && checkSmtpAddress(sender) === undefined ? { dsn, returnPath: { type: 'smtp', address: sender } } : { dsn };
 }
 
 // smtp-server's own refusals of DSN parameters, and the reply the listener gives instead.

@@ -107,9 +107,10 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       throw smtpReply(554, '5.6.0 Message could not be parsed');
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
+    // The DSN parameters, and the return path their reports go to.
     const dsn = toInboundDsn(session);
     const parsed = toInboundMessage(read.parsed, session.envelope.rcptTo.map((r) => r.address), mailFrom);
-    const message = dsn === undefined ? parsed : { ...parsed, dsn };
+    const message = dsn === undefined ? parsed : { ...parsed, ...dsn };
     let receipt;
     try {
       receipt = await inbound.deliver(message);

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { toMailboxKey, wantsReport, type DsnTypedValue, type MessageEnvelope, type Recipient, type RecipientError, type StoredMessage } from '@xport/provider-sdk';
+import { toMailboxKey, wantsReport, type DsnTypedValue, type MessageEnvelope, type Recipient, type RecipientError, type StoredMessage, type StoredRecipient } from '@xport/provider-sdk';
+
+/**
+ * What a report reads of the message it is about: a queued message (`StoredMessage`) is one; so is a
+ * message the inbound path delivered to its mailboxes (its id is its first inbox entry's).
+ */
+export interface ReportedMessage extends Pick<StoredMessage, 'id' | 'envelope' | 'parts' | 'submittedAt' | 'expiresAt'> {
+  readonly recipients: ReadonlyArray<Pick<StoredRecipient, 'recipient' | 'role'>>;
+}
 import type { SpoolerHost } from './host.js';
 import { toReportContent } from './report-content.js';
 import { DEFAULT_REPORT_OPTIONS } from './report-options.js';
@@ -33,7 +41,7 @@ export interface ReportedRecipient {
  */
 export interface ReportEvent {
   readonly kind: ReportKind;
-  readonly message: StoredMessage;
+  readonly message: ReportedMessage;
   readonly recipients: readonly ReportedRecipient[];
 }
 
@@ -74,7 +82,7 @@ export function toReportKey(event: ReportEvent): string {
  * process dies in between, the recipients are claimed again and the same key makes the second write
  * a no-op. Returns how it was written, or undefined when none is owed.
  */
-export async function writeReport(host: SpoolerHost, event: ReportEvent, now: number): Promise<'mailbox' | 'dsn' | undefined> {
+export async function writeReport(host: Pick<SpoolerHost, 'store' | 'reports' | 'routing' | 'options'>, event: ReportEvent, now: number): Promise<'mailbox' | 'dsn' | undefined> {
   const { envelope } = event.message;
   const from = envelope.from;
   if (from === undefined || event.recipients.length === 0 || !isReportOwed(event.kind, envelope)) return undefined;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readWholePart, toReturnedHeaders, type MessageStore, type PartInfo, type StoredMessage } from '@xport/provider-sdk';
+import { readWholePart, toReturnedHeaders, type MessageStore, type PartInfo } from '@xport/provider-sdk';
+import type { ReportedMessage } from './reports.js';
 
 /** The media type of a report's copy of the whole original message (RFC 3464 §2, RET=FULL). */
 export const RETURNED_MESSAGE_TYPE = 'message/rfc822';
@@ -35,7 +36,7 @@ function partHeader(part: PartInfo): string {
  * is larger than {@link MAX_RETURNED_BYTES}: the report then returns the header only (RFC 3461 §4.3
  * lets a reporting MTA do so).
  */
-export async function toReturnedMessage(store: MessageStore, message: StoredMessage): Promise<string | undefined> {
+export async function toReturnedMessage(store: MessageStore, message: ReportedMessage): Promise<string | undefined> {
   if (message.parts.reduce((sum, p) => sum + p.size, 0) > MAX_RETURNED_BYTES) return undefined;
   const boundary = `xport-returned-${randomUUID()}`;
   const lines = [

@@ -166,4 +166,24 @@ describe('DSN parameters (RFC 3461)', () => {
       await expect(h.spooler.submit({ from: 'loopback:me', to: ['loopback:you'], text: 'x', dsn } as never)).rejects.toThrow(message);
     }
   });
+
+  it('writes a success report to the return path when a received message is stored for a recipient that asked NOTIFY=SUCCESS', async () => {
+    const h = await harness();
+    const returnPath = { type: 'loopback', address: 'sender' };
+    const dsn = { envelopeId: 'in-1', recipients: [{ recipient: 'loopback:desk', notify: ['success' as const], originalRecipient: 'rfc822;desk@example.org' }, { recipient: 'loopback:other', notify: ['failure' as const] }] };
+    const receipt = await h.spooler.inbound.deliver({ recipients: [{ type: 'loopback', address: 'desk' }, { type: 'loopback', address: 'other' }], subject: 'in', text: 'x', dsn, returnPath, receivedBy: 'loopback', idempotencyKey: 'in-1' });
+    // The transport hands it over again (a lost acknowledgement): still one report.
+    await h.spooler.inbound.deliver({ recipients: [{ type: 'loopback', address: 'desk' }, { type: 'loopback', address: 'other' }], subject: 'in', text: 'x', dsn, returnPath, receivedBy: 'loopback', idempotencyKey: 'in-1' });
+    const reports = await h.inbox('loopback:sender');
+    expect(reports.map((e) => [e.envelope.kind, e.envelope.reportFor, e.envelope.subject])).toEqual([['report.dr', receipt.entries[0]!.id, 'Delivered: in']]);
+    const status = await statusOf(h.store, reports[0]!);
+    expect(status.originalEnvelopeId).toBe('in-1');
+    expect(status.recipients).toEqual([
+      expect.objectContaining({ originalRecipient: { type: 'rfc822', value: 'desk@example.org' }, finalRecipient: { type: 'x-loopback', value: 'desk' }, action: 'delivered', status: '2.0.0' }),
+    ]);
+    // No return path (the null sender), or nobody asked: no report.
+    await h.spooler.inbound.deliver({ recipients: [{ type: 'loopback', address: 'desk' }], text: 'y', dsn });
+    await h.spooler.inbound.deliver({ recipients: [{ type: 'loopback', address: 'desk' }], text: 'z', returnPath, dsn: { recipients: [{ recipient: 'loopback:desk', notify: 'never' }] } });
+    expect(await h.inbox('loopback:sender')).toHaveLength(1);
+  });
 });
