@@ -100,8 +100,9 @@ try {
   console.log(`outbound: loopback:ada -> bob@remote.test, routed to provider ${receipt.recipients[0].provider}, relay sink got MAIL FROM:<${relayed.from}> RCPT TO:<${relayed.to.join('>,<')}> (subject "${relayed.subject}"), spooler event ${event.recipient.address} delivered`);
 
   // 3. SMTP in, SMTP out: team@example.org forwards to the team's outside addresses, keeping the
-  //    remote sender (as a mail server's alias does). The relay refuses two of them: the remote
-  //    sender is told with one standard DSN, sent over SMTP with MAIL FROM:<>.
+  //    remote sender (as a mail server's alias does) and its DSN request (RFC 3461: zed asks for
+  //    failures only, with an envelope id). The relay refuses two of them: the remote sender is told
+  //    with one standard DSN, sent over SMTP with MAIL FROM:<>, naming its envelope id.
   const team = ['bob@remote.test', 'nobody@remote.test', 'ghost@remote.test'];
   kernel.spooler().on('received', ({ entries }) => {
     for (const { mailbox, id } of entries) {
@@ -113,19 +114,31 @@ try {
     const entry = await store.getInboxEntry(id);
     const text = entry.parts.find((part) => part.kind === 'text');
     const body = text ? Buffer.concat(await store.openPart(text.partId).toArray()).toString('utf8') : '';
-    await kernel.submit({ from: entry.envelope.from, to: team, subject: entry.envelope.subject, messageId: entry.envelope.messageId, text: body });
+    // The listener kept zed's RET, ENVID, NOTIFY and ORCPT; an alias hands the alias's NOTIFY and ORCPT on to every address it stands for.
+    const asked = entry.envelope.dsn;
+    const own = asked?.recipients?.[0];
+    const dsn = asked && { ...asked, recipients: own ? team.map((recipient) => ({ ...own, recipient })) : [] };
+    await kernel.submit({ from: entry.envelope.from, to: team, subject: entry.envelope.subject, messageId: entry.envelope.messageId, text: body, ...(dsn ? { dsn } : {}) });
   };
   const zed = nodemailer.createTransport({ host: listener.host, port: listener.port, ignoreTLS: true });
-  await zed.sendMail({ from: 'Zed <zed@elsewhere.test>', to: 'team@example.org', subject: 'Hello team (forwarded)', messageId: '<zed-1@elsewhere.test>', text: 'To everyone.' });
+  await zed.sendMail({
+    from: 'Zed <zed@elsewhere.test>',
+    to: 'team@example.org',
+    subject: 'Hello team (forwarded)',
+    messageId: '<zed-1@elsewhere.test>',
+    text: 'To everyone.',
+    dsn: { id: 'zed-1', return: 'headers', notify: 'failure', recipient: 'team@example.org' },
+  });
   zed.close();
   const dsn = await sink.next((mail) => mail.from === '');
   // Whatever else is due goes now: a second report, if there were one, would reach the sink too.
   await kernel.spooler().flush();
   const forwarded = sink.received.filter((mail) => mail.subject === 'Hello team (forwarded)');
   const reportType = /^Content-Type: (multipart\/report; report-type=delivery-status)/m.exec(dsn.raw)?.[1];
+  const envelopeId = /^Original-Envelope-Id: (\S+)/m.exec(dsn.raw)?.[1];
   console.log(
     `forward: zed@elsewhere.test -> team@example.org -> ${team.join(', ')}; relay took RCPT TO:<${forwarded.flatMap((mail) => mail.to).join('>,<')}> and refused 2; ` +
-      `${sink.received.filter((mail) => mail.from === '').length} DSN to RCPT TO:<${dsn.to.join('>,<')}> with MAIL FROM:<${dsn.from}> (${reportType}) listing ${failedRecipients(dsn.raw).join(', ')}`,
+      `${sink.received.filter((mail) => mail.from === '').length} DSN to RCPT TO:<${dsn.to.join('>,<')}> with MAIL FROM:<${dsn.from}> (${reportType}) for envelope ${envelopeId} listing ${failedRecipients(dsn.raw).join(', ')}`,
   );
 } finally {
   await kernel.stop();

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from '@xport/core';
 import type { TransportProvider } from '@xport/provider-sdk';
-import { createE2eApp, PACKAGES, type E2eApp } from './test-app.js';
+import { hasPython, INTEROP, runPython } from './python-interop.js';
+import { createE2eApp, type E2eApp } from './test-app.js';
 import { startSink, type Sink } from './smtp-sink.js';
 
 // Reports that travel, against real SMTP peers: the DSN a remote sender receives from xport is read
 // by Python's email package (as a mail client would), and a bounce a remote MTA returns over SMTP
 // with MAIL FROM:<> (Python smtplib) is recognised by the kernel.
-const INTEROP = join(PACKAGES, 'provider-smtp', 'test', 'interop');
-const hasPython = spawnSync('python3', ['-c', 'import email, smtplib'], { stdio: 'ignore' }).status === 0;
 // aiosmtpd (Python's smtpd is gone since 3.12) is installed for Debian's python3, not always for pyenv's.
 const aiosmtpdPython = ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import aiosmtpd'], { stdio: 'ignore' }).status === 0);
 
@@ -34,18 +33,6 @@ afterEach(async () => {
   sink = undefined;
   app = undefined;
 });
-
-function runPython(script: string, args: readonly string[], input?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('python3', ['-W', 'ignore', join(INTEROP, script), ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? Buffer.alloc(0));
-  });
-}
 
 async function startKernel(smtp: Record<string, unknown>, reports: Record<string, unknown> = {}): Promise<Kernel> {
   app = await createE2eApp(['provider-smtp', 'store-sqlite'], {

@@ -32,10 +32,10 @@ describe('examples/smtp-relay', () => {
       'outbound: loopback:ada -> bob@remote.test, routed to provider smtp, relay sink got MAIL FROM:<ada@example.org> RCPT TO:<bob@remote.test> (subject "Hello Bob (outbound)"), spooler event bob@remote.test delivered',
     );
     // SMTP in, SMTP out: one good and two bad recipients yield exactly one RFC 3464 DSN to the remote
-    // sender over SMTP, with MAIL FROM:<>, listing both failures.
+    // sender over SMTP, with MAIL FROM:<>, naming the envelope id the sender gave, listing both failures.
     expect(lines[3]).toBe(
       'forward: zed@elsewhere.test -> team@example.org -> bob@remote.test, nobody@remote.test, ghost@remote.test; relay took RCPT TO:<bob@remote.test> and refused 2; ' +
-        '1 DSN to RCPT TO:<zed@elsewhere.test> with MAIL FROM:<> (multipart/report; report-type=delivery-status) listing nobody@remote.test 5.1.1, ghost@remote.test 5.1.1',
+        '1 DSN to RCPT TO:<zed@elsewhere.test> with MAIL FROM:<> (multipart/report; report-type=delivery-status) for envelope zed-1 listing nobody@remote.test 5.1.1, ghost@remote.test 5.1.1',
     );
   });
 });

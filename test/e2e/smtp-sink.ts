@@ -32,6 +32,9 @@ export interface SinkMail {
   readonly raw: Buffer;
   /** The client asked for SMTPUTF8 (RFC 6531) at MAIL FROM. */
   readonly smtpUtf8: boolean;
+  /** MAIL FROM's parameters (RET, ENVID... xtext decoded), and each RCPT TO's (NOTIFY, ORCPT), as smtp-server parsed them. */
+  readonly mailArgs: Readonly<Record<string, string | true>>;
+  readonly rcptArgs: ReadonlyArray<Readonly<Record<string, string | true>>>;
 }
 
 export type SinkReply = { readonly code: number; readonly text: string } | undefined;
@@ -46,6 +49,8 @@ export interface SinkOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Do not advertise SMTPUTF8, as a relay without RFC 6531 support would. */
   readonly hideSmtpUtf8?: boolean;
+  /** Advertise DSN (RFC 3461), so a client sends NOTIFY, ORCPT, RET and ENVID. */
+  readonly dsn?: boolean;
 }
 
 export interface Sink {
@@ -68,6 +73,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     logger: false,
     disableReverseLookup: true,
     hideSMTPUTF8: options.hideSmtpUtf8 === true,
+    hideDSN: options.dsn !== true,
     ...tls,
     onAuth(auth, _session, callback) {
       authAttempts.push(auth);
@@ -89,6 +95,8 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
           raw: Buffer.concat(chunks),
           // smtp-server records the MAIL FROM parameter; its typings leave the field out.
           smtpUtf8: (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true,
+          mailArgs: (session.envelope.mailFrom && session.envelope.mailFrom.args) || {},
+          rcptArgs: session.envelope.rcptTo.map((r) => r.args || {}),
         };
         const reply = options.data?.(mail);
         if (reply && reply.code >= 400) return callback(replyError(reply));

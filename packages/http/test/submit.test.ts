@@ -90,4 +90,27 @@ describe('POST /v1/messages', () => {
     const stored = (await app.request({ method: 'GET', url: res.json<{ href: string }>().href })).json<{ recipients: Array<{ state: string; lastError?: { code: string } }> }>();
     expect(stored.recipients[0]).toMatchObject({ state: 'failed', lastError: { code: expect.stringMatching(/^5\./) } });
   });
+
+  it('takes the DSN parameters (RFC 3461): a success report for the recipient that asked, the envelope reads them back, bad ones are 400', async () => {
+    app = await createApiApp();
+    const delivered = app.next('delivered', (e) => e.recipient.address === 'bob');
+    const dsn = { ret: 'hdrs', envelopeId: 'http-1', notify: 'never', recipients: [{ recipient: 'loopback:bob', notify: ['success'], originalRecipient: 'rfc822;bob@example.org' }] };
+    const res = await app.request({ method: 'POST', url: '/v1/messages', payload: { ...message, dsn } });
+    expect(res.status).toBe(202);
+    await delivered;
+    const stored = (await app.request({ method: 'GET', url: res.json<{ href: string }>().href })).json<{ envelope: { dsn: unknown } }>();
+    expect(stored.envelope.dsn).toEqual({
+      ret: 'hdrs',
+      envelopeId: 'http-1',
+      notify: 'never',
+      recipients: [{ recipient: { type: 'loopback', address: 'bob' }, notify: ['success'], originalRecipient: { type: 'rfc822', value: 'bob@example.org' } }],
+    });
+    await expect.poll(async () => (await app!.request({ method: 'GET', url: '/v1/inbox/loopback:me' })).json<{ entries: Array<{ envelope: { kind: string } }> }>().entries.map((e) => e.envelope.kind)).toEqual(['report.dr']);
+
+    const shape = await app.request({ method: 'POST', url: '/v1/messages', payload: { ...message, dsn: { notify: ['sometimes'] } } });
+    expect(shape.status).toBe(400);
+    const rule = await app.request({ method: 'POST', url: '/v1/messages', payload: { ...message, dsn: { recipients: [{ recipient: 'loopback:bob', originalRecipient: 'bob@example.org' }] } } });
+    expect(rule.status).toBe(422);
+    expect(rule.json()).toMatchObject({ code: 'XPORT_MESSAGE_INVALID', message: expect.stringContaining('dsn.recipients[0].originalRecipient') });
+  });
 });

@@ -54,6 +54,17 @@ export type { DeliveryStatus, DeliveryStatusRecipient, DsnAction, DsnTypedValue 
 export { RETURNED_HEADERS_TYPE, toReturnedHeaders, findReturnedMessageId } from './returned-headers.js';
 export type { ReturnedHeadersInput } from './returned-headers.js';
 export { toDsnDate } from './dsn-text.js';
+export {
+  toDsnNotify,
+  toOriginalRecipient,
+  checkEnvelopeId,
+  findRecipientDsn,
+  wantsReport,
+  toSmtpNotify,
+  MAX_ENVELOPE_ID_LENGTH,
+  MAX_ORIGINAL_RECIPIENT_LENGTH,
+} from './dsn-request.js';
+export type { DsnNotify, DsnNotifyEvent, DsnReturn, DsnRequest, RecipientDsnRequest, DsnInput, DsnHandOff } from './dsn-request.js';
 export { classifyBounce, BOUNCE_RULES, BOUNCE_WORDS } from './bounce-classification.js';
 export type { BounceClass, BounceRule } from './bounce-classification.js';
 

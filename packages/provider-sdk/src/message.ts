@@ -1,15 +1,16 @@
 import type { Readable } from 'node:stream';
 import type { Recipient } from './address.js';
+import type { DsnInput, DsnRequest } from './dsn-request.js';
 
 /** Where a recipient stands on the original message: shown in To or Cc, or hidden (Bcc). */
 export type RecipientRole = 'to' | 'cc' | 'bcc';
 
 /**
  * What kind of message this is: an ordinary note; a report the kernel wrote about another message
- * (`report.ndr` non-delivery, `report.dr` delivery); or `report.dsn`, a delivery status notification
+ * (`report.ndr` non-delivery, `report.dr` delivery, `report.delay` a delay warning); or `report.dsn`, a delivery status notification
  * another mail system sent (an RFC 3464 bounce the kernel recognised on the inbound path).
  */
-export type MessageKind = 'note' | 'report.ndr' | 'report.dr' | 'report.dsn';
+export type MessageKind = 'note' | 'report.ndr' | 'report.dr' | 'report.delay' | 'report.dsn';
 
 /** Content given to `submit`: a string, bytes, or a stream of bytes (read once, written to the store). */
 export type ContentInput = string | Uint8Array | AsyncIterable<Uint8Array>;
@@ -41,6 +42,8 @@ export interface MessageInput {
   readonly deliveryReport?: boolean;
   /** Do not write non-delivery reports for this message. */
   readonly suppressNdr?: boolean;
+  /** The SMTP DSN parameters (RFC 3461): which reports the sender wants, per recipient; see {@link DsnInput}. */
+  readonly dsn?: DsnInput;
 }
 
 /** The small, always-in-memory part of a stored message: everything but the content. */
@@ -54,6 +57,8 @@ export interface MessageEnvelope {
   readonly reportFor?: string;
   readonly deliveryReport: boolean;
   readonly suppressNdr: boolean;
+  /** The DSN parameters the message was submitted or received with (RFC 3461), validated. */
+  readonly dsn?: DsnRequest;
 }
 
 /** One stored piece of content: the text body, the HTML body, or an attachment. */
@@ -125,4 +130,12 @@ export interface InboundMessage {
    * acknowledgement it lost without duplicating the message.
    */
   readonly idempotencyKey?: string;
+  /** The DSN parameters the sender gave (the SMTP listener: MAIL FROM RET/ENVID, RCPT NOTIFY/ORCPT); validated and kept on the entries. */
+  readonly dsn?: DsnInput;
+  /**
+   * Where reports about this message go: the SMTP envelope sender (MAIL FROM), absent for the null
+   * sender. With `dsn`, a recipient that asked NOTIFY=SUCCESS gets a success report there once the
+   * message is in its mailbox.
+   */
+  readonly returnPath?: Recipient;
 }

@@ -1,9 +1,11 @@
+import type { DsnHandOff } from './dsn-request.js';
+
 /**
  * What a transport reports for one recipient of one send attempt — the xport form of MAPI's
  * SubmitMessage/EndMessage results.
  */
 export type RecipientOutcome =
-  | { readonly status: 'delivered'; readonly diagnostic?: string }
+  | { readonly status: 'delivered'; readonly diagnostic?: string; readonly handOff?: DsnHandOff }
   | { readonly status: 'deferred'; readonly retryAfterMs?: number; readonly code?: string; readonly diagnostic?: string }
   | { readonly status: 'not-me' }
   | { readonly status: 'failed'; readonly code: string; readonly diagnostic: string };
@@ -17,7 +19,8 @@ export type OutcomeStatus = RecipientOutcome['status'];
  * return [outcome.delivered(), outcome.failed('5.1.1', 'mailbox unknown'), outcome.deferred({ retryAfterMs: 60_000 })];
  */
 export const outcome = {
-  delivered(diagnostic?: string): RecipientOutcome {
+  delivered(diagnostic?: string, handOff?: DsnHandOff): RecipientOutcome {
+    if (handOff !== undefined) return diagnostic === undefined ? { status: 'delivered', handOff } : { status: 'delivered', diagnostic, handOff };
     return diagnostic === undefined ? { status: 'delivered' } : { status: 'delivered', diagnostic };
   },
   deferred(options: { retryAfterMs?: number; code?: string; diagnostic?: string } = {}): RecipientOutcome {

@@ -49,6 +49,8 @@ function describeHead(input: FingerprintInput): string {
     envelope.suppressNdr,
     input.recipients.map((r) => [...recipientFields(r.recipient), r.role]),
     input.parts.map((p) => [p.kind, p.contentType, p.filename ?? null, p.contentId ?? null]),
+    // Only when given: a message without DSN parameters keeps the fingerprint it always had.
+    ...(envelope.dsn === undefined ? [] : [envelope.dsn]),
   ]);
 }
 

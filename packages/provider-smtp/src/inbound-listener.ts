@@ -6,6 +6,7 @@ import type { ResolvedListenConfig } from './config.js';
 import { ConnectionLimits, toClientAddress, toConnectionBudget } from './connection-limits.js';
 import { readOpenFileLimit } from './descriptor-probe.js';
 import { createAuthHandler } from './inbound-auth.js';
+import { explainDsnRefusals, refuseMailDsn, refuseRcptDsn, toInboundDsn } from './inbound-dsn.js';
 import { toInboundMessage } from './inbound-message.js';
 import { checkEnvelopeArgs, refuseExtraRecipient, refuseRecipient, smtpReply } from './inbound-policy.js';
 import { toBoundedList, toBoundedText, toDeliveryReply } from './inbound-reply.js';
@@ -106,7 +107,10 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       throw smtpReply(554, '5.6.0 Message could not be parsed');
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
-    const message = toInboundMessage(read.parsed, session.envelope.rcptTo.map((r) => r.address), mailFrom);
+    // The DSN parameters, and the return path their reports go to.
+    const dsn = toInboundDsn(session);
+    const parsed = toInboundMessage(read.parsed, session.envelope.rcptTo.map((r) => r.address), mailFrom);
+    const message = dsn === undefined ? parsed : { ...parsed, ...dsn };
     let receipt;
     try {
       receipt = await inbound.deliver(message);
@@ -131,6 +135,8 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
     banner: 'xport ESMTP',
     logger: false,
     disableReverseLookup: true,
+    // RFC 3461: advertised, and its parameters (xtext decoded by smtp-server) handed to the kernel.
+    hideDSN: false,
     size: listen.maxMessageBytes,
     authOptional: !listen.requireAuth,
     authMethods: ['PLAIN', 'LOGIN'],
@@ -141,10 +147,11 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
     closeTimeout: 5_000,
     onAuth: createAuthHandler(listen, expected, logger, clock),
     onMailFrom(address, _session, callback) {
-      callback(checkEnvelopeArgs(address.args) ?? null);
+      callback(checkEnvelopeArgs(address.args) ?? refuseMailDsn(address.args) ?? null);
     },
     onRcptTo(address, session, callback) {
-      callback(checkEnvelopeArgs(address.args) ?? refuseRecipient(address.address, listen) ?? refuseExtraRecipient(address.address, session.envelope.rcptTo, listen.maxRecipients) ?? null);
+      const refusal = checkEnvelopeArgs(address.args) ?? refuseRcptDsn(address.args) ?? refuseRecipient(address.address, listen);
+      callback(refusal ?? refuseExtraRecipient(address.address, session.envelope.rcptTo, listen.maxRecipients) ?? null);
     },
     onData(stream, session, callback) {
       deliverData(stream, session).then(
@@ -170,6 +177,8 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
     const connection = newestConnection(server);
     if (connection === undefined) return;
     const client = toClientAddress(socket.remoteAddress);
+    // First, so the refusals it rewrites are counted as what they are.
+    explainDsnRefusals(connection);
     limitRefusedCommands(connection, listen.maxErrors, (errors) => logger.warn('smtp client refused too many commands; disconnected', { client, errors }));
   });
 

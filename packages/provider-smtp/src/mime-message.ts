@@ -128,8 +128,6 @@ export function toMailOptions(message: OutboundMessage, envelopeTo: readonly str
   if (!hasDateHeader) options.date = new Date(message.submittedAt);
   if (text !== undefined) options.text = text;
   if (html !== undefined) options.html = html;
-  const dsn = dsnOptions(message);
-  if (dsn !== undefined) options.dsn = dsn;
   return { options, estimatedSize };
 }
 
@@ -157,15 +155,4 @@ function asciiDomain(domain: string): string {
     asciiDomains.set(domain, ascii);
   }
   return ascii;
-}
-
-/** DSN (RFC 3461) parameters, if any; nodemailer sends them only when the server advertises DSN. */
-function dsnOptions(message: OutboundMessage): SMTPPool.MailOptions['dsn'] {
-  const env = message.envelope;
-  if (env.deliveryReport) {
-    const notify: ('SUCCESS' | 'FAILURE' | 'DELAY')[] = env.suppressNdr ? ['SUCCESS'] : ['SUCCESS', 'FAILURE', 'DELAY'];
-    return { envid: message.id, ret: 'HDRS', notify };
-  }
-  if (env.suppressNdr) return { envid: message.id, ret: 'HDRS', notify: 'NEVER' };
-  return undefined;
 }

@@ -4,10 +4,14 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 export interface RelayCapabilities {
   /** RFC 6531: the relay takes non-ASCII addresses and UTF-8 headers. */
   readonly smtpUtf8: boolean;
+  /** RFC 3461: the relay takes NOTIFY, ORCPT, RET and ENVID and reports from then on. */
+  readonly dsn: boolean;
 }
 
 // The same test nodemailer applies to the EHLO reply before it adds SMTPUTF8 to MAIL FROM.
 const SMTPUTF8 = /[ -]SMTPUTF8\b/im;
+// Likewise for DSN, before it adds NOTIFY/ORCPT/RET/ENVID.
+const DSN = /[ -]DSN\b/im;
 
 /**
  * Asks the relay what it offers: connects as the pool would (TLS included, so the EHLO that counts
@@ -35,7 +39,7 @@ export function probeRelayCapabilities(options: SMTPConnection.Options): Promise
     connection.once('end', () => settle(Object.assign(new Error('relay closed the connection before its EHLO reply'), { code: 'ECONNECTION' })));
     connection.connect(() => {
       const ehlo = typeof connection.lastServerResponse === 'string' ? connection.lastServerResponse : '';
-      settle(undefined, { smtpUtf8: SMTPUTF8.test(ehlo) });
+      settle(undefined, { smtpUtf8: SMTPUTF8.test(ehlo), dsn: DSN.test(ehlo) });
     });
   });
 }

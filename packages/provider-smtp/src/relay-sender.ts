@@ -3,6 +3,7 @@ import { checkSmtpAddress, hasUtf8LocalPart, outcome, type AssignedRecipient, ty
 import { watchAbort } from './abort-watch.js';
 import { findUtf8HeaderAddress, toEnvelopeAddress } from './international-addresses.js';
 import { OpenedParts, toMailOptions, toSmtpSender } from './mime-message.js';
+import type { RelayDsn } from './relay-dsn.js';
 import { isReportMessage, toReportMailOptions } from './report-mime.js';
 import type { RelayTransporter } from './relay-transporter.js';
 import { classifyTransactionError, toRecipientOutcomes, type RcptRecord } from './send-outcomes.js';
@@ -31,6 +32,8 @@ export interface RelayRoute {
   readonly senderDomain?: string;
   /** Whether the relay offers SMTPUTF8; asked of the relay once, when a message first needs it. */
   offersSmtpUtf8(): Promise<boolean>;
+  /** Whether the relay offers DSN (RFC 3461); asked the same way, when a delivery needs to know. */
+  offersDsn(): Promise<boolean>;
 }
 
 export interface RelayAttempt {
@@ -59,7 +62,7 @@ function refuseWithoutSmtpUtf8(addresses: readonly string[], inHeaders: string |
 
 /**
  * Sends one message through the relay to the recipients the kernel assigned and returns their
- * outcomes in order. Addresses are checked before they reach the wire and go there in their
+ * outcomes in order, in one transaction with the DSN parameters `dsn` (see relay-dsn.ts). Addresses are checked before they reach the wire and go there in their
  * envelope form (ASCII domains); an abort releases the content streams (the server never sees the
  * final ".") and defers everyone.
  */
@@ -68,6 +71,7 @@ export async function sendThroughRelay(
   message: OutboundMessage,
   recipients: readonly AssignedRecipient[],
   signal: AbortSignal,
+  dsn?: RelayDsn,
 ): Promise<RelayAttempt> {
   const early = recipients.map((r): RecipientOutcome | undefined => {
     if (r.recipient.type !== 'smtp') return outcome.notMe();
@@ -110,6 +114,7 @@ export async function sendThroughRelay(
   try {
     // A report the kernel wrote goes out as a DSN (multipart/report, MAIL FROM:<>); anything else as the message it is.
     const { options } = isReportMessage(message) ? await toReportMailOptions(message, addresses) : toMailOptions(message, addresses, parts, route.senderDomain);
+    if (dsn !== undefined && !isReportMessage(message)) options.dsn = dsn;
     const sending = route.transporter.sendMail({ ...options, [RCPT_PROBE]: (r: RcptRecord) => (record = r) } as Mail.Options);
     const result = await raceAbort(sending, signal, parts);
     if (result === ABORTED) return aborted();

@@ -5,7 +5,8 @@ import { loadPem } from './pem-source.js';
 import { probeRelayCapabilities, type RelayCapabilities } from './relay-capabilities.js';
 import { toMaskedOutcomes, toRelayAuth, type RelayAuth } from './relay-auth.js';
 import { toLogonError } from './relay-logon.js';
-import { installRcptProbe, sendThroughRelay, type RelayRoute } from './relay-sender.js';
+import { sendInTransactions } from './relay-dsn.js';
+import { installRcptProbe, type RelayRoute } from './relay-sender.js';
 import { createRelayTransporter, mustUseTls, toRelayConnectionOptions } from './relay-transporter.js';
 import { asSmtpClientError, isConnectionFailure } from './smtp-error.js';
 import { toDiagnostic } from './smtp-reply.js';
@@ -51,7 +52,16 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
     const dkim = relayConfig.dkim === undefined ? undefined : toDkimOptions(credentials, relayConfig.dkim);
     const transporter = createRelayTransporter(relayConfig, auth, ca, dkim);
     installRcptProbe(transporter);
-    return { config: relayConfig, auth, transporter, name, senderDomain: relayConfig.senderDomain, offersSmtpUtf8: askSmtpUtf8(relayConfig, auth, ca, logger) };
+    const capabilities = askCapabilities(relayConfig, auth, ca, logger);
+    return {
+      config: relayConfig,
+      auth,
+      transporter,
+      name,
+      senderDomain: relayConfig.senderDomain,
+      offersSmtpUtf8: async () => (await capabilities()).smtpUtf8,
+      offersDsn: async () => (await capabilities()).dsn,
+    };
   }
 
   function relayForSend(): Promise<Relay> {
@@ -109,7 +119,7 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
 
     async send(message, recipients, signal) {
       const current = await relayForSend();
-      const attempt = await sendThroughRelay(current, message, recipients, signal);
+      const attempt = await sendInTransactions(current, message, recipients, signal);
       if (attempt.error?.code === 'EAUTH') {
         const error = toLogonError(attempt.error, current.config, current.auth);
         down({ code: error.code, message: error.message }, true);
@@ -145,13 +155,13 @@ export function createRelaySession(context: ProviderContext<SmtpConfig>, relayCo
   };
 }
 
-/** Whether the relay offers SMTPUTF8, asked when a message first needs to know; a failed probe is asked again. */
-function askSmtpUtf8(relayConfig: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined, logger: Logger): () => Promise<boolean> {
+/** What the relay offers (SMTPUTF8, DSN), asked when a message first needs to know; a failed probe is asked again. */
+function askCapabilities(relayConfig: ResolvedRelayConfig, auth: RelayAuth, ca: string | undefined, logger: Logger): () => Promise<RelayCapabilities> {
   let capabilities: Promise<RelayCapabilities> | undefined;
   return async () => {
     capabilities ??= probeRelayCapabilities(toRelayConnectionOptions(relayConfig, auth, ca)).then(
       (found) => {
-        logger.info('smtp relay capabilities', { relay: `${relayConfig.host}:${relayConfig.port}`, smtpUtf8: found.smtpUtf8 });
+        logger.info('smtp relay capabilities', { relay: `${relayConfig.host}:${relayConfig.port}`, smtpUtf8: found.smtpUtf8, dsn: found.dsn });
         return found;
       },
       (error: unknown) => {
@@ -159,6 +169,6 @@ function askSmtpUtf8(relayConfig: ResolvedRelayConfig, auth: RelayAuth, ca: stri
         throw error;
       },
     );
-    return (await capabilities).smtpUtf8;
+    return capabilities;
   };
 }

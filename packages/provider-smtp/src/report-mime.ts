@@ -13,9 +13,9 @@ const NON_ASCII = /[^\u0000-\u007f]/;
 // Written from the report's own fields or its MIME structure.
 const OWNED_HEADERS = new Set(['to', 'cc', 'bcc', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition']);
 
-/** Whether a queued message is a report the kernel wrote (an NDR or a delivery report), to be sent as a DSN. */
+/** Whether a queued message is a report the kernel wrote (an NDR, a delivery or a delay report), to be sent as a DSN. */
 export function isReportMessage(message: OutboundMessage): boolean {
-  return message.envelope.kind === 'report.ndr' || message.envelope.kind === 'report.dr';
+  return message.envelope.kind === 'report.ndr' || message.envelope.kind === 'report.dr' || message.envelope.kind === 'report.delay';
 }
 
 function domainOf(from: string | undefined): string {

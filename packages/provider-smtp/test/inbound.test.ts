@@ -138,6 +138,36 @@ describe('inbound listener', () => {
     expect(await session.send('MAIL FROM:<grace@sender.test> ENVID=a\x01b\r\n')).toMatch(/^501 /);
   });
 
+  it('advertises DSN and hands RET, ENVID (xtext decoded) and each recipient NOTIFY and ORCPT to the kernel with the message', async () => {
+    const { test, port } = await listen();
+    const session = await rawSession(port);
+    expect(await session.send('EHLO client.test\r\n')).toMatch(/^250[ -]DSN\r?$/m);
+    expect(await session.send('MAIL FROM:<grace@sender.test> RET=HDRS ENVID=q+2B1\r\n')).toMatch(/^250/);
+    expect(await session.send('RCPT TO:<ada@example.org> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;ada+2Bdesk@example.org\r\n')).toMatch(/^250/);
+    expect(await session.send('RCPT TO:<bob@example.org>\r\n')).toMatch(/^250/);
+    expect(await session.send('RCPT TO:<carol@example.org> NOTIFY=NEVER\r\n')).toMatch(/^250/);
+    expect(await session.send('DATA\r\n')).toMatch(/^354/);
+    expect(await session.send('Subject: dsn\r\n\r\nbody\r\n.\r\n')).toMatch(/^250/);
+    expect(test.delivered[0]!.dsn).toEqual({
+      ret: 'hdrs',
+      envelopeId: 'q+1',
+      recipients: [
+        { recipient: { type: 'smtp', address: 'ada@example.org' }, notify: ['success', 'delay'], originalRecipient: 'rfc822;ada+desk@example.org' },
+        { recipient: { type: 'smtp', address: 'carol@example.org' }, notify: 'never' },
+      ],
+    });
+  });
+
+  it('refuses malformed DSN parameters with 501 5.5.4, naming the rule', async () => {
+    const { port } = await listen();
+    const session = await rawSession(port);
+    expect(await session.send('MAIL FROM:<grace@sender.test> RET=BODY\r\n')).toMatch(/^501 5\.5\.4 RET must be FULL or HDRS/);
+    expect(await session.send('MAIL FROM:<grace@sender.test>\r\n')).toMatch(/^250/);
+    expect(await session.send('RCPT TO:<ada@example.org> NOTIFY=NEVER,DELAY\r\n')).toMatch(/^501 5\.5\.4 NOTIFY=NEVER cannot be combined/);
+    expect(await session.send('RCPT TO:<ada@example.org> NOTIFY=DELAY,DELAY\r\n')).toMatch(/^501 5\.5\.4 a NOTIFY keyword is given twice/);
+    expect(await session.send('RCPT TO:<ada@example.org> ORCPT=ada@example.org\r\n')).toMatch(/^501 5\.5\.4 ORCPT must be addr-type;address/);
+  });
+
   it('answers 451 4.3.0 when the store refuses, and the client sees a temporary failure', async () => {
     const { test, port } = await listen();
     test.deliveryError = new XportError('XPORT_STORE_UNAVAILABLE', 'test store refuses writes');

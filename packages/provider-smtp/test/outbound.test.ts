@@ -149,6 +149,46 @@ describe('send through a relay', () => {
     expect(server.received[0]!.rcptArgs[0]!.dsn?.notify).toEqual(['SUCCESS', 'FAILURE', 'DELAY']);
   });
 
+  it("passes the sender's DSN parameters on, one transaction per distinct NOTIFY and ORCPT, and marks success-asking deliveries passed-on", async () => {
+    const { server, transport } = await setUp({ server: { hideDSN: false } });
+    const smtp = (address: string) => ({ type: 'smtp', address });
+    const { message, assigned } = createOutboundMessage({
+      from: 'ada@example.org',
+      to: ['bob@example.net', 'carol@example.net', 'dave@example.net', 'erin@example.net'],
+      dsn: {
+        ret: 'full',
+        envelopeId: 'env+1',
+        notify: ['success'],
+        recipients: [
+          { recipient: smtp('carol@example.net'), notify: ['failure'], originalRecipient: { type: 'rfc822', value: 'carol@old.example' } },
+          { recipient: smtp('dave@example.net'), notify: 'never' },
+        ],
+      },
+    });
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
+    expect(outcomes.map((o) => [o.status, 'handOff' in o ? o.handOff : undefined])).toEqual([
+      ['delivered', 'passed-on'],
+      ['delivered', undefined],
+      ['delivered', undefined],
+      ['delivered', 'passed-on'],
+    ]);
+    // bob and erin share NOTIFY=SUCCESS: one transaction; carol and dave each their own.
+    expect(server.received.map((m) => [m.to, m.rcptArgs.map((r) => r.args)])).toEqual([
+      [['bob@example.net', 'erin@example.net'], [{ NOTIFY: 'SUCCESS' }, { NOTIFY: 'SUCCESS' }]],
+      [['carol@example.net'], [{ NOTIFY: 'FAILURE', ORCPT: 'rfc822;carol@old.example' }]],
+      [['dave@example.net'], [{ NOTIFY: 'NEVER' }]],
+    ]);
+    for (const mail of server.received) expect(mail.mailArgs && mail.mailArgs.args).toMatchObject({ RET: 'FULL', ENVID: 'env+1' });
+  });
+
+  it('sends no DSN parameters to a relay that does not offer DSN, and marks success-asking deliveries relayed', async () => {
+    const { server, transport } = await setUp();
+    const { message, assigned } = createOutboundMessage({ from: 'ada@example.org', to: ['bob@example.net', 'carol@example.net'], dsn: { recipients: [{ recipient: { type: 'smtp', address: 'bob@example.net' }, notify: ['success', 'failure'] }] } });
+    const outcomes = toList(await transport.send(message, assigned, neverAborted()));
+    expect(outcomes.map((o) => ('handOff' in o ? o.handOff : undefined))).toEqual(['relayed', undefined]);
+    expect(server.received.flatMap((m) => m.rcptArgs.map((r) => r.args))).toEqual([false, false]);
+  });
+
   it('gives a message without a Message-ID a random UUID one at the sender domain, and keeps multipart intact', async () => {
     const { server, transport } = await setUp();
     for (const to of ['bob@example.net', 'carol@example.net']) {

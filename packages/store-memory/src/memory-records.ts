@@ -83,6 +83,11 @@ function toFrozenHeaders(headers: Readonly<Record<string, string>>): Readonly<Re
   return Object.freeze(out);
 }
 
+function toFrozenData<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) for (const inner of Object.values(value)) toFrozenData(inner);
+  return Object.freeze(value);
+}
+
 /**
  * A frozen copy of an envelope, made once when it is stored. Reads then hand out the stored object
  * itself: one copy per message instead of a deep copy per read (the submit → claim → receive path
@@ -99,6 +104,8 @@ export function toFrozenEnvelope(envelope: MessageEnvelope): MessageEnvelope {
   if (envelope.subject !== undefined) out.subject = envelope.subject;
   if (envelope.messageId !== undefined) out.messageId = envelope.messageId;
   if (envelope.reportFor !== undefined) out.reportFor = envelope.reportFor;
+  // Plain data (the kernel validated it): a structured copy, frozen like the rest.
+  if (envelope.dsn !== undefined) out.dsn = toFrozenData(structuredClone(envelope.dsn));
   return Object.freeze(out);
 }
 

@@ -138,6 +138,8 @@ export const configSchema = {
         bounceMailbox: { type: 'string', minLength: 3, maxLength: 2048, default: 'xport:bounces' },
         // No default: no VERP return path is recognised.
         verp: { type: 'string', minLength: 3, maxLength: 320 },
+        // 4 h: when a recipient that asked NOTIFY=DELAY gets its one delay report.
+        delayAfterMs: { type: 'integer', minimum: 1, default: 14400000 },
       },
     },
     http: {
@@ -205,6 +207,8 @@ export interface ReportSettings {
   readonly bounceMailbox: string;
   /** A VERP return-path base address (`bounces@example.org`): DSNs to `bounces+<token>@example.org` are bounces. */
   readonly verp?: string;
+  /** A recipient that asked for delay reports (NOTIFY=DELAY) and is still deferred this long after submission gets one. */
+  readonly delayAfterMs: number;
 }
 
 /** The HTTP API `xport start` serves (package `@xport/http`); off unless `enabled`. */

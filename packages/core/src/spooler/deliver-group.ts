@@ -5,6 +5,7 @@ import { attemptSend } from './attempt-send.js';
 import type { SpoolerHost } from './host.js';
 import { toAssignedRecipients, toOutboundMessage } from './outbound-message.js';
 import { expiredError, toClaimResult } from './outcomes.js';
+import { toSettledSend } from './report-plan.js';
 import type { SendDeadline } from './send-deadline.js';
 import { releaseClaims, settleClaims, type SettleContext, type SettledClaim } from './settle-claim.js';
 
@@ -97,7 +98,7 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
             routing: host.routing(),
             ...(ctx.random ? { random: ctx.random } : {}),
           });
-    settled.push(outcome.status === 'delivered' && outcome.diagnostic !== undefined ? { claim, result, diagnostic: outcome.diagnostic, attempted: true } : { claim, result, attempted: true });
+    settled.push(toSettledSend(claim, result, outcome));
   }
   await settleClaims(ctx, stored, settled);
 }

@@ -15,10 +15,12 @@ import type { SpoolerEmitter, SpoolerEvents } from './events.js';
 import type { HookGate, JudgingHook } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
 import { recogniseDsn, type RecognisedDsn } from './inbound-bounce.js';
+import { toDeliveredEvent, writeDeliveredReport } from './inbound-reports.js';
 import { DEFAULT_REPORT_OPTIONS, type ReportOptions } from './report-options.js';
+import { toDsnRequest } from './validate-dsn.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
-type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options' | 'reports'>;
+type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options' | 'reports' | 'routing'>;
 
 /** Runs inbound hooks in order; returns the message to keep, or the reason the first rejecting hook gave. */
 async function applyInboundHooks(hooks: readonly JudgingHook[], message: InboundMessage): Promise<{ message: InboundMessage } | { reason: string }> {
@@ -46,6 +48,8 @@ function toInboundEnvelope(message: InboundMessage, from: MessageEnvelope['from'
   if (message.subject !== undefined) envelope.subject = message.subject;
   if (message.messageId !== undefined) envelope.messageId = message.messageId;
   if (message.reportFor !== undefined) envelope.reportFor = message.reportFor;
+  // Kept with the entries, so an application that passes the message on can pass the sender's wishes on too.
+  if (message.dsn !== undefined) envelope.dsn = toDsnRequest(message.dsn, 'inbound dsn');
   return envelope;
 }
 
@@ -115,12 +119,8 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gat
       if (message.subject !== undefined) checkHeaderField('Subject', message.subject);
       const content = toContentParts(message, host.options.maxMessageBytes);
       // Built by assignment, not by spreading conditional objects (see toInboundEnvelope).
-      const request: { -readonly [K in keyof ReceiveRequest]: ReceiveRequest[K] } = {
-        mailboxes,
-        envelope: toInboundEnvelope(message, from, kind),
-        parts: content.parts,
-        receivedAt: host.clock.now(),
-      };
+      const envelope = toInboundEnvelope(message, from, kind);
+      const request: { -readonly [K in keyof ReceiveRequest]: ReceiveRequest[K] } = { mailboxes, envelope, parts: content.parts, receivedAt: host.clock.now() };
       if (message.receivedBy !== undefined) request.receivedBy = message.receivedBy;
       if (message.idempotencyKey !== undefined) request.idempotencyKey = message.idempotencyKey;
       let entries: Array<{ mailbox: string; id: string }>;
@@ -130,6 +130,9 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gat
         throw content.overLimit() ?? err;
       }
       if (dsn !== undefined) logDsn(host, dsn, message.receivedBy, mailboxes);
+      const first = entries[0];
+      const success = first === undefined ? undefined : toDeliveredEvent(message, envelope.dsn, envelope, { id: first.id, receivedAt: request.receivedAt, expiresAt: request.receivedAt + host.options.retry.lifetimeMs });
+      if (success !== undefined) await writeDeliveredReport(host, success, request.receivedAt);
       if (events.heard('received')) emitReceived(events, entries, kind, message);
       return { entries, rejected: [] };
     },

@@ -12,10 +12,14 @@ export interface ReportOptions {
   readonly bounceMailbox: Recipient;
   /** The VERP return-path base, split: `bounces@example.org` → local `bounces`, domain `example.org`. */
   readonly verp?: { readonly local: string; readonly domain: string };
+  /** How long after submission a still-deferred recipient that asked NOTIFY=DELAY gets its delay report. */
+  readonly delayAfterMs: number;
 }
 
 // The documented default: SMTP senders get standard DSNs, every other type a mailbox entry.
 const DEFAULT_BY_ADDRESS_TYPE: Readonly<Record<string, 'dsn' | 'mailbox'>> = { smtp: 'dsn' };
+// The documented default: four hours, sendmail's Timeout.queuewarn.
+const DEFAULT_DELAY_AFTER_MS = 4 * 3_600_000;
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 function invalid(field: string, expected: string, found: string, source: string): XportError {
@@ -46,7 +50,12 @@ export function toReportOptions(settings: Partial<ReportSettings> = {}, source =
   }
   const byAddressType: Record<string, 'dsn' | 'mailbox'> = {};
   for (const [type, mode] of Object.entries(settings.byAddressType ?? DEFAULT_BY_ADDRESS_TYPE)) byAddressType[type.toLowerCase()] = mode;
-  const options: { -readonly [K in keyof ReportOptions]: ReportOptions[K] } = { byAddressType, reportingMta: settings.reportingMta ?? thisHost(), bounceMailbox };
+  const options: { -readonly [K in keyof ReportOptions]: ReportOptions[K] } = {
+    byAddressType,
+    reportingMta: settings.reportingMta ?? thisHost(),
+    bounceMailbox,
+    delayAfterMs: settings.delayAfterMs ?? DEFAULT_DELAY_AFTER_MS,
+  };
   if (settings.verp !== undefined) {
     const at = settings.verp.lastIndexOf('@');
     // The token goes after a "+": a base that has one already could not be told apart from it.

@@ -1,7 +1,7 @@
 import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
 import type { SpoolerEmitter, SpoolerEventName, SpoolerEvents } from './events.js';
 import type { SpoolerHost } from './host.js';
-import { isReportOwed, writeReport, type ReportedRecipient, type ReportEvent, type ReportKind } from './reports.js';
+import { writeOwedReports } from './report-plan.js';
 
 export interface SettleContext {
   readonly store: MessageStore;
@@ -21,32 +21,11 @@ export interface SettledClaim {
   readonly attempted: boolean;
 }
 
-const REPORT_KINDS: readonly ReportKind[] = ['report.ndr', 'report.dr'];
-
-function reportKindFor(result: ClaimResult): ReportKind | undefined {
-  if (result.state === 'delivered') return 'report.dr';
-  if (result.state === 'failed' || result.state === 'expired') return 'report.ndr';
-  return undefined;
-}
-
-function toReported(settled: SettledClaim): ReportedRecipient {
-  const { claim, result } = settled;
-  const reported: { -readonly [K in keyof ReportedRecipient]: ReportedRecipient[K] } = {
-    index: claim.recipientIndex,
-    recipient: claim.recipient,
-    provider: claim.provider,
-    state: result.state as ReportedRecipient['state'],
-    attempted: settled.attempted,
-  };
-  if ('error' in result && result.error) reported.error = result.error;
-  if (settled.diagnostic !== undefined) reported.diagnostic = settled.diagnostic;
-  return reported;
-}
-
 /**
  * Applies the results of one message's recipients that were settled together (one send, one expiry,
- * one sweep): writes the one report each kind owes for them — one NDR listing every recipient that
- * failed or expired, one delivery report for those delivered when asked — then completes each claim
+ * one sweep): writes the one report each kind owes for them (`writeOwedReports`: one NDR listing
+ * every recipient that failed or expired, one delivery report and one delay report for those that
+ * asked) — then completes each claim
  * and emits its event. A report is written before its claims complete, so a crash in between neither
  * loses nor duplicates it (its key names the message and the recipients; they are claimed again and
  * the second write is a no-op). A report that cannot be written leaves its claims leased, to be
@@ -54,48 +33,14 @@ function toReported(settled: SettledClaim): ReportedRecipient {
  */
 export async function settleClaims(ctx: SettleContext, stored: StoredMessage, settled: readonly SettledClaim[]): Promise<number> {
   const now = ctx.clock.now();
-  const blocked = new Set<ReportKind>();
-  for (const kind of REPORT_KINDS) {
-    const owing = isReportOwed(kind, stored.envelope);
-    const aboutReport = kind === 'report.ndr' && stored.envelope.kind !== 'note';
-    // Most settles owe no report (deliveries without deliveryReport): nothing to filter, build or await.
-    if (!owing && !aboutReport) continue;
-    const owed = settled.filter((s) => reportKindFor(s.result) === kind);
-    if (owed.length === 0) continue;
-    if (!owing) {
-      noteDroppedReport(ctx.logger, stored, owed);
-      continue;
-    }
-    const event: ReportEvent = { kind, message: stored, recipients: owed.map(toReported) };
-    try {
-      await writeReport(ctx.host, event, now);
-    } catch (err) {
-      blocked.add(kind);
-      ctx.logger.error('could not write a report; its recipients will be settled again', { messageId: stored.id, kind, recipients: owed.length, error: String(err) });
-    }
-  }
+  const { results, held } = await writeOwedReports(ctx, stored, settled, now);
   let completed = 0;
-  for (const s of settled) {
-    const kind = reportKindFor(s.result);
+  for (const s of results) {
     // The report these results owe is not written: completing them would lose it.
-    if (kind !== undefined && blocked.has(kind)) continue;
+    if (held.has(s.claim.recipientIndex)) continue;
     if (await completeClaim(ctx, s, now)) completed += 1;
   }
   return completed;
-}
-
-/** RFC 5321 §6.1: a report that cannot be delivered is not reported on; it is dropped, and said so. */
-function noteDroppedReport(logger: Logger, stored: StoredMessage, failed: readonly SettledClaim[]): void {
-  for (const { claim, result } of failed) {
-    logger.warn('a report could not be delivered; it is dropped (no report about a report, RFC 5321 section 6.1)', {
-      messageId: stored.id,
-      kind: stored.envelope.kind,
-      reportFor: stored.envelope.reportFor,
-      recipientIndex: claim.recipientIndex,
-      provider: claim.provider,
-      error: 'error' in result ? result.error : undefined,
-    });
-  }
 }
 
 /**

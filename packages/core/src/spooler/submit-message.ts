@@ -23,6 +23,7 @@ function toEnvelope(draft: MessageDraft): MessageEnvelope {
   if (draft.from) envelope.from = draft.from;
   if (draft.subject !== undefined) envelope.subject = draft.subject;
   if (draft.messageId !== undefined) envelope.messageId = draft.messageId;
+  if (draft.dsn !== undefined) envelope.dsn = draft.dsn;
   return envelope;
 }
 

@@ -7,10 +7,12 @@ import {
   XportError,
   parseRecipient,
   toRecipient,
+  type DsnRequest,
   type MessageInput,
   type Recipient,
   type RecipientRole,
 } from '@xport/provider-sdk';
+import { toDsnRequest } from './validate-dsn.js';
 
 export interface DraftRecipient {
   readonly recipient: Recipient;
@@ -27,6 +29,7 @@ export interface MessageDraft {
   readonly deliveryReport: boolean;
   readonly suppressNdr: boolean;
   readonly idempotencyKey?: string;
+  readonly dsn?: DsnRequest;
 }
 
 // RFC 5322 §3.6.8: a field name is printable US-ASCII except the colon.
@@ -125,7 +128,8 @@ export function toDraftRecipient(value: Recipient | string, field: string): Reci
 }
 
 /**
- * Validates what an application submitted: recipients (at least one), sender, subject, headers.
+ * Validates what an application submitted: recipients (at least one), sender, subject, headers,
+ * DSN parameters (`toDsnRequest`).
  * A delivery report needs a sender to go to, so `deliveryReport` without `from` is refused;
  * without `from`, non-delivery reports have nowhere to go and are dropped (like SMTP's null sender).
  *
@@ -164,5 +168,6 @@ export function validateMessage(input: MessageInput): MessageDraft {
   if (input.subject !== undefined) draft.subject = input.subject;
   if (input.messageId !== undefined) draft.messageId = input.messageId;
   if (input.idempotencyKey !== undefined) draft.idempotencyKey = input.idempotencyKey;
+  if (input.dsn !== undefined) draft.dsn = toDsnRequest(input.dsn);
   return draft;
 }

@@ -31,6 +31,41 @@ export const recipientSchema = {
   },
 } as const;
 
+/** NOTIFY (RFC 3461): "never", or the events the sender wants a report of. */
+const dsnNotifySchema = {
+  anyOf: [
+    { type: 'string', enum: ['never'] },
+    { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string', enum: ['success', 'failure', 'delay'] } },
+  ],
+} as const;
+
+const dsnReturn = { type: 'string', enum: ['full', 'hdrs'], description: 'RET: a failure report returns the whole original (full) or its header (hdrs).' } as const;
+const envelopeId = { type: 'string', minLength: 1, maxLength: 100, description: 'ENVID: given back as Original-Envelope-Id in every report.' } as const;
+const typedOriginalRecipient = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'value'],
+  properties: { type: { type: 'string', minLength: 1 }, value: { type: 'string', minLength: 1 } },
+} as const;
+
+/** The DSN parameters (RFC 3461), with the forms a recipient and an ORCPT take where they are used. */
+function dsnSchema<R, O>(description: string, recipient: R, originalRecipient: O) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    description,
+    properties: {
+      ret: dsnReturn,
+      envelopeId,
+      notify: dsnNotifySchema,
+      recipients: {
+        type: 'array',
+        items: { type: 'object', additionalProperties: false, required: ['recipient'], properties: { recipient, notify: dsnNotifySchema, originalRecipient } },
+      },
+    },
+  } as const;
+}
+
 export const envelopeSchema = {
   $id: 'Envelope',
   type: 'object',
@@ -41,12 +76,20 @@ export const envelopeSchema = {
     subject: { type: 'string' },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     messageId: { type: 'string' },
-    kind: { type: 'string', enum: ['note', 'report.ndr', 'report.dr'] },
+    kind: { type: 'string', enum: ['note', 'report.ndr', 'report.dr', 'report.delay'] },
     reportFor: { type: 'string', description: 'For a report: the id of the message it is about.' },
     deliveryReport: { type: 'boolean' },
     suppressNdr: { type: 'boolean' },
+    dsn: dsnSchema('The DSN parameters (RFC 3461) the message was submitted or received with.', { $ref: 'Recipient#' }, typedOriginalRecipient),
   },
 } as const;
+
+/** The DSN parameters as `submit` takes them: a recipient also in text form, an ORCPT also as text (`rfc822;bob@example.net`). */
+export const dsnInputSchema = dsnSchema(
+  'SMTP DSN parameters (RFC 3461): which reports the sender wants, per recipient. See docs/reports.md.',
+  { anyOf: [{ type: 'string', minLength: 1 }, { $ref: 'Recipient#' }] },
+  { anyOf: [{ type: 'string', minLength: 1, maxLength: 500, description: 'ORCPT: addr-type;address.' }, typedOriginalRecipient] },
+);
 
 export const partSchema = {
   $id: 'Part',

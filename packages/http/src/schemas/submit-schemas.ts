@@ -1,3 +1,4 @@
+import { dsnInputSchema } from './shared-schemas.js';
 import { RECIPIENT_STATES } from './state-lists.js';
 
 // POST /v1/messages: the fields of `submit` as JSON. The schema checks shape only (unknown fields,
@@ -38,6 +39,7 @@ export const submitBody = {
     messageId: { type: 'string', description: 'RFC 5322 Message-ID to keep.' },
     deliveryReport: { type: 'boolean', description: "A delivery report in the sender's mailbox when a recipient is delivered." },
     suppressNdr: { type: 'boolean', description: 'No non-delivery reports for this message.' },
+    dsn: dsnInputSchema,
   },
 } as const;
 

@@ -1,4 +1,4 @@
-import { XportError, type MessageInput, type Recipient } from '@xport/provider-sdk';
+import { XportError, type DsnInput, type MessageInput, type Recipient } from '@xport/provider-sdk';
 
 export interface AttachmentBody {
   readonly filename: string;
@@ -22,6 +22,7 @@ export interface SubmitBody {
   readonly messageId?: string;
   readonly deliveryReport?: boolean;
   readonly suppressNdr?: boolean;
+  readonly dsn?: DsnInput;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -15,6 +15,8 @@ function toEnvelopeView(e: MessageEnvelope): Record<string, unknown> {
   if (e.subject !== undefined) view.subject = e.subject;
   if (e.messageId !== undefined) view.messageId = e.messageId;
   if (e.reportFor !== undefined) view.reportFor = e.reportFor;
+  // Plain data the kernel validated; the response schema (Envelope) keeps only its known fields.
+  if (e.dsn !== undefined) view.dsn = e.dsn;
   return view;
 }
 

@@ -19,6 +19,8 @@ export interface TestMessageInput {
   readonly messageId?: string;
   readonly parts?: readonly TestPart[];
   readonly deliveryReport?: boolean;
+  /** The DSN parameters (RFC 3461) the kernel would have validated and stored. */
+  readonly dsn?: MessageEnvelope['dsn'];
 }
 
 export interface TestOutbound {
@@ -52,6 +54,7 @@ export function createOutboundMessage(input: TestMessageInput): TestOutbound {
     ...(input.from === undefined ? {} : { from: smtp(input.from) }),
     ...(input.subject === undefined ? {} : { subject: input.subject }),
     ...(input.messageId === undefined ? {} : { messageId: input.messageId }),
+    ...(input.dsn === undefined ? {} : { dsn: input.dsn }),
   };
   const opened: string[] = [];
   const message: OutboundMessage = {
