@@ -28,6 +28,8 @@ export interface RunnerServices {
   /** How long each step may take before the kernel stops waiting for it. */
   readonly deadlines: LifecycleDeadlines;
   readonly store: () => MessageStore | undefined;
+  /** Whether the kernel has a store configured (open or not): a provider asking for one while there is none is told which. */
+  readonly storeConfigured: boolean;
   readonly onStateChange: (change: ProviderStateChange) => void;
   readonly onFault: (fault: ProviderFault) => void;
   /** Called once, the first time the provider's start() succeeds: the kernel keeps the start order. */
@@ -142,6 +144,7 @@ export class ProviderRunner implements FaultOwner {
         credentials: createCredentialView(services.credentials, record.id, manifest.credentials),
         logger: this.logger,
         store: services.store,
+        storeConfigured: services.storeConfigured,
       });
       // An instance created after the deadline is never used: the kernel has already given up on it.
       const created = await this.attempt('create', () => createProviderInstance(imported.value, entryPath, manifest.kind, record.packageName, scope));

@@ -52,6 +52,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   };
   const inflight = new Set<Promise<void>>();
   let running = false;
+  let everStarted = false;
   let stopping: Promise<void> | undefined;
   let stopController = new AbortController();
   let unsubscribe: Array<() => void> = [];
@@ -253,6 +254,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       if (running) return;
       if (stopping) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
       running = true;
+      everStarted = true;
       stopController = new AbortController();
       deadlines.clear();
       // One listener per send in flight; a transport's concurrency may be in the hundreds.
@@ -264,7 +266,11 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     wake,
     settleStranded: sweep,
     async flush(providerId) {
-      if (!running) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is not running; start it before flush()');
+      if (!running) {
+        throw everStarted
+          ? new XportError('XPORT_KERNEL_STOPPED', 'flush(): the spooler is stopped')
+          : new XportError('XPORT_KERNEL_NOT_STARTED', 'flush(): the spooler has not been started; start it before flush()');
+      }
       await host.store.makeDue(providerId === undefined ? host.transportIds() : [providerId], host.clock.now());
       nextSweepAt = -Infinity;
       for (let round = 0; round < MAX_FLUSH_ROUNDS && running; round++) {
