@@ -39,7 +39,7 @@ export type { PinoLoggerOptions } from './logging/pino-logger.js';
 export { SecretRedactor } from './logging/secret-redactor.js';
 
 // Spooler
-export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAttempt, SpoolerStatus } from './spooler/index.js';
+export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAttempt, SpoolerEnhancedStatus, SpoolerStatus } from './spooler/index.js';
 export type {
   Spooler,
   QueueDepth,

@@ -12,7 +12,7 @@ import {
 import type { ReportOptions } from './report-options.js';
 import type { ReportedRecipient, ReportEvent } from './reports.js';
 import { toReportText } from './report-text.js';
-import { SpoolerStatus } from './status-codes.js';
+import { SpoolerEnhancedStatus } from './enhanced-status.js';
 
 const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3}$/;
 
@@ -25,7 +25,7 @@ export interface ReportContent {
 function toStatus(r: ReportedRecipient): string {
   if (r.error !== undefined && ENHANCED.test(r.error.code)) return r.error.code;
   if (r.state === 'delivered') return '2.0.0';
-  return r.state === 'expired' ? SpoolerStatus.expired : '5.0.0';
+  return r.state === 'expired' ? SpoolerEnhancedStatus.expired : '5.0.0';
 }
 
 function toDsnRecipient(r: ReportedRecipient, now: number): DeliveryStatusRecipient {
