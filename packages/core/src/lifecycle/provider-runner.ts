@@ -273,7 +273,7 @@ export class ProviderRunner implements FaultOwner {
    * back `online`, which makes its queued recipients due at once (store and forward). Without this a
    * transport the spooler no longer calls would have no way back.
    */
-  noteUnavailable(): void {
+  takeOffline(): void {
     if (this.state !== 'online' || this.closing) return;
     this.move('offline', { code: 'XPORT_PROVIDER_UNAVAILABLE', message: `provider "${this.id}" reported itself unavailable; logging on again` });
     this.logger.warn('transport reported itself unavailable; offline until a logon succeeds');

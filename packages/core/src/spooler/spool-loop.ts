@@ -5,6 +5,7 @@ import { deliverGroup, type GroupContext } from './deliver-group.js';
 import type { SpoolerEmitter } from './events.js';
 import { groupClaims } from './group-claims.js';
 import type { SpoolerHost } from './host.js';
+import { availableTransports } from './available-transports.js';
 import { createProviderLimiter } from './provider-limiter.js';
 import { createSendDeadline, joinWindowFor, type SendDeadline } from './send-deadline.js';
 import { releaseClaims } from './settle-claim.js';
@@ -180,7 +181,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
         host.logger.error('spooler could not sweep stranded recipients; will try again', { error: String(err) });
       }
     }
-    const providers = host.transportIds().filter((id) => host.isAvailable(id));
+    const providers = availableTransports(host);
     if (providers.length === 0) onlyPutOff = false;
     await Promise.all(providers.map((id) => claimFor(id, now)));
   };
