@@ -22,8 +22,8 @@ export type { ManifestValidation } from './validation/validate-manifest.js';
 // Lifecycle and status
 export type { ProviderState, ProviderStateChange, ProviderFault, KernelEvents } from './lifecycle/provider-state.js';
 export type { Scheduler } from './lifecycle/scheduler.js';
-export { logonRetryDelay } from './lifecycle/backoff.js';
-export type { BackoffPolicy } from './lifecycle/backoff.js';
+export { logonRetryDelay } from './lifecycle/logon-retry.js';
+export type { BackoffPolicy } from './lifecycle/logon-retry.js';
 export { containProviderFault } from './lifecycle/fault-attribution.js';
 export type { FaultOrigin } from './lifecycle/fault-attribution.js';
 export type { ProviderStatus } from './status/status-row.js';

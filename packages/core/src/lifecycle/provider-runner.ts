@@ -8,7 +8,7 @@ import type { SecretRedactor } from '../logging/secret-redactor.js';
 import { ProviderErrors, type DatedError } from '../status/error-history.js';
 import { createProviderScope } from '../di/provider-container.js';
 import { createProviderInstance, importProviderModule, type ProviderInstance } from './load-provider.js';
-import { logonRetryDelay, type BackoffPolicy } from './backoff.js';
+import { logonRetryDelay, type BackoffPolicy } from './logon-retry.js';
 import type { Scheduler } from './scheduler.js';
 import { toInitialState, type ProviderFault, type ProviderState, type ProviderStateChange } from './provider-state.js';
 import { registerFaultOwner, runAsProvider, toAttributedInstance, type FaultOrigin, type FaultOwner } from './fault-attribution.js';

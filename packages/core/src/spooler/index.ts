@@ -15,4 +15,4 @@ export type { SpoolerEvents, SpoolerEventName, SpoolerListener, RecipientEvent, 
 
 // Diagnostics the spooler writes
 export { SpoolerEnhancedStatus, SpoolerStatus } from './enhanced-status.js';
-export { computeNextAttempt, MIN_RETRY_AFTER_MS } from './backoff.js';
+export { computeNextAttempt, MIN_RETRY_AFTER_MS } from './next-attempt.js';

@@ -1,5 +1,5 @@
 import { formatRecipient, isRecipientOutcome, type Claim, type ClaimResult, type RecipientError, type RecipientOutcome } from '@xport/provider-sdk';
-import { computeNextAttempt } from './backoff.js';
+import { computeNextAttempt } from './next-attempt.js';
 import type { RetryOptions, RoutingView } from './host.js';
 import { nextProviderAfter } from './route-recipients.js';
 import { SpoolerEnhancedStatus } from './enhanced-status.js';
