@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { XportError } from '@xport/provider-sdk';
 import { availableTransports } from './available-transports.js';
+import { logClaimFailures } from './claim-failure-log.js';
 import type { GroupContext } from './deliver-group.js';
 import type { SpoolerEmitter } from './events.js';
 import { groupClaims } from './group-claims.js';
@@ -12,6 +13,7 @@ import { releaseClaims } from './settle-claim.js';
 import { settleStranded } from './settle-stranded.js';
 import { drainsAgain, INITIAL_SPOOL_LOOP_STATE, nextSpoolLoopState, readsNextWake, type SpoolLoopEvent } from './spool-loop-state.js';
 import { createUnrecordedResults } from './unrecorded-results.js';
+import { createWakeTimer } from './wake-timer.js';
 
 export interface SpoolLoop {
   start(): void;
@@ -31,7 +33,6 @@ export interface SpoolLoopOptions {
   readonly random?: () => number;
 }
 
-const MAX_TIMER_MS = 2_147_483_647;
 // flush follows hand-overs (not-me) and work freed by limits, but a transport deferring with tiny delays cannot keep it forever.
 const MAX_FLUSH_ROUNDS = 32;
 
@@ -61,14 +62,25 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     state = nextSpoolLoopState(state, event);
   };
   const running = (): boolean => state.lifecycle === 'running';
-  // Effects the state only mirrors: the drain and stop under way, the timer, the subscriptions.
+  // Effects the state only mirrors: the drain and stop under way, the subscriptions.
   let draining: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   let stopController = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: Array<() => void> = [];
   // Recipients claimed or swept since start: flush stops once a round finds none.
   let claimed = 0;
+
+  const timer = createWakeTimer({
+    host,
+    limiter,
+    sweepDueAt: () => state.sweepDueAt,
+    mayArm: running,
+    armed: () => report({ type: 'timer-armed' }),
+    fired: () => {
+      report({ type: 'timer-fired' });
+      void wake();
+    },
+  });
 
   const sweep = (messageId?: string): Promise<number> => settleStranded(ctx, { owner, ...(messageId !== undefined ? { messageId } : {}) });
 
@@ -118,39 +130,6 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     await Promise.all(providers.map((id) => claimFor(id, now)));
   };
 
-  const scheduleNext = async (): Promise<void> => {
-    let delay = host.options.pollMs;
-    try {
-      const next = await host.store.nextWakeAt();
-      const now = host.clock.now();
-      if (next !== null && next > now) delay = Math.min(delay, next - now);
-      else if (next !== null) {
-        // Due work was left for want of a rate token: look again when the next one arrives.
-        for (const id of host.transportIds()) {
-          const wait = limiter.nextTokenAt(id, now) - now;
-          if (wait > 0 && host.isAvailable(id)) delay = Math.min(delay, wait);
-        }
-      }
-      delay = Math.min(delay, Math.max(state.sweepDueAt - now, 1));
-    } catch (err) {
-      host.logger.warn('could not read the next wake time; polling', { error: String(err) });
-    }
-    if (!running()) return;
-    clearTimeout(timer);
-    report({ type: 'timer-armed' });
-    timer = setTimeout(() => {
-      report({ type: 'timer-fired' });
-      void wake();
-    }, Math.min(Math.max(delay, 1), MAX_TIMER_MS));
-  };
-
-  const logClaimFailures = (failuresBefore: number, err: unknown): void => {
-    const failures = state.claimFailures;
-    if (failures === 1) host.logger.error('spooler could not claim work; will try again', { error: String(err) });
-    else if (failures > 1) host.logger.debug('spooler still cannot claim work', { error: String(err), failures });
-    else if (failuresBefore > 0) host.logger.info('spooler claims work again', { failedLooks: failuresBefore });
-  };
-
   const drain = async (): Promise<void> => {
     let failure: unknown;
     try {
@@ -165,8 +144,8 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       draining = undefined;
       const failuresBefore = state.claimFailures;
       report({ type: 'drain-ended' });
-      logClaimFailures(failuresBefore, failure);
-      if (readsNextWake(state)) void scheduleNext();
+      logClaimFailures(host.logger, failuresBefore, state.claimFailures, failure);
+      if (readsNextWake(state)) void timer.schedule();
     }
   };
 
@@ -193,7 +172,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     },
     start() {
       if (running()) return;
-      if (stopping) throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
+      if (state.lifecycle === 'stopping') throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
       report({ type: 'start' });
       stopController = new AbortController();
       // One listener per send in flight; a transport's concurrency may be in the hundreds.
@@ -224,7 +203,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       if (!running()) return Promise.resolve();
       report({ type: 'stop' });
       stopping = (async () => {
-        clearTimeout(timer);
+        timer.clear();
         for (const off of unsubscribe) off();
         unsubscribe = [];
         await draining;
