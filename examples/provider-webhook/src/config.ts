@@ -1,6 +1,6 @@
 /** Configuration of the webhook transport (the manifest's configSchema, defaults applied by the kernel). */
 export interface WebhookConfig {
-  /** A POST without an answer after this long is deferred (4.4.7). */
+  /** A POST without an answer after this long is deferred (4.4.1, no answer: the code the kernel gives a send it times out). */
   readonly timeoutMs: number;
   /** Also POST to plain `http://` URLs — for tests on 127.0.0.1 only. */
   readonly allowHttp: boolean;

@@ -76,9 +76,9 @@ export function createWebhookTransport(options: WebhookOptions): TransportProvid
       const response = await post(target.url, json, secret, signal);
       return await classifyResponse(response, target.shown, clock.now());
     } catch (error) {
-      if (signal.aborted) return outcome.deferred({ code: '4.4.7', diagnostic: `webhook: POST to ${target.shown} was aborted by the kernel` });
+      if (signal.aborted) return outcome.deferred({ code: '4.4.1', diagnostic: `webhook: POST to ${target.shown} was aborted by the kernel` });
       if ((error as Error).name === 'TimeoutError') {
-        return outcome.deferred({ code: '4.4.7', diagnostic: `webhook: ${target.shown} did not answer within ${config.timeoutMs} ms` });
+        return outcome.deferred({ code: '4.4.1', diagnostic: `webhook: ${target.shown} did not answer within ${config.timeoutMs} ms` });
       }
       return outcome.deferred({ code: '4.4.1', diagnostic: `webhook: POST to ${target.shown} failed (${describeNetworkError(error)})` });
     }

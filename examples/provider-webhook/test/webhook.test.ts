@@ -79,7 +79,7 @@ describe('webhook transport against a local HTTP server', () => {
     const { transport } = createTestTransport({ allowHttp: true, timeoutMs: 200 }, SECRET);
     const { message, assigned } = makeOutboundMessage({ to: [to('/slow')] });
     expect(await transport.send(message, assigned, signal())).toEqual([
-      { status: 'deferred', code: '4.4.7', diagnostic: `webhook: ${server.origin}/slow did not answer within 200 ms` },
+      { status: 'deferred', code: '4.4.1', diagnostic: `webhook: ${server.origin}/slow did not answer within 200 ms` },
     ]);
   });
 

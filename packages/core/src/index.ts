@@ -22,8 +22,8 @@ export type { ManifestValidation } from './validation/validate-manifest.js';
 // Lifecycle and status
 export type { ProviderState, ProviderStateChange, ProviderFault, KernelEvents } from './lifecycle/provider-state.js';
 export type { Scheduler } from './lifecycle/scheduler.js';
-export { logonRetryDelay } from './lifecycle/backoff.js';
-export type { BackoffPolicy } from './lifecycle/backoff.js';
+export { logonRetryDelay } from './lifecycle/logon-retry.js';
+export type { BackoffPolicy } from './lifecycle/logon-retry.js';
 export { containProviderFault } from './lifecycle/fault-attribution.js';
 export type { FaultOrigin } from './lifecycle/fault-attribution.js';
 export type { ProviderStatus } from './status/status-row.js';
@@ -39,7 +39,7 @@ export type { PinoLoggerOptions } from './logging/pino-logger.js';
 export { SecretRedactor } from './logging/secret-redactor.js';
 
 // Spooler
-export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAttempt, SpoolerStatus } from './spooler/index.js';
+export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAttempt, SpoolerEnhancedStatus, SpoolerStatus } from './spooler/index.js';
 export type {
   Spooler,
   QueueDepth,

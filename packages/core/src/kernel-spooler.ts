@@ -38,17 +38,14 @@ export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
     isAvailable(id) {
       const runner = transportRunner(id);
       if (runner === undefined || runner.state !== 'online') return false;
-      const transport = runner.instance as TransportProvider | undefined;
-      let available: boolean;
       try {
-        available = transport?.availability?.() !== 'unavailable';
+        return (runner.instance as TransportProvider | undefined)?.availability?.() !== 'unavailable';
       } catch {
-        available = false;
+        return false;
       }
-      // The runner takes it offline and logs on again with backoff, so it can come back.
-      if (!available) runner.noteUnavailable();
-      return available;
     },
+    // The runner takes an online one offline and logs on again with backoff, so it can come back.
+    takeOffline: (id) => transportRunner(id)?.takeOffline(),
     onProviderState: (listener) => parts.onProviderState((change) => listener({ id: change.id, to: change.to })),
     hooks: () => parts.hooks(),
     limits: (id) => parts.config.providers[id]?.limits ?? DEFAULT_LIMITS,

@@ -71,7 +71,11 @@ export interface Kernel {
   hooks(): HookProvider[];
   providerState(id: string): ProviderState | undefined;
   on<K extends keyof KernelEvents>(event: K, listener: (payload: KernelEvents[K]) => void): () => void;
-  /** The spooler (submit, flush, abort, queue depth, events). Throws when the kernel is stopped or has no store. */
+  /**
+   * The spooler (submit, flush, abort, queue depth, events). Throws `XPORT_KERNEL_NOT_STARTED` before
+   * `start()`, `XPORT_KERNEL_STOPPED` after a failed start, `XPORT_STORE_UNAVAILABLE` while the
+   * configured store is still opening, and `XPORT_STORE_NOT_CONFIGURED` when no store is configured.
+   */
   spooler(): Spooler;
   /** Validates, routes and queues a message; once it resolves the message is the kernel's responsibility. */
   submit(input: MessageInput): Promise<SubmitReceipt>;

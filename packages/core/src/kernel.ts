@@ -17,6 +17,7 @@ import { toHookEntry, toJudgingHookRunners } from './hooks/hook-entries.js';
 import type { Kernel, KernelOptions } from './kernel-types.js';
 import { KERNEL_API_VERSION } from './version.js';
 import { createKernelSpooler } from './kernel-spooler.js';
+import { toNoSpoolerError, toNotRunningError, type KernelPhase } from './kernel-readiness.js';
 import type { Spooler } from './spooler/spooler.js';
 import type { HookEntry } from './spooler/host.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
@@ -38,6 +39,8 @@ class XportKernel implements Kernel {
   private stopping: Promise<void> | undefined;
   // Set by a stop() that arrives while start() runs; aborting `interrupt` ends the steps start waits on.
   private stopRequested = false;
+  // Whether start() was ever called: work refused while not running says "not started" before, "stopped" after.
+  private everStarted = false;
   private interrupt = new AbortController();
   private givenStoreOpen = false;
   private readonly deadlines: LifecycleDeadlines;
@@ -87,6 +90,7 @@ class XportKernel implements Kernel {
   start(options: StartOptions = {}): Promise<void> {
     if (this.starting) return this.starting;
     if (this.running) return Promise.resolve();
+    this.everStarted = true;
     this.starting = (async () => {
       if (this.stopping) await this.stopping;
       this.stopRequested = false;
@@ -117,6 +121,7 @@ class XportKernel implements Kernel {
       clock: services.clock,
       deadlines: this.deadlines,
       store: () => this.store(),
+      storeConfigured: this.storeConfigured(),
       onStateChange: (change) => this.events.emit('provider-state', change),
       onFault: (fault) => this.events.emit('provider-fault', fault),
       onStarted: (runner) => {
@@ -282,11 +287,18 @@ class XportKernel implements Kernel {
   }
 
   spooler(): Spooler {
-    if (this.spoolerInstance === undefined) {
-      const why = this.running ? 'no message store is configured or online' : 'the kernel is not started';
-      throw new XportError(this.running ? 'XPORT_STORE_NOT_CONFIGURED' : 'XPORT_KERNEL_STOPPED', `the spooler is not available: ${why}`);
-    }
+    if (this.spoolerInstance === undefined) throw toNoSpoolerError(this.phase(), this.storeConfigured());
     return this.spoolerInstance;
+  }
+
+  /** A store passed to createKernel, or one named by store.provider: start() does not succeed without it open. */
+  private storeConfigured(): boolean {
+    return this.options.store !== undefined || this.services.config.store.provider !== undefined;
+  }
+
+  private phase(): KernelPhase {
+    if (this.running) return 'running';
+    return this.everStarted ? 'stopped' : 'never-started';
   }
 
   submit(input: MessageInput): Promise<SubmitReceipt> {
@@ -310,7 +322,8 @@ class XportKernel implements Kernel {
   async revalidate(id: string): Promise<ProviderState> {
     const runner = this.runners.find((r) => r.id === id);
     if (runner === undefined) throw new XportError('XPORT_PROVIDER_NOT_FOUND', `revalidate: no provider with id "${id}" was discovered`, { details: { provider: id } });
-    if (!this.running) throw new XportError('XPORT_KERNEL_STOPPED', `revalidate("${id}"): the kernel is not running`, { details: { provider: id } });
+    const phase = this.phase();
+    if (phase !== 'running') throw toNotRunningError(phase, `revalidate("${id}")`, { provider: id });
     return runner.revalidate();
   }
 }

@@ -100,7 +100,7 @@ describe('bad input: every refusal is a coded error and nothing is queued', () =
     const early = await post(message);
     expect(early.status).toBe(503);
     expect(early.headers['retry-after']).toBe('5');
-    expect(early.json()).toMatchObject({ code: 'XPORT_KERNEL_STOPPED' });
+    expect(early.json()).toMatchObject({ code: 'XPORT_KERNEL_NOT_STARTED' });
     const reading = await app.request({ method: 'GET', url: '/v1/queue' });
     expect(reading.status).toBe(503);
     expect(reading.json()).toMatchObject({ code: 'XPORT_STORE_UNAVAILABLE' });

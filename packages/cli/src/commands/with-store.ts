@@ -9,7 +9,7 @@ export async function withStore<T>(kernel: Kernel, work: (store: MessageStore) =
   await kernel.start({ spool: false });
   try {
     const store = kernel.store();
-    if (store === undefined) throw new XportError('XPORT_STORE_NOT_CONFIGURED', 'no message store is online: run `xport doctor`');
+    if (store === undefined) throw new XportError('XPORT_STORE_NOT_CONFIGURED', 'no message store is configured: run `xport doctor`');
     return await work(store);
   } finally {
     await kernel.stop();

@@ -19,17 +19,22 @@ export interface ProviderScope {
   readonly logger: Logger;
   /** The active store, read when asked (it may come online after this provider was created). */
   readonly store: () => MessageStore | undefined;
+  /** Whether a store is configured at all: asking while there is no open one is then XPORT_STORE_UNAVAILABLE. */
+  readonly storeConfigured: boolean;
+}
+
+/** Why a provider cannot reach the store now: the configured one is not open (yet), or none is configured. */
+function toNoStoreError(providerId: string, storeConfigured: boolean, what: string): XportError {
+  return storeConfigured
+    ? new XportError('XPORT_STORE_UNAVAILABLE', `provider "${providerId}" ${what}, but the message store is not open`, { details: { provider: providerId } })
+    : new XportError('XPORT_STORE_NOT_CONFIGURED', `provider "${providerId}" ${what}, but no message store is configured`, { details: { provider: providerId } });
 }
 
 /** Hands received messages to whatever inbound port the kernel's root container holds at call time. */
-function createInboundPort(root: DependencyContainer, providerId: string): InboundPort {
+function createInboundPort(root: DependencyContainer, providerId: string, storeConfigured: boolean): InboundPort {
   return {
     deliver(message) {
-      if (!root.isRegistered(XportTokens.Inbound)) {
-        return Promise.reject(
-          new XportError('XPORT_STORE_NOT_CONFIGURED', `provider "${providerId}" delivered an inbound message, but the kernel has no inbound path (no store or spooler running)`),
-        );
-      }
+      if (!root.isRegistered(XportTokens.Inbound)) return Promise.reject(toNoStoreError(providerId, storeConfigured, 'delivered an inbound message'));
       // The kernel names the receiving provider; a message that already says so is passed as it is (no copy per message).
       const stamped = message.receivedBy === providerId ? message : { ...message, receivedBy: providerId };
       return root.resolve<InboundPort>(XportTokens.Inbound).deliver(stamped);
@@ -55,12 +60,12 @@ export function createProviderScope(root: DependencyContainer, scope: ProviderSc
     child.register(XportTokens.Store, {
       useFactory: () => {
         const store = scope.store();
-        if (store === undefined) throw new XportError('XPORT_STORE_NOT_CONFIGURED', `provider "${scope.info.id}" asked for the message store, but none is configured or online`);
+        if (store === undefined) throw toNoStoreError(scope.info.id, scope.storeConfigured, 'asked for the message store');
         return store;
       },
     });
   }
-  const inbound = kind === 'store' ? undefined : createInboundPort(root, scope.info.id);
+  const inbound = kind === 'store' ? undefined : createInboundPort(root, scope.info.id, scope.storeConfigured);
   if (inbound !== undefined) child.register(XportTokens.Inbound, { useValue: inbound });
   const context: ProviderContext = {
     info: scope.info,

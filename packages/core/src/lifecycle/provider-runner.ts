@@ -8,7 +8,7 @@ import type { SecretRedactor } from '../logging/secret-redactor.js';
 import { ProviderErrors, type DatedError } from '../status/error-history.js';
 import { createProviderScope } from '../di/provider-container.js';
 import { createProviderInstance, importProviderModule, type ProviderInstance } from './load-provider.js';
-import { logonRetryDelay, type BackoffPolicy } from './backoff.js';
+import { logonRetryDelay, type BackoffPolicy } from './logon-retry.js';
 import type { Scheduler } from './scheduler.js';
 import { toInitialState, type ProviderFault, type ProviderState, type ProviderStateChange } from './provider-state.js';
 import { registerFaultOwner, runAsProvider, toAttributedInstance, type FaultOrigin, type FaultOwner } from './fault-attribution.js';
@@ -28,6 +28,8 @@ export interface RunnerServices {
   /** How long each step may take before the kernel stops waiting for it. */
   readonly deadlines: LifecycleDeadlines;
   readonly store: () => MessageStore | undefined;
+  /** Whether the kernel has a store configured (open or not): a provider asking for one while there is none is told which. */
+  readonly storeConfigured: boolean;
   readonly onStateChange: (change: ProviderStateChange) => void;
   readonly onFault: (fault: ProviderFault) => void;
   /** Called once, the first time the provider's start() succeeds: the kernel keeps the start order. */
@@ -142,6 +144,7 @@ export class ProviderRunner implements FaultOwner {
         credentials: createCredentialView(services.credentials, record.id, manifest.credentials),
         logger: this.logger,
         store: services.store,
+        storeConfigured: services.storeConfigured,
       });
       // An instance created after the deadline is never used: the kernel has already given up on it.
       const created = await this.attempt('create', () => createProviderInstance(imported.value, entryPath, manifest.kind, record.packageName, scope));
@@ -270,7 +273,7 @@ export class ProviderRunner implements FaultOwner {
    * back `online`, which makes its queued recipients due at once (store and forward). Without this a
    * transport the spooler no longer calls would have no way back.
    */
-  noteUnavailable(): void {
+  takeOffline(): void {
     if (this.state !== 'online' || this.closing) return;
     this.move('offline', { code: 'XPORT_PROVIDER_UNAVAILABLE', message: `provider "${this.id}" reported itself unavailable; logging on again` });
     this.logger.warn('transport reported itself unavailable; offline until a logon succeeds');

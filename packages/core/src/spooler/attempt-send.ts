@@ -8,7 +8,7 @@ import {
 } from '@xport/provider-sdk';
 import { normalizeOutcomes, toDeferral } from './outcomes.js';
 import type { SendDeadline } from './send-deadline.js';
-import { SpoolerStatus } from './status-codes.js';
+import { SpoolerEnhancedStatus } from './enhanced-status.js';
 
 export interface SendAttempt {
   readonly providerId: string;
@@ -66,8 +66,8 @@ export async function attemptSend(attempt: SendAttempt): Promise<SendAttemptResu
     if (reason === 'stop') return { kind: 'stopped' };
     const deferral =
       reason === 'timeout'
-        ? toDeferral(SpoolerStatus.timeout, `transport '${providerId}' did not answer within ${attempt.timeoutMs} ms`)
-        : toDeferral(SpoolerStatus.transportError, `transport '${providerId}' threw: ${err instanceof Error ? err.message : String(err)}`);
+        ? toDeferral(SpoolerEnhancedStatus.timeout, `transport '${providerId}' did not answer within ${attempt.timeoutMs} ms`)
+        : toDeferral(SpoolerEnhancedStatus.transportError, `transport '${providerId}' threw: ${err instanceof Error ? err.message : String(err)}`);
     return { kind: 'outcomes', outcomes: recipients.map(() => deferral) };
   }
 }

@@ -53,6 +53,8 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
 
   const transport = host.transport(providerId);
   if (!transport || !host.isAvailable(providerId)) {
+    // It went away between the claim and the send: its recipients wait for it (or another spooler).
+    if (transport) host.takeOffline?.(providerId);
     await releaseClaims(ctx, claims);
     return;
   }

@@ -75,8 +75,18 @@ export interface SpoolerHost {
   /** Ids of every loaded transport provider, whatever its state. */
   transportIds(): readonly string[];
   transport(id: string): TransportProvider | undefined;
-  /** True when the provider is online and its `availability()` is not `unavailable`. */
+  /**
+   * True when the provider is online and its `availability()` is not `unavailable` (nor throws). A
+   * question only: asking changes nothing.
+   */
   isAvailable(id: string): boolean;
+  /**
+   * The spooler found transport `id` not available. One that is online (so its own `availability()`
+   * said `unavailable`, or threw) is taken offline and logged on again with backoff, so it can come
+   * back; one that is not online is left as it is. Without it, such a transport stays online and is
+   * skipped until `availability()` says otherwise.
+   */
+  takeOffline?(id: string): void;
   onProviderState(listener: (event: ProviderStateChange) => void): () => void;
   /** Every enabled hook provider, online or not, in judging order (`hookOrder`, then discovery order). */
   hooks(): readonly HookEntry[];

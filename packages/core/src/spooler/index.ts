@@ -14,5 +14,5 @@ export type { SpoolerOptionsInput } from './options.js';
 export type { SpoolerEvents, SpoolerEventName, SpoolerListener, RecipientEvent, SubmittedRecipient } from './events.js';
 
 // Diagnostics the spooler writes
-export { SpoolerStatus } from './status-codes.js';
-export { computeNextAttempt, MIN_RETRY_AFTER_MS } from './backoff.js';
+export { SpoolerEnhancedStatus, SpoolerStatus } from './enhanced-status.js';
+export { computeNextAttempt, MIN_RETRY_AFTER_MS } from './next-attempt.js';

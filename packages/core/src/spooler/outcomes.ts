@@ -1,8 +1,8 @@
 import { formatRecipient, isRecipientOutcome, type Claim, type ClaimResult, type RecipientError, type RecipientOutcome } from '@xport/provider-sdk';
-import { computeNextAttempt } from './backoff.js';
+import { computeNextAttempt } from './next-attempt.js';
 import type { RetryOptions, RoutingView } from './host.js';
 import { nextProviderAfter } from './route-recipients.js';
-import { SpoolerStatus } from './status-codes.js';
+import { SpoolerEnhancedStatus } from './enhanced-status.js';
 
 /** A deferral the spooler decides on a transport's behalf (it threw, timed out, or answered nonsense). */
 export function toDeferral(code: string, diagnostic: string): RecipientOutcome {
@@ -17,14 +17,14 @@ export function toDeferral(code: string, diagnostic: string): RecipientOutcome {
 export function normalizeOutcomes(raw: unknown, count: number, providerId: string): RecipientOutcome[] {
   if (isRecipientOutcome(raw)) return Array.from({ length: count }, () => raw);
   if (!Array.isArray(raw)) {
-    return Array.from({ length: count }, () => toDeferral(SpoolerStatus.badOutcome, `transport '${providerId}' returned no outcome (got ${describe(raw)})`));
+    return Array.from({ length: count }, () => toDeferral(SpoolerEnhancedStatus.badOutcome, `transport '${providerId}' returned no outcome (got ${describe(raw)})`));
   }
   if (raw.length !== count) {
     const why = `transport '${providerId}' returned ${raw.length} outcomes for ${count} recipients`;
-    return Array.from({ length: count }, () => toDeferral(SpoolerStatus.badOutcome, why));
+    return Array.from({ length: count }, () => toDeferral(SpoolerEnhancedStatus.badOutcome, why));
   }
   return raw.map((item: unknown, i) =>
-    isRecipientOutcome(item) ? item : toDeferral(SpoolerStatus.badOutcome, `transport '${providerId}' returned a malformed outcome at ${i} (got ${describe(item)})`),
+    isRecipientOutcome(item) ? item : toDeferral(SpoolerEnhancedStatus.badOutcome, `transport '${providerId}' returned a malformed outcome at ${i} (got ${describe(item)})`),
   );
 }
 
@@ -40,7 +40,7 @@ function describe(value: unknown): string {
 export function expiredError(submittedAt: number, expiresAt: number, last?: RecipientError): RecipientError {
   const hours = Math.round(((expiresAt - submittedAt) / 3_600_000) * 10) / 10;
   return {
-    code: SpoolerStatus.expired,
+    code: SpoolerEnhancedStatus.expired,
     diagnostic: `message expired: not delivered within ${hours} h${last ? `; last error ${last.code} ${last.diagnostic}` : ''}`,
   };
 }
@@ -73,14 +73,14 @@ export function toClaimResult(outcome: RecipientOutcome, ctx: OutcomeContext): C
       return {
         state: 'failed',
         error: {
-          code: SpoolerStatus.noTransportAccepted,
+          code: SpoolerEnhancedStatus.noTransportAccepted,
           diagnostic: `no transport accepted ${formatRecipient(claim.recipient)}: '${claim.provider}', the last for address type ${claim.recipient.type}, answered not-me`,
         },
       };
     }
     case 'deferred': {
       const error: RecipientError = {
-        code: outcome.code ?? SpoolerStatus.deferred,
+        code: outcome.code ?? SpoolerEnhancedStatus.deferred,
         diagnostic: outcome.diagnostic ?? `deferred by transport '${claim.provider}'`,
       };
       if (now >= ctx.expiresAt) return { state: 'expired', error: expiredError(ctx.submittedAt, ctx.expiresAt, error) };

@@ -13,7 +13,7 @@ import type { ReportOptions } from './report-options.js';
 import type { ReportedRecipient, ReportEvent } from './reports.js';
 import { toReportText } from './report-text.js';
 import { RETURNED_MESSAGE_TYPE } from './returned-message.js';
-import { SpoolerStatus } from './status-codes.js';
+import { SpoolerEnhancedStatus } from './enhanced-status.js';
 
 const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3}$/;
 const SUBJECTS: Readonly<Record<ReportEvent['kind'], string>> = { 'report.ndr': 'Undeliverable', 'report.dr': 'Delivered', 'report.delay': 'Delayed' };
@@ -28,7 +28,7 @@ function toStatus(r: ReportedRecipient): string {
   if (r.state === 'delayed') return r.error !== undefined && /^4\./.test(r.error.code) && ENHANCED.test(r.error.code) ? r.error.code : '4.0.0';
   if (r.error !== undefined && ENHANCED.test(r.error.code)) return r.error.code;
   if (r.state === 'delivered') return '2.0.0';
-  return r.state === 'expired' ? SpoolerStatus.expired : '5.0.0';
+  return r.state === 'expired' ? SpoolerEnhancedStatus.expired : '5.0.0';
 }
 
 function toAction(r: ReportedRecipient): DeliveryStatusRecipient['action'] {

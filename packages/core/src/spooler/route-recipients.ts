@@ -1,6 +1,6 @@
 import { formatRecipient, type Recipient, type RecipientError, type RecipientRole } from '@xport/provider-sdk';
 import type { RoutingView } from './host.js';
-import { SpoolerStatus } from './status-codes.js';
+import { SpoolerEnhancedStatus } from './enhanced-status.js';
 
 export interface RoutedRecipient {
   readonly recipient: Recipient;
@@ -13,7 +13,7 @@ export interface RoutedRecipient {
 /** The diagnostic for a recipient whose address type no transport handles. */
 export function noTransportError(recipient: Recipient): RecipientError {
   return {
-    code: SpoolerStatus.noTransport,
+    code: SpoolerEnhancedStatus.noTransport,
     diagnostic: `no transport for address type ${recipient.type} (recipient ${formatRecipient(recipient)})`,
   };
 }

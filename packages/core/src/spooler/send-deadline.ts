@@ -51,7 +51,9 @@ export function createSendDeadline(providerId: string, timeoutMs: number, stopSi
     if (reason !== undefined) return;
     reason = why;
     controller.abort(
-      new XportError('XPORT_PROVIDER_UNAVAILABLE', `send to transport '${providerId}' aborted: ${why === 'timeout' ? `no answer within ${timeoutMs} ms` : 'the spooler is stopping'}`),
+      why === 'timeout'
+        ? new XportError('XPORT_SEND_TIMEOUT', `send to transport '${providerId}' aborted: no answer within ${timeoutMs} ms`, { details: { provider: providerId } })
+        : new XportError('XPORT_SEND_CUT_OFF', `send to transport '${providerId}' aborted: the spooler is stopping and its stop timeout has passed`, { details: { provider: providerId } }),
     );
     rejectAborted(controller.signal.reason);
   };

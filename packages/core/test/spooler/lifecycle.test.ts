@@ -54,7 +54,7 @@ describe('spooler lifecycle', () => {
     h = await createHarness();
     const transport = recordingTransport();
     h.addTransport('fx', ['x400'], transport);
-    await expect(h.spooler.flush()).rejects.toSatisfy((e: unknown) => XportError.is(e, 'XPORT_KERNEL_STOPPED'));
+    await expect(h.spooler.flush()).rejects.toSatisfy((e: unknown) => XportError.is(e, 'XPORT_KERNEL_NOT_STARTED'));
     h.spooler.start();
     h.spooler.start();
     await h.spooler.submit({ to: ['x400:a'], text: 'x' });

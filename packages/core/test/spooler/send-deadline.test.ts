@@ -43,7 +43,7 @@ describe('send deadline', () => {
     vi.advanceTimersByTime(1);
     expect(deadline.signal.aborted).toBe(true);
     expect(deadline.reason).toBe('timeout');
-    await expect(deadline.aborted).rejects.toMatchObject({ code: 'XPORT_PROVIDER_UNAVAILABLE', message: expect.stringContaining('no answer within 1000 ms') });
+    await expect(deadline.aborted).rejects.toMatchObject({ code: 'XPORT_SEND_TIMEOUT', message: expect.stringContaining('no answer within 1000 ms') });
   });
 
   it('without a join window takes no sends after its own round and times out at the timeout', () => {
@@ -60,7 +60,7 @@ describe('send deadline', () => {
     const deadline = createSendDeadline('fx', 60_000, stop.signal, 100);
     deadline.enter();
     stop.abort();
-    await expect(deadline.aborted).rejects.toMatchObject({ message: expect.stringContaining('the spooler is stopping') });
+    await expect(deadline.aborted).rejects.toMatchObject({ code: 'XPORT_SEND_CUT_OFF', message: expect.stringContaining('the spooler is stopping') });
     deadline.leave();
   });
 

@@ -1,6 +1,6 @@
 import { outcome, type Claim } from '@xport/provider-sdk';
 import { describe, expect, it } from 'vitest';
-import { computeNextAttempt } from '../../src/spooler/backoff.js';
+import { computeNextAttempt } from '../../src/spooler/next-attempt.js';
 import { groupClaims } from '../../src/spooler/group-claims.js';
 import { toSpoolerOptions } from '../../src/spooler/options.js';
 import { normalizeOutcomes, toClaimResult } from '../../src/spooler/outcomes.js';

@@ -1,3 +1,4 @@
+import { backoffDelay, SPREAD_JITTER } from '../backoff/exponential-backoff.js';
 import type { RetryOptions } from './host.js';
 
 /** A transport's retry-after below this is raised to it, so a transport cannot make the spooler spin. */
@@ -16,10 +17,10 @@ export interface NextAttemptInput {
 }
 
 /**
- * When a deferred recipient is next due: the transport's retry-after if it gave one, else an
- * exponential backoff (min · 2^(attempts-1), capped at max) with ±25 % jitter so recipients
- * deferred together do not come back together. Never later than the message's expiry, so expiry
- * is noticed on time.
+ * When a deferred recipient is next due: the transport's retry-after if it gave one, else the
+ * kernel's exponential backoff (min · 2^(attempts-1), capped at max) with ±25 % jitter so recipients
+ * deferred together do not come back together, kept within [min, max]. Never later than the
+ * message's expiry, so expiry is noticed on time.
  *
  * @example
  * computeNextAttempt({ now: 0, attempts: 1, expiresAt: 1e12, retry: { minDelayMs: 300_000, maxDelayMs: 4_000_000, lifetimeMs: 432_000_000 } })
@@ -30,10 +31,8 @@ export function computeNextAttempt(input: NextAttemptInput): number {
   if (input.retryAfterMs !== undefined) {
     delay = Math.min(Math.max(input.retryAfterMs, MIN_RETRY_AFTER_MS), retry.maxDelayMs);
   } else {
-    const exponent = Math.min(Math.max(input.attempts - 1, 0), 30);
-    const base = Math.min(retry.minDelayMs * 2 ** exponent, retry.maxDelayMs);
-    const jitter = 0.75 + 0.5 * (input.random ?? Math.random)();
-    delay = Math.min(Math.max(Math.round(base * jitter), retry.minDelayMs), retry.maxDelayMs);
+    const jittered = backoffDelay(input.attempts - 1, retry, SPREAD_JITTER, input.random ?? Math.random);
+    delay = Math.min(Math.max(jittered, retry.minDelayMs), retry.maxDelayMs);
   }
   return Math.min(input.now + delay, input.expiresAt);
 }
