@@ -74,7 +74,9 @@ describe('bounded provider lifecycle', () => {
     const starting = kernel.start();
     expect(await alphaSettled).toBe('online');
     expect(kernel.providerState('hang-import')).toBe('loading');
-    expect(fixtureLog()).toContain('hang-import:import');
+    // The imports run side by side: alpha may be online before the other module's body has begun.
+    await expect.poll(() => fixtureLog(), { timeout: 60_000 }).toContain('hang-import:import');
+    expect(kernel.providerState('hang-import')).toBe('loading');
     await kernel.stop();
     await expect(starting).rejects.toMatchObject({ code: 'XPORT_KERNEL_STOPPED' });
     expect(kernel.status().map((r) => [r.id, r.state])).toEqual([
