@@ -1,6 +1,6 @@
 import type { DueQueue } from './due-queue.js';
 import {
-  FINAL_RECIPIENT_STATES,
+  recipientDueAt,
   type MessageEnvelope,
   type PartInfo,
   type Recipient,
@@ -30,10 +30,10 @@ export interface MemoryRecipient {
   /** Frozen, like `recipient`. */
   lastError: RecipientError | undefined;
   updatedAt: number;
-  /** The current lease while in flight (undefined otherwise), its holder and expiry. */
+  /** The current lease while in flight (undefined otherwise), its holder and expiry (null: no lease). */
   leaseId: string | undefined;
   leaseOwner: string;
-  leaseExpiresAt: number;
+  leaseExpiresAt: number | null;
   /** The due index's bookkeeping: the queue it is filed in, at which time, and its place in the queue's sorted run or its heap (-1: not there). */
   dueQueue: DueQueue | undefined;
   filedAt: number;
@@ -118,7 +118,7 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
     updatedAt: now,
     leaseId: undefined,
     leaseOwner: '',
-    leaseExpiresAt: 0,
+    leaseExpiresAt: null,
     dueQueue: undefined,
     filedAt: 0,
     runIndex: -1,
@@ -126,15 +126,9 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
   };
 }
 
-export function isFinalState(state: RecipientState): boolean {
-  return FINAL_RECIPIENT_STATES.includes(state);
-}
-
-/** When a recipient is next claimable: its next attempt while waiting, its lease expiry while in flight. */
+/** When a recipient is next claimable (the SDK's `recipientDueAt`: the record has its fields). */
 export function dueAt(recipient: MemoryRecipient): number | null {
-  if (recipient.state === 'queued' || recipient.state === 'deferred') return recipient.nextAttemptAt;
-  if (recipient.state === 'in-flight') return recipient.leaseId === undefined ? null : recipient.leaseExpiresAt;
-  return null;
+  return recipientDueAt(recipient);
 }
 
 function toStoredRecipient(r: MemoryRecipient): StoredRecipient {
