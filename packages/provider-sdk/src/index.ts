@@ -82,7 +82,7 @@ export type { StoreProvider, StoreDefinition } from './store-provider.js';
 export { WorkListeners } from './work-listeners.js';
 export type { WorkListenerHooks } from './work-listeners.js';
 export { splitBytes, toFixedChunks } from './store-content.js';
-export { startSentRetention } from './sent-retention.js';
+export { startSentRetention, openSentRetention } from './sent-retention.js';
 export { createSubmitFingerprint, fingerprintToKeep, resolveRepeatedKey } from './submit-fingerprint.js';
 export type { SubmitFingerprint, FingerprintInput } from './submit-fingerprint.js';
 

@@ -32,7 +32,7 @@ import { openPartStream, openReadPart } from './part-reader.js';
 import { ReadAhead } from './read-ahead.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
-import { STORE_DEFAULTS, collectPart, startSentRetention } from '@xport/provider-sdk';
+import { STORE_DEFAULTS, collectPart, openSentRetention } from '@xport/provider-sdk';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -139,7 +139,7 @@ class PostgresStore implements MessageStore {
     this.db = { pool, s: quoteSchema(this.settings.schema), channel: `xport_work_${this.settings.schema}`, target: this.target };
     this.options.logger?.info(`${this.target.label}: open`, { host: this.target.host, port: this.target.port, database: this.target.database });
     const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
-    if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
 
   async close(): Promise<void> {
