@@ -1,5 +1,6 @@
 import type { DueQueue } from './due-queue.js';
 import {
+  encodeEnvelopeRecord,
   recipientDueAt,
   type MessageEnvelope,
   type PartInfo,
@@ -86,19 +87,12 @@ function toFrozenHeaders(headers: Readonly<Record<string, string>>): Readonly<Re
 /**
  * A frozen copy of an envelope, made once when it is stored. Reads then hand out the stored object
  * itself: one copy per message instead of a deep copy per read (the submit → claim → receive path
- * read each envelope several times). Only the contract's fields are kept.
+ * read each envelope several times). Only the contract's fields are kept (the SDK's stored form).
  */
 export function toFrozenEnvelope(envelope: MessageEnvelope): MessageEnvelope {
-  const out: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = {
-    headers: toFrozenHeaders(envelope.headers),
-    kind: envelope.kind,
-    deliveryReport: envelope.deliveryReport,
-    suppressNdr: envelope.suppressNdr,
-  };
+  const out: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = encodeEnvelopeRecord(envelope);
+  out.headers = toFrozenHeaders(envelope.headers);
   if (envelope.from !== undefined) out.from = toFrozenRecipient(envelope.from);
-  if (envelope.subject !== undefined) out.subject = envelope.subject;
-  if (envelope.messageId !== undefined) out.messageId = envelope.messageId;
-  if (envelope.reportFor !== undefined) out.reportFor = envelope.reportFor;
   return Object.freeze(out);
 }
 

@@ -29,7 +29,12 @@ export function isWaitingRecipientState(state: RecipientState): boolean {
   return state === 'queued' || state === 'deferred';
 }
 
-/** True when `value` names a recipient state (a stored row's state is checked with it). */
+/**
+ * True when `value` names a recipient state (a stored row's state is checked with it).
+ *
+ * @example
+ * isRecipientState('in-flight'); // true
+ */
 export function isRecipientState(value: unknown): value is RecipientState {
   return typeof value === 'string' && (RECIPIENT_STATES as readonly string[]).includes(value);
 }
