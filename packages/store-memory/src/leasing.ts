@@ -1,4 +1,4 @@
-import { checkCompletionLease, leaseExpiry, type ClaimRequest, type Completion, type StrandedClaim, type StrandedClaimRequest } from '@xport/provider-sdk';
+import { checkCompletionLease, isLeaseExpired, leaseExpiry, type ClaimRequest, type Completion, type StrandedClaim, type StrandedClaimRequest } from '@xport/provider-sdk';
 import type { MemoryMessage, MemoryRecipient } from './memory-records.js';
 import type { RecordIds } from './record-ids.js';
 
@@ -30,7 +30,7 @@ export function leasedRecipient(message: MemoryMessage | undefined, completion: 
   return recipient;
 }
 
-/** The recipient of `message` whose lease is live at `now` (a send under way), if any. */
+/** The recipient of `message` whose lease has not expired at `now` (a send under way), if any. */
 export function liveLease(message: MemoryMessage, now: number): MemoryRecipient | undefined {
-  return message.recipients.find((r) => r.state === 'in-flight' && r.leaseExpiresAt !== null && r.leaseExpiresAt > now);
+  return message.recipients.find((r) => r.state === 'in-flight' && r.leaseExpiresAt !== null && !isLeaseExpired(r.leaseExpiresAt, now));
 }

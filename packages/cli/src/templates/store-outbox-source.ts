@@ -10,6 +10,7 @@ import {
   checkCompletionLease,
   fingerprintToKeep,
   isFinalRecipientState,
+  isLeaseExpired,
   isStranded,
   isWaitingRecipientState,
   leaseExpiry,
@@ -115,7 +116,7 @@ export class Outbox {
       const why = message ? 'it is already finished' : 'it does not exist';
       throw new XportError('XPORT_STORE_NOT_FOUND', this.label + ': cannot abort message ' + messageId + ': ' + why, { details: { messageId } });
     }
-    const busy = message.recipients.find((r) => r.state === 'in-flight' && r.leaseExpiresAt !== null && r.leaseExpiresAt > now);
+    const busy = message.recipients.find((r) => r.state === 'in-flight' && r.leaseExpiresAt !== null && !isLeaseExpired(r.leaseExpiresAt, now));
     if (busy) {
       throw new XportError('XPORT_STORE_IN_FLIGHT', this.label + ': cannot abort message ' + messageId + ': recipient #' + busy.index + ' is being sent', {
         details: { messageId, recipientIndex: busy.index },
