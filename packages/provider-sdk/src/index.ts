@@ -93,12 +93,11 @@ export type { StoreProvider, StoreDefinition } from './store-provider.js';
 export { WorkListeners } from './work-listeners.js';
 export type { WorkListenerHooks } from './work-listeners.js';
 export { splitBytes, toFixedChunks } from './store-content.js';
-export { startSentRetention } from './sent-retention.js';
+export { startSentRetention, openSentRetention } from './sent-retention.js';
 export { createSubmitFingerprint, fingerprintToKeep, resolveRepeatedKey } from './submit-fingerprint.js';
 export type { SubmitFingerprint, FingerprintInput } from './submit-fingerprint.js';
 
 // Message store contract
-export { FINAL_RECIPIENT_STATES } from './store.js';
 export type {
   MessageStore,
   RecipientState,
@@ -120,3 +119,35 @@ export type {
   ListOptions,
   QuarantinedRecord,
 } from './store.js';
+
+// Store lifecycle: the one definition of what happens to a recipient, for every store
+export {
+  RECIPIENT_STATES,
+  FINAL_RECIPIENT_STATES,
+  WAITING_RECIPIENT_STATES,
+  isFinalRecipientState,
+  isWaitingRecipientState,
+  isRecipientState,
+  recipientDueAt,
+} from './lifecycle/recipient-states.js';
+export type { DueInput } from './lifecycle/recipient-states.js';
+export { recipientTransition, applyRecipientTransition } from './lifecycle/recipient-transition.js';
+export type { RecipientTransition, RecipientProgress } from './lifecycle/recipient-transition.js';
+export { isLeaseCurrent, isLeaseExpired, leaseExpiry, staleLeaseError, unknownRecipientError, checkCompletionLease } from './lifecycle/lease-rules.js';
+export type { LeaseHolder } from './lifecycle/lease-rules.js';
+export { isStranded, strandedCondition } from './lifecycle/stranded-rule.js';
+export type { StrandedInput, StrandedColumns } from './lifecycle/stranded-rule.js';
+export {
+  undecodableRecordError,
+  isUndecodableRecord,
+  decodeEnvelopeRecord,
+  decodePartsRecord,
+  decodeRecipientRecord,
+  decodeRecipientErrorRecord,
+  decodeRecipientStateRecord,
+  decodeRecipientRoleRecord,
+  encodeEnvelopeRecord,
+} from './lifecycle/record-codec.js';
+export { decodeMessageRow, decodeInboxRow } from './lifecycle/record-rows.js';
+export type { MessageRecordRow, RecipientRecordRow, InboxRecordRow } from './lifecycle/record-rows.js';
+export { STORE_DEFAULTS } from './lifecycle/store-defaults.js';

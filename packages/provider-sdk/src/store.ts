@@ -9,8 +9,6 @@ import type { SubmitFingerprint } from './submit-fingerprint.js';
  */
 export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'delivered' | 'failed' | 'expired' | 'aborted';
 
-export const FINAL_RECIPIENT_STATES: readonly RecipientState[] = ['delivered', 'failed', 'expired', 'aborted'];
-
 export interface RecipientError {
   readonly code: string;
   readonly diagnostic: string;

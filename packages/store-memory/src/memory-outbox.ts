@@ -1,6 +1,9 @@
 import {
   XportError,
   fingerprintToKeep,
+  isFinalRecipientState,
+  isStranded,
+  isWaitingRecipientState,
   type Claim,
   type ClaimRequest,
   type Completion,
@@ -12,7 +15,8 @@ import {
   type SubmitResult,
 } from '@xport/provider-sdk';
 import { DueIndex } from './due-index.js';
-import { createMemoryRecipient, dueAt, isFinalState, toFrozenEnvelope, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
+import { createMemoryRecipient, dueAt, toFrozenEnvelope, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
+import { leaseRecipient, leasedRecipient, liveLease } from './leasing.js';
 import { RecordIds } from './record-ids.js';
 import { RecordSlots } from './record-slots.js';
 import { applyClaimResult } from './recipient-transitions.js';
@@ -90,37 +94,20 @@ export class MemoryOutbox {
     const only = request.messageId === undefined ? undefined : this.messages.get(request.messageId);
     if (request.messageId !== undefined && (only === undefined || only.finishedAt !== undefined)) return claims;
     for (const message of only ? [only] : this.queue) {
-      const expired = message.expiresAt <= request.now;
       for (const recipient of message.recipients) {
         if (claims.length >= limit) return claims;
-        const at = dueAt(recipient);
-        const waiting = at !== null && (recipient.state !== 'in-flight' || at <= request.now);
-        if (waiting && (expired || recipient.provider === null)) claims.push(this.lease(recipient, request));
+        const stranded = isStranded({ state: recipient.state, provider: recipient.provider, dueAt: dueAt(recipient), expiresAt: message.expiresAt }, request.now);
+        if (stranded) claims.push(this.lease(recipient, request));
       }
     }
     return claims;
   }
 
-  /** Puts a recipient in flight under a new lease. */
+  /** Puts a recipient in flight under a new lease, filed in the due index at its expiry. */
   private lease(recipient: MemoryRecipient, request: ClaimRequest | StrandedClaimRequest): StrandedClaim {
-    const leaseId = this.leaseIds.next();
-    const expiresAt = request.now + request.leaseMs;
-    recipient.state = 'in-flight';
-    recipient.leaseId = leaseId;
-    recipient.leaseOwner = request.owner;
-    recipient.leaseExpiresAt = expiresAt;
-    recipient.updatedAt = request.now;
-    this.due.update(recipient, expiresAt);
-    return {
-      leaseId,
-      messageId: recipient.message.id,
-      recipientIndex: recipient.index,
-      recipient: recipient.recipient,
-      role: recipient.role,
-      provider: recipient.provider,
-      attempts: recipient.attempts,
-      leaseExpiresAt: expiresAt,
-    };
+    const claim = leaseRecipient(recipient, request, this.leaseIds);
+    this.due.update(recipient, claim.leaseExpiresAt);
+    return claim;
   }
 
   /** Earliest time a claimable recipient becomes due (one with no provider can never be claimed). */
@@ -129,22 +116,11 @@ export class MemoryOutbox {
   }
 
   complete(completion: Completion): CompletionReceipt {
-    const { messageId, recipientIndex } = completion;
-    const message = this.messages.get(messageId);
-    if (message !== undefined && message.finishedAt !== undefined) throw staleLease(completion, 'the message is already finished');
-    const recipient = message?.recipients[recipientIndex];
-    if (!message || !recipient) {
-      throw new XportError('XPORT_STORE_NOT_FOUND', `memory store: message ${messageId} recipient #${recipientIndex} is not in the queue`, {
-        details: { messageId, recipientIndex },
-      });
-    }
-    if (recipient.state !== 'in-flight' || recipient.leaseId !== completion.leaseId) {
-      throw staleLease(completion, `current lease is ${recipient.leaseId ?? 'none'} (state ${recipient.state})`);
-    }
+    const recipient = leasedRecipient(this.messages.get(completion.messageId), completion);
     const now = completion.now ?? Date.now();
     applyClaimResult(recipient, completion.result, now);
     this.due.update(recipient, dueAt(recipient));
-    return { messageFinished: this.finishIfDone(message, now) };
+    return { messageFinished: this.finishIfDone(recipient.message, now) };
   }
 
   makeDue(providers: readonly string[], now: number): number {
@@ -152,7 +128,7 @@ export class MemoryOutbox {
     let count = 0;
     for (const message of this.queue) {
       for (const r of message.recipients) {
-        if ((r.state !== 'queued' && r.state !== 'deferred') || r.provider === null || !wanted.has(r.provider)) continue;
+        if (!isWaitingRecipientState(r.state) || r.provider === null || !wanted.has(r.provider)) continue;
         if (r.nextAttemptAt !== null && r.nextAttemptAt <= now) continue;
         r.nextAttemptAt = now;
         r.updatedAt = now;
@@ -169,7 +145,7 @@ export class MemoryOutbox {
       const why = message ? 'is already finished' : 'does not exist';
       throw new XportError('XPORT_STORE_NOT_FOUND', `memory store: cannot abort message ${messageId}: it ${why}`, { details: { messageId } });
     }
-    const busy = message.recipients.find((r) => r.state === 'in-flight' && r.leaseId !== undefined && r.leaseExpiresAt > now);
+    const busy = liveLease(message, now);
     if (busy) {
       throw new XportError(
         'XPORT_STORE_IN_FLIGHT',
@@ -178,11 +154,12 @@ export class MemoryOutbox {
       );
     }
     for (const r of message.recipients) {
-      if (isFinalState(r.state)) continue;
+      if (isFinalRecipientState(r.state)) continue;
       r.state = 'aborted';
       r.nextAttemptAt = null;
       r.updatedAt = now;
       r.leaseId = undefined;
+      r.leaseExpiresAt = null;
       this.due.update(r, null);
     }
     this.finishIfDone(message, now);
@@ -200,7 +177,7 @@ export class MemoryOutbox {
 
   private finishIfDone(message: MemoryMessage, now: number): boolean {
     if (message.finishedAt !== undefined) return false;
-    for (const r of message.recipients) if (!isFinalState(r.state)) return false;
+    for (const r of message.recipients) if (!isFinalRecipientState(r.state)) return false;
     message.finishedAt = now;
     this.queue.noteFinished();
     return true;
@@ -211,13 +188,4 @@ function totalSize(parts: readonly PartInfo[]): number {
   let size = 0;
   for (const part of parts) size += part.size;
   return size;
-}
-
-function staleLease(completion: Completion, why: string): XportError {
-  const { messageId, recipientIndex, leaseId } = completion;
-  return new XportError(
-    'XPORT_STORE_STALE_LEASE',
-    `memory store: message ${messageId} recipient #${recipientIndex}: lease ${leaseId} is no longer current (${why})`,
-    { details: { messageId, recipientIndex, leaseId } },
-  );
 }

@@ -1,6 +1,7 @@
 import type { DueQueue } from './due-queue.js';
 import {
-  FINAL_RECIPIENT_STATES,
+  encodeEnvelopeRecord,
+  recipientDueAt,
   type MessageEnvelope,
   type PartInfo,
   type Recipient,
@@ -30,10 +31,10 @@ export interface MemoryRecipient {
   /** Frozen, like `recipient`. */
   lastError: RecipientError | undefined;
   updatedAt: number;
-  /** The current lease while in flight (undefined otherwise), its holder and expiry. */
+  /** The current lease while in flight (undefined otherwise), its holder and expiry (null: no lease). */
   leaseId: string | undefined;
   leaseOwner: string;
-  leaseExpiresAt: number;
+  leaseExpiresAt: number | null;
   /** The due index's bookkeeping: the queue it is filed in, at which time, and its place in the queue's sorted run or its heap (-1: not there). */
   dueQueue: DueQueue | undefined;
   filedAt: number;
@@ -91,19 +92,12 @@ function toFrozenData<T>(value: T): T {
 /**
  * A frozen copy of an envelope, made once when it is stored. Reads then hand out the stored object
  * itself: one copy per message instead of a deep copy per read (the submit → claim → receive path
- * read each envelope several times). Only the contract's fields are kept.
+ * read each envelope several times). Only the contract's fields are kept (the SDK's stored form).
  */
 export function toFrozenEnvelope(envelope: MessageEnvelope): MessageEnvelope {
-  const out: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = {
-    headers: toFrozenHeaders(envelope.headers),
-    kind: envelope.kind,
-    deliveryReport: envelope.deliveryReport,
-    suppressNdr: envelope.suppressNdr,
-  };
+  const out: { -readonly [K in keyof MessageEnvelope]: MessageEnvelope[K] } = encodeEnvelopeRecord(envelope);
+  out.headers = toFrozenHeaders(envelope.headers);
   if (envelope.from !== undefined) out.from = toFrozenRecipient(envelope.from);
-  if (envelope.subject !== undefined) out.subject = envelope.subject;
-  if (envelope.messageId !== undefined) out.messageId = envelope.messageId;
-  if (envelope.reportFor !== undefined) out.reportFor = envelope.reportFor;
   // Plain data (the kernel validated it): a structured copy, frozen like the rest.
   if (envelope.dsn !== undefined) out.dsn = toFrozenData(structuredClone(envelope.dsn));
   return Object.freeze(out);
@@ -125,7 +119,7 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
     updatedAt: now,
     leaseId: undefined,
     leaseOwner: '',
-    leaseExpiresAt: 0,
+    leaseExpiresAt: null,
     dueQueue: undefined,
     filedAt: 0,
     runIndex: -1,
@@ -133,15 +127,9 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
   };
 }
 
-export function isFinalState(state: RecipientState): boolean {
-  return FINAL_RECIPIENT_STATES.includes(state);
-}
-
-/** When a recipient is next claimable: its next attempt while waiting, its lease expiry while in flight. */
+/** When a recipient is next claimable (the SDK's `recipientDueAt`: the record has its fields). */
 export function dueAt(recipient: MemoryRecipient): number | null {
-  if (recipient.state === 'queued' || recipient.state === 'deferred') return recipient.nextAttemptAt;
-  if (recipient.state === 'in-flight') return recipient.leaseId === undefined ? null : recipient.leaseExpiresAt;
-  return null;
+  return recipientDueAt(recipient);
 }
 
 function toStoredRecipient(r: MemoryRecipient): StoredRecipient {

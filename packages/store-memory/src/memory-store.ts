@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import {
+  STORE_DEFAULTS,
   WorkListeners,
   XportError,
+  openSentRetention,
   resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
@@ -9,6 +11,7 @@ import {
   type CompletionReceipt,
   type InboxEntry,
   type ListOptions,
+  type Logger,
   type MessageStore,
   type QuarantinedRecord,
   type QueueCounts,
@@ -28,6 +31,10 @@ import { countRecipients, listFinished, listQueued } from './queue-views.js';
 export interface MemoryStoreOptions {
   /** Name used in error messages, to tell several memory stores apart. */
   readonly name?: string;
+  /** Finished messages older than this many days are purged (at open and hourly). 0: never. Default `STORE_DEFAULTS.sentRetentionDays` (30). */
+  readonly sentRetentionDays?: number;
+  /** Where retention runs are reported. */
+  readonly logger?: Logger;
 }
 
 /** The memory store: the whole contract, nothing durable. Content is read in before a write is applied. */
@@ -37,14 +44,22 @@ class MemoryStore implements MessageStore {
   private readonly content = new MemoryContent();
   private readonly work = new WorkListeners();
   private opened = false;
+  private stopRetention: (() => void) | undefined;
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly options: MemoryStoreOptions,
+  ) {}
 
   async open(): Promise<void> {
     this.opened = true;
+    const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
+    if (days > 0 && !this.stopRetention) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
 
   async close(): Promise<void> {
+    this.stopRetention?.();
+    this.stopRetention = undefined;
     this.opened = false;
     this.work.clear();
   }
@@ -198,5 +213,5 @@ class MemoryStore implements MessageStore {
  * const { messageId } = await store.submit(request);
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MessageStore {
-  return new MemoryStore(options.name ?? 'memory');
+  return new MemoryStore(options.name ?? 'memory', options);
 }

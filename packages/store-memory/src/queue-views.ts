@@ -1,5 +1,5 @@
-import type { ListOptions, QueueCounts, RecipientState, StoredMessage } from '@xport/provider-sdk';
-import { isFinalState, toStoredMessage, type MemoryMessage } from './memory-records.js';
+import { isFinalRecipientState, type ListOptions, type QueueCounts, type RecipientState, type StoredMessage } from '@xport/provider-sdk';
+import { toStoredMessage, type MemoryMessage } from './memory-records.js';
 
 function page<T>(items: T[], options: ListOptions = {}): T[] {
   const offset = options.offset ?? 0;
@@ -27,7 +27,7 @@ export function countRecipients(messages: Iterable<MemoryMessage>): QueueCounts 
   for (const message of messages) {
     for (const r of message.recipients) {
       byState[r.state] += 1;
-      if (isFinalState(r.state)) continue;
+      if (isFinalRecipientState(r.state)) continue;
       const slot = (byProvider[r.provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0 });
       if (r.state === 'queued') slot.queued += 1;
       else if (r.state === 'in-flight') slot.inFlight += 1;

@@ -1,35 +1,18 @@
-import type { ClaimResult } from '@xport/provider-sdk';
+import { applyRecipientTransition, recipientTransition, type ClaimResult } from '@xport/provider-sdk';
 import { toFrozenError, type MemoryRecipient } from './memory-records.js';
 
-/** Applies a claim result to an in-flight recipient (the lease has been checked). */
+/**
+ * Stores a claim result on an in-flight recipient (the lease has been checked): the SDK decides the
+ * next state, attempts, due time and diagnostic; this only writes them and drops the lease.
+ */
 export function applyClaimResult(recipient: MemoryRecipient, result: ClaimResult, now: number): void {
-  const dueBeforeClaim = recipient.nextAttemptAt;
+  const next = applyRecipientTransition(recipient, recipientTransition(result), now);
+  recipient.state = next.state;
+  recipient.provider = next.provider;
+  recipient.attempts = next.attempts;
+  recipient.nextAttemptAt = next.nextAttemptAt;
+  if (next.lastError !== recipient.lastError && next.lastError !== undefined) recipient.lastError = toFrozenError(next.lastError);
+  recipient.updatedAt = next.updatedAt;
   recipient.leaseId = undefined;
-  recipient.updatedAt = now;
-  switch (result.state) {
-    case 'delivered':
-      recipient.state = 'delivered';
-      recipient.attempts += 1;
-      recipient.nextAttemptAt = null;
-      return;
-    case 'failed':
-    case 'expired':
-      recipient.state = result.state;
-      if (result.state === 'failed') recipient.attempts += 1;
-      recipient.nextAttemptAt = null;
-      recipient.lastError = toFrozenError(result.error);
-      return;
-    case 'deferred':
-      recipient.state = 'deferred';
-      if (result.countAttempt) recipient.attempts += 1;
-      recipient.nextAttemptAt = result.nextAttemptAt;
-      if (result.error) recipient.lastError = toFrozenError(result.error);
-      return;
-    case 'queued':
-      // A hand-over keeps its place in line unless a time is given.
-      recipient.state = 'queued';
-      recipient.provider = result.provider;
-      recipient.nextAttemptAt = result.nextAttemptAt ?? dueBeforeClaim ?? now;
-      return;
-  }
+  recipient.leaseExpiresAt = null;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isProviderDefinition, type ProviderContext } from '@xport/provider-sdk';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
-import provider from '../src/provider.js';
+import provider, { type MemoryStoreConfig } from '../src/provider.js';
 
 describe('store-memory provider', () => {
   it('is a store provider definition named by its manifest', () => {
@@ -13,7 +13,7 @@ describe('store-memory provider', () => {
   });
 
   it('creates a fresh store per kernel, closed by stop', async () => {
-    const context = { info: { id: 'store-memory' }, config: {} } as unknown as ProviderContext<Record<string, never>>;
+    const context = { info: { id: 'store-memory' }, config: {} } as unknown as ProviderContext<MemoryStoreConfig>;
     const first = await provider.create(context);
     const second = await provider.create(context);
     await first.open();

@@ -1,10 +1,10 @@
-import { XportError, type Completion, type CompletionReceipt } from '@xport/provider-sdk';
+import { recipientTransition, staleLeaseError, unknownRecipientError, type Completion, type CompletionReceipt, type RecipientState } from '@xport/provider-sdk';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
 
 interface CompletionRow {
   ord: number;
-  found_state: string | null;
+  found_state: RecipientState | null;
   found_lease: string | null;
   applied: boolean;
   finished: boolean;
@@ -21,12 +21,18 @@ const ATTEMPTS = 3;
  * still the current one, and count down each message's open recipients by the final results it got.
  * The message row lock serialises concurrent completions of one message, so exactly one statement
  * sees its count reach zero; within a batch, the last completion of that message reports it.
+ *
+ * The rule is the SDK's, not this SQL's: each input row is a `recipientTransition` (toInputRow), and
+ * the UPDATE is `applyRecipientTransition` written set-based, because the values it keeps (provider,
+ * place in line, last error) are only known to the statement: `keep_provider` keeps the provider,
+ * `keep_place` keeps the next attempt it had (or now), a null error keeps the last one. The lease
+ * condition (`in-flight` with the same lease id) is the SDK's `isLeaseCurrent`.
  */
 function completeBatchSql(db: Database): string {
   return `
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text, requeue boolean,
-        provider text, counted int, final boolean, next_at bigint, at_ms bigint, error jsonb, wakes boolean)
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
+        provider text, keep_provider boolean, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean)
     ), target AS (
       -- One index look-up per completion (a LATERAL subquery with a locking clause is never flattened
       -- into a join): planned as a join, the ~100 rows the planner assumes for jsonb_to_recordset made it
@@ -43,10 +49,10 @@ function completeBatchSql(db: Database): string {
     ), updated AS (
       UPDATE ${db.s}.recipients r SET
         state = i.state,
-        provider = CASE WHEN i.requeue THEN i.provider ELSE t.provider END,
+        provider = CASE WHEN i.keep_provider THEN t.provider ELSE i.provider END,
         attempts = r.attempts + i.counted,
-        next_attempt_at = CASE WHEN i.final THEN NULL ELSE COALESCE(i.next_at, t.next_attempt_at, i.at_ms) END,
-        due_at = CASE WHEN i.final THEN NULL ELSE COALESCE(i.next_at, t.next_attempt_at, i.at_ms) END,
+        next_attempt_at = CASE WHEN i.keep_place THEN COALESCE(t.next_attempt_at, i.at_ms) ELSE i.next_at END,
+        due_at = CASE WHEN i.keep_place THEN COALESCE(t.next_attempt_at, i.at_ms) ELSE i.next_at END,
         last_error = COALESCE(i.error, r.last_error),
         updated_at = i.at_ms, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
       FROM target t JOIN input i ON i.ord = t.ord
@@ -73,46 +79,28 @@ function completeBatchSql(db: Database): string {
 }
 
 function toInputRow(completion: Completion, ord: number): Record<string, unknown> {
-  const { messageId, recipientIndex, leaseId, result } = completion;
-  const final = result.state === 'delivered' || result.state === 'failed' || result.state === 'expired';
-  const counted = result.state === 'delivered' || result.state === 'failed' || (result.state === 'deferred' && result.countAttempt);
+  const transition = recipientTransition(completion.result);
   return {
     ord,
-    message_id: messageId,
-    idx: recipientIndex,
-    lease_id: leaseId,
-    state: result.state,
-    requeue: result.state === 'queued',
-    provider: result.state === 'queued' ? result.provider : null,
-    counted: counted ? 1 : 0,
-    final,
-    next_at: result.state === 'deferred' ? result.nextAttemptAt : result.state === 'queued' ? (result.nextAttemptAt ?? null) : null,
+    message_id: completion.messageId,
+    idx: completion.recipientIndex,
+    lease_id: completion.leaseId,
+    state: transition.state,
+    provider: transition.provider ?? null,
+    keep_provider: transition.provider === undefined,
+    counted: transition.attemptsAdded,
+    final: transition.final,
+    next_at: transition.nextAttemptAt ?? null,
+    keep_place: transition.nextAttemptAt === undefined,
     at_ms: completion.now ?? Date.now(),
-    error: 'error' in result && result.error !== undefined ? result.error : null,
-    wakes: result.state === 'queued' || result.state === 'deferred',
+    error: transition.lastError ?? null,
+    wakes: transition.wakes,
   };
 }
 
 function toReceipt(db: Database, completion: Completion, row: CompletionRow | undefined): JobOutcome<CompletionReceipt> {
-  const { messageId, recipientIndex, leaseId } = completion;
-  if (!row || row.found_state === null) {
-    return {
-      ok: false,
-      error: new XportError('XPORT_STORE_NOT_FOUND', `${db.target.label}: message ${messageId} recipient #${recipientIndex} does not exist`, {
-        details: { messageId, recipientIndex },
-      }),
-    };
-  }
-  if (!row.applied) {
-    return {
-      ok: false,
-      error: new XportError(
-        'XPORT_STORE_STALE_LEASE',
-        `${db.target.label}: message ${messageId} recipient #${recipientIndex}: lease ${leaseId} is no longer current (found ${row.found_lease ?? 'no lease'}, state ${row.found_state})`,
-        { details: { messageId, recipientIndex, expected: leaseId, found: row.found_lease } },
-      ),
-    };
-  }
+  if (!row || row.found_state === null) return { ok: false, error: unknownRecipientError(db.target.label, completion) };
+  if (!row.applied) return { ok: false, error: staleLeaseError(db.target.label, completion, { state: row.found_state, leaseId: row.found_lease }) };
   return { ok: true, value: { messageFinished: row.finished } };
 }
 

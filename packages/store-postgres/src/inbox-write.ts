@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { XportError, type ReceiveRequest } from '@xport/provider-sdk';
+import { XportError, encodeEnvelopeRecord, type ReceiveRequest } from '@xport/provider-sdk';
 import { attachPartsSql, attachPartsValues, discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
 
@@ -42,7 +42,7 @@ export async function insertInboxEntries(db: Database, request: ReceiveRequest, 
     request.receivedAt,
     receipt.map((e) => e.id),
     receipt.map((e) => e.mailbox),
-    JSON.stringify(request.envelope),
+    JSON.stringify(encodeEnvelopeRecord(request.envelope)),
     JSON.stringify(parts.infos),
     parts.infos.reduce((sum, p) => sum + p.size, 0),
     request.receivedBy ?? null,

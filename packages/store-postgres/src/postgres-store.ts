@@ -21,7 +21,7 @@ import {
   type SubmitResult,
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
-import { leaseDueRecipients, leaseStrandedRecipients } from './claim-write.js';
+import { leaseDueRecipients, leaseStrandedRecipients } from './leasing.js';
 import { applyCompletions, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { SCHEMA_NAME_PATTERN, clientConfig, createPool, describeTarget, type DatabaseTarget, type PoolSettings } from './connection.js';
 import { prepareParts } from './content-write.js';
@@ -32,7 +32,7 @@ import { openPartStream, openReadPart } from './part-reader.js';
 import { ReadAhead } from './read-ahead.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
-import { collectPart, startSentRetention } from '@xport/provider-sdk';
+import { STORE_DEFAULTS, collectPart, openSentRetention } from '@xport/provider-sdk';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -53,7 +53,7 @@ export interface PostgresStoreOptions {
   readonly applicationName?: string;
   /** Bytes per stored content chunk. Default 256 KiB. */
   readonly chunkSize?: number;
-  /** Finished messages older than this many days are purged (at open and hourly). 0 or absent: never. */
+  /** Finished messages older than this many days are purged (at open and hourly). 0: never. Default `STORE_DEFAULTS.sentRetentionDays` (30). */
   readonly sentRetentionDays?: number;
   readonly logger?: Logger;
 }
@@ -138,8 +138,8 @@ class PostgresStore implements MessageStore {
     }
     this.db = { pool, s: quoteSchema(this.settings.schema), channel: `xport_work_${this.settings.schema}`, target: this.target };
     this.options.logger?.info(`${this.target.label}: open`, { host: this.target.host, port: this.target.port, database: this.target.database });
-    const days = this.options.sentRetentionDays ?? 0;
-    if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
+    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { defineStoreProvider, type StoreProvider } from '@xport/provider-sdk';
+import { STORE_DEFAULTS, defineStoreProvider, type StoreProvider } from '@xport/provider-sdk';
 import { createPostgresStore } from './postgres-store.js';
 
 /** Configuration of the store-postgres provider, as its manifest's configSchema describes it. */
@@ -23,7 +23,7 @@ export default defineStoreProvider<PostgresStoreConfig>({
       poolSize: config.poolSize ?? 10,
       connectionTimeoutMs: config.connectionTimeoutMs ?? 5000,
       queryTimeoutMs: config.queryTimeoutMs ?? 30_000,
-      sentRetentionDays: config.sentRetentionDays ?? 30,
+      sentRetentionDays: config.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays,
       applicationName: config.applicationName ?? `xport-${info.id}`,
       logger,
     });

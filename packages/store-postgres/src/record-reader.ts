@@ -1,6 +1,6 @@
-import type { InboxEntry, ListOptions, Logger, StoredMessage } from '@xport/provider-sdk';
+import { decodeInboxRow, decodeMessageRow, isUndecodableRecord, type InboxEntry, type ListOptions, type Logger, type StoredMessage } from '@xport/provider-sdk';
 import type { Database } from './database.js';
-import { UndecodableRecord, toInboxEntry, toStoredMessage, type InboxRow, type MessageRow, type RecipientRow } from './records.js';
+import type { InboxRow, MessageRow, RecipientRow } from './records.js';
 import { quarantineRecord, readInboxEntry, readInboxPage, readMessage, readQueuePage, readRecipients, readSentPage } from './reads.js';
 
 /** Decodes stored rows into contract records; a row that does not decode is quarantined and skipped. */
@@ -50,9 +50,9 @@ export class RecordReader {
     const messages: StoredMessage[] = [];
     for (const row of rows) {
       try {
-        messages.push(toStoredMessage(row, recipients.get(row.seq) ?? []));
+        messages.push(decodeMessageRow(row, recipients.get(row.seq) ?? []));
       } catch (error) {
-        if (!(error instanceof UndecodableRecord)) throw error;
+        if (!isUndecodableRecord(error)) throw error;
         await this.quarantine('message', row.id, `message ${row.id}: ${error.message}`);
       }
     }
@@ -63,9 +63,9 @@ export class RecordReader {
     const entries: InboxEntry[] = [];
     for (const row of rows) {
       try {
-        entries.push(toInboxEntry(row));
+        entries.push(decodeInboxRow(row));
       } catch (error) {
-        if (!(error instanceof UndecodableRecord)) throw error;
+        if (!isUndecodableRecord(error)) throw error;
         await this.quarantine('inbox', row.id, `inbox entry ${row.id}: ${error.message}`);
       }
     }

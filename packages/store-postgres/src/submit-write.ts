@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
@@ -76,7 +76,7 @@ function toInputRow(prepared: PreparedSubmit, id: string, ord: number): Record<s
     id,
     idempotency_key: request.idempotencyKey ?? null,
     idempotency_fingerprint: fingerprintToKeep(request),
-    envelope: request.envelope,
+    envelope: encodeEnvelopeRecord(request.envelope),
     parts: parts.infos,
     size: parts.infos.reduce((sum, p) => sum + p.size, 0),
     submitted_at: now,

@@ -1,57 +1,25 @@
 import type { Database } from 'better-sqlite3';
-import { XportError, type Completion, type CompletionReceipt } from '@xport/provider-sdk';
+import { XportError, applyRecipientTransition, recipientTransition, type Completion, type CompletionReceipt } from '@xport/provider-sdk';
+import { leasedRecipient } from './leasing.js';
 import { sql } from './statements.js';
 
-interface LeasedRow {
-  seq: number;
-  state: string;
-  lease_id: string | null;
-  next_attempt_at: number | null;
-}
-
-const UPDATE_RECIPIENT = `UPDATE recipients SET state = ?, provider = ?, attempts = attempts + ?, next_attempt_at = ?, due_at = ?,
+const UPDATE_RECIPIENT = `UPDATE recipients SET state = ?, provider = ?, attempts = ?, next_attempt_at = ?, due_at = ?,
   last_error = COALESCE(?, last_error), updated_at = ?, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
   WHERE message_seq = ? AND idx = ?`;
 
-/** Applies a claim result in the caller's transaction, after checking the lease is still the current one. */
+/**
+ * Applies a claim result in the caller's transaction, after the SDK's lease check: the SDK decides
+ * the recipient's next values (recipientTransition), this writes them. `due_at` is the next attempt
+ * (the recipient leaves flight, so its due time is no longer the lease's expiry).
+ */
 export function applyCompletion(db: Database, path: string, completion: Completion): CompletionReceipt {
-  const { messageId, recipientIndex, leaseId, result } = completion;
-  const row = sql<[number, string], LeasedRow & { provider: string | null }>(
-    db,
-    `SELECT m.seq, r.state, r.lease_id, r.next_attempt_at, r.provider
-     FROM messages m JOIN recipients r ON r.message_seq = m.seq AND r.idx = ? WHERE m.id = ?`,
-  ).get(recipientIndex, messageId);
-  if (!row) {
-    throw new XportError('XPORT_STORE_NOT_FOUND', `sqlite store ${path}: message ${messageId} recipient #${recipientIndex} does not exist`, {
-      details: { path, messageId, recipientIndex },
-    });
-  }
-  if (row.state !== 'in-flight' || row.lease_id !== leaseId) {
-    throw new XportError(
-      'XPORT_STORE_STALE_LEASE',
-      `sqlite store ${path}: message ${messageId} recipient #${recipientIndex}: lease ${leaseId} is no longer current (found ${row.lease_id ?? 'no lease'}, state ${row.state})`,
-      { details: { path, messageId, recipientIndex, expected: leaseId, found: row.lease_id } },
-    );
-  }
+  const row = leasedRecipient(db, path, completion);
   const now = completion.now ?? Date.now();
-  const update = sql(db, UPDATE_RECIPIENT);
-  const error = 'error' in result && result.error !== undefined ? JSON.stringify(result.error) : null;
-  switch (result.state) {
-    case 'delivered':
-    case 'failed':
-    case 'expired':
-      update.run(result.state, row.provider, result.state === 'expired' ? 0 : 1, null, null, error, now, row.seq, recipientIndex);
-      break;
-    case 'deferred':
-      update.run('deferred', row.provider, result.countAttempt ? 1 : 0, result.nextAttemptAt, result.nextAttemptAt, error, now, row.seq, recipientIndex);
-      return { messageFinished: false };
-    case 'queued': {
-      // A hand-over keeps its place in line unless a time is given.
-      const due = result.nextAttemptAt ?? row.next_attempt_at ?? now;
-      update.run('queued', result.provider, 0, due, due, null, now, row.seq, recipientIndex);
-      return { messageFinished: false };
-    }
-  }
+  const transition = recipientTransition(completion.result);
+  const next = applyRecipientTransition({ ...row, lastError: undefined }, transition, now);
+  const error = transition.lastError === undefined ? null : JSON.stringify(transition.lastError);
+  sql(db, UPDATE_RECIPIENT).run(next.state, next.provider, next.attempts, next.nextAttemptAt, next.nextAttemptAt, error, now, row.seq, completion.recipientIndex);
+  if (!transition.final) return { messageFinished: false };
   // One statement counts the recipient off and, for the last one, finishes the message.
   const left = sql<[number, number], { open_recipients: number }>(
     db,

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { XportError, type ReceiveRequest } from '@xport/provider-sdk';
+import { XportError, encodeEnvelopeRecord, type ReceiveRequest } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 import { newRecordId } from './record-ids.js';
@@ -22,7 +22,7 @@ export function insertInboxEntries(db: Database, request: ReceiveRequest, parts:
   const owner = `inbox:${newRecordId()}`;
   for (const part of parts) attachPart(db, part, owner, request.receivedAt);
   const infos = parts.map((p) => p.info);
-  const envelope = JSON.stringify(request.envelope);
+  const envelope = JSON.stringify(encodeEnvelopeRecord(request.envelope));
   const partsJson = JSON.stringify(infos);
   const size = infos.reduce((sum, p) => sum + p.size, 0);
   const insert = sql(

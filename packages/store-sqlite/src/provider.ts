@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { defineStoreProvider, type StoreProvider } from '@xport/provider-sdk';
+import { STORE_DEFAULTS, defineStoreProvider, type StoreProvider } from '@xport/provider-sdk';
 import { createSqliteStore } from './sqlite-store.js';
 
 /** Configuration of the store-sqlite provider, as its manifest's configSchema describes it. */
@@ -19,7 +19,7 @@ export default defineStoreProvider<SqliteStoreConfig>({
     const store = createSqliteStore({
       path: isAbsolute(path) ? path : resolve(info.appRoot, path),
       synchronous: config.synchronous ?? 'FULL',
-      sentRetentionDays: config.sentRetentionDays ?? 30,
+      sentRetentionDays: config.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays,
       commitWindowMs: config.commitWindowMs ?? 0,
       logger,
     });

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { InboxEntry, ListOptions, Logger, StoredMessage } from '@xport/provider-sdk';
+import { decodeInboxRow, decodeMessageRow, isUndecodableRecord, type InboxEntry, type ListOptions, type Logger, type StoredMessage } from '@xport/provider-sdk';
 import { quarantineInboxEntry, quarantineMessage } from './quarantine.js';
-import { UndecodableRecord, toInboxEntry, toStoredMessage, type InboxRow, type MessageRow } from './records.js';
+import type { InboxRow, MessageRow } from './records.js';
 import { readInboxEntry, readInboxPage, readMessage, readQueuePage, readRecipients, readSentPage } from './sqlite-reads.js';
 
 type Write = <T>(action: string, work: (db: Database) => T) => Promise<T>;
@@ -46,9 +46,9 @@ export class RecordReader {
     const messages: StoredMessage[] = [];
     for (const row of rows) {
       try {
-        messages.push(toStoredMessage(row, readRecipients(this.db(), row.seq)));
+        messages.push(decodeMessageRow(row, readRecipients(this.db(), row.seq)));
       } catch (error) {
-        if (!(error instanceof UndecodableRecord)) throw error;
+        if (!isUndecodableRecord(error)) throw error;
         const reason = `message ${row.id}: ${error.message}`;
         await this.write('quarantine a record', (db) => quarantineMessage(db, row.id, reason, Date.now()));
         this.report(row.id, reason);
@@ -61,9 +61,9 @@ export class RecordReader {
     const entries: InboxEntry[] = [];
     for (const row of rows) {
       try {
-        entries.push(toInboxEntry(row));
+        entries.push(decodeInboxRow(row));
       } catch (error) {
-        if (!(error instanceof UndecodableRecord)) throw error;
+        if (!isUndecodableRecord(error)) throw error;
         const reason = `inbox entry ${row.id}: ${error.message}`;
         await this.write('quarantine a record', (db) => quarantineInboxEntry(db, row.id, reason, Date.now()));
         this.report(row.id, reason);

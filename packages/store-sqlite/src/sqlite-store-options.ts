@@ -5,7 +5,7 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** `FULL` (default): a commit survives power loss. `NORMAL`: it survives a crash of the process. */
   readonly synchronous?: 'FULL' | 'NORMAL';
-  /** Finished messages older than this many days are purged (checked at open and hourly). 0 or absent: never. */
+  /** Finished messages older than this many days are purged (checked at open and hourly). 0: never. Default `STORE_DEFAULTS.sentRetentionDays` (30). */
   readonly sentRetentionDays?: number;
   /** How long a write waits for another process's lock before failing with `XPORT_STORE_UNAVAILABLE`. Default 5000. */
   readonly busyTimeoutMs?: number;

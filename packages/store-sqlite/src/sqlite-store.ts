@@ -19,7 +19,7 @@ import {
   type SubmitRequest,
   type SubmitResult,
 } from '@xport/provider-sdk';
-import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './claim-write.js';
+import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './leasing.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
 import { GroupCommitWriter } from './group-commit.js';
@@ -32,7 +32,7 @@ import { listQuarantined } from './quarantine.js';
 import { RecordReader } from './record-reader.js';
 import { countRecipients, earliestDue } from './sqlite-reads.js';
 import { findMessageByKey, insertMessage } from './submit-write.js';
-import { startSentRetention } from '@xport/provider-sdk';
+import { STORE_DEFAULTS, openSentRetention } from '@xport/provider-sdk';
 import { WorkSignal } from './work-signal.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 import { newRecordId } from './record-ids.js';
@@ -77,8 +77,8 @@ class SqliteStore implements MessageStore {
       }
       logger?.warn(`sqlite store ${path}: could not remove orphaned content at open; the next open tries again`, { path, error: error.message });
     }
-    const days = this.options.sentRetentionDays ?? 0;
-    if (days > 0) this.stopRetention = startSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
+    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 
@@ -37,7 +37,7 @@ export function insertMessage(db: Database, path: string, messageId: string, req
     messageId,
     request.idempotencyKey ?? null,
     fingerprintToKeep(request),
-    JSON.stringify(request.envelope),
+    JSON.stringify(encodeEnvelopeRecord(request.envelope)),
     JSON.stringify(infos),
     infos.reduce((sum, p) => sum + p.size, 0),
     now,

@@ -2,7 +2,10 @@
 
 // Store conformance
 export { describeStoreConformance } from './store-conformance.js';
-export type { StoreFactory } from './store-conformance.js';
+export type { StoreFactory, StoreUnderTest, StoreConformanceOptions } from './store-conformance.js';
+export type { RecordRewriter } from './store-cases/context.js';
+export { UNDECODABLE_RECORDS, DECODABLE_RECORDS } from './record-samples.js';
+export type { RecordSample } from './record-samples.js';
 
 // Fixtures
 export { makeEnvelope, makeSubmitRequest, makeReceiveRequest, generateBytes, hashStream, readText } from './store-fixtures.js';

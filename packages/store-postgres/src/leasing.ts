@@ -1,4 +1,13 @@
-import type { Claim, ClaimRequest, Recipient, RecipientRole, StrandedClaim, StrandedClaimRequest } from '@xport/provider-sdk';
+import {
+  leaseExpiry,
+  strandedCondition,
+  type Claim,
+  type ClaimRequest,
+  type Recipient,
+  type RecipientRole,
+  type StrandedClaim,
+  type StrandedClaimRequest,
+} from '@xport/provider-sdk';
 import { queryPrepared, type Database } from './database.js';
 import type { MessageReadAhead, PartReadAhead } from './read-ahead.js';
 import type { RecipientRow } from './records.js';
@@ -110,6 +119,7 @@ function claimSql(db: Database, filtered: boolean): string {
 }
 
 /**
+ * Leasing: claims put recipients in flight under a lease (expiry by the SDK's lease rules).
  * Leases due recipients in one statement. `FOR UPDATE SKIP LOCKED` lets many claimers (in this
  * process or other daemons) run at once without waiting on, or sharing, each other's rows; a row
  * another claimer leased meanwhile is re-checked against `due_at <= now` and left out. The same
@@ -119,7 +129,7 @@ function claimSql(db: Database, filtered: boolean): string {
 export async function leaseDueRecipients(db: Database, request: ClaimRequest, partBytes: number): Promise<LeasedRecipients> {
   const limit = Math.max(0, Math.floor(request.limit));
   if (limit === 0 || (request.providers !== undefined && request.providers.length === 0)) return { claims: [], messages: [], parts: [] };
-  const leaseExpiresAt = request.now + request.leaseMs;
+  const leaseExpiresAt = leaseExpiry(request);
   const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt, partBytes];
   if (request.providers !== undefined) values.push(request.providers);
   const { rows } = await queryPrepared<LeasedRow & ReadAheadColumns>(
@@ -148,6 +158,7 @@ function toClaim<P extends string | null>(row: { lease_id: string; id: string; i
     messageId: row.id,
     recipientIndex: row.idx,
     recipient: row.recipient,
+    // Not judged here: the spooler's getMessage decodes the record (and quarantines it) before a send.
     role: row.role as RecipientRole,
     provider: row.provider,
     attempts: row.attempts,
@@ -159,7 +170,8 @@ interface StrandedRow extends Omit<LeasedRow, 'provider' | 'was_due'> {
   provider: string | null;
 }
 
-// Waiting (or under an expired lease), and either without a provider or past the message's lifetime.
+// The SDK's stranded rule (isStranded), as the condition it builds: waiting (or under an expired
+// lease), and either without a provider or past the message's lifetime.
 function strandedSql(db: Database, oneMessage: boolean): string {
   return `
     WITH stranded AS (
@@ -168,8 +180,8 @@ function strandedSql(db: Database, oneMessage: boolean): string {
       WHERE m.seq IN (
           SELECT message_seq FROM ${db.s}.recipients WHERE provider IS NULL AND due_at IS NOT NULL
           UNION ALL SELECT seq FROM ${db.s}.messages WHERE finished_at IS NULL AND expires_at <= $1)
-        AND m.finished_at IS NULL AND NOT m.quarantined AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= $1)
-        AND (r.provider IS NULL OR m.expires_at <= $1) ${oneMessage ? 'AND m.id = $5' : ''}
+        AND m.finished_at IS NULL AND NOT m.quarantined
+        AND ${strandedCondition({ state: 'r.state', provider: 'r.provider', dueAt: 'r.due_at', expiresAt: 'm.expires_at' }, '$1')} ${oneMessage ? 'AND m.id = $5' : ''}
       ORDER BY r.message_seq, r.idx
       LIMIT $2
       FOR UPDATE OF r SKIP LOCKED
@@ -185,7 +197,7 @@ function strandedSql(db: Database, oneMessage: boolean): string {
 export async function leaseStrandedRecipients(db: Database, request: StrandedClaimRequest): Promise<StrandedClaim[]> {
   const limit = Math.max(0, Math.floor(request.limit));
   if (limit === 0) return [];
-  const leaseExpiresAt = request.now + request.leaseMs;
+  const leaseExpiresAt = leaseExpiry(request);
   const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt];
   if (request.messageId !== undefined) values.push(request.messageId);
   const { rows } = await queryPrepared<StrandedRow>(

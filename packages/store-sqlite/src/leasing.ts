@@ -1,7 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { Claim, ClaimRequest, RecipientRole, StrandedClaim, StrandedClaimRequest } from '@xport/provider-sdk';
-import { UndecodableRecord, decodeEnvelope, decodeParts, decodeRecipient } from './records.js';
+import {
+  decodeEnvelopeRecord,
+  decodePartsRecord,
+  decodeRecipientRecord,
+  decodeRecipientRoleRecord,
+  isUndecodableRecord,
+  checkCompletionLease,
+  leaseExpiry,
+  type RecipientProgress,
+  type RecipientState,
+  type Completion,
+  strandedCondition,
+  type Claim,
+  type ClaimRequest,
+  type StrandedClaim,
+  type StrandedClaimRequest,
+} from '@xport/provider-sdk';
 import { quarantineMessage } from './quarantine.js';
 import { sql } from './statements.js';
 
@@ -31,15 +46,16 @@ function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[]
   );
 }
 
-// Waiting (or under an expired lease), and either without a provider or past the message's lifetime.
-// The candidate messages come from two partial indexes (unrouted recipients; open messages by expiry).
+// The SDK's stranded rule (isStranded), as the condition it builds: waiting (or under an expired
+// lease), and either without a provider or past the message's lifetime. The candidate messages come
+// from two partial indexes (unrouted recipients; open messages by expiry).
 const SELECT_STRANDED = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
   FROM messages m JOIN recipients r ON r.message_seq = m.seq
   WHERE m.seq IN (
     SELECT message_seq FROM recipients INDEXED BY recipients_unrouted WHERE provider IS NULL AND due_at IS NOT NULL
     UNION ALL SELECT seq FROM messages INDEXED BY messages_open_expiry WHERE finished_at IS NULL AND expires_at <= @now)
-  AND m.finished_at IS NULL AND m.quarantined = 0 AND r.due_at IS NOT NULL AND (r.state <> 'in-flight' OR r.due_at <= @now)
-  AND (r.provider IS NULL OR m.expires_at <= @now)`;
+  AND m.finished_at IS NULL AND m.quarantined = 0
+  AND ${strandedCondition({ state: 'r.state', provider: 'r.provider', dueAt: 'r.due_at', expiresAt: 'm.expires_at' }, '@now')}`;
 const STRANDED_ORDER = ' ORDER BY m.seq, r.idx LIMIT @limit';
 
 function selectStranded(db: Database, request: StrandedClaimRequest, limit: number): DueRow[] {
@@ -57,6 +73,7 @@ export interface Quarantined {
 }
 
 /**
+ * Leasing: claims put recipients in flight under a lease (expiry by the SDK's lease rules).
  * Leases due recipients in the caller's (immediate) transaction. A message that does not decode is
  * quarantined on the way and the claim goes on without it.
  */
@@ -83,22 +100,24 @@ function leaseRows(
   );
   const checked = new Set<number>();
   const bad = new Set<number>();
-  const leaseExpiresAt = request.now + request.leaseMs;
+  const leaseExpiresAt = leaseExpiry(request);
   while (claims.length < request.limit) {
     const rows = select(request.limit - claims.length);
     let skipped = false;
     for (const row of rows) {
       if (bad.has(row.message_seq)) continue;
       let recipient;
+      let role;
       try {
-        recipient = decodeRecipient(row.recipient);
+        recipient = decodeRecipientRecord(row.recipient);
+        role = decodeRecipientRoleRecord(row.role);
         if (!checked.has(row.message_seq)) {
-          decodeEnvelope(row.envelope);
-          decodeParts(row.parts);
+          decodeEnvelopeRecord(row.envelope);
+          decodePartsRecord(row.parts);
           checked.add(row.message_seq);
         }
       } catch (error) {
-        if (!(error instanceof UndecodableRecord)) throw error;
+        if (!isUndecodableRecord(error)) throw error;
         const reason = `message ${row.id}: ${error.message}`;
         quarantineMessage(db, row.id, reason, Date.now());
         bad.add(row.message_seq);
@@ -115,7 +134,7 @@ function leaseRows(
         messageId: row.id,
         recipientIndex: row.idx,
         recipient,
-        role: row.role as RecipientRole,
+        role,
         provider: row.provider,
         attempts: row.attempts,
         leaseExpiresAt,
@@ -125,4 +144,22 @@ function leaseRows(
     if (!skipped) break;
   }
   return claims;
+}
+
+/** The in-flight recipient a completion names, with what its transition needs (the lease checked). */
+export interface LeasedRecipient extends Omit<RecipientProgress, 'lastError'> {
+  readonly seq: number;
+  readonly leaseId: string | null;
+}
+
+/** Reads the recipient a completion names and passes it through the SDK's lease check (which throws). */
+export function leasedRecipient(db: Database, path: string, completion: Completion): LeasedRecipient {
+  const row = sql<[number, string], { seq: number; state: RecipientState; lease_id: string | null; next_attempt_at: number | null; provider: string | null; attempts: number; updated_at: number }>(
+    db,
+    `SELECT m.seq, r.state, r.lease_id, r.next_attempt_at, r.provider, r.attempts, r.updated_at
+     FROM messages m JOIN recipients r ON r.message_seq = m.seq AND r.idx = ? WHERE m.id = ?`,
+  ).get(completion.recipientIndex, completion.messageId);
+  const found = row && { seq: row.seq, state: row.state, leaseId: row.lease_id, nextAttemptAt: row.next_attempt_at, provider: row.provider, attempts: row.attempts, updatedAt: row.updated_at };
+  checkCompletionLease(`sqlite store ${path}`, completion, found);
+  return found;
 }
