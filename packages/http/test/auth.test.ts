@@ -69,6 +69,10 @@ describe('bearer-token authentication', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect((await from('192.0.2.8', K.httpApiToken)).status).toBe(200);
+    // Requests without a token are refused but guess nothing: they do not count (a browser's favicon
+    // or robots.txt request must not lock the operator out).
+    for (let i = 0; i < 10; i++) expect((await app.request({ method: 'GET', url: i % 2 === 0 ? '/v1/queue' : '/robots.txt', remoteAddress: '192.0.2.8' })).status).toBe(401);
+    expect((await from('192.0.2.8', K.httpApiToken)).status).toBe(200);
     // The probes stay reachable for the limited client.
     expect((await app.request({ method: 'GET', url: '/livez', remoteAddress: '192.0.2.7' })).status).toBe(200);
   });

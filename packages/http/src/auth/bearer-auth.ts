@@ -18,7 +18,8 @@ export interface AuthRequest {
 /**
  * Bearer-token authentication of the API. Required once any API token is set, and from then on for
  * good: a reload that finds no token refuses every request rather than opening the API. A client
- * over its failed-authentication limit is refused before its token is looked at. The token is
+ * over its failed-authentication limit (wrong tokens; a missing one is refused but not counted) is
+ * refused before its token is looked at. The token is
  * never logged, and never part of an error.
  */
 export class BearerAuth {
@@ -58,8 +59,14 @@ export class BearerAuth {
   }
 
   private async refuse(request: AuthRequest, reason: 'missing' | 'invalid'): Promise<XportError> {
-    await this.limiter.recordFailure(request.ip);
-    this.logger.warn('HTTP API: authentication failed', { client: request.ip, reason });
+    // Only a wrong token is a guess. A request with none guesses nothing, and counting it would let a
+    // browser's own requests (a favicon, robots.txt) lock the operator's address out of the console.
+    if (reason === 'invalid') {
+      await this.limiter.recordFailure(request.ip);
+      this.logger.warn('HTTP API: authentication failed', { client: request.ip, reason });
+    } else {
+      this.logger.debug('HTTP API: a request without a token was refused', { client: request.ip });
+    }
     const message = reason === 'missing' ? 'this request needs an API token: send Authorization: Bearer <token>' : 'the bearer token matches no API token';
     return new XportError('XPORT_HTTP_UNAUTHORIZED', message, { details: { reason } });
   }
