@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   XPORT_ADDRESS_INVALID: 'A recipient address could not be parsed or breaks a rule of its address type.',
   XPORT_MESSAGE_INVALID: 'A submitted message breaks a rule (header characters, size, missing recipients).',
+  XPORT_RECIPIENT_SUPPRESSED: 'A recipient is on the suppression list (it hard-bounced, or was added by hand); it was failed at submit with an NDR (5.7.1) instead of being sent to.',
   XPORT_MESSAGE_REJECTED: 'An outbound hook rejected a submitted message (or threw); nothing was queued.',
   XPORT_HOOK_UNAVAILABLE: 'An enabled policy hook is not online, so a message it would judge is refused (policy fails closed).',
   XPORT_IDEMPOTENCY_CONFLICT: 'An idempotency key was reused for a message with different content.',
