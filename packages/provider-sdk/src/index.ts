@@ -141,6 +141,8 @@ export { isLeaseCurrent, isLeaseExpired, leaseExpiry, staleLeaseError, unknownRe
 export type { LeaseHolder } from './lifecycle/lease-rules.js';
 export { suppressionKey, hardBounceCountSince, hardBounceCount, suppressionExpiresAt, isSuppressed } from './lifecycle/suppression-rule.js';
 export type { SuppressionPolicy } from './lifecycle/suppression-rule.js';
+export { SUPPRESSION_COLUMNS, hardBounceCountSql, decodeSuppressionRow } from './lifecycle/suppression-rows.js';
+export type { SuppressionRecordRow } from './lifecycle/suppression-rows.js';
 export { isStranded, strandedCondition } from './lifecycle/stranded-rule.js';
 export type { StrandedInput, StrandedColumns } from './lifecycle/stranded-rule.js';
 export {
