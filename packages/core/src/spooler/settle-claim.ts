@@ -1,7 +1,8 @@
-import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
+import { XportError, type Claim, type ClaimResult, type RecipientError, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
 import type { SpoolerEmitter, SpoolerEventName, SpoolerEvents } from './events.js';
 import type { SpoolerHost } from './host.js';
 import { writeOwedReports } from './report-plan.js';
+import { recordHardBounces } from './suppression.js';
 
 export interface SettleContext {
   readonly store: MessageStore;
@@ -19,6 +20,8 @@ export interface SettledClaim {
   readonly diagnostic?: string;
   /** True when the result came from a send attempt (false: unroutable, expired, swept). */
   readonly attempted: boolean;
+  /** True when the transport itself failed the recipient (its outcome was `failed`): a bounce, which may count for the suppression list. */
+  readonly refused?: boolean;
 }
 
 /**
@@ -35,11 +38,16 @@ export async function settleClaims(ctx: SettleContext, stored: StoredMessage, se
   const now = ctx.clock.now();
   const { results, held } = await writeOwedReports(ctx, stored, settled, now);
   let completed = 0;
+  const bounced: Array<{ recipient: StrandedClaim['recipient']; error: RecipientError }> = [];
   for (const s of results) {
     // The report these results owe is not written: completing them would lose it.
     if (held.has(s.claim.recipientIndex)) continue;
-    if (await completeClaim(ctx, s, now)) completed += 1;
+    if (!(await completeClaim(ctx, s, now))) continue;
+    completed += 1;
+    // Only a transport's answer says something about the address; xport's own failures do not.
+    if (s.refused === true && s.result.state === 'failed') bounced.push({ recipient: s.claim.recipient, error: s.result.error });
   }
+  if (bounced.length > 0) await recordHardBounces(ctx.host, bounced, now);
   return completed;
 }
 
