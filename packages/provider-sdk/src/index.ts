@@ -139,8 +139,16 @@ export { recipientTransition, applyRecipientTransition } from './lifecycle/recip
 export type { RecipientTransition, RecipientProgress } from './lifecycle/recipient-transition.js';
 export { isLeaseCurrent, isLeaseExpired, leaseExpiry, staleLeaseError, unknownRecipientError, checkCompletionLease } from './lifecycle/lease-rules.js';
 export type { LeaseHolder } from './lifecycle/lease-rules.js';
-export { suppressionKey, hardBounceCountSince, hardBounceCount, suppressionExpiresAt, isSuppressed } from './lifecycle/suppression-rule.js';
-export type { SuppressionPolicy } from './lifecycle/suppression-rule.js';
+export {
+  suppressionKey,
+  hardBounceCountSince,
+  hardBounceCount,
+  suppressionExpiresAt,
+  isSuppressed,
+  toSuppressionStatus,
+  suppressionListOf,
+} from './lifecycle/suppression-rule.js';
+export type { SuppressionPolicy, SuppressionStatus } from './lifecycle/suppression-rule.js';
 export { SUPPRESSION_COLUMNS, hardBounceCountSql, decodeSuppressionRow } from './lifecycle/suppression-rows.js';
 export type { SuppressionRecordRow } from './lifecycle/suppression-rows.js';
 export { isStranded, strandedCondition } from './lifecycle/stranded-rule.js';

@@ -1,5 +1,6 @@
 import { toMailboxKey, type Recipient } from '../address.js';
-import type { HardBounce, SuppressionEntry } from '../store.js';
+import { XportError } from '../errors.js';
+import type { HardBounce, MessageStore, SuppressionEntry, SuppressionStore } from '../store.js';
 
 /** When hard bounces suppress an address (the kernel's `reports.suppression`). */
 export interface SuppressionPolicy {
@@ -54,4 +55,24 @@ export function isSuppressed(entry: SuppressionEntry, policy: SuppressionPolicy,
   if (entry.manual) return true;
   const expiresAt = suppressionExpiresAt(entry, policy);
   return expiresAt !== null && expiresAt > now;
+}
+
+/** An entry as the CLI and the HTTP API show it: with whether it suppresses now, and until when. */
+export interface SuppressionStatus extends SuppressionEntry {
+  readonly suppressed: boolean;
+  /** When it stops suppressing (epoch ms); null when added by hand, or below the count. */
+  readonly expiresAt: number | null;
+}
+
+/** {@link SuppressionStatus} of an entry at `now`. */
+export function toSuppressionStatus(entry: SuppressionEntry, policy: SuppressionPolicy, now: number): SuppressionStatus {
+  return { ...entry, suppressed: isSuppressed(entry, policy, now), expiresAt: suppressionExpiresAt(entry, policy) };
+}
+
+/** The store's suppression list, or `XPORT_SUPPRESSION_UNSUPPORTED` when the store keeps none (it is optional). */
+export function suppressionListOf(store: MessageStore): SuppressionStore {
+  if (store.suppression !== undefined) return store.suppression;
+  throw new XportError('XPORT_SUPPRESSION_UNSUPPORTED', 'the configured message store keeps no suppression list (MessageStore.suppression is not implemented)', {
+    details: { expected: 'MessageStore.suppression', found: 'none' },
+  });
 }
