@@ -18,8 +18,11 @@ import type { RoutedRecipient } from './route-recipients.js';
  */
 export const SUPPRESSED_STATUS = '5.7.1';
 
+/** What the suppression list needs from the spooler's host (the inbound path has no more). */
+type SuppressionHost = Pick<SpoolerHost, 'store' | 'logger' | 'reports'>;
+
 /** The store's suppression list when the list is in use (enabled, and the store keeps one). */
-function suppressionList(host: SpoolerHost): SuppressionStore | undefined {
+function suppressionList(host: SuppressionHost): SuppressionStore | undefined {
   const { suppression } = host.reports ?? DEFAULT_REPORT_OPTIONS;
   return suppression.enabled ? host.store.suppression : undefined;
 }
@@ -36,7 +39,7 @@ export function suppressedError(entry: SuppressionEntry): RecipientError {
  * Fails the routed recipients whose address is suppressed at `now` (one store lookup for the
  * message): no transport, `failed`, with {@link suppressedError}. The others are returned as they are.
  */
-export async function failSuppressed(host: SpoolerHost, routed: RoutedRecipient[], now: number): Promise<RoutedRecipient[]> {
+export async function failSuppressed(host: SuppressionHost, routed: RoutedRecipient[], now: number): Promise<RoutedRecipient[]> {
   const list = suppressionList(host);
   if (list === undefined) return routed;
   const keys = routed.map((r) => (r.provider === null ? undefined : suppressionKey(r.recipient)));
@@ -53,10 +56,10 @@ export async function failSuppressed(host: SpoolerHost, routed: RoutedRecipient[
 }
 
 /**
- * Counts a hard bounce against each recipient a transport failed for good with a status classified
- * `hard`. A count that cannot be written is logged: the failure itself is already settled.
+ * Counts a hard bounce against each recipient a transport failed for good, or an inbound DSN
+ * reports failed, with a status classified `hard`. A count that cannot be written is logged: the failure itself is already settled.
  */
-export async function recordHardBounces(host: SpoolerHost, failures: ReadonlyArray<{ readonly recipient: Recipient; readonly error: RecipientError }>, now: number): Promise<void> {
+export async function recordHardBounces(host: SuppressionHost, failures: ReadonlyArray<{ readonly recipient: Recipient; readonly error: RecipientError }>, now: number): Promise<void> {
   const list = suppressionList(host);
   if (list === undefined) return;
   const policy = (host.reports ?? DEFAULT_REPORT_OPTIONS).suppression;

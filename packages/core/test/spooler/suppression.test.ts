@@ -125,4 +125,37 @@ describe('suppression list in the spooler', () => {
     expect((await h.store.suppression!.listSuppressed()).map((e) => e.address)).toEqual(['x400:carol']);
     expect(transport.calls[0]?.recipients).toEqual(['bob', 'carol']);
   });
+
+  it('counts the hard failures an inbound DSN reports (its Final-Recipient), not its delays or policy refusals', async () => {
+    const { h } = await setUp();
+    const status = [
+      'Reporting-MTA: dns; mx.remote.test',
+      '',
+      'Final-Recipient: rfc822; bob@Remote.TEST',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <bob@remote.test>: user unknown',
+      '',
+      'Final-Recipient: rfc822; carol@remote.test',
+      'Action: delayed',
+      'Status: 4.2.2',
+      '',
+      'Final-Recipient: rfc822; dave@remote.test',
+      'Action: failed',
+      'Status: 5.7.1',
+      '',
+    ].join('\r\n');
+    await h.spooler.inbound.deliver({
+      from: { type: 'smtp', address: 'MAILER-DAEMON@mx.remote.test' },
+      recipients: [{ type: 'smtp', address: 'ada@example.org' }],
+      subject: 'Undelivered Mail Returned to Sender',
+      text: 'bounce',
+      attachments: [{ filename: 'status', contentType: 'message/delivery-status', content: Buffer.from(status) }],
+      receivedBy: 'smtp',
+    });
+    expect((await h.store.suppression!.listSuppressed()).map((e) => [e.address, e.hardBounces, e.lastError?.code])).toEqual([['smtp:bob@remote.test', 1, '5.1.1']]);
+    h.addTransport('smtp-fixture', ['smtp'], recordingTransport());
+    const receipt = await h.spooler.submit({ from: 'x400:me', to: ['smtp:bob@remote.test', 'smtp:dave@remote.test'], text: 'hi' });
+    expect(receipt.recipients.map((r) => r.state)).toEqual(['failed', 'queued']);
+  });
 });
