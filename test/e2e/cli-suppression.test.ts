@@ -1,21 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from '@xport/cli';
 import { createE2eApp, type E2eApp } from './test-app.js';
-import { recordOutput } from '../support/output-recorder.js';
-
-async function xport(app: E2eApp, args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => void ((out += s), recordOutput('cli stdout', s)),
-    stderr: (s) => void ((err += s), recordOutput('cli stderr', s)),
-    cwd: app.root,
-    env: {},
-    interactive: false,
-  };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+import { xport } from './cli-run.js';
 
 describe('xport suppression on the embedded default store', () => {
   let app: E2eApp | undefined;
