@@ -1,27 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from '@xport/cli';
 import { createE2eApp, type E2eApp } from './test-app.js';
-import { recordOutput } from '../support/output-recorder.js';
+import { xport } from './cli-run.js';
 
 // The CLI's embedded default store is the store-sqlite provider, run as if xport.config.json named
 // it: `providers.store-sqlite` is honoured (docs/cli.md), whether or not the application installed
 // the package itself.
-
-async function xport(app: E2eApp, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => void ((out += s), recordOutput('cli stdout', s)),
-    stderr: (s) => void ((err += s), recordOutput('cli stderr', s)),
-    cwd: app.root,
-    env: {},
-    interactive: false,
-  };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
 
 const send = (app: E2eApp) => xport(app, ['send', '--from', 'loopback:me', '--to', 'loopback:you', '--text', 'kept where configured', '--json']);
 

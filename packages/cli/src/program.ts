@@ -6,6 +6,7 @@ import { registerProviders } from './commands/providers.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerQueue } from './commands/queue.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerSuppression } from './commands/suppression.js';
 import { registerSend } from './commands/send.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -24,7 +25,7 @@ export function createProgram(io: CliIO, setExit: (code: ExitCode) => void): Com
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   const context = { io, setExit, globals: () => program.opts<{ root: string }>() };
-  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerInbox, registerFlush, registerAbort, registerRevalidate, registerNew]) {
+  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerInbox, registerSuppression, registerFlush, registerAbort, registerRevalidate, registerNew]) {
     register(program, context);
   }
   return program;

@@ -43,7 +43,7 @@ describe('configuration', () => {
         maxMessageBytes: 26214400,
         retry: { minDelayMs: 300000, maxDelayMs: 4000000, lifetimeMs: 432000000 },
       },
-      reports: { byAddressType: { smtp: 'dsn' }, bounceMailbox: 'xport:bounces', delayAfterMs: 14_400_000 },
+      reports: { byAddressType: { smtp: 'dsn' }, bounceMailbox: 'xport:bounces', delayAfterMs: 14_400_000, suppression: { enabled: true, afterHardBounces: 1, ttlMs: 2_592_000_000 } },
       http: { enabled: false, host: '127.0.0.1', port: 8580, console: true, trustProxy: [], failedAuth: { limit: 10, windowMs: 60000 } },
       logLevel: 'info',
     });
@@ -57,7 +57,7 @@ describe('configuration', () => {
       'xport.config.json: field /reports/verp must be an SMTP address without "+" in its local part (got "bounces+x@example.org")',
     );
     expect(errorOf(() => toXportConfig({ reports: { byAddressType: { smtp: 'pigeon' } } }, 'xport.config.json')).code).toBe('XPORT_CONFIG_INVALID');
-    expect(toXportConfig({ reports: { byAddressType: {}, verp: 'bounces@example.org' } }, 'test').reports).toEqual({ byAddressType: {}, bounceMailbox: 'xport:bounces', verp: 'bounces@example.org', delayAfterMs: 14_400_000 });
+    expect(toXportConfig({ reports: { byAddressType: {}, verp: 'bounces@example.org' } }, 'test').reports).toEqual({ byAddressType: {}, bounceMailbox: 'xport:bounces', verp: 'bounces@example.org', delayAfterMs: 14_400_000, suppression: { enabled: true, afterHardBounces: 1, ttlMs: 2_592_000_000 } });
   });
 
   it('applies defaults inside partially written sections and provider entries', () => {

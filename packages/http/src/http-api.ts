@@ -10,6 +10,7 @@ import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
 import { createKernelMetrics, type KernelMetrics } from './metrics/kernel-metrics.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerInboxRoutes } from './routes/inbox-routes.js';
+import { registerSuppressionRoutes } from './routes/suppression-routes.js';
 import { registerMessageRoutes } from './routes/messages-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerProviderRoutes } from './routes/providers-routes.js';
@@ -47,7 +48,7 @@ export interface HttpApi {
 }
 
 /**
- * The HTTP API over a kernel: `/v1` routes for messages, the queue, inboxes and providers, with
+ * The HTTP API over a kernel: `/v1` routes for messages, the queue, inboxes, the suppression list and providers, with
  * `/metrics`, `/livez`, `/readyz` and `/v1/openapi.json`, and the web console at `/` (`settings.console`). Reads the API tokens through the kernel's
  * credential service first. The kernel may start before or after: until its store is open, the
  * routes that need it answer 503.
@@ -72,6 +73,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   registerMessageRoutes(server, ctx);
   registerQueueRoutes(server, ctx);
   registerInboxRoutes(server, ctx);
+  registerSuppressionRoutes(server, ctx);
   registerProviderRoutes(server, ctx, logger);
   registerOperationsRoutes(server, ctx, metrics, isClosing);
   const consoleServed = settings.console && (await registerConsoleRoutes(server, options.consoleDir ?? consoleAssetsDir(), () => auth.required, logger));

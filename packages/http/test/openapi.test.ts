@@ -35,8 +35,11 @@ describe('GET /v1/openapi.json', () => {
       'GET /v1/openapi.json',
       'GET /v1/providers',
       'GET /v1/queue',
+      'GET /v1/suppressions',
       'POST /v1/messages',
-    ]);
+      'POST /v1/suppressions',
+      'DELETE /v1/suppressions/{address}',
+    ].sort());
     const open = ['GET /livez', 'GET /readyz', 'GET /v1/openapi.json'];
     for (const { route, op } of operations) {
       expect(op.summary, route).toEqual(expect.any(String));
@@ -47,7 +50,7 @@ describe('GET /v1/openapi.json', () => {
         expect(Object.keys(op.responses), route).toEqual(expect.arrayContaining(['401', '429', '500']));
       }
     }
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Message', 'RecipientStatus', 'InboxEntry', 'Provider', 'Recipient', 'Envelope', 'Part', 'QueueDepth']));
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Message', 'RecipientStatus', 'InboxEntry', 'Provider', 'Recipient', 'Envelope', 'Part', 'QueueDepth', 'Suppression']));
     expect(document.paths['/v1/messages']!.post!.responses).toHaveProperty('503');
   });
 });

@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   XPORT_ADDRESS_INVALID: 'A recipient address could not be parsed or breaks a rule of its address type.',
   XPORT_MESSAGE_INVALID: 'A submitted message breaks a rule (header characters, size, missing recipients).',
+  XPORT_RECIPIENT_SUPPRESSED: 'A recipient is on the suppression list (it hard-bounced, or was added by hand); it was failed at submit with an NDR (5.7.1) instead of being sent to.',
   XPORT_MESSAGE_REJECTED: 'An outbound hook rejected a submitted message (or threw); nothing was queued.',
   XPORT_HOOK_UNAVAILABLE: 'An enabled policy hook is not online, so a message it would judge is refused (policy fails closed).',
   XPORT_IDEMPOTENCY_CONFLICT: 'An idempotency key was reused for a message with different content.',
@@ -34,6 +35,7 @@ export const ERROR_CODES = {
   XPORT_STORE_NOT_CONFIGURED: 'No message store is configured or available.',
   XPORT_STORE_INCOMPATIBLE: 'A message store lacks methods of the MessageStore contract this kernel calls (built against an older or partial contract); the kernel does not start with it.',
   XPORT_STORE_STALE_LEASE: 'A claim was completed after its lease expired and the recipient was claimed again.',
+  XPORT_SUPPRESSION_UNSUPPORTED: 'The configured message store keeps no suppression list (an optional part of the store contract), so it cannot be listed or changed.',
   XPORT_STORE_NOT_FOUND: 'A message, inbox entry or content part does not exist in the store.',
   XPORT_STORE_IN_FLIGHT: 'A message cannot be aborted because a recipient is being sent right now.',
   XPORT_STORE_SCHEMA_NEWER: 'The store was written by a newer xport schema than this version understands.',

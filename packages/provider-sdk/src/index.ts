@@ -118,6 +118,10 @@ export type {
   ReceiveRequest,
   ListOptions,
   QuarantinedRecord,
+  SuppressionEntry,
+  SuppressionStore,
+  HardBounce,
+  ManualSuppression,
 } from './store.js';
 
 // Store lifecycle: the one definition of what happens to a recipient, for every store
@@ -135,6 +139,18 @@ export { recipientTransition, applyRecipientTransition } from './lifecycle/recip
 export type { RecipientTransition, RecipientProgress } from './lifecycle/recipient-transition.js';
 export { isLeaseCurrent, isLeaseExpired, leaseExpiry, staleLeaseError, unknownRecipientError, checkCompletionLease } from './lifecycle/lease-rules.js';
 export type { LeaseHolder } from './lifecycle/lease-rules.js';
+export {
+  suppressionKey,
+  hardBounceCountSince,
+  hardBounceCount,
+  suppressionExpiresAt,
+  isSuppressed,
+  toSuppressionStatus,
+  suppressionListOf,
+} from './lifecycle/suppression-rule.js';
+export type { SuppressionPolicy, SuppressionStatus } from './lifecycle/suppression-rule.js';
+export { SUPPRESSION_COLUMNS, hardBounceCountSql, decodeSuppressionRow } from './lifecycle/suppression-rows.js';
+export type { SuppressionRecordRow } from './lifecycle/suppression-rows.js';
 export { isStranded, strandedCondition } from './lifecycle/stranded-rule.js';
 export type { StrandedInput, StrandedColumns } from './lifecycle/stranded-rule.js';
 export {

@@ -187,6 +187,56 @@ export interface QuarantinedRecord {
   readonly at: number;
 }
 
+/** One address on the suppression list (see `lifecycle/suppression-rule.ts` for when it suppresses). */
+export interface SuppressionEntry {
+  /** The address's mailbox key (`toMailboxKey`: `smtp:Ada@example.org`). */
+  readonly address: string;
+  /** Hard bounces counted since the count last restarted (see {@link HardBounce.countSince}). */
+  readonly hardBounces: number;
+  /** When the last hard bounce was recorded, epoch ms; null for an entry only added by hand. */
+  readonly lastBounceAt: number | null;
+  /** The last hard bounce's error (its RFC 3463 code and diagnostic). */
+  readonly lastError?: RecipientError;
+  /** True when an operator added the address: it is suppressed whatever the count, until removed. */
+  readonly manual: boolean;
+  /** Why an operator added it. */
+  readonly reason?: string;
+  readonly updatedAt: number;
+}
+
+/** One hard bounce to record against an address. */
+export interface HardBounce {
+  readonly address: string;
+  readonly at: number;
+  readonly error: RecipientError;
+  /** Bounces recorded before this time no longer count: the count restarts at 1 (`hardBounceCount`). */
+  readonly countSince: number;
+}
+
+/** A suppression an operator adds by hand. */
+export interface ManualSuppression {
+  readonly address: string;
+  readonly at: number;
+  readonly reason?: string;
+}
+
+/**
+ * The suppression list: addresses that hard-bounced, or were added by hand, and are not sent to
+ * again. The store keeps entries; the kernel decides with `isSuppressed` whether one suppresses.
+ */
+export interface SuppressionStore {
+  /** Counts a hard bounce (creating the entry), and returns the entry as it is now. */
+  recordHardBounce(bounce: HardBounce): Promise<SuppressionEntry>;
+  /** Marks an address suppressed by hand (keeping any bounce count), and returns the entry. */
+  suppress(entry: ManualSuppression): Promise<SuppressionEntry>;
+  /** Removes an address's entry; false when there was none. */
+  unsuppress(address: string): Promise<boolean>;
+  /** Entries, most recently updated first (then by address). */
+  listSuppressed(options?: ListOptions): Promise<SuppressionEntry[]>;
+  /** The entries of these addresses (one lookup for a whole message), in no particular order. */
+  findSuppressions(addresses: readonly string[]): Promise<SuppressionEntry[]>;
+}
+
 /**
  * The message store service: outbox, inbox and sent. Every write resolves only once it is durable
  * for that store (for SQLite: committed to the WAL). Implementations run the store conformance suite
@@ -240,6 +290,10 @@ export interface MessageStore {
    * `PartInfo.size` they are willing to hold. Rejects with `XPORT_STORE_NOT_FOUND` for an unknown part.
    */
   readPart?(partId: string): Promise<Buffer>;
+
+  // --- suppression list
+  /** Optional: a store without it keeps no suppression list, and the kernel suppresses nothing. */
+  readonly suppression?: SuppressionStore;
 
   // --- health
   quarantined(): Promise<QuarantinedRecord[]>;

@@ -25,6 +25,7 @@ import {
 import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
+import { MemorySuppression } from './memory-suppression.js';
 import { toStoredMessage, type MemoryMessage } from './memory-records.js';
 import { countRecipients, listFinished, listQueued } from './queue-views.js';
 
@@ -43,6 +44,7 @@ class MemoryStore implements MessageStore {
   private readonly inbox = new MemoryInbox();
   private readonly content = new MemoryContent();
   private readonly work = new WorkListeners();
+  readonly suppression = new MemorySuppression(() => this.assertOpen());
   private opened = false;
   private stopRetention: (() => void) | undefined;
 

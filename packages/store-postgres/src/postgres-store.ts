@@ -33,6 +33,7 @@ import { ReadAhead } from './read-ahead.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
 import { STORE_DEFAULTS, collectPart, openSentRetention } from '@xport/provider-sdk';
+import { PostgresSuppression } from './postgres-suppression.js';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -77,6 +78,7 @@ class PostgresStore implements MessageStore {
   // Group commit: concurrent completions and submits share one statement and one commit.
   private readonly completions: GroupCommit<Completion, CompletionReceipt>;
   private readonly submits: GroupCommit<PreparedSubmit, SubmitResult>;
+  readonly suppression = new PostgresSuppression((action, work) => this.run(action, work));
 
   constructor(private readonly options: PostgresStoreOptions) {
     const schema = options.schema ?? 'xport';

@@ -3,7 +3,7 @@ import { XportError } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -96,6 +96,21 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
   // a conflict instead of a silent duplicate. NULL for messages kept before v3 (and for a key submitted
   // without a fingerprint): such a key still dedupes as before, whatever the content.
   (s) => `ALTER TABLE ${s}.messages ADD COLUMN idempotency_fingerprint TEXT;`,
+  // v4: the suppression list, one row per address (its mailbox key): hard bounces counted, the last
+  // one's code, and whether an operator added it. Listed most recently updated first.
+  (s) => `
+    CREATE TABLE ${s}.suppressions (
+      address TEXT PRIMARY KEY,
+      hard_bounces INTEGER NOT NULL,
+      last_bounce_at BIGINT,
+      last_code TEXT,
+      last_diagnostic TEXT,
+      manual BOOLEAN NOT NULL DEFAULT FALSE,
+      reason TEXT,
+      updated_at BIGINT NOT NULL
+    );
+    CREATE INDEX suppressions_by_update ON ${s}.suppressions (updated_at DESC, address);
+  `,
 ];
 
 /** Quotes a schema name that already matched SCHEMA_NAME_PATTERN. */

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -94,6 +94,22 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
   // a conflict instead of a silent duplicate. NULL for every message kept before v4 (and for a key
   // submitted without a fingerprint): such a key still dedupes as before, whatever the content.
   (db) => db.exec('ALTER TABLE messages ADD COLUMN idempotency_fingerprint TEXT;'),
+  // v5: the suppression list, one row per address (its mailbox key): hard bounces counted, the last
+  // one's code, and whether an operator added it. Listed most recently updated first.
+  (db) =>
+    db.exec(`
+      CREATE TABLE suppressions (
+        address TEXT PRIMARY KEY,
+        hard_bounces INTEGER NOT NULL,
+        last_bounce_at INTEGER,
+        last_code TEXT,
+        last_diagnostic TEXT,
+        manual INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX suppressions_by_update ON suppressions (updated_at DESC, address);
+    `),
 ];
 
 export function readSchemaVersion(db: Database): number {

@@ -32,6 +32,7 @@ import { listQuarantined } from './quarantine.js';
 import { RecordReader } from './record-reader.js';
 import { countRecipients, earliestDue } from './sqlite-reads.js';
 import { findMessageByKey, insertMessage } from './submit-write.js';
+import { SqliteSuppression } from './sqlite-suppression.js';
 import { STORE_DEFAULTS, openSentRetention } from '@xport/provider-sdk';
 import { WorkSignal } from './work-signal.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
@@ -46,9 +47,11 @@ class SqliteStore implements MessageStore {
   private readonly work: WorkSignal;
   private readonly records: RecordReader;
   private readonly chunkSize: number;
+  readonly suppression: SqliteSuppression;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
+    this.suppression = new SqliteSuppression((action, work) => this.write(action, work), () => this.connection());
     this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
     this.records = new RecordReader(options.path, () => this.connection(), (action, work) => this.write(action, work), options.logger);
   }

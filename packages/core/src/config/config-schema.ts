@@ -140,6 +140,18 @@ export const configSchema = {
         verp: { type: 'string', minLength: 3, maxLength: 320 },
         // 4 h: when a recipient that asked NOTIFY=DELAY gets its one delay report.
         delayAfterMs: { type: 'integer', minimum: 1, default: 14400000 },
+        // Hard-bounced addresses are not sent to again (docs/reports.md#suppression-list).
+        suppression: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            afterHardBounces: { type: 'integer', minimum: 1, maximum: 1000, default: 1 },
+            // 30 days.
+            ttlMs: { type: 'integer', minimum: 1, default: 2592000000 },
+          },
+        },
       },
     },
     http: {
@@ -209,6 +221,18 @@ export interface ReportSettings {
   readonly verp?: string;
   /** A recipient that asked for delay reports (NOTIFY=DELAY) and is still deferred this long after submission gets one. */
   readonly delayAfterMs: number;
+  /** When hard-bounced addresses are suppressed (see docs/reports.md). */
+  readonly suppression: SuppressionSettings;
+}
+
+/** The suppression list: addresses that hard-bounced are failed at submit instead of sent to. */
+export interface SuppressionSettings {
+  /** False: nothing is looked up at submit and no hard bounce is counted. */
+  readonly enabled: boolean;
+  /** Hard bounces (each within `ttlMs` of the previous one) after which an address is suppressed. */
+  readonly afterHardBounces: number;
+  /** How long after its last hard bounce an address stays suppressed. */
+  readonly ttlMs: number;
 }
 
 /** The HTTP API `xport start` serves (package `@xport/http`); off unless `enabled`. */

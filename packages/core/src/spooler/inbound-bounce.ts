@@ -3,12 +3,14 @@ import {
   RETURNED_HEADERS_TYPE,
   classifyBounce,
   findReturnedMessageId,
+  fromDsnAddress,
   parseDeliveryStatus,
   type BounceClass,
   type DeliveryStatus,
   type DsnAction,
   type InboundMessage,
   type Recipient,
+  type RecipientError,
 } from '@xport/provider-sdk';
 import type { ReportOptions } from './report-options.js';
 
@@ -113,4 +115,19 @@ export function recogniseDsn(message: InboundMessage, to: readonly Recipient[], 
   }
   dsn.returnPaths = returnPaths;
   return dsn;
+}
+
+/**
+ * The recipients a recognised DSN reports `failed`, as addresses xport can name (its
+ * `Final-Recipient`, `fromDsnAddress`) with their status and diagnostic: what the suppression list
+ * counts when the status is a hard bounce.
+ */
+export function toReportedFailures(dsn: RecognisedDsn): Array<{ readonly recipient: Recipient; readonly error: RecipientError }> {
+  const failures: Array<{ recipient: Recipient; error: RecipientError }> = [];
+  for (const r of dsn.status.recipients) {
+    if (r.action !== 'failed') continue;
+    const recipient = fromDsnAddress(r.finalRecipient);
+    if (recipient !== undefined) failures.push({ recipient, error: { code: r.status, diagnostic: r.diagnosticCode?.value ?? '' } });
+  }
+  return failures;
 }

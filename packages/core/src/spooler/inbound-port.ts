@@ -14,9 +14,10 @@ import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SpoolerEvents } from './events.js';
 import type { HookGate, JudgingHook } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
-import { recogniseDsn, type RecognisedDsn } from './inbound-bounce.js';
+import { recogniseDsn, toReportedFailures, type RecognisedDsn } from './inbound-bounce.js';
 import { toDeliveredEvent, writeDeliveredReport } from './inbound-reports.js';
 import { DEFAULT_REPORT_OPTIONS, type ReportOptions } from './report-options.js';
+import { recordHardBounces } from './suppression.js';
 import { toDsnRequest } from './validate-dsn.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
@@ -89,7 +90,8 @@ function logDsn(host: InboundHost, dsn: RecognisedDsn, receivedBy: string | unde
  * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks (refusing
  * the message while a hook that would judge it is not online), then one inbox entry per recipient
  * mailbox, then a `received` event. A delivery status notification (RFC 3464) is recognised and
- * kept as kind `report.dsn` (see `recogniseDsn`, `toDsnMailboxes`). Resolves only once the store has
+ * kept as kind `report.dsn` (see `recogniseDsn`, `toDsnMailboxes`), and the hard failures it reports
+ * are counted for the suppression list. Resolves only once the store has
  * accepted, and rejects if it did not, so the transport never acknowledges what was not kept.
  */
 export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gate: HookGate): InboundPort {
@@ -130,6 +132,8 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gat
         throw content.overLimit() ?? err;
       }
       if (dsn !== undefined) logDsn(host, dsn, message.receivedBy, mailboxes);
+      // After the store kept it: a hard failure a DSN reports counts for the suppression list.
+      if (dsn?.bounce === true) await recordHardBounces(host, toReportedFailures(dsn), request.receivedAt);
       const first = entries[0];
       const success = first === undefined ? undefined : toDeliveredEvent(message, envelope.dsn, envelope, { id: first.id, receivedAt: request.receivedAt, expiresAt: request.receivedAt + host.options.retry.lifetimeMs });
       if (success !== undefined) await writeDeliveredReport(host, success, request.receivedAt);

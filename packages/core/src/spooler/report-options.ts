@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { XportError, checkSmtpAddress, parseRecipient, type Recipient } from '@xport/provider-sdk';
-import type { ReportSettings } from '../config/config-schema.js';
+import type { ReportSettings, SuppressionSettings } from '../config/config-schema.js';
 
 /** How the spooler writes reports and reads inbound ones: `reports` of xport.config.json, resolved. */
 export interface ReportOptions {
@@ -14,12 +14,16 @@ export interface ReportOptions {
   readonly verp?: { readonly local: string; readonly domain: string };
   /** How long after submission a still-deferred recipient that asked NOTIFY=DELAY gets its delay report. */
   readonly delayAfterMs: number;
+  /** The suppression list: whether it is used, and when hard bounces suppress an address. */
+  readonly suppression: SuppressionSettings;
 }
 
 // The documented default: SMTP senders get standard DSNs, every other type a mailbox entry.
 const DEFAULT_BY_ADDRESS_TYPE: Readonly<Record<string, 'dsn' | 'mailbox'>> = { smtp: 'dsn' };
 // The documented default: four hours, sendmail's Timeout.queuewarn.
 const DEFAULT_DELAY_AFTER_MS = 4 * 3_600_000;
+// The documented defaults: one hard bounce suppresses an address for 30 days.
+const DEFAULT_SUPPRESSION: SuppressionSettings = { enabled: true, afterHardBounces: 1, ttlMs: 30 * 86_400_000 };
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 function invalid(field: string, expected: string, found: string, source: string): XportError {
@@ -55,6 +59,7 @@ export function toReportOptions(settings: Partial<ReportSettings> = {}, source =
     reportingMta: settings.reportingMta ?? thisHost(),
     bounceMailbox,
     delayAfterMs: settings.delayAfterMs ?? DEFAULT_DELAY_AFTER_MS,
+    suppression: { ...DEFAULT_SUPPRESSION, ...settings.suppression },
   };
   if (settings.verp !== undefined) {
     const at = settings.verp.lastIndexOf('@');

@@ -29,6 +29,7 @@ function reportKindFor(result: ClaimResult): ReportKind | undefined {
 
 /** One recipient's result of a send, as a settle takes it: with the transport's diagnostic and hand-off when it delivered. */
 export function toSettledSend(claim: Claim, result: ClaimResult, outcome: RecipientOutcome): SettledClaim {
+  if (outcome.status === 'failed') return { claim, result, attempted: true, refused: true };
   if (outcome.status !== 'delivered' || (outcome.diagnostic === undefined && outcome.handOff === undefined)) return { claim, result, attempted: true };
   const settled: { -readonly [K in keyof SettledHandOff]: SettledHandOff[K] } = { claim, result, attempted: true };
   if (outcome.diagnostic !== undefined) settled.diagnostic = outcome.diagnostic;

@@ -1,7 +1,8 @@
-import { XportError, type Claim, type ClaimResult, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
+import { XportError, type Claim, type ClaimResult, type RecipientError, type Clock, type Logger, type MessageStore, type StoredMessage, type StrandedClaim } from '@xport/provider-sdk';
 import type { SpoolerEmitter, SpoolerEventName, SpoolerEvents } from './events.js';
 import type { SpoolerHost } from './host.js';
 import { writeOwedReports } from './report-plan.js';
+import { recordHardBounces } from './suppression.js';
 
 export interface SettleContext {
   readonly store: MessageStore;
@@ -19,14 +20,16 @@ export interface SettledClaim {
   readonly diagnostic?: string;
   /** True when the result came from a send attempt (false: unroutable, expired, swept). */
   readonly attempted: boolean;
+  /** True when the transport itself failed the recipient (its outcome was `failed`): a bounce, which may count for the suppression list. */
+  readonly refused?: boolean;
 }
 
 /**
  * Applies the results of one message's recipients that were settled together (one send, one expiry,
  * one sweep): writes the one report each kind owes for them (`writeOwedReports`: one NDR listing
  * every recipient that failed or expired, one delivery report and one delay report for those that
- * asked) — then completes each claim
- * and emits its event. A report is written before its claims complete, so a crash in between neither
+ * asked) — then completes each claim, counts the hard bounces among them for the suppression list
+ * (`recordHardBounces`), and emits their events. A report is written before its claims complete, so a crash in between neither
  * loses nor duplicates it (its key names the message and the recipients; they are claimed again and
  * the second write is a no-op). A report that cannot be written leaves its claims leased, to be
  * settled again when the lease expires. Returns how many claims were completed.
@@ -34,21 +37,28 @@ export interface SettledClaim {
 export async function settleClaims(ctx: SettleContext, stored: StoredMessage, settled: readonly SettledClaim[]): Promise<number> {
   const now = ctx.clock.now();
   const { results, held } = await writeOwedReports(ctx, stored, settled, now);
-  let completed = 0;
+  const completed: SettledClaim[] = [];
+  const bounced: Array<{ recipient: StrandedClaim['recipient']; error: RecipientError }> = [];
   for (const s of results) {
     // The report these results owe is not written: completing them would lose it.
     if (held.has(s.claim.recipientIndex)) continue;
-    if (await completeClaim(ctx, s, now)) completed += 1;
+    if (!(await completeClaim(ctx, s, now))) continue;
+    completed.push(s);
+    // Only a transport's answer says something about the address; xport's own failures do not.
+    if (s.refused === true && s.result.state === 'failed') bounced.push({ recipient: s.claim.recipient, error: s.result.error });
   }
-  return completed;
+  // Counted before the events: whoever hears a recipient failed finds its address counted.
+  if (bounced.length > 0) await recordHardBounces(ctx.host, bounced, now);
+  for (const s of completed) emitResult(ctx.events, s.claim, s.result, s.diagnostic);
+  return completed.length;
 }
 
 /**
- * Completes one claim and emits its event. Returns false when the claim was left as it is (store
- * error or a lease another spooler has since taken).
+ * Completes one claim (its event is emitted by the caller). Returns false when the claim was left as
+ * it is (store error or a lease another spooler has since taken).
  */
 async function completeClaim(ctx: SettleContext, settled: SettledClaim, now: number): Promise<boolean> {
-  const { claim, result, diagnostic } = settled;
+  const { claim, result } = settled;
   try {
     await ctx.store.complete({ leaseId: claim.leaseId, messageId: claim.messageId, recipientIndex: claim.recipientIndex, result, now });
   } catch (err) {
@@ -58,7 +68,6 @@ async function completeClaim(ctx: SettleContext, settled: SettledClaim, now: num
     else ctx.logger.error('could not record a send result; the recipient will be retried', { ...at, state: result.state, error: String(err) });
     return false;
   }
-  emitResult(ctx.events, claim, result, diagnostic);
   return true;
 }
 

@@ -6,6 +6,7 @@ import type { SpoolerHost } from './host.js';
 import { applyOutboundHooks } from './outbound-hooks.js';
 import { mergeDuplicateRecipients } from './merge-recipients.js';
 import { routeRecipients } from './route-recipients.js';
+import { failSuppressed } from './suppression.js';
 import { validateMessage, type MessageDraft } from './validate-message.js';
 
 /** What `submit` resolves to: from then on the message is the kernel's responsibility. */
@@ -30,7 +31,8 @@ function toEnvelope(draft: MessageDraft): MessageEnvelope {
 /**
  * Validates, runs outbound hooks (refusing the message while a hook that would judge it is not
  * online), merges recipients listed twice (`mergeDuplicateRecipients`), routes each recipient to its
- * first transport and queues the message. Recipients no transport handles are queued without a
+ * first transport and queues the message. Recipients no transport handles, and those on the
+ * suppression list (`failSuppressed`), are queued without a
  * provider and failed, with one NDR listing them all, before `submit` resolves; the store keeps them
  * open until then, so a crash in between leaves them to the spooler's sweep instead of losing the report.
  */
@@ -45,8 +47,9 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   const judging = hooks.length === 0 ? undefined : gate.select(hooks, 'outbound');
   const draft = judging === undefined || judging.length === 0 ? validated : await applyOutboundHooks(judging, validated);
   // After hooks, which may add a recipient already there; before routing, so one address is one recipient.
-  const routed = routeRecipients(mergeDuplicateRecipients(draft.recipients), host.routing());
   const now = host.clock.now();
+  // Suppressed addresses fail here like unroutable ones: no transport, one NDR with the others.
+  const routed = await failSuppressed(host, routeRecipients(mergeDuplicateRecipients(draft.recipients), host.routing()), now);
 
   const unroutable = routed.some((r) => r.provider === null);
   let result;

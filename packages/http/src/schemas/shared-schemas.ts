@@ -1,4 +1,5 @@
 import { PROVIDER_STATES, RECIPIENT_STATES } from './state-lists.js';
+import { suppressionSchema } from './suppression-schemas.js';
 
 // Schemas used by several routes, registered once (`app.addSchema`) and referenced as `{ $ref: '<id>#' }`.
 // They are the OpenAPI document's components, under the same names. Times are RFC 3339 strings.
@@ -210,4 +211,4 @@ export const providerSchema = {
 } as const;
 
 /** Every shared schema, in an order where each one's references come before it. */
-export const SHARED_SCHEMAS = [errorSchema, recipientSchema, envelopeSchema, partSchema, recipientStatusSchema, messageSchema, inboxEntrySchema, queueDepthSchema, providerSchema] as const;
+export const SHARED_SCHEMAS = [errorSchema, recipientSchema, envelopeSchema, partSchema, recipientStatusSchema, messageSchema, inboxEntrySchema, queueDepthSchema, providerSchema, suppressionSchema] as const;

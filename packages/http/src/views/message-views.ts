@@ -3,7 +3,8 @@ import type { InboxEntry, MessageEnvelope, PartInfo, Recipient, StoredMessage, S
 // What the API answers for stored things: the store's records, with RFC 3339 times and a link to
 // each part's bytes. Built by assignment so optional fields are absent rather than undefined.
 
-const toTime = (ms: number): string => new Date(ms).toISOString();
+/** Epoch ms as the RFC 3339 time every response carries. */
+export const toTime = (ms: number): string => new Date(ms).toISOString();
 
 function toRecipientView(r: Recipient): Recipient {
   return r.name === undefined ? { type: r.type, address: r.address } : { type: r.type, address: r.address, name: r.name };

@@ -13,6 +13,7 @@ import { idempotencyCases } from './store-cases/idempotency.js';
 import { inboxCases } from './store-cases/inbox.js';
 import { leaseCases } from './store-cases/lease.js';
 import { recordCases } from './store-cases/records.js';
+import { suppressionCases } from './store-cases/suppression.js';
 import { strandedCases } from './store-cases/stranded.js';
 import { transitionCases } from './store-cases/transitions.js';
 import type { ConformanceContext, RecordRewriter } from './store-cases/context.js';
@@ -103,5 +104,6 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     transitionCases(context);
     recordCases(context);
     defaultsCases(context);
+    suppressionCases(context);
   });
 }
