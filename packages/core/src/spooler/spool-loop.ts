@@ -4,6 +4,8 @@ import { XportError } from '@xport/provider-sdk';
 import { availableTransports } from './available-transports.js';
 import { logClaimFailures } from './claim-failure-log.js';
 import type { GroupContext } from './deliver-group.js';
+import { createDestinationLimiter, type DestinationLimiter } from './destination-limiter.js';
+import { destinationOf } from './destination-of.js';
 import type { SpoolerEmitter } from './events.js';
 import { groupClaims } from './group-claims.js';
 import type { SpoolerHost } from './host.js';
@@ -24,6 +26,8 @@ export interface SpoolLoop {
   /** Fails unroutable and expires outlived recipients (of one message, or all), with their reports. Works stopped too. */
   settleStranded(messageId?: string): Promise<number>;
   readonly running: boolean;
+  /** Per-destination flow: in flight, limits, suspension. */
+  readonly destinations: Pick<DestinationLimiter, 'status'>;
 }
 
 export interface SpoolLoopOptions {
@@ -44,6 +48,11 @@ const MAX_FLUSH_ROUNDS = 32;
 export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, options: SpoolLoopOptions = {}): SpoolLoop {
   const owner = options.owner ?? `spooler-${randomUUID()}`;
   const limiter = createProviderLimiter((id) => host.limits(id));
+  const destinations = createDestinationLimiter({
+    limitsOf: (id) => host.limits(id),
+    backoff: () => host.options.retry,
+    ...(options.random ? { random: options.random } : {}),
+  });
   const results = createUnrecordedResults((id) => host.limits(id), limiter);
   // One context for every send: nothing in it changes between rounds.
   const ctx: GroupContext = {
@@ -54,7 +63,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     events,
     ...(options.random ? { random: options.random } : {}),
   };
-  const sends = createSendDispatch({ ctx, limiter, results, wake: () => void wake() });
+  const sends = createSendDispatch({ ctx, limiter, destinations, results, wake: () => void wake() });
 
   // Every decision below reads `state`; every step is reported to it (spool-loop-state.ts).
   let state = INITIAL_SPOOL_LOOP_STATE;
@@ -97,16 +106,26 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       return;
     }
     report({ type: 'room-found' });
-    const limit = Math.min(batchSize, limiter.capacity(id, now), room);
+    const capacity = limiter.capacity(id, now);
+    // While a destination is held, part of what is claimed goes back: claim a whole batch so the
+    // other destinations' recipients are reached (the store query does not know destinations).
+    const limit = Math.min(batchSize, capacity > 0 && destinations.holdsAny(id) ? batchSize : capacity, room);
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;
-    for (const group of groupClaims(claims)) {
+    const transport = host.transport(id);
+    for (const group of groupClaims(claims, (claim) => destinationOf(transport, claim.recipient))) {
       const t = host.clock.now();
-      if (running() && limiter.tryAcquire(group.provider, t)) {
+      const admission = running() ? destinations.admit(group.provider, group.destination, t) : undefined;
+      if (admission !== undefined && !admission.admitted) {
+        // The destination is full or suspended: its recipients wait, no attempt counted.
+        report({ type: 'claims-put-back' });
+        await releaseClaims(ctx, group.claims, admission.until);
+      } else if (admission !== undefined && limiter.tryAcquire(group.provider, t)) {
         report({ type: 'send-started' });
-        sends.dispatch(group.provider, group.claims);
+        sends.dispatch(group.provider, group.destination, group.claims);
       } else {
+        if (admission !== undefined) destinations.cancel(group.provider, group.destination);
         const at = running() ? limiter.nextTokenAt(group.provider, t) : t;
         report({ type: 'claims-put-back' });
         await releaseClaims(ctx, group.claims, at > t ? at : undefined);
@@ -170,6 +189,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     get running() {
       return running();
     },
+    destinations,
     start() {
       if (running()) return;
       if (state.lifecycle === 'stopping') throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');
