@@ -38,6 +38,8 @@ interface Destination {
   meanSendMs: number;
   /** Hand-over times within the last second, oldest first. */
   recent: number[];
+  /** When the next group put off for want of a slot comes due: put-offs are spread at the pace the destination takes sends. */
+  nextTurnAt: number;
 }
 
 export interface DestinationLimiterParts {
@@ -59,7 +61,7 @@ export interface DestinationLimiter {
   /** Takes back an admission whose send did not go (the transport's own limit was full). */
   cancel(provider: string, destination: string): void;
   /** Whether any destination of the provider is full or suspended: its claims may be partly put back. */
-  holdsAny(provider: string): boolean;
+  holdsAny(provider: string, now: number): boolean;
   status(now: number): DestinationStatus[];
 }
 
@@ -73,13 +75,12 @@ function forgetBefore(d: Destination, now: number): void {
 export function createDestinationLimiter(parts: DestinationLimiterParts): DestinationLimiter {
   const destinations = new Map<string, Map<string, Destination>>();
   const random = parts.random ?? Math.random;
-  const held = new Set<string>();
 
   const get = (provider: string, name: string): Destination => {
     let byName = destinations.get(provider);
     if (!byName) destinations.set(provider, (byName = new Map()));
     let d = byName.get(name);
-    if (!d) byName.set(name, (d = { provider, name, inFlight: 0, flow: FRESH_DESTINATION_FLOW, bucket: undefined, meanSendMs: 0, recent: [] }));
+    if (!d) byName.set(name, (d = { provider, name, inFlight: 0, flow: FRESH_DESTINATION_FLOW, bucket: undefined, meanSendMs: 0, recent: [], nextTurnAt: 0 }));
     return d;
   };
   const limitsFor = (d: Destination) => {
@@ -88,10 +89,17 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
     const configured = own.concurrency > 0 ? own.concurrency : transport.concurrency > 0 ? transport.concurrency : Infinity;
     return { ...own, configured, allowed: Math.min(configured, d.flow.window) };
   };
-  const hold = (d: Destination, until: number, suspended: boolean): DestinationAdmission => {
-    held.add(d.provider);
-    return { admitted: false, until, suspended };
+  /**
+   * Until when a group waits for a slot: one send's time from now, and no earlier than the turn after
+   * the groups already put off, so a destination's backlog comes due at the pace it takes sends
+   * instead of all at once (ahead of every other destination's recipients).
+   */
+  const turnFor = (d: Destination, earliest: number, paceMs: number): number => {
+    const until = Math.max(earliest, d.nextTurnAt);
+    d.nextTurnAt = until + paceMs;
+    return until;
   };
+  const sendMsOf = (d: Destination): number => Math.max(MIN_HOLD_MS, Math.round(d.meanSendMs));
 
   return {
     admit(provider, name, now) {
@@ -100,12 +108,12 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
       const { suspendedUntil } = d.flow;
       if (suspendedUntil !== undefined && (now < suspendedUntil || d.inFlight > 0)) {
         // Suspended, or its probe is out: nothing more until the probe has answered.
-        return hold(d, Math.max(suspendedUntil, now + Math.max(MIN_HOLD_MS, d.meanSendMs)), true);
+        return { admitted: false, until: Math.max(suspendedUntil, now + sendMsOf(d)), suspended: true };
       }
-      if (d.inFlight >= limits.allowed) return hold(d, now + Math.max(MIN_HOLD_MS, Math.round(d.meanSendMs)), false);
+      if (d.inFlight >= limits.allowed) return { admitted: false, until: turnFor(d, now + sendMsOf(d), Math.ceil(sendMsOf(d) / limits.allowed)), suspended: false };
       if (limits.ratePerSecond > 0) {
         d.bucket = refillBucket(d.bucket, now, limits.ratePerSecond);
-        if (d.bucket.tokens < 1) return hold(d, nextTokenTime(d.bucket, now, limits.ratePerSecond), false);
+        if (d.bucket.tokens < 1) return { admitted: false, until: turnFor(d, nextTokenTime(d.bucket, now, limits.ratePerSecond), Math.ceil(1000 / limits.ratePerSecond)), suspended: false };
         d.bucket.tokens -= 1;
       }
       d.inFlight += 1;
@@ -131,9 +139,13 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
       });
       d.inFlight = Math.max(0, d.inFlight - 1);
       if (durationMs !== undefined) d.meanSendMs = d.meanSendMs === 0 ? durationMs : d.meanSendMs * 0.8 + durationMs * 0.2;
-      held.delete(provider);
     },
-    holdsAny: (provider) => held.has(provider),
+    holdsAny(provider, now) {
+      for (const d of destinations.get(provider)?.values() ?? []) {
+        if (d.flow.suspendedUntil !== undefined || d.inFlight >= limitsFor(d).allowed || d.nextTurnAt > now) return true;
+      }
+      return false;
+    },
     status(now) {
       const rows: DestinationStatus[] = [];
       for (const byName of destinations.values()) {

@@ -109,7 +109,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     const capacity = limiter.capacity(id, now);
     // While a destination is held, part of what is claimed goes back: claim a whole batch so the
     // other destinations' recipients are reached (the store query does not know destinations).
-    const limit = Math.min(batchSize, capacity > 0 && destinations.holdsAny(id) ? batchSize : capacity, room);
+    const limit = Math.min(batchSize, capacity > 0 && destinations.holdsAny(id, now) ? batchSize : capacity, room);
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;

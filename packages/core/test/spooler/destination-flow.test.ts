@@ -89,12 +89,16 @@ describe('destination limits', () => {
     });
     for (let i = 0; i < 4; i++) expect(limiter.admit('p', 'd', 0).admitted).toBe(true);
     expect(limiter.admit('p', 'd', 0)).toEqual({ admitted: false, until: 10, suspended: false });
+    // The backlog is spread at the pace the destination takes sends (4 slots: a quarter of a send's time apart).
+    expect([limiter.admit('p', 'd', 0), limiter.admit('p', 'd', 0)].map((a) => !a.admitted && a.until)).toEqual([13, 16]);
     expect(limiter.admit('p', 'other', 0).admitted).toBe(true);
-    expect(limiter.holdsAny('p')).toBe(true);
+    expect(limiter.holdsAny('p', 0)).toBe(true);
+    expect(limiter.holdsAny('q', 0)).toBe(false);
 
     limiter.release('p', 'd', 'throttled', 40, 1);
     // Window 4 → 2, and 3 still in flight: nothing more until one is below it.
     expect(limiter.admit('p', 'd', 1)).toEqual({ admitted: false, until: 41, suspended: false });
+    expect(limiter.holdsAny('p', 1)).toBe(true);
     limiter.release('p', 'd', 'answered', 40, 2);
     limiter.release('p', 'd', 'answered', 40, 2);
     expect(limiter.admit('p', 'd', 2).admitted).toBe(true);
