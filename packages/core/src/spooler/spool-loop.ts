@@ -5,13 +5,11 @@ import { availableTransports } from './available-transports.js';
 import { logClaimFailures } from './claim-failure-log.js';
 import type { GroupContext } from './deliver-group.js';
 import { createDestinationLimiter, type DestinationLimiter } from './destination-limiter.js';
-import { destinationOf } from './destination-of.js';
 import type { SpoolerEmitter } from './events.js';
-import { groupClaims } from './group-claims.js';
+import { handOverClaims, type HandOverParts } from './hand-over.js';
 import type { SpoolerHost } from './host.js';
 import { createProviderLimiter } from './provider-limiter.js';
 import { createSendDispatch } from './send-dispatch.js';
-import { releaseClaims } from './settle-claim.js';
 import { settleStranded } from './settle-stranded.js';
 import { drainsAgain, INITIAL_SPOOL_LOOP_STATE, nextSpoolLoopState, readsNextWake, type SpoolLoopEvent } from './spool-loop-state.js';
 import { createUnrecordedResults } from './unrecorded-results.js';
@@ -71,6 +69,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     state = nextSpoolLoopState(state, event);
   };
   const running = (): boolean => state.lifecycle === 'running';
+  const handOver: HandOverParts = { ctx, limiter, destinations, sends, running, report };
   // Effects the state only mirrors: the drain and stop under way, the subscriptions.
   let draining: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
@@ -113,24 +112,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;
-    const transport = host.transport(id);
-    for (const group of groupClaims(claims, (claim) => destinationOf(transport, claim.recipient))) {
-      const t = host.clock.now();
-      const admission = running() ? destinations.admit(group.provider, group.destination, t) : undefined;
-      if (admission !== undefined && !admission.admitted) {
-        // The destination is full or suspended: its recipients wait, no attempt counted.
-        report({ type: 'claims-put-back' });
-        await releaseClaims(ctx, group.claims, admission.until);
-      } else if (admission !== undefined && limiter.tryAcquire(group.provider, t)) {
-        report({ type: 'send-started' });
-        sends.dispatch(group.provider, group.destination, group.claims);
-      } else {
-        if (admission !== undefined) destinations.cancel(group.provider, group.destination);
-        const at = running() ? limiter.nextTokenAt(group.provider, t) : t;
-        report({ type: 'claims-put-back' });
-        await releaseClaims(ctx, group.claims, at > t ? at : undefined);
-      }
-    }
+    await handOverClaims(handOver, id, claims);
     if (claims.length >= batchSize) report({ type: 'batch-filled' });
   };
 
