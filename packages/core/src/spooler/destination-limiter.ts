@@ -6,6 +6,8 @@ import { nextTokenTime, refillBucket, type TokenBucket } from './token-bucket.js
 
 /** Shortest put-off of a recipient whose destination has no free slot: about one send's time. */
 const MIN_HOLD_MS = 10;
+/** A destination with nothing in flight, held or learned for this long is forgotten (a transport may name thousands). */
+const FORGET_IDLE_MS = 10 * 60_000;
 
 /** Whether a send to a destination may go now, or until when its recipients wait. */
 export type DestinationAdmission = { readonly admitted: true } | { readonly admitted: false; readonly until: number; readonly suspended: boolean };
@@ -40,6 +42,14 @@ interface Destination {
   recent: number[];
   /** When the next group put off for want of a slot comes due: put-offs are spread at the pace the destination takes sends. */
   nextTurnAt: number;
+  /** The last hand-over or answer. */
+  usedAt: number;
+}
+
+/** Nothing in flight, nothing learned that still holds, nothing put off, unused for FORGET_IDLE_MS. */
+function isForgettable(d: Destination, now: number): boolean {
+  const { flow } = d;
+  return d.inFlight === 0 && flow.window === Infinity && flow.failures === 0 && flow.suspendedUntil === undefined && d.nextTurnAt <= now && now - d.usedAt >= FORGET_IDLE_MS;
 }
 
 export interface DestinationLimiterParts {
@@ -76,11 +86,17 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
   const destinations = new Map<string, Map<string, Destination>>();
   const random = parts.random ?? Math.random;
 
+  let sweptAt = -Infinity;
+  const forgetIdle = (now: number): void => {
+    if (now - sweptAt < FORGET_IDLE_MS) return;
+    sweptAt = now;
+    for (const byName of destinations.values()) for (const [name, d] of byName) if (isForgettable(d, now)) byName.delete(name);
+  };
   const get = (provider: string, name: string): Destination => {
     let byName = destinations.get(provider);
     if (!byName) destinations.set(provider, (byName = new Map()));
     let d = byName.get(name);
-    if (!d) byName.set(name, (d = { provider, name, inFlight: 0, flow: FRESH_DESTINATION_FLOW, bucket: undefined, meanSendMs: 0, recent: [], nextTurnAt: 0 }));
+    if (!d) byName.set(name, (d = { provider, name, inFlight: 0, flow: FRESH_DESTINATION_FLOW, bucket: undefined, meanSendMs: 0, recent: [], nextTurnAt: 0, usedAt: -Infinity }));
     return d;
   };
   const limitsFor = (d: Destination) => {
@@ -117,6 +133,7 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
         d.bucket.tokens -= 1;
       }
       d.inFlight += 1;
+      d.usedAt = now;
       forgetBefore(d, now);
       d.recent.push(now);
       return { admitted: true };
@@ -138,6 +155,8 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
         random,
       });
       d.inFlight = Math.max(0, d.inFlight - 1);
+      d.usedAt = now;
+      forgetIdle(now);
       if (durationMs !== undefined) d.meanSendMs = d.meanSendMs === 0 ? durationMs : d.meanSendMs * 0.8 + durationMs * 0.2;
     },
     holdsAny(provider, now) {

@@ -125,6 +125,16 @@ describe('destination limits', () => {
     expect(limiter.admit('p', 'down', 502).admitted).toBe(true);
   });
 
+  it('forgets a destination idle for ten minutes, but not one whose throttling still holds', () => {
+    const limiter = createDestinationLimiter({ limitsOf: () => ({ concurrency: 8, ratePerSecond: 0 }), backoff: () => ({ minDelayMs: 500, maxDelayMs: 5000 }) });
+    for (const name of ['idle', 'throttled']) limiter.admit('p', name, 0);
+    limiter.release('p', 'idle', 'answered', 5, 0);
+    limiter.release('p', 'throttled', 'throttled', 5, 0);
+    limiter.admit('p', 'busy', 600_000);
+    limiter.release('p', 'busy', 'answered', 5, 600_000);
+    expect(limiter.status(600_000).map((r) => r.destination)).toEqual(['throttled', 'busy']);
+  });
+
   it('holds a destination to its rate', () => {
     const limiter = createDestinationLimiter({
       limitsOf: () => ({ concurrency: 0, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 0, overrides: [{ destination: 'r', ratePerSecond: 2 }] } }),
