@@ -70,6 +70,8 @@ export interface DestinationLimiter {
   release(provider: string, destination: string, signal: DestinationSignal, durationMs: number | undefined, now: number): void;
   /** Takes back an admission whose send did not go (the transport's own limit was full). */
   cancel(provider: string, destination: string): void;
+  /** The provider came back online: its suspended destinations are probed at once rather than at the end of their backoff. */
+  probeNow(provider: string, now: number): void;
   /** Whether any destination of the provider is full or suspended: its claims may be partly put back. */
   holdsAny(provider: string, now: number): boolean;
   status(now: number): DestinationStatus[];
@@ -158,6 +160,12 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
       d.usedAt = now;
       forgetIdle(now);
       if (durationMs !== undefined) d.meanSendMs = d.meanSendMs === 0 ? durationMs : d.meanSendMs * 0.8 + durationMs * 0.2;
+    },
+    probeNow(provider, now) {
+      for (const d of destinations.get(provider)?.values() ?? []) {
+        const until = d.flow.suspendedUntil;
+        if (until !== undefined && until > now) d.flow = { ...d.flow, suspendedUntil: now };
+      }
     },
     holdsAny(provider, now) {
       for (const d of destinations.get(provider)?.values() ?? []) {

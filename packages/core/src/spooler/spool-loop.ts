@@ -160,6 +160,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
 
   const onProviderState = ({ id, to }: { id: string; to: string }): void => {
     if (to !== 'online') return;
+    destinations.probeNow(id, host.clock.now());
     // Store-and-forward: what waited for this provider goes out now, not at its backoff time.
     host.store
       .makeDue([id], host.clock.now())

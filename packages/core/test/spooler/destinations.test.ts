@@ -83,4 +83,32 @@ describe('per-destination flow', () => {
     });
     expect(h.spooler.destinations()[0]).toMatchObject({ suspendedUntil: null, failuresInRow: 0 });
   });
+
+  it('probes a suspended destination at once when its transport comes back online, not at the end of the backoff', async () => {
+    h = await createHarness({
+      options: { retry: { minDelayMs: 600_000, maxDelayMs: 600_000, lifetimeMs: 86_400_000 } },
+      limits: { fx: { concurrency: 1, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 2, overrides: [] } } },
+    });
+    let down = true;
+    const transport = domainTransport((r) => r.map(() => (down ? outcome.deferred({ code: '4.4.1', diagnostic: 'connection refused' }) : outcome.delivered())));
+    h.addTransport('fx', ['x400'], transport);
+    for (let i = 0; i < 4; i++) await h.spooler.submit({ to: [`x400:r${i}@relay`], text: 'x' });
+    h.spooler.start();
+    await h.spooler.flush();
+    expect(transport.calls).toHaveLength(2);
+    expect(h.spooler.destinations()[0]!.suspendedUntil).not.toBeNull();
+
+    // The transport went offline and came back: the probe goes now, not in ten minutes; after its
+    // answer the rest follow within a send's time.
+    down = false;
+    h.setOnline('fx', false);
+    h.setOnline('fx', true);
+    await waitFor(() => transport.calls.length >= 3);
+    await waitFor(async () => {
+      h!.clock.advance(1000);
+      await h!.spooler.flush();
+      return (await h!.store.listSent()).length === 4;
+    });
+    expect(h.spooler.destinations()[0]).toMatchObject({ suspendedUntil: null, failuresInRow: 0 });
+  });
 });
