@@ -16,6 +16,23 @@ function domainTransport(answer: Parameters<typeof recordingTransport>[0]): Retu
   return Object.assign(recordingTransport(answer), { destinationOf: (r: { address: string }) => domainOf(r.address) });
 }
 
+/**
+ * A harness whose transport `fx` defers every recipient while `down` is set, suspending its
+ * destination after 2 such sends, with `messages` queued to `domain` and the spooler started.
+ */
+async function suspendingRelay(minDelayMs: number, messages: number, domain: string) {
+  const harness = await createHarness({
+    options: { retry: { minDelayMs, maxDelayMs: 600_000, lifetimeMs: 86_400_000 } },
+    limits: { fx: { concurrency: 1, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 2, overrides: [] } } },
+  });
+  const relay = { down: true };
+  const transport = domainTransport((r) => r.map(() => (relay.down ? outcome.deferred({ code: '4.4.1', diagnostic: 'connection refused' }) : outcome.delivered())));
+  harness.addTransport('fx', ['x400'], transport);
+  for (let i = 0; i < messages; i++) await harness.spooler.submit({ to: [`x400:r${i}@${domain}`], text: 'x' });
+  harness.spooler.start();
+  return { harness, transport, relay };
+}
+
 describe('per-destination flow', () => {
   it('sends to a fast destination while a slow one holds its only slot, burning no attempt on what waits', async () => {
     h = await createHarness({
@@ -54,15 +71,8 @@ describe('per-destination flow', () => {
   });
 
   it('suspends a destination that fails every send, holds its queue without attempts, and probes it with one send', async () => {
-    h = await createHarness({
-      options: { retry: { minDelayMs: 60_000, maxDelayMs: 600_000, lifetimeMs: 86_400_000 } },
-      limits: { fx: { concurrency: 1, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 2, overrides: [] } } },
-    });
-    let down = true;
-    const transport = domainTransport((r) => r.map(() => (down ? outcome.deferred({ code: '4.4.1', diagnostic: 'connection refused' }) : outcome.delivered())));
-    h.addTransport('fx', ['x400'], transport);
-    for (let i = 0; i < 5; i++) await h.spooler.submit({ to: [`x400:r${i}@down`], text: 'x' });
-    h.spooler.start();
+    const { harness, transport, relay } = await suspendingRelay(60_000, 5, 'down');
+    h = harness;
     await h.spooler.flush();
 
     expect(transport.calls).toHaveLength(2);
@@ -73,7 +83,7 @@ describe('per-destination flow', () => {
     expect(attempts).toEqual([1, 1, 0, 0, 0]);
 
     // Past the suspension (and the retries' backoff): one probe goes, its answer lets the rest follow.
-    down = false;
+    relay.down = false;
     h.clock.advance(120_000);
     await h.spooler.flush();
     expect(transport.calls[2]!.recipients).toHaveLength(1);
@@ -85,22 +95,15 @@ describe('per-destination flow', () => {
   });
 
   it('probes a suspended destination at once when its transport comes back online, not at the end of the backoff', async () => {
-    h = await createHarness({
-      options: { retry: { minDelayMs: 600_000, maxDelayMs: 600_000, lifetimeMs: 86_400_000 } },
-      limits: { fx: { concurrency: 1, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 2, overrides: [] } } },
-    });
-    let down = true;
-    const transport = domainTransport((r) => r.map(() => (down ? outcome.deferred({ code: '4.4.1', diagnostic: 'connection refused' }) : outcome.delivered())));
-    h.addTransport('fx', ['x400'], transport);
-    for (let i = 0; i < 4; i++) await h.spooler.submit({ to: [`x400:r${i}@relay`], text: 'x' });
-    h.spooler.start();
+    const { harness, transport, relay } = await suspendingRelay(600_000, 4, 'relay');
+    h = harness;
     await h.spooler.flush();
     expect(transport.calls).toHaveLength(2);
     expect(h.spooler.destinations()[0]!.suspendedUntil).not.toBeNull();
 
     // The transport went offline and came back: the probe goes now, not in ten minutes; after its
     // answer the rest follow within a send's time.
-    down = false;
+    relay.down = false;
     h.setOnline('fx', false);
     h.setOnline('fx', true);
     await waitFor(() => transport.calls.length >= 3);
