@@ -123,11 +123,18 @@ describe('xport CLI on an application with the embedded default store', () => {
       await expect.poll(async () => (await status()).byState.delivered, { timeout: 20_000 }).toBe(1);
       expect((await status()).daemon.pid).toBe(daemon.pid);
       expect((await status()).providers.find((p: { id: string }) => p.id === 'loopback')).toMatchObject({ state: 'online', queue: { queued: 0, inFlight: 0 } });
+      // The daemon publishes its destinations with its record (at the latest at its next heartbeat).
+      // Loopback names no destination of its own: the address type is the destination.
+      await expect
+        .poll(async () => JSON.parse((await xport(app!, ['status', '--destinations', '--json'])).out).destinations, { timeout: 20_000 })
+        .toEqual([{ provider: 'loopback', destination: 'loopback', inFlight: 0, concurrency: 8, concurrencyLimit: 8, ratePerSecond: null, sentLastSecond: expect.any(Number), suspendedUntil: null, failuresInRow: 0 }]);
+      expect((await xport(app, ['status', '--destinations'])).out).toMatch(/loopback\s+│ loopback\s+│ 0\s+│ \d+\s+│ unlimited\s+│ 8\s+│ -\s+│ 0/);
     } finally {
       daemon.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
     expect(log).toContain('SIGTERM: stopping');
     expect(JSON.parse((await xport(app, ['status', '--json'])).out).daemon).toBeNull();
+    expect((await xport(app, ['status', '--destinations'])).out).toContain('no daemon running');
   });
 });

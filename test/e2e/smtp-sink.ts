@@ -51,6 +51,8 @@ export interface SinkOptions {
   readonly hideSmtpUtf8?: boolean;
   /** Advertise DSN (RFC 3461), so a client sends NOTIFY, ORCPT, RET and ENVID. */
   readonly dsn?: boolean;
+  /** Greet a connection beyond this many with `421 Too many connected clients` and close it. */
+  readonly maxClients?: number;
 }
 
 export interface Sink {
@@ -74,6 +76,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     disableReverseLookup: true,
     hideSMTPUTF8: options.hideSmtpUtf8 === true,
     hideDSN: options.dsn !== true,
+    ...(options.maxClients === undefined ? {} : { maxClients: options.maxClients }),
     ...tls,
     onAuth(auth, _session, callback) {
       authAttempts.push(auth);

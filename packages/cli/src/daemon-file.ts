@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProviderStatus } from '@xport/core';
+import type { DestinationStatus, ProviderStatus } from '@xport/core';
 import { ensureStateDirAsync, STATE_DIR } from './state-dir.js';
 
 /** What a running daemon publishes for `xport status` in other processes. */
@@ -12,6 +12,8 @@ export interface DaemonRecord {
   /** `starting` while providers come online (a hung one may keep it there until its deadline), then `running`, then `stopping`. */
   readonly phase: 'starting' | 'running' | 'stopping';
   readonly providers: readonly ProviderStatus[];
+  /** Per-destination flow (`kernel.destinations()`); absent in a record of an older daemon. */
+  readonly destinations?: readonly DestinationStatus[];
 }
 
 export const DAEMON_FILE = join(STATE_DIR, 'daemon.json');

@@ -6,6 +6,7 @@ import type { KernelEvents, ProviderState } from './lifecycle/provider-state.js'
 import type { Scheduler } from './lifecycle/scheduler.js';
 import type { RoutingTable } from './routing/routing-table.js';
 import type { ProviderStatus } from './status/status-row.js';
+import type { DestinationStatus } from './spooler/destination-limiter.js';
 import type { Spooler } from './spooler/spooler.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
 
@@ -60,6 +61,12 @@ export interface Kernel {
   /** Stops the spooler, then the providers (each within its stop deadline), the store last; cancels retries and cuts a running start() short. Idempotent. */
   stop(): Promise<void>;
   status(): ProviderStatus[];
+  /**
+   * One row per destination the spooler has sent to since it started (transports name them with
+   * `destinationOf`): sends in flight, concurrency as throttling left it and as configured, rate,
+   * suspension. Empty while no spooler runs.
+   */
+  destinations(): DestinationStatus[];
   /** Routing table from the last discovery (empty before the first). */
   routing(): RoutingTable;
   store(): MessageStore | undefined;

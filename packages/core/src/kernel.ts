@@ -18,6 +18,7 @@ import type { Kernel, KernelOptions } from './kernel-types.js';
 import { KERNEL_API_VERSION } from './version.js';
 import { createKernelSpooler } from './kernel-spooler.js';
 import { toNoSpoolerError, toNotRunningError, type KernelPhase } from './kernel-readiness.js';
+import type { DestinationStatus } from './spooler/destination-limiter.js';
 import type { Spooler } from './spooler/spooler.js';
 import type { HookEntry } from './spooler/host.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
@@ -243,6 +244,10 @@ class XportKernel implements Kernel {
   status(): ProviderStatus[] {
     const rows = this.runners.length > 0 ? this.runners : this.records.map((record) => ({ record, state: toInitialState(record), lastError: record.errors[0] }));
     return toStatusTable(rows, this.services.redactor);
+  }
+
+  destinations(): DestinationStatus[] {
+    return this.spoolerInstance?.destinations() ?? [];
   }
 
   routing(): RoutingTable {

@@ -64,7 +64,7 @@ describe('configuration', () => {
     const config = toXportConfig({ spooler: { retry: { lifetimeMs: 1000 } }, providers: { smtp: { enabled: false } } }, 'test');
     expect(config.spooler.retry).toEqual({ minDelayMs: 300000, maxDelayMs: 4000000, lifetimeMs: 1000 });
     expect(config.spooler.leaseMs).toBe(300000);
-    expect(config.providers.smtp).toEqual({ enabled: false, config: {}, limits: { concurrency: 8, ratePerSecond: 0 } });
+    expect(config.providers.smtp).toEqual({ enabled: false, config: {}, limits: { concurrency: 8, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 5, overrides: [] } } });
   });
 
   it('reports every invalid field with its path, expected and found', () => {

@@ -1,3 +1,4 @@
+import type { Recipient } from './address.js';
 import type { InboundMessage, OutboundMessage, AssignedRecipient } from './message.js';
 import type { RecipientOutcome } from './outcome.js';
 import { brandDefinition, type ProviderContext, type ProviderDefinition, type ProviderLifecycle } from './provider.js';
@@ -65,6 +66,17 @@ export interface TransportProvider extends ProviderLifecycle {
    * ],
    */
   sides?(): readonly TransportSide[];
+  /**
+   * The destination a recipient's mail goes to through this transport: the kernel limits and slows
+   * sends per destination (`limits.perDestination`), so one slow or throttling destination does not
+   * hold up the others. Recipients of one message with different destinations are sent in separate
+   * calls. Omit it and every recipient's destination is its address type. Called for every claimed
+   * recipient: return a short stable name (a domain, a relay's `host:port`), do no I/O.
+   *
+   * @example
+   * destinationOf: (recipient) => recipient.address.slice(recipient.address.lastIndexOf('@') + 1).toLowerCase(),
+   */
+  destinationOf?(recipient: Recipient): string;
   /** Set by the kernel when the transport may start receiving. */
   readonly receives?: boolean;
 }

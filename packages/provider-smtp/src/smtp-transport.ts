@@ -24,6 +24,7 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
   const config = resolveSmtpConfig(context.config);
   const { logger, credentials, info } = context;
   const relay = config.relay === undefined ? undefined : createRelaySession(context, config.relay);
+  const relayDestination = config.relay === undefined ? '' : `${config.relay.host}:${config.relay.port}`;
   let listener: InboundListener | undefined;
   let listenerError: TransportSide['error'];
 
@@ -74,6 +75,9 @@ export function createSmtpTransport(context: ProviderContext<SmtpConfig>): SmtpT
     sides: () => [relay?.side() ?? { name: 'relay', state: 'off' }, listenerSide()],
 
     listenAddress: () => listener?.address,
+
+    // Every message goes through the one configured relay: that is the destination the kernel paces.
+    ...(config.relay === undefined ? {} : { destinationOf: () => relayDestination }),
 
     async send(message, recipients, { signal }) {
       if (!relay) return recipients.map(() => outcome.notMe());

@@ -54,6 +54,10 @@ describe('sides of the smtp transport', () => {
     expect(info.response).toMatch(/^250 /);
     expect(test.delivered.map((m) => m.subject)).toEqual(['relay down']);
 
+    // All mail goes through the relay: it is every recipient's destination.
+    expect(transport.destinationOf!({ type: 'smtp', address: 'ada@example.net' })).toBe(`127.0.0.1:${relayPort}`);
+    expect(transport.destinationOf!({ type: 'smtp', address: 'bob@example.com' })).toBe(`127.0.0.1:${relayPort}`);
+
     // start() after a later successful logon finds the listener running and keeps it.
     await transport.start!();
     expect(transport.listenAddress()).toEqual(address);

@@ -14,6 +14,8 @@ export interface MisbehaviourFigures {
   readonly stuckStopDelivered: number;
   /** Recipients of each misbehaving transport that ended deferred (not lost, not delivered, not in flight). */
   readonly deferred: Record<string, number>;
+  /** Recipients of each misbehaving transport waiting, no attempt made, while its destination is suspended for failing every send. */
+  readonly held: Record<string, number>;
   readonly lastErrorCodes: Record<string, string[]>;
   readonly sendCalls: Record<string, number>;
   readonly deliverAllMs: number;
@@ -82,13 +84,17 @@ export async function runMisbehaviourScenario(options: MisbehaviourOptions): Pro
     }
     const store = kernel.store() as MessageStore;
     const all = async (): Promise<StoredMessage[]> => (await Promise.all(ids.map((id) => store.getMessage(id)))).filter((m): m is StoredMessage => m !== undefined);
+    // A broken transport's destination is suspended once its sends have failed `suspendAfterFailures`
+    // times in a row: its other recipients then wait without an attempt (queued for a later time).
+    const held = (r: StoredMessage['recipients'][number]): boolean => r.state === 'queued' && r.attempts === 0 && r.nextAttemptAt !== null && r.nextAttemptAt > Date.now();
     const settled = (m: StoredMessage): boolean =>
-      m.recipients.every((r) => (r.recipient.type in MISBEHAVING ? r.state === 'deferred' : r.state === 'delivered'));
+      m.recipients.every((r) => (r.recipient.type in MISBEHAVING ? r.state === 'deferred' || held(r) : r.state === 'delivered'));
     await until('healthy recipients delivered and misbehaving ones deferred', async () => (await all()).every(settled), options.timeLimitMs, async () => (await store.counts()).byState);
     const deliverAllMs = Date.now() - started;
 
     const messages = await all();
     const deferred: Record<string, number> = {};
+    const heldBehind: Record<string, number> = {};
     const codes: Record<string, Set<string>> = {};
     let loopbackDelivered = 0;
     let stuckStopDelivered = 0;
@@ -96,6 +102,7 @@ export async function runMisbehaviourScenario(options: MisbehaviourOptions): Pro
       for (const r of m.recipients) {
         if (r.recipient.type === 'loopback' && r.state === 'delivered') loopbackDelivered += 1;
         if (r.recipient.type === 'stuck' && r.state === 'delivered') stuckStopDelivered += 1;
+        if (r.recipient.type in MISBEHAVING && held(r)) heldBehind[r.recipient.type] = (heldBehind[r.recipient.type] ?? 0) + 1;
         if (r.recipient.type in MISBEHAVING && r.state === 'deferred') {
           deferred[r.recipient.type] = (deferred[r.recipient.type] ?? 0) + 1;
           (codes[r.recipient.type] ??= new Set()).add(r.lastError?.code ?? 'none');
@@ -121,6 +128,7 @@ export async function runMisbehaviourScenario(options: MisbehaviourOptions): Pro
       loopbackDelivered,
       stuckStopDelivered,
       deferred,
+      held: heldBehind,
       lastErrorCodes: Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, [...v].sort()])),
       sendCalls: Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, v.send])),
       deliverAllMs,

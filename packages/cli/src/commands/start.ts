@@ -118,7 +118,7 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   const api = await serveHttpApi(kernel);
   const startedAt = Date.now();
   let phase: DaemonRecord['phase'] = 'starting';
-  const publisher = startDaemonPublisher({ root, logger: log, heartbeatMs: HEARTBEAT_MS, record: () => ({ pid: process.pid, startedAt, updatedAt: Date.now(), phase, providers: kernel.status() }) });
+  const publisher = startDaemonPublisher({ root, logger: log, heartbeatMs: HEARTBEAT_MS, record: () => ({ pid: process.pid, startedAt, updatedAt: Date.now(), phase, providers: kernel.status(), destinations: kernel.destinations() }) });
   kernel.on('provider-state', (e) => {
     logger.info(`provider ${e.id}: ${e.from} -> ${e.to}`, e.error ? { error: e.error.message } : {});
     publisher.publish();

@@ -4,6 +4,7 @@ import { appRoot, openKernel } from '../app.js';
 import { readDaemonRecord } from '../daemon-file.js';
 import { formatTime, printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
+import { printDestinations } from './status-destinations.js';
 import { withStore } from './with-store.js';
 
 type Depth = { queued: number; inFlight: number; deferred: number };
@@ -38,10 +39,12 @@ export function registerStatus(program: Command, context: CommandContext): void 
     .command('status')
     .description('one row per provider: state, address types, queue depth, last error')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option('--destinations', "one row per destination instead: in flight, rate, concurrency, suspension (the running daemon's)")
+    .action(async (options: { json?: boolean; destinations?: boolean }) => {
       const { io } = context;
       const root = appRoot(io, context.globals());
       const daemon = readDaemonRecord(root);
+      if (options.destinations) return printDestinations(io, daemon, options.json === true);
       const kernel = openKernel(root, io);
       const report = await kernel.discover();
       const rows: ProviderStatus[] =

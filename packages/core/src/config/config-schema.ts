@@ -61,6 +61,32 @@ export const configSchema = {
             properties: {
               concurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 8 },
               ratePerSecond: { type: 'number', minimum: 0, default: 0 },
+              perDestination: {
+                type: 'object',
+                additionalProperties: false,
+                default: {},
+                properties: {
+                  concurrency: { type: 'integer', minimum: 0, maximum: 1024, default: 0 },
+                  ratePerSecond: { type: 'number', minimum: 0, default: 0 },
+                  suspendAfterFailures: { type: 'integer', minimum: 0, maximum: 1000, default: 5 },
+                  overrides: {
+                    type: 'array',
+                    default: [],
+                    maxItems: 1024,
+                    items: {
+                      type: 'object',
+                      additionalProperties: false,
+                      required: ['destination'],
+                      properties: {
+                        destination: { type: 'string', minLength: 1, maxLength: 255 },
+                        concurrency: { type: 'integer', minimum: 0, maximum: 1024 },
+                        ratePerSecond: { type: 'number', minimum: 0 },
+                        suspendAfterFailures: { type: 'integer', minimum: 0, maximum: 1000 },
+                      },
+                    },
+                  },
+                },
+              },
             },
           },
         },
@@ -186,7 +212,20 @@ export type ConfigLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export interface ProviderSettings {
   readonly enabled: boolean;
   readonly config: Readonly<Record<string, unknown>>;
-  readonly limits: { readonly concurrency: number; readonly ratePerSecond: number };
+  readonly limits: { readonly concurrency: number; readonly ratePerSecond: number; readonly perDestination: PerDestinationSettings };
+}
+
+/** `providers.<id>.limits.perDestination` (see docs/configuration.md). */
+export interface PerDestinationSettings {
+  readonly concurrency: number;
+  readonly ratePerSecond: number;
+  readonly suspendAfterFailures: number;
+  readonly overrides: ReadonlyArray<{
+    readonly destination: string;
+    readonly concurrency?: number;
+    readonly ratePerSecond?: number;
+    readonly suspendAfterFailures?: number;
+  }>;
 }
 
 export interface SpoolerSettings {

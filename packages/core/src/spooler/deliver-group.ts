@@ -33,10 +33,17 @@ function toExpiredClaims(stored: StoredMessage, claims: readonly Claim[]): Settl
  * Sends one message to one transport for the recipients it is responsible for (and only those),
  * then records each recipient's result. A message past its lifetime is expired without a send.
  * `deadline` bounds the send (shared with the other sends of the same claim round); `sent` is called
- * as soon as the transport has answered, before the results are written, so the provider's slot can
- * take its next message while this one's results are committed.
+ * as soon as the transport has answered (with its outcomes; none when a stop cut the send short),
+ * before the results are written, so the provider's slot can take its next message while this one's
+ * results are committed.
  */
-export async function deliverGroup(ctx: GroupContext, providerId: string, claims: readonly Claim[], deadline: SendDeadline, sent: () => void): Promise<void> {
+export async function deliverGroup(
+  ctx: GroupContext,
+  providerId: string,
+  claims: readonly Claim[],
+  deadline: SendDeadline,
+  sent: (outcomes: readonly RecipientOutcome[] | undefined) => void,
+): Promise<void> {
   const { host } = ctx;
   const messageId = claims[0]?.messageId;
   if (messageId === undefined) return;
@@ -71,7 +78,7 @@ export async function deliverGroup(ctx: GroupContext, providerId: string, claims
       deadline,
     }),
   );
-  sent();
+  sent(attempt.kind === 'stopped' ? undefined : attempt.outcomes);
   endSendSpan(span, attempt.kind === 'stopped' ? 'stopped' : attempt.outcomes);
   if (attempt.kind === 'stopped') {
     await releaseClaims(ctx, claims);

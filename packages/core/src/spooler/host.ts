@@ -33,6 +33,24 @@ export interface ProviderLimits {
   readonly concurrency: number;
   /** Most messages handed over per second (token bucket); 0 = unlimited. */
   readonly ratePerSecond: number;
+  /** Limits of each destination the transport names (`destinationOf`); none beyond the transport's when absent. */
+  readonly perDestination?: PerDestinationLimits;
+}
+
+/** The limits of one destination of a transport. */
+export interface DestinationLimits {
+  /** Most messages in flight at once to the destination; 0 = only the transport's limit. */
+  readonly concurrency: number;
+  /** Most messages handed over per second to the destination; 0 = unlimited. */
+  readonly ratePerSecond: number;
+  /** Sends in a row that fail for every recipient before the destination is suspended; 0 = never. */
+  readonly suspendAfterFailures: number;
+}
+
+/** Per-destination limits of a transport: defaults, and overrides for destinations matching a pattern. */
+export interface PerDestinationLimits extends DestinationLimits {
+  /** First match wins; `*` in `destination` matches any run of characters, case-insensitively. */
+  readonly overrides: ReadonlyArray<{ readonly destination: string } & Partial<DestinationLimits>>;
 }
 
 export interface ProviderStateChange {

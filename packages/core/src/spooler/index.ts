@@ -6,9 +6,13 @@ export type { Spooler, QueueDepth, CreateSpoolerOptions } from './spooler.js';
 export type { SubmitReceipt } from './submit-message.js';
 
 // Host interface the kernel implements
-export type { SpoolerHost, SpoolerOptions, RetryOptions, ProviderLimits, ProviderStateChange, RoutingView, HookEntry } from './host.js';
+export type { SpoolerHost, SpoolerOptions, RetryOptions, ProviderLimits, DestinationLimits, PerDestinationLimits, ProviderStateChange, RoutingView, HookEntry } from './host.js';
 export { DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions } from './options.js';
 export type { SpoolerOptionsInput } from './options.js';
+
+// Per-destination flow
+export type { DestinationStatus } from './destination-limiter.js';
+export { DEFAULT_DESTINATION_LIMITS } from './destination-limits.js';
 
 // Events
 export type { SpoolerEvents, SpoolerEventName, SpoolerListener, RecipientEvent, SubmittedRecipient } from './events.js';

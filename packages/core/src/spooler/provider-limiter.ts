@@ -1,9 +1,5 @@
 import type { ProviderLimits } from './host.js';
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
+import { nextTokenTime, refillBucket, type TokenBucket } from './token-bucket.js';
 
 export interface ProviderLimiter {
   /** True when the provider has a free concurrency slot and a rate token now. */
@@ -33,15 +29,11 @@ export interface ProviderLimiter {
  */
 export function createProviderLimiter(limitsOf: (providerId: string) => ProviderLimits): ProviderLimiter {
   const inFlight = new Map<string, number>();
-  const buckets = new Map<string, Bucket>();
+  const buckets = new Map<string, TokenBucket>();
 
-  const refill = (id: string, now: number, rate: number): Bucket => {
-    const burst = Math.max(1, rate);
-    let bucket = buckets.get(id);
-    if (!bucket) buckets.set(id, (bucket = { tokens: burst, at: now }));
-    const elapsed = Math.max(0, now - bucket.at);
-    bucket.tokens = Math.min(burst, bucket.tokens + (elapsed * rate) / 1000);
-    bucket.at = now;
+  const refill = (id: string, now: number, rate: number): TokenBucket => {
+    const bucket = refillBucket(buckets.get(id), now, rate);
+    buckets.set(id, bucket);
     return bucket;
   };
   const slotFree = (id: string, concurrency: number): boolean => concurrency <= 0 || (inFlight.get(id) ?? 0) < concurrency;
@@ -79,8 +71,7 @@ export function createProviderLimiter(limitsOf: (providerId: string) => Provider
     nextTokenAt(id, now) {
       const { ratePerSecond } = limitsOf(id);
       if (ratePerSecond <= 0) return now;
-      const bucket = refill(id, now, ratePerSecond);
-      return bucket.tokens >= 1 ? now : now + Math.ceil(((1 - bucket.tokens) * 1000) / ratePerSecond);
+      return nextTokenTime(refill(id, now, ratePerSecond), now, ratePerSecond);
     },
     inFlight: (id) => inFlight.get(id) ?? 0,
   };

@@ -4,12 +4,12 @@ import { XportError } from '@xport/provider-sdk';
 import { availableTransports } from './available-transports.js';
 import { logClaimFailures } from './claim-failure-log.js';
 import type { GroupContext } from './deliver-group.js';
+import { createDestinationLimiter, type DestinationLimiter } from './destination-limiter.js';
 import type { SpoolerEmitter } from './events.js';
-import { groupClaims } from './group-claims.js';
+import { handOverClaims, type HandOverParts } from './hand-over.js';
 import type { SpoolerHost } from './host.js';
 import { createProviderLimiter } from './provider-limiter.js';
 import { createSendDispatch } from './send-dispatch.js';
-import { releaseClaims } from './settle-claim.js';
 import { settleStranded } from './settle-stranded.js';
 import { drainsAgain, INITIAL_SPOOL_LOOP_STATE, nextSpoolLoopState, readsNextWake, type SpoolLoopEvent } from './spool-loop-state.js';
 import { createUnrecordedResults } from './unrecorded-results.js';
@@ -24,6 +24,8 @@ export interface SpoolLoop {
   /** Fails unroutable and expires outlived recipients (of one message, or all), with their reports. Works stopped too. */
   settleStranded(messageId?: string): Promise<number>;
   readonly running: boolean;
+  /** Per-destination flow: in flight, limits, suspension. */
+  readonly destinations: Pick<DestinationLimiter, 'status'>;
 }
 
 export interface SpoolLoopOptions {
@@ -44,6 +46,11 @@ const MAX_FLUSH_ROUNDS = 32;
 export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, options: SpoolLoopOptions = {}): SpoolLoop {
   const owner = options.owner ?? `spooler-${randomUUID()}`;
   const limiter = createProviderLimiter((id) => host.limits(id));
+  const destinations = createDestinationLimiter({
+    limitsOf: (id) => host.limits(id),
+    backoff: () => host.options.retry,
+    ...(options.random ? { random: options.random } : {}),
+  });
   const results = createUnrecordedResults((id) => host.limits(id), limiter);
   // One context for every send: nothing in it changes between rounds.
   const ctx: GroupContext = {
@@ -54,7 +61,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     events,
     ...(options.random ? { random: options.random } : {}),
   };
-  const sends = createSendDispatch({ ctx, limiter, results, wake: () => void wake() });
+  const sends = createSendDispatch({ ctx, limiter, destinations, results, wake: () => void wake() });
 
   // Every decision below reads `state`; every step is reported to it (spool-loop-state.ts).
   let state = INITIAL_SPOOL_LOOP_STATE;
@@ -62,6 +69,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     state = nextSpoolLoopState(state, event);
   };
   const running = (): boolean => state.lifecycle === 'running';
+  const handOver: HandOverParts = { ctx, limiter, destinations, sends, running, report };
   // Effects the state only mirrors: the drain and stop under way, the subscriptions.
   let draining: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
@@ -97,21 +105,14 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       return;
     }
     report({ type: 'room-found' });
-    const limit = Math.min(batchSize, limiter.capacity(id, now), room);
+    const capacity = limiter.capacity(id, now);
+    // While a destination is held, part of what is claimed goes back: claim a whole batch so the
+    // other destinations' recipients are reached (the store query does not know destinations).
+    const limit = Math.min(batchSize, capacity > 0 && destinations.holdsAny(id, now) ? batchSize : capacity, room);
     if (limit <= 0) return;
     const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
     claimed += claims.length;
-    for (const group of groupClaims(claims)) {
-      const t = host.clock.now();
-      if (running() && limiter.tryAcquire(group.provider, t)) {
-        report({ type: 'send-started' });
-        sends.dispatch(group.provider, group.claims);
-      } else {
-        const at = running() ? limiter.nextTokenAt(group.provider, t) : t;
-        report({ type: 'claims-put-back' });
-        await releaseClaims(ctx, group.claims, at > t ? at : undefined);
-      }
-    }
+    await handOverClaims(handOver, id, claims);
     if (claims.length >= batchSize) report({ type: 'batch-filled' });
   };
 
@@ -159,6 +160,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
 
   const onProviderState = ({ id, to }: { id: string; to: string }): void => {
     if (to !== 'online') return;
+    destinations.probeNow(id, host.clock.now());
     // Store-and-forward: what waited for this provider goes out now, not at its backoff time.
     host.store
       .makeDue([id], host.clock.now())
@@ -170,6 +172,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     get running() {
       return running();
     },
+    destinations,
     start() {
       if (running()) return;
       if (state.lifecycle === 'stopping') throw new XportError('XPORT_KERNEL_STOPPED', 'the spooler is stopping; await stop() before start()');

@@ -2,6 +2,7 @@ import type { InboundPort, MessageInput } from '@xport/provider-sdk';
 import { endReceiveSpan, endSubmitSpan, startReceiveSpan, startSubmitSpan, traced } from '../tracing/messaging-spans.js';
 import { createSpoolerEmitter, type SpoolerEventName, type SpoolerListener } from './events.js';
 import type { SpoolerHost } from './host.js';
+import type { DestinationStatus } from './destination-limiter.js';
 import { createHookGate } from './hook-gate.js';
 import { createInboundPort } from './inbound-port.js';
 import { createSpoolLoop, type SpoolLoopOptions } from './spool-loop.js';
@@ -29,6 +30,8 @@ export interface Spooler {
   queueDepth(): Promise<Record<string, QueueDepth>>;
   /** When the oldest message with a recipient not yet final was submitted (epoch ms); null when there is none. */
   oldestQueuedAt(): Promise<number | null>;
+  /** Every destination sent to since start: in flight, limits as feedback left them, suspension. */
+  destinations(): DestinationStatus[];
   /** The inbound path a transport's receive side hands messages to. */
   readonly inbound: InboundPort;
   on<E extends SpoolerEventName>(name: E, listener: SpoolerListener<E>): () => void;
@@ -76,6 +79,7 @@ export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions =
       const [oldest] = await host.store.listQueue({ limit: 1 });
       return oldest?.submittedAt ?? null;
     },
+    destinations: () => loop.destinations.status(host.clock.now()),
     inbound,
     on: (name, listener) => events.on(name, listener),
     get running() {

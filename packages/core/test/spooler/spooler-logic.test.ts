@@ -67,14 +67,16 @@ describe('routing helpers', () => {
     expect([nextProviderAfter(routing, 'x400', 'a'), nextProviderAfter(routing, 'x400', 'b'), nextProviderAfter(routing, 'x400', 'gone')]).toEqual(['b', null, 'a']);
   });
 
-  it('groups claims by provider and message, keeping order', () => {
-    const c = (messageId: string, provider: string, recipientIndex: number): Claim => ({ ...baseClaim, messageId, provider, recipientIndex });
+  it('groups claims by provider, message and destination, keeping order', () => {
+    const c = (messageId: string, provider: string, recipientIndex: number, address = 'a@one'): Claim => ({ ...baseClaim, messageId, provider, recipientIndex, recipient: { type: 'x', address } });
     const baseClaim: Claim = { leaseId: 'l', messageId: '', recipientIndex: 0, recipient: { type: 'x', address: 'a' }, role: 'to', provider: '', attempts: 0, leaseExpiresAt: 0 };
-    const groups = groupClaims([c('m1', 'p', 0), c('m2', 'p', 0), c('m1', 'q', 1), c('m1', 'p', 2)]);
-    expect(groups.map((g) => [g.provider, g.messageId, g.claims.map((x) => x.recipientIndex)])).toEqual([
-      ['p', 'm1', [0, 2]],
-      ['p', 'm2', [0]],
-      ['q', 'm1', [1]],
+    const domain = (claim: Claim): string => claim.recipient.address.split('@')[1]!;
+    const groups = groupClaims([c('m1', 'p', 0), c('m2', 'p', 0), c('m1', 'q', 1), c('m1', 'p', 2), c('m1', 'p', 3, 'b@two'), c('m1', 'p', 4)], domain);
+    expect(groups.map((g) => [g.provider, g.messageId, g.destination, g.claims.map((x) => x.recipientIndex)])).toEqual([
+      ['p', 'm1', 'one', [0, 2, 4]],
+      ['p', 'm2', 'one', [0]],
+      ['q', 'm1', 'one', [1]],
+      ['p', 'm1', 'two', [3]],
     ]);
   });
 });

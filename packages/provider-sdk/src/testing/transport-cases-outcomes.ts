@@ -42,6 +42,19 @@ export function outcomeCases(ctx: TransportSuiteContext): void {
       }
     });
 
+    it('destinationOf (when given): a non-empty name for each recipient, the same every time, without I/O', async ({ skip }) => {
+      const harness = await ctx.open();
+      const transport = harness.transport(ctx.id());
+      if (transport?.destinationOf === undefined) return skip();
+      const { deliver, fail = [], defer = [] } = ctx.options();
+      const { assigned } = makeOutboundMessage({ from: ctx.options().from ?? deliver[0], to: [...deliver, ...fail, ...defer] });
+      for (const { recipient } of assigned) {
+        const name = transport.destinationOf(recipient);
+        expect(typeof name === 'string' && name.length > 0, `a destination name for ${recipient.address}`).toBe(true);
+        expect(transport.destinationOf(recipient), 'the same destination when asked again').toBe(name);
+      }
+    });
+
     it('through the kernel: delivered and failed recipients end final, each with exactly one outcome', async () => {
       const { deliver, fail = [], defer = [] } = ctx.options();
       const to = [...deliver, ...fail, ...defer];
