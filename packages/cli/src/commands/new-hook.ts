@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { printJson } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { hookPackageJsonTemplate, hookReadmeTemplate, type HookTemplateInput } from '../templates/hook-package.js';
 import { hookConformanceTestTemplate, hookSourceTemplate } from '../templates/hook-source.js';
 import { gitignoreTemplate, tsconfigTemplate } from '../templates/package-shared.js';
-import { choosePackageDirectory, parseDependencySpecs, toPackageIdentity, writePackageFiles } from './new-package.js';
+import { choosePackageDirectory, toPackageIdentity, writePackageFiles } from './new-package.js';
+import { registerScaffoldCommand } from './scaffold-command.js';
 
 const COMMAND = 'xport new hook';
 
@@ -52,25 +51,10 @@ export async function scaffoldHook(options: ScaffoldHookOptions): Promise<Scaffo
 
 /** `xport new hook <name> [--dir <parent>] [--dependency name=spec...] [--in-repo]`. */
 export function registerNewHook(parent: Command, context: CommandContext): void {
-  parent
-    .command('hook')
-    .description('scaffold a hook package (manifest, source judging both directions, README, passing conformance test)')
-    .argument('<name>', 'npm package name, e.g. xport-hook-subject-policy or @acme/xport-hook-spam')
-    .option('--dir <parent>', 'parent directory of the new package', '.')
-    .option('--dependency <name=spec...>', 'version specifier of a dependency instead of the published range, e.g. @xport/core=link:../xport/packages/core')
-    .option('--in-repo', 'write it inside a git repository (refused otherwise), e.g. into your monorepo')
-    .option('--json', 'print JSON')
-    .action(async (name: string, options: { dir: string; dependency?: string[]; inRepo?: boolean; json?: boolean }) => {
-      const { io } = context;
-      const made = await scaffoldHook({
-        name,
-        parentDir: resolve(io.cwd, options.dir),
-        dependencies: parseDependencySpecs(COMMAND, options.dependency),
-        inRepo: options.inRepo === true,
-      });
-      if (options.json) return printJson(io, made);
-      io.stdout(`created ${made.packageName} (hook "${made.id}") in ${made.directory}\n`);
-      for (const file of made.files) io.stdout(`  ${file}\n`);
-      io.stdout(`next: cd ${made.directory} && npm install && npm run build && npm test\n`);
-    });
+  registerScaffoldCommand(parent, context, {
+    kind: 'hook',
+    description: 'scaffold a hook package (manifest, source judging both directions, README, passing conformance test)',
+    example: 'xport-hook-subject-policy or @acme/xport-hook-spam',
+    scaffold: scaffoldHook,
+  });
 }

@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { printJson } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { gitignoreTemplate, tsconfigTemplate } from '../templates/package-shared.js';
 import { storeContentTemplate, storeInboxTemplate } from '../templates/store-inbox-source.js';
@@ -15,7 +13,8 @@ import {
   type StoreTemplateInput,
 } from '../templates/store-package.js';
 import { storeRecordsTemplate } from '../templates/store-records-source.js';
-import { choosePackageDirectory, parseDependencySpecs, toPackageIdentity, writePackageFiles } from './new-package.js';
+import { choosePackageDirectory, toPackageIdentity, writePackageFiles } from './new-package.js';
+import { registerScaffoldCommand } from './scaffold-command.js';
 
 const COMMAND = 'xport new store';
 
@@ -67,25 +66,10 @@ export async function scaffoldStore(options: ScaffoldStoreOptions): Promise<Scaf
 
 /** `xport new store <name> [--dir <parent>] [--dependency name=spec...] [--in-repo]`. */
 export function registerNewStore(parent: Command, context: CommandContext): void {
-  parent
-    .command('store')
-    .description('scaffold a message store package (manifest, in-memory store on the SDK lifecycle module, README, passing conformance test)')
-    .argument('<name>', 'npm package name, e.g. xport-store-notes or @acme/xport-store-notes')
-    .option('--dir <parent>', 'parent directory of the new package', '.')
-    .option('--dependency <name=spec...>', 'version specifier of a dependency instead of the published range, e.g. @xport/core=link:../xport/packages/core')
-    .option('--in-repo', 'write it inside a git repository (refused otherwise), e.g. into your monorepo')
-    .option('--json', 'print JSON')
-    .action(async (name: string, options: { dir: string; dependency?: string[]; inRepo?: boolean; json?: boolean }) => {
-      const { io } = context;
-      const made = await scaffoldStore({
-        name,
-        parentDir: resolve(io.cwd, options.dir),
-        dependencies: parseDependencySpecs(COMMAND, options.dependency),
-        inRepo: options.inRepo === true,
-      });
-      if (options.json) return printJson(io, made);
-      io.stdout(`created ${made.packageName} (store "${made.id}") in ${made.directory}\n`);
-      for (const file of made.files) io.stdout(`  ${file}\n`);
-      io.stdout(`next: cd ${made.directory} && npm install && npm run build && npm test\n`);
-    });
+  registerScaffoldCommand(parent, context, {
+    kind: 'store',
+    description: 'scaffold a message store package (manifest, in-memory store on the SDK lifecycle module, README, passing conformance test)',
+    example: 'xport-store-notes or @acme/xport-store-notes',
+    scaffold: scaffoldStore,
+  });
 }
