@@ -167,3 +167,5 @@ export {
 export { decodeMessageRow, decodeInboxRow } from './lifecycle/record-rows.js';
 export type { MessageRecordRow, RecipientRecordRow, InboxRecordRow } from './lifecycle/record-rows.js';
 export { STORE_DEFAULTS } from './lifecycle/store-defaults.js';
+export { DELIVERY_EVENT_TYPES, isDeliveryEventType } from './lifecycle/delivery-events.js';
+export type { DeliveryEvent, DeliveryEventType, EventReadRequest, EventLog } from './lifecycle/delivery-events.js';
