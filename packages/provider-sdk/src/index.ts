@@ -114,6 +114,7 @@ export type {
   Completion,
   CompletionReceipt,
   QueueCounts,
+  ProviderQueueCounts,
   InboxEntry,
   ReceiveRequest,
   ListOptions,
@@ -167,5 +168,30 @@ export {
 export { decodeMessageRow, decodeInboxRow } from './lifecycle/record-rows.js';
 export type { MessageRecordRow, RecipientRecordRow, InboxRecordRow } from './lifecycle/record-rows.js';
 export { STORE_DEFAULTS } from './lifecycle/store-defaults.js';
+export {
+  QUEUE_RECIPIENT_STATES,
+  recipientDomain,
+  toRecipientFilter,
+  selectsEverything,
+  checkOperationFilter,
+  recipientMatches,
+  recipientFilterCondition,
+} from './lifecycle/recipient-filter.js';
+export type { RecipientFilter, FilterInput, FilterColumns } from './lifecycle/recipient-filter.js';
+export { QUEUE_OPERATIONS, DELETED_ERROR, queueOperationsOf, queueOperationApplies, queueOperationResult, queueOperationCondition, isQueueOperation } from './lifecycle/queue-operations.js';
+export type { QueueOperation, OperationInput, OperationResult, OperationColumns } from './lifecycle/queue-operations.js';
+export { toQueueCursor, fromQueueCursor } from './lifecycle/queue-cursor.js';
+export type { QueuePosition } from './lifecycle/queue-cursor.js';
+export type {
+  QueueEntry,
+  QueueListRequest,
+  QueuePage,
+  QueueOperationCountRequest,
+  QueueOperationCount,
+  QueueOperationRequest,
+  AffectedRecipient,
+  QueueOperationBatch,
+  QueueOperationsStore,
+} from './queue-operations-store.js';
 export { DELIVERY_EVENT_TYPES, isDeliveryEventType } from './lifecycle/delivery-events.js';
 export type { DeliveryEvent, DeliveryEventType, EventReadRequest, EventLog } from './lifecycle/delivery-events.js';

@@ -2,12 +2,14 @@ import type { Readable } from 'node:stream';
 import type { Recipient } from './address.js';
 import type { ContentPartInput, MessageEnvelope, PartInfo, RecipientRole } from './message.js';
 import type { SubmitFingerprint } from './submit-fingerprint.js';
+import type { QueueOperationsStore } from './queue-operations-store.js';
 
 /**
  * Where one recipient of a queued message stands. `delivered`, `failed`, `expired` and `aborted`
- * are final; a message whose recipients are all final moves to sent.
+ * are final; a message whose recipients are all final moves to sent. `held` is set aside by an
+ * operator: never claimed, never expired while held, until released.
  */
-export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'delivered' | 'failed' | 'expired' | 'aborted';
+export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'held' | 'delivered' | 'failed' | 'expired' | 'aborted';
 
 export interface RecipientError {
   readonly code: string;
@@ -151,7 +153,15 @@ export interface CompletionReceipt {
 export interface QueueCounts {
   readonly byState: Readonly<Record<RecipientState, number>>;
   /** Non-final recipients per responsible provider (`''` for none). */
-  readonly byProvider: Readonly<Record<string, { readonly queued: number; readonly inFlight: number; readonly deferred: number }>>;
+  readonly byProvider: Readonly<Record<string, ProviderQueueCounts>>;
+}
+
+/** The non-final recipients of one provider, by state. */
+export interface ProviderQueueCounts {
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly deferred: number;
+  readonly held: number;
 }
 
 export interface InboxEntry {
@@ -294,6 +304,10 @@ export interface MessageStore {
   // --- suppression list
   /** Optional: a store without it keeps no suppression list, and the kernel suppresses nothing. */
   readonly suppression?: SuppressionStore;
+
+  // --- queue operations
+  /** Optional: listing by filter and bulk retry / hold / release / delete (`lifecycle/queue-operations.ts`). */
+  readonly operations?: QueueOperationsStore;
 
   // --- health
   quarantined(): Promise<QuarantinedRecord[]>;

@@ -13,9 +13,10 @@ import {
   type StrandedClaimRequest,
   type SubmitRequest,
   type SubmitResult,
+  type OperationResult,
 } from '@xport/provider-sdk';
 import { DueIndex } from './due-index.js';
-import { createMemoryRecipient, dueAt, toFrozenEnvelope, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
+import { createMemoryRecipient, dueAt, toFrozenEnvelope, toFrozenError, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
 import { leaseRecipient, leasedRecipient, liveLease } from './leasing.js';
 import { RecordIds } from './record-ids.js';
 import { RecordSlots } from './record-slots.js';
@@ -137,6 +138,16 @@ export class MemoryOutbox {
       }
     }
     return count;
+  }
+
+  /** Writes what a queue operation makes of a recipient (`queueOperationResult`); true when its message finished. */
+  applyOperationResult(recipient: MemoryRecipient, result: OperationResult, now: number): boolean {
+    recipient.state = result.state;
+    recipient.nextAttemptAt = result.nextAttemptAt;
+    if (result.lastError !== undefined) recipient.lastError = toFrozenError(result.lastError);
+    recipient.updatedAt = now;
+    this.due.update(recipient, dueAt(recipient));
+    return result.final && this.finishIfDone(recipient.message, now);
   }
 
   abort(messageId: string, now: number): void {

@@ -25,6 +25,7 @@ import {
 import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
+import { MemoryOperations } from './memory-operations.js';
 import { MemorySuppression } from './memory-suppression.js';
 import { toStoredMessage, type MemoryMessage } from './memory-records.js';
 import { countRecipients, listFinished, listQueued } from './queue-views.js';
@@ -45,6 +46,11 @@ class MemoryStore implements MessageStore {
   private readonly content = new MemoryContent();
   private readonly work = new WorkListeners();
   readonly suppression = new MemorySuppression(() => this.assertOpen());
+  readonly operations = new MemoryOperations(
+    this.outbox,
+    () => this.assertOpen(),
+    () => this.work.emit(),
+  );
   private opened = false;
   private stopRetention: (() => void) | undefined;
 

@@ -1,4 +1,4 @@
-import { isFinalRecipientState, type ListOptions, type QueueCounts, type RecipientState, type StoredMessage } from '@xport/provider-sdk';
+import { isFinalRecipientState, type ListOptions, type ProviderQueueCounts, type QueueCounts, type RecipientState, type StoredMessage } from '@xport/provider-sdk';
 import { toStoredMessage, type MemoryMessage } from './memory-records.js';
 
 function page<T>(items: T[], options: ListOptions = {}): T[] {
@@ -18,19 +18,20 @@ export function listFinished(sent: Iterable<MemoryMessage>, options?: ListOption
 }
 
 export function emptyStateCounts(): Record<RecipientState, number> {
-  return { queued: 0, 'in-flight': 0, deferred: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
+  return { queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
 }
 
 export function countRecipients(messages: Iterable<MemoryMessage>): QueueCounts {
   const byState = emptyStateCounts();
-  const byProvider: Record<string, { queued: number; inFlight: number; deferred: number }> = {};
+  const byProvider: Record<string, { -readonly [K in keyof ProviderQueueCounts]: number }> = {};
   for (const message of messages) {
     for (const r of message.recipients) {
       byState[r.state] += 1;
       if (isFinalRecipientState(r.state)) continue;
-      const slot = (byProvider[r.provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0 });
+      const slot = (byProvider[r.provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0, held: 0 });
       if (r.state === 'queued') slot.queued += 1;
       else if (r.state === 'in-flight') slot.inFlight += 1;
+      else if (r.state === 'held') slot.held += 1;
       else slot.deferred += 1;
     }
   }

@@ -1,7 +1,7 @@
 import type { RecipientState } from '../store.js';
 
 /** Every state a recipient of a queued message can be in, in the order a recipient usually passes them. */
-export const RECIPIENT_STATES: readonly RecipientState[] = ['queued', 'in-flight', 'deferred', 'delivered', 'failed', 'expired', 'aborted'];
+export const RECIPIENT_STATES: readonly RecipientState[] = ['queued', 'in-flight', 'deferred', 'held', 'delivered', 'failed', 'expired', 'aborted'];
 
 /** States no result changes any more; a message whose recipients are all final is in sent. */
 export const FINAL_RECIPIENT_STATES: readonly RecipientState[] = ['delivered', 'failed', 'expired', 'aborted'];
@@ -49,7 +49,8 @@ export interface DueInput {
 
 /**
  * When a recipient can next be claimed: its next attempt while waiting, its lease's expiry while in
- * flight (a claimer that died gives it back then), never (null) once final. SQL stores keep this
+ * flight (a claimer that died gives it back then), never (null) once final or while held (so
+ * neither a claim nor the expiry sweep finds a held recipient). SQL stores keep this
  * value in an indexed column (`due_at`) and claim by `due_at <= now`.
  *
  * @example

@@ -12,6 +12,7 @@ import { finishCases } from './store-cases/finish.js';
 import { idempotencyCases } from './store-cases/idempotency.js';
 import { inboxCases } from './store-cases/inbox.js';
 import { leaseCases } from './store-cases/lease.js';
+import { operationCases } from './store-cases/operations.js';
 import { recordCases } from './store-cases/records.js';
 import { suppressionCases } from './store-cases/suppression.js';
 import { strandedCases } from './store-cases/stranded.js';
@@ -105,5 +106,6 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     recordCases(context);
     defaultsCases(context);
     suppressionCases(context);
+    operationCases(context);
   });
 }

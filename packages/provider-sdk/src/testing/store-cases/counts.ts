@@ -7,7 +7,7 @@ export function countsCases({ store }: ConformanceContext): void {
   describe('counts, health and notifications', () => {
     it('counts recipients by state and non-final ones by provider', async () => {
       const empty = await store().counts();
-      expect(empty.byState).toEqual({ queued: 0, 'in-flight': 0, deferred: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 });
+      expect(empty.byState).toEqual({ queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 });
       expect(empty.byProvider).toEqual({});
       await store().submit(makeSubmitRequest({ recipients: [{ to: 'a', provider: 'p1' }, { to: 'b', provider: 'p1' }, { to: 'c', provider: 'p2' }] }));
       await store().submit(makeSubmitRequest({ recipients: [{ to: 'd', provider: null }, { to: 'e', provider: null, state: 'failed' }] }));
@@ -16,11 +16,11 @@ export function countsCases({ store }: ConformanceContext): void {
       await store().complete({ ...second!, result: { state: 'deferred', nextAttemptAt: 5000, countAttempt: true }, now: 2001 });
       await store().claim({ owner: 's', limit: 1, leaseMs: LEASE_MS, now: 2002, providers: ['p2'] });
       const counts = await store().counts();
-      expect(counts.byState).toEqual({ queued: 1, 'in-flight': 1, deferred: 1, delivered: 1, failed: 1, expired: 0, aborted: 0 });
+      expect(counts.byState).toEqual({ queued: 1, 'in-flight': 1, deferred: 1, held: 0, delivered: 1, failed: 1, expired: 0, aborted: 0 });
       expect(counts.byProvider).toEqual({
-        p1: { queued: 0, inFlight: 0, deferred: 1 },
-        p2: { queued: 0, inFlight: 1, deferred: 0 },
-        '': { queued: 1, inFlight: 0, deferred: 0 },
+        p1: { queued: 0, inFlight: 0, deferred: 1, held: 0 },
+        p2: { queued: 0, inFlight: 1, deferred: 0, held: 0 },
+        '': { queued: 1, inFlight: 0, deferred: 0, held: 0 },
       });
     });
 
