@@ -59,7 +59,7 @@ export function abortMessage(db: Database, path: string, messageId: string, now:
     db,
     `UPDATE recipients SET state = 'aborted', next_attempt_at = NULL, due_at = NULL, updated_at = ?,
      lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-     WHERE message_seq = ? AND state IN ('queued', 'deferred', 'in-flight')`,
+     WHERE message_seq = ? AND state IN ('queued', 'deferred', 'held', 'in-flight')`,
   ).run(now, message.seq);
   sql(db, 'UPDATE messages SET open_recipients = 0, finished_at = ? WHERE seq = ?').run(now, message.seq);
 }

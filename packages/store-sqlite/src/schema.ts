@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { XportError } from '@xport/provider-sdk';
+import { XportError, recipientDomain } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 5;
+export const SQLITE_SCHEMA_VERSION = 6;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -110,6 +110,19 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       ) WITHOUT ROWID;
       CREATE INDEX suppressions_by_update ON suppressions (updated_at DESC, address);
     `),
+  // v6: queue operations by filter. Each recipient keeps its address type and destination domain
+  // (the SDK's recipientDomain: lower case, IDNs in ASCII) in columns of their own, so a filter by
+  // domain reads an index instead of every recipient's JSON. Rows written before are filled in here.
+  (db) => {
+    db.function('xport_recipient_domain', { deterministic: true }, (address: unknown) => (typeof address === 'string' ? recipientDomain({ address }) : null));
+    db.exec(`
+      ALTER TABLE recipients ADD COLUMN address_type TEXT;
+      ALTER TABLE recipients ADD COLUMN domain TEXT;
+      UPDATE recipients SET address_type = lower(json_extract(recipient, '$.type')), domain = xport_recipient_domain(json_extract(recipient, '$.address'))
+        WHERE json_valid(recipient);
+      CREATE INDEX recipients_by_domain ON recipients (domain, message_seq, idx) WHERE domain IS NOT NULL;
+    `);
+  },
 ];
 
 export function readSchemaVersion(db: Database): number {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ListOptions, QueueCounts, RecipientState } from '@xport/provider-sdk';
+import { isFinalRecipientState, type ListOptions, type ProviderQueueCounts, type QueueCounts, type RecipientState } from '@xport/provider-sdk';
 import type { InboxRow, MessageRow, RecipientRow } from './records.js';
 import { sql } from './statements.js';
 
@@ -46,8 +46,8 @@ export function readInboxEntry(db: Database, id: string): InboxRow | undefined {
 }
 
 export function countRecipients(db: Database): QueueCounts {
-  const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
-  const byProvider: Record<string, { queued: number; inFlight: number; deferred: number }> = {};
+  const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
+  const byProvider: Record<string, { -readonly [K in keyof ProviderQueueCounts]: number }> = {};
   const rows = sql<[], { state: RecipientState; provider: string | null; n: number }>(
     db,
     `SELECT r.state, r.provider, count(*) AS n FROM recipients r JOIN messages m ON m.seq = r.message_seq
@@ -55,10 +55,11 @@ export function countRecipients(db: Database): QueueCounts {
   ).all();
   for (const { state, provider, n } of rows) {
     byState[state] += n;
-    if (state !== 'queued' && state !== 'in-flight' && state !== 'deferred') continue;
-    const slot = (byProvider[provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0 });
+    if (isFinalRecipientState(state)) continue;
+    const slot = (byProvider[provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0, held: 0 });
     if (state === 'queued') slot.queued += n;
     else if (state === 'in-flight') slot.inFlight += n;
+    else if (state === 'held') slot.held += n;
     else slot.deferred += n;
   }
   return { byState, byProvider };

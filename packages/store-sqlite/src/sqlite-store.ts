@@ -18,7 +18,10 @@ import {
   type StoredMessage,
   type SubmitRequest,
   type SubmitResult,
+  type QueueOperationsStore,
+  toRecipientFilter,
 } from '@xport/provider-sdk';
+import { applyQueueOperation, countQueueOperation, listQueueRecipients } from './queue-operations.js';
 import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './leasing.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
@@ -48,11 +51,23 @@ class SqliteStore implements MessageStore {
   private readonly records: RecordReader;
   private readonly chunkSize: number;
   readonly suppression: SqliteSuppression;
+  readonly operations: QueueOperationsStore;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
     this.suppression = new SqliteSuppression((action, work) => this.write(action, work), () => this.connection());
     this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
+    this.operations = {
+      listRecipients: async (request) => listQueueRecipients(this.connection(), request, toRecipientFilter(request.filter)),
+      countOperation: async (request) => countQueueOperation(this.connection(), request, toRecipientFilter(request.filter)),
+      applyOperation: async (request) => {
+        const filter = toRecipientFilter(request.filter);
+        const batch = await this.write(`${request.operation} queued recipients`, (db) => applyQueueOperation(db, request, filter));
+        // Released and retried recipients are due now: claimers (here and in other processes) look.
+        if (batch.changed > 0 && (request.operation === 'release' || request.operation === 'retry')) this.work.emit();
+        return batch;
+      },
+    };
     this.records = new RecordReader(options.path, () => this.connection(), (action, work) => this.write(action, work), options.logger);
   }
 
