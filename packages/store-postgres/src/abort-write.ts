@@ -29,7 +29,7 @@ export async function abortMessage(db: Database, messageId: string, now: number)
     await client.query(
       `UPDATE ${db.s}.recipients SET state = 'aborted', next_attempt_at = NULL, due_at = NULL, updated_at = $2,
          lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-       WHERE message_seq = $1 AND state IN ('queued', 'deferred', 'in-flight')`,
+       WHERE message_seq = $1 AND state IN ('queued', 'deferred', 'held', 'in-flight')`,
       [message.seq, now],
     );
     await client.query(`UPDATE ${db.s}.messages SET open_recipients = 0, finished_at = $2 WHERE seq = $1`, [message.seq, now]);

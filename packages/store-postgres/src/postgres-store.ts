@@ -19,8 +19,11 @@ import {
   type StoredMessage,
   type SubmitRequest,
   type SubmitResult,
+  type QueueOperationsStore,
+  toRecipientFilter,
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
+import { applyQueueOperation, countQueueOperation, listQueueRecipients } from './queue-operations.js';
 import { leaseDueRecipients, leaseStrandedRecipients } from './leasing.js';
 import { applyCompletions, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { SCHEMA_NAME_PATTERN, clientConfig, createPool, describeTarget, type DatabaseTarget, type PoolSettings } from './connection.js';
@@ -79,6 +82,18 @@ class PostgresStore implements MessageStore {
   private readonly completions: GroupCommit<Completion, CompletionReceipt>;
   private readonly submits: GroupCommit<PreparedSubmit, SubmitResult>;
   readonly suppression = new PostgresSuppression((action, work) => this.run(action, work));
+  readonly operations: QueueOperationsStore = {
+    listRecipients: (request) => this.run('list the queue by filter', (db) => listQueueRecipients(db, request, toRecipientFilter(request.filter))),
+    countOperation: (request) => this.run(`count a ${request.operation}`, (db) => countQueueOperation(db, request, toRecipientFilter(request.filter))),
+    applyOperation: async (request) => {
+      const filter = toRecipientFilter(request.filter);
+      // Which messages it changes is known only after: every read ahead is dropped.
+      const done = this.readAhead.write();
+      const batch = await this.run(`${request.operation} queued recipients`, (db) => applyQueueOperation(db, request, filter)).finally(done);
+      if (batch.changed > 0 && (request.operation === 'release' || request.operation === 'retry')) this.work.emit();
+      return batch;
+    },
+  };
 
   constructor(private readonly options: PostgresStoreOptions) {
     const schema = options.schema ?? 'xport';

@@ -1,4 +1,4 @@
-import type { ListOptions, QuarantinedRecord, QueueCounts, RecipientState } from '@xport/provider-sdk';
+import { isFinalRecipientState, type ListOptions, type ProviderQueueCounts, type QuarantinedRecord, type QueueCounts, type RecipientState } from '@xport/provider-sdk';
 import { queryPrepared, type Database } from './database.js';
 import type { InboxRow, MessageRow, RecipientRow } from './records.js';
 
@@ -83,14 +83,15 @@ export async function countRecipients(db: Database): Promise<QueueCounts> {
      FROM ${db.s}.recipients r JOIN ${db.s}.messages m ON m.seq = r.message_seq
      WHERE NOT m.quarantined GROUP BY 1, 2`,
   );
-  const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
-  const byProvider: Record<string, { queued: number; inFlight: number; deferred: number }> = {};
+  const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
+  const byProvider: Record<string, { -readonly [K in keyof ProviderQueueCounts]: number }> = {};
   for (const { state, provider, n } of rows) {
     byState[state] += n;
-    if (state !== 'queued' && state !== 'in-flight' && state !== 'deferred') continue;
-    const slot = (byProvider[provider] ??= { queued: 0, inFlight: 0, deferred: 0 });
+    if (isFinalRecipientState(state)) continue;
+    const slot = (byProvider[provider] ??= { queued: 0, inFlight: 0, deferred: 0, held: 0 });
     if (state === 'queued') slot.queued += n;
     else if (state === 'in-flight') slot.inFlight += n;
+    else if (state === 'held') slot.held += n;
     else slot.deferred += n;
   }
   return { byState, byProvider };

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { XportError } from '@xport/provider-sdk';
+import { XportError, recipientDomain } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 4;
+export const POSTGRES_SCHEMA_VERSION = 5;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -111,7 +111,29 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
     );
     CREATE INDEX suppressions_by_update ON ${s}.suppressions (updated_at DESC, address);
   `,
+  // v5: queue operations by filter. Each recipient keeps its address type and destination domain
+  // (the SDK's recipientDomain: lower case, IDNs in ASCII) in columns of their own, so a filter by
+  // domain reads an index. Rows written before are filled in here (IDNs and address literals by
+  // BACKFILLS[4], which runs the SDK's rule).
+  (s) => `
+    ALTER TABLE ${s}.recipients ADD COLUMN address_type TEXT, ADD COLUMN domain TEXT;
+    UPDATE ${s}.recipients SET address_type = lower(recipient->>'type'), domain = lower(NULLIF(substring(recipient->>'address' from '@([^@]*)$'), ''));
+    CREATE INDEX recipients_by_domain ON ${s}.recipients (domain, message_seq, idx) WHERE domain IS NOT NULL;
+  `,
 ];
+
+/** Work a migration needs beyond SQL, run after `MIGRATIONS[n]` in the same transaction. */
+const BACKFILLS: Readonly<Record<number, (client: pg.PoolClient, s: string) => Promise<void>>> = {
+  4: async (client, s) => {
+    // SQL lower() is the rule for ASCII domains; the others take the SDK's (punycode, literals kept as written).
+    const { rows } = await client.query<{ message_seq: string; idx: number; address: string }>(
+      `SELECT message_seq, idx, recipient->>'address' AS address FROM ${s}.recipients WHERE domain ~ '[^\x01-\x7f]' OR domain LIKE '[%'`,
+    );
+    for (const row of rows) {
+      await client.query(`UPDATE ${s}.recipients SET domain = $3 WHERE message_seq = $1 AND idx = $2`, [row.message_seq, row.idx, recipientDomain({ address: row.address })]);
+    }
+  },
+};
 
 /** Quotes a schema name that already matched SCHEMA_NAME_PATTERN. */
 export function quoteSchema(schema: string): string {
@@ -146,6 +168,7 @@ export async function migrateSchema(client: pg.PoolClient, schema: string, targe
     if (found > POSTGRES_SCHEMA_VERSION) throw schemaNewer(target, found);
     for (let version = found; version < POSTGRES_SCHEMA_VERSION; version += 1) {
       await client.query(MIGRATIONS[version]!(s));
+      await BACKFILLS[version]?.(client, s);
       await client.query(
         `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
         [String(version + 1)],
