@@ -43,6 +43,8 @@ export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAt
 export type {
   Spooler,
   QueueDepth,
+  QueueOperationInput,
+  QueueOperationReport,
   SubmitReceipt,
   SpoolerHost,
   SpoolerOptions,

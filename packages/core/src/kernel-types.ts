@@ -9,6 +9,7 @@ import type { ProviderStatus } from './status/status-row.js';
 import type { DestinationStatus } from './spooler/destination-limiter.js';
 import type { Spooler } from './spooler/spooler.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
+import type { QueueOperationInput, QueueOperationReport } from './spooler/queue-operation.js';
 
 export interface StartOptions {
   /**
@@ -84,6 +85,15 @@ export interface Kernel {
    * configured store is still opening, and `XPORT_STORE_NOT_CONFIGURED` when no store is configured.
    */
   spooler(): Spooler;
+  /**
+   * Retries, holds, releases or deletes the queued recipients a filter selects (the spooler's
+   * `operate`): bounded batches, in-flight recipients skipped and counted, `dryRun` to count first.
+   *
+   * @example
+   * await kernel.operateQueue({ operation: 'hold', filter: { domains: ['example.org'] } });
+   * await kernel.operateQueue({ operation: 'release', filter: { states: ['held'], domains: ['example.org'] } });
+   */
+  operateQueue(input: QueueOperationInput): Promise<QueueOperationReport>;
   /** Validates, routes and queues a message; once it resolves the message is the kernel's responsibility. */
   submit(input: MessageInput): Promise<SubmitReceipt>;
   /** Re-runs logon for a provider now (MAPI ValidateState) and resolves with its new state. */

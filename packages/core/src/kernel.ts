@@ -22,6 +22,7 @@ import type { DestinationStatus } from './spooler/destination-limiter.js';
 import type { Spooler } from './spooler/spooler.js';
 import type { HookEntry } from './spooler/host.js';
 import type { SubmitReceipt } from './spooler/submit-message.js';
+import type { QueueOperationInput, QueueOperationReport } from './spooler/queue-operation.js';
 import type { StartOptions } from './kernel-types.js';
 
 const NO_HOOKS: readonly HookEntry[] = Object.freeze([]);
@@ -308,6 +309,10 @@ class XportKernel implements Kernel {
 
   submit(input: MessageInput): Promise<SubmitReceipt> {
     return this.spooler().submit(input);
+  }
+
+  operateQueue(input: QueueOperationInput): Promise<QueueOperationReport> {
+    return this.spooler().operate(input);
   }
 
   providerState(id: string): ProviderState | undefined {

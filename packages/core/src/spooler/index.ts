@@ -4,6 +4,7 @@
 export { createSpooler } from './spooler.js';
 export type { Spooler, QueueDepth, CreateSpoolerOptions } from './spooler.js';
 export type { SubmitReceipt } from './submit-message.js';
+export type { QueueOperationInput, QueueOperationReport } from './queue-operation.js';
 
 // Host interface the kernel implements
 export type { SpoolerHost, SpoolerOptions, RetryOptions, ProviderLimits, DestinationLimits, PerDestinationLimits, ProviderStateChange, RoutingView, HookEntry } from './host.js';

@@ -108,17 +108,18 @@ function noteDroppedReport(logger: Logger, stored: StoredMessage, failed: readon
 /**
  * Writes the reports one settle owes — one per kind, listing the recipients that reached that fate
  * together and asked for it (NOTIFY; without one, failures only): an NDR, a delivery report, a
- * delay report — and returns the results to complete (deferrals aimed at the delay threshold) and
- * the recipients (indexes) whose report could not be written: their claims must stay leased, to be
- * settled again, or the report would be lost.
+ * delay report — and returns the results to complete (deferrals aimed at the delay threshold),
+ * the recipients (indexes) whose report could not be written (their claims must stay leased, to be
+ * settled again, or the report would be lost) and how many reports were written.
  */
 export async function writeOwedReports(
   ctx: SettleContext,
   stored: StoredMessage,
   settled: readonly SettledClaim[],
   now: number,
-): Promise<{ readonly results: readonly SettledClaim[]; readonly held: ReadonlySet<number> }> {
+): Promise<{ readonly results: readonly SettledClaim[]; readonly held: ReadonlySet<number>; readonly written: number }> {
   const held = new Set<number>();
+  let written = 0;
   const { delayAfterMs } = ctx.host.reports ?? DEFAULT_REPORT_OPTIONS;
   const results = aimAtDelayThreshold(stored, settled, delayAfterMs, now);
   for (const kind of REPORT_KINDS) {
@@ -138,11 +139,11 @@ export async function writeOwedReports(
     if (owed.length === 0) continue;
     const event: ReportEvent = { kind, message: stored, recipients: owed.map((s) => toReported(s, stored)) };
     try {
-      await writeReport(ctx.host, event, now);
+      if ((await writeReport(ctx.host, event, now)) !== undefined) written += 1;
     } catch (err) {
       for (const s of owed) held.add(s.claim.recipientIndex);
       ctx.logger.error('could not write a report; its recipients will be settled again', { messageId: stored.id, kind, recipients: owed.length, error: String(err) });
     }
   }
-  return { results, held };
+  return { results, held, written };
 }

@@ -7,12 +7,14 @@ import { createHookGate } from './hook-gate.js';
 import { createInboundPort } from './inbound-port.js';
 import { createSpoolLoop, type SpoolLoopOptions } from './spool-loop.js';
 import { submitMessage, type SubmitReceipt } from './submit-message.js';
+import { operateQueue, type QueueOperationInput, type QueueOperationReport } from './queue-operation.js';
 
 /** Recipients not yet final, for one provider. */
 export interface QueueDepth {
   readonly queued: number;
   readonly inFlight: number;
   readonly deferred: number;
+  readonly held: number;
 }
 
 export interface Spooler {
@@ -26,6 +28,12 @@ export interface Spooler {
   flush(providerId?: string): Promise<void>;
   /** Cancels a queued message (no NDR). `XPORT_STORE_IN_FLIGHT` while a recipient is being sent. */
   abort(messageId: string): Promise<void>;
+  /**
+   * Retries, holds, releases or deletes the recipients a filter selects, in bounded batches, skipping
+   * (and counting) those in flight; `dryRun` only counts. `XPORT_QUEUE_FILTER_UNBOUNDED` for a filter
+   * that selects everything without `all: true`; `XPORT_QUEUE_OPERATIONS_UNSUPPORTED` when the store has none.
+   */
+  operate(input: QueueOperationInput): Promise<QueueOperationReport>;
   /** Non-final recipients per transport. */
   queueDepth(): Promise<Record<string, QueueDepth>>;
   /** When the oldest message with a recipient not yet final was submitted (epoch ms); null when there is none. */
@@ -65,12 +73,15 @@ export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions =
       traced(startSubmitSpan(), () => submitMessage(host, events, input, settleUnroutable, hookGate), (span, receipt) => endSubmitSpan(span, receipt.messageId, receipt.recipients.length)),
     flush: (providerId) => loop.flush(providerId),
     abort: (messageId) => host.store.abort(messageId, host.clock.now()),
+    operate: (input) =>
+      operateQueue({ store: host.store, clock: host.clock, logger: host.logger, events, host }, input, input.batchSize ?? host.options.batchSize, () => void loop.wake()),
     async queueDepth() {
       const { byProvider } = await host.store.counts();
       const depth: Record<string, QueueDepth> = {};
-      for (const id of host.transportIds()) depth[id] = { queued: 0, inFlight: 0, deferred: 0 };
+      for (const id of host.transportIds()) depth[id] = { queued: 0, inFlight: 0, deferred: 0, held: 0 };
       for (const [id, counts] of Object.entries(byProvider)) {
-        if (id !== '') depth[id] = { queued: counts.queued, inFlight: counts.inFlight, deferred: counts.deferred };
+        // `held` is optional for a store built against the contract before it (its counts have none).
+        if (id !== '') depth[id] = { queued: counts.queued, inFlight: counts.inFlight, deferred: counts.deferred, held: counts.held ?? 0 };
       }
       return depth;
     },
