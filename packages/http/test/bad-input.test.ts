@@ -17,7 +17,7 @@ const post = (payload: unknown, headers: Record<string, string> = {}) =>
 /** Nothing a refused request sent was kept. */
 async function expectQueueEmpty(): Promise<void> {
   const queue = await app!.request({ method: 'GET', url: '/v1/queue' });
-  expect(queue.json()).toEqual({ messages: [], nextCursor: null });
+  expect(queue.json()).toEqual({ recipients: [], nextCursor: null });
 }
 
 describe('bad input: every refusal is a coded error and nothing is queued', () => {
@@ -118,10 +118,11 @@ describe('bad input: every refusal is a coded error and nothing is queued', () =
   it('refuses bad paging and unknown query parameters, an invalid mailbox, and unknown routes', async () => {
     app = await createApiApp();
     const cases: Array<[string, number, string]> = [
-      ['/v1/queue?cursor=bm90LWEtY3Vyc29y', 400, 'querystring/cursor is not a cursor this API issued'],
+      ['/v1/queue?cursor=bm90LWEtY3Vyc29y', 400, 'queue cursor is not one a queue listing issued'],
       ['/v1/queue?limit=0', 400, 'querystring/limit must be >= 1'],
       ['/v1/queue?limit=5000', 400, 'querystring/limit must be <= 1000'],
-      ['/v1/queue?state=deferred', 400, 'querystring has an unknown field "state"'],
+      ['/v1/queue?status=deferred', 400, 'querystring has an unknown field "status"'],
+      ['/v1/queue?state=delivered', 400, 'querystring/state/0 must be equal to one of the allowed values'],
       ['/v1/inbox/%3Cnot%20an%20address', 422, 'recipient'],
       ['/v1/messages/no-such-id', 404, 'no message "no-such-id"'],
       ['/v2/messages', 404, 'no route GET /v2/messages'],

@@ -37,6 +37,7 @@ describe('GET /v1/openapi.json', () => {
       'GET /v1/queue',
       'GET /v1/suppressions',
       'POST /v1/messages',
+      'POST /v1/queue/{operation}',
       'POST /v1/suppressions',
       'DELETE /v1/suppressions/{address}',
     ].sort());

@@ -20,17 +20,19 @@ async function submit(subject: string, to = 'loopback:you'): Promise<string> {
 }
 
 describe('reading the queue, inboxes and providers', () => {
-  it('pages the queue in submit order with an opaque cursor, each message with its recipients', async () => {
+  it('pages the queue in submit order with an opaque cursor, one row per recipient', async () => {
     // An offline transport: everything stays queued.
     app = await createApiApp({ config: { providers: { loopback: { config: { offline: true } } } } });
     const ids = [await submit('one'), await submit('two'), await submit('three')];
     const first = await app.request({ method: 'GET', url: '/v1/queue?limit=2' });
-    const page1 = first.json<Page<{ id: string; recipients: Array<{ state: string; provider: string }> }>>();
-    expect(page1.messages!.map((m) => m.id)).toEqual(ids.slice(0, 2));
-    expect(page1.messages![0]!.recipients).toEqual([expect.objectContaining({ state: 'queued', provider: 'loopback', attempts: 0, nextAttemptAt: expect.any(String) })]);
+    const page1 = first.json<Page<never> & { recipients: Array<{ messageId: string; state: string; provider: string; href: string }> }>();
+    expect(page1.recipients.map((r) => r.messageId)).toEqual(ids.slice(0, 2));
+    expect(page1.recipients[0]).toEqual(
+      expect.objectContaining({ index: 0, state: 'queued', provider: 'loopback', attempts: 0, nextAttemptAt: expect.any(String), href: `/v1/messages/${ids[0]}` }),
+    );
     expect(page1.nextCursor).toEqual(expect.any(String));
-    const page2 = (await app.request({ method: 'GET', url: `/v1/queue?limit=2&cursor=${encodeURIComponent(page1.nextCursor!)}` })).json<Page<{ id: string }>>();
-    expect(page2).toEqual({ messages: [expect.objectContaining({ id: ids[2] })], nextCursor: null });
+    const page2 = (await app.request({ method: 'GET', url: `/v1/queue?limit=2&cursor=${encodeURIComponent(page1.nextCursor!)}` })).json();
+    expect(page2).toEqual({ recipients: [expect.objectContaining({ messageId: ids[2] })], nextCursor: null });
   });
 
   it('pages a mailbox newest first, filters unread entries, and serves one entry and its parts', async () => {
@@ -89,7 +91,7 @@ describe('reading the queue, inboxes and providers', () => {
         { name: 'relay', state: 'down', detail: 'relay.example:587', error: { code: 'XPORT_PROVIDER_UNAVAILABLE', message: 'connection refused' } },
         { name: 'listener', state: 'up', detail: '127.0.0.1:2525' },
       ],
-      queue: { queued: 0, inFlight: 0, deferred: 0 },
+      queue: { queued: 0, inFlight: 0, deferred: 0, held: 0 },
     });
     expect(byId.get('loopback')).toMatchObject({ state: 'offline', lastError: { code: 'XPORT_PROVIDER_UNAVAILABLE' }, queue: { queued: 1, inFlight: 0, deferred: 0 } });
     expect(byId.get('store-sqlite')).toMatchObject({ kind: 'store', state: 'online' });

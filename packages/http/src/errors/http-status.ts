@@ -6,6 +6,9 @@ import type { ErrorCode } from '@xport/provider-sdk';
  */
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   XPORT_HTTP_REQUEST_INVALID: 400,
+  XPORT_QUEUE_FILTER_INVALID: 400,
+  // A bulk operation that would select the whole queue without all: true.
+  XPORT_QUEUE_FILTER_UNBOUNDED: 400,
   XPORT_HTTP_UNAUTHORIZED: 401,
   XPORT_STORE_NOT_FOUND: 404,
   XPORT_HTTP_ROUTE_NOT_FOUND: 404,
@@ -19,6 +22,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   XPORT_INTERNAL_ERROR: 500,
   // The configured store does not implement the optional suppression list: no retry helps.
   XPORT_SUPPRESSION_UNSUPPORTED: 501,
+  XPORT_QUEUE_OPERATIONS_UNSUPPORTED: 501,
   // The kernel cannot take the request now; the same request may succeed later.
   XPORT_STORE_FULL: 503,
   XPORT_STORE_UNAVAILABLE: 503,

@@ -19,7 +19,7 @@ export interface KernelMetricsOptions {
 // From a local send to a slow relay's full timeout (sendTimeoutMs defaults to 120 s).
 const SEND_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const SIDE_STATES = ['up', 'down', 'off'] as const;
-const DEPTH_KEYS = { queued: 'queued', 'in-flight': 'inFlight', deferred: 'deferred' } as const;
+const DEPTH_KEYS = { queued: 'queued', 'in-flight': 'inFlight', deferred: 'deferred', held: 'held' } as const;
 
 /**
  * The kernel's metrics in Prometheus form: counters fed by the spooler's events (what this process

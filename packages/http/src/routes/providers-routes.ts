@@ -16,7 +16,7 @@ function toProviderView(row: ProviderStatus, depth: QueueDepth | undefined): Rec
   const view: Record<string, unknown> = { id: row.id, packageName: row.packageName, version: row.version, kind: row.kind, addressTypes: row.addressTypes, state: row.state, enabled: row.enabled };
   if (row.lastError) view.lastError = { code: row.lastError.code, message: row.lastError.message };
   if (row.sides) view.sides = row.sides;
-  if (depth) view.queue = { queued: depth.queued, inFlight: depth.inFlight, deferred: depth.deferred };
+  if (depth) view.queue = { queued: depth.queued, inFlight: depth.inFlight, deferred: depth.deferred, held: depth.held };
   return view;
 }
 

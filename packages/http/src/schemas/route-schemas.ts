@@ -3,7 +3,7 @@
 /** Error responses a route lists, each the shared `Error` body. */
 export function errorResponses(...statuses: number[]): Record<number, unknown> {
   const described: Record<number, string> = {
-    400: 'Malformed request (XPORT_HTTP_REQUEST_INVALID).',
+    400: 'Malformed request (XPORT_HTTP_REQUEST_INVALID, XPORT_QUEUE_FILTER_INVALID), or a queue operation that selects everything without all: true (XPORT_QUEUE_FILTER_UNBOUNDED).',
     401: 'No or unknown bearer token (XPORT_HTTP_UNAUTHORIZED).',
     404: 'Not found (XPORT_STORE_NOT_FOUND, XPORT_HTTP_ROUTE_NOT_FOUND).',
     409: 'The idempotency key was used for other content (XPORT_IDEMPOTENCY_CONFLICT).',
@@ -12,7 +12,7 @@ export function errorResponses(...statuses: number[]): Record<number, unknown> {
     422: 'The kernel refused the message or an address (XPORT_MESSAGE_INVALID, XPORT_ADDRESS_INVALID, XPORT_MESSAGE_REJECTED).',
     429: 'Too many failed authentications from this client (XPORT_HTTP_RATE_LIMITED); see Retry-After.',
     500: 'An unexpected error (XPORT_INTERNAL_ERROR).',
-    501: 'The store keeps no suppression list (XPORT_SUPPRESSION_UNSUPPORTED).',
+    501: 'The store lacks an optional part of the contract: a suppression list (XPORT_SUPPRESSION_UNSUPPORTED) or queue operations (XPORT_QUEUE_OPERATIONS_UNSUPPORTED).',
     503: 'The store or a policy hook cannot take the request now (XPORT_STORE_FULL, XPORT_STORE_UNAVAILABLE, XPORT_HOOK_UNAVAILABLE, XPORT_KERNEL_NOT_STARTED, XPORT_KERNEL_STOPPED); see Retry-After.',
   };
   const responses: Record<number, unknown> = {};
@@ -33,24 +33,13 @@ export const mailboxParams = { type: 'object', additionalProperties: false, requ
 export const inboxEntryParams = { type: 'object', additionalProperties: false, required: ['mailbox', 'entryId'], properties: { mailbox, entryId: id } } as const;
 export const inboxPartParams = { type: 'object', additionalProperties: false, required: ['mailbox', 'entryId', 'partId'], properties: { mailbox, entryId: id, partId: id } } as const;
 
-// Filters (state, provider, address type, domain, age) join these as further optional properties.
-export const queueQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor },
-} as const;
+export { cursor };
 export const inboxQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, cursor, unread: { type: 'boolean', default: false, description: 'Only entries not marked read.' } },
 } as const;
 
-export const queuePage = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['messages', 'nextCursor'],
-  properties: { messages: { type: 'array', items: { $ref: 'Message#' } }, nextCursor: { type: ['string', 'null'] } },
-} as const;
 export const inboxPage = {
   type: 'object',
   additionalProperties: false,

@@ -172,8 +172,13 @@ export const queueDepthSchema = {
   $id: 'QueueDepth',
   type: 'object',
   additionalProperties: false,
-  required: ['queued', 'inFlight', 'deferred'],
-  properties: { queued: { type: 'integer', minimum: 0 }, inFlight: { type: 'integer', minimum: 0 }, deferred: { type: 'integer', minimum: 0 } },
+  required: ['queued', 'inFlight', 'deferred', 'held'],
+  properties: {
+    queued: { type: 'integer', minimum: 0 },
+    inFlight: { type: 'integer', minimum: 0 },
+    deferred: { type: 'integer', minimum: 0 },
+    held: { type: 'integer', minimum: 0, description: 'Set aside by an operator (hold) until released.' },
+  },
 } as const;
 
 export const providerSchema = {

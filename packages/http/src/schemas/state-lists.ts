@@ -2,10 +2,10 @@ import type { ProviderState } from '@xport/core';
 import type { RecipientState } from '@xport/provider-sdk';
 
 // The enums the API's schemas list. Each is checked against the type it mirrors, so a state the
-// kernel adds (the store work adds `held`) fails the build here until the API documents it.
+// kernel adds fails the build here until the API documents it.
 type Exhaustive<Listed, All> = [All] extends [Listed] ? ([Listed] extends [All] ? true : never) : never;
 
-export const RECIPIENT_STATES = ['queued', 'in-flight', 'deferred', 'delivered', 'failed', 'expired', 'aborted'] as const;
+export const RECIPIENT_STATES = ['queued', 'in-flight', 'deferred', 'held', 'delivered', 'failed', 'expired', 'aborted'] as const;
 export const PROVIDER_STATES = [
   'discovered',
   'invalid',
@@ -27,5 +27,5 @@ void recipientStatesListed;
 void providerStatesListed;
 
 /** The non-final states a queue depth counts, as metrics and `GET /v1/providers` name them. */
-export const QUEUE_STATES = ['queued', 'in-flight', 'deferred'] as const;
+export const QUEUE_STATES = ['queued', 'in-flight', 'deferred', 'held'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
