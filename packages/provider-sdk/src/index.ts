@@ -178,7 +178,7 @@ export {
   recipientFilterCondition,
 } from './lifecycle/recipient-filter.js';
 export type { RecipientFilter, FilterInput, FilterColumns } from './lifecycle/recipient-filter.js';
-export { QUEUE_OPERATIONS, DELETED_ERROR, queueOperationsOf, queueOperationApplies, queueOperationResult, queueOperationCondition, isQueueOperation } from './lifecycle/queue-operations.js';
+export { QUEUE_OPERATIONS, DELETED_ERROR, queueOperationsOf, queueOperationApplies, skipsInFlight, queueOperationResult, queueOperationCondition, isQueueOperation } from './lifecycle/queue-operations.js';
 export type { QueueOperation, OperationInput, OperationResult, OperationColumns } from './lifecycle/queue-operations.js';
 export { toQueueCursor, fromQueueCursor } from './lifecycle/queue-cursor.js';
 export type { QueuePosition } from './lifecycle/queue-cursor.js';

@@ -44,7 +44,7 @@ export interface QueueOperationCountRequest {
 export interface QueueOperationCount {
   /** Recipients the operation would change now. */
   readonly changes: number;
-  /** Recipients the filter selects that are in flight: an operation leaves them as they are. */
+  /** Recipients the filter selects that are in flight, which the operation leaves as they are (0 for `release`: see `skipsInFlight`). */
   readonly inFlight: number;
 }
 
@@ -67,7 +67,7 @@ export interface AffectedRecipient {
 export interface QueueOperationBatch {
   /** Recipients changed by this batch (`affected.length`). */
   readonly changed: number;
-  /** Recipients the filter selects that were in flight when the batch ran: left as they were. */
+  /** Recipients the filter selects that were in flight when the batch ran: left as they were (0 for `release`). */
   readonly skippedInFlight: number;
   /** The changed recipients, in submit order then recipient index. */
   readonly affected: readonly AffectedRecipient[];

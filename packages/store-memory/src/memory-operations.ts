@@ -4,6 +4,7 @@ import {
   queueOperationApplies,
   queueOperationResult,
   recipientMatches,
+  skipsInFlight,
   toQueueCursor,
   toRecipientFilter,
   type AffectedRecipient,
@@ -86,7 +87,7 @@ export class MemoryOperations implements QueueOperationsStore {
     let changes = 0;
     let inFlight = 0;
     for (const r of selected(this.outbox, filter)) {
-      if (r.state === 'in-flight') inFlight += 1;
+      if (r.state === 'in-flight') inFlight += skipsInFlight(request.operation) ? 1 : 0;
       else if (queueOperationApplies(request.operation, r, request.now)) changes += 1;
     }
     return { changes, inFlight };
@@ -100,7 +101,7 @@ export class MemoryOperations implements QueueOperationsStore {
     const chosen: MemoryRecipient[] = [];
     let skippedInFlight = 0;
     for (const r of selected(this.outbox, filter)) {
-      if (r.state === 'in-flight') skippedInFlight += 1;
+      if (r.state === 'in-flight') skippedInFlight += skipsInFlight(operation) ? 1 : 0;
       else if (chosen.length < request.limit && queueOperationApplies(operation, r, now)) chosen.push(r);
     }
     const affected: AffectedRecipient[] = [];

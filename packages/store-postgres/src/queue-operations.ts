@@ -9,6 +9,7 @@ import {
   queueOperationCondition,
   queueOperationResult,
   recipientFilterCondition,
+  skipsInFlight,
   toQueueCursor,
   type AffectedRecipient,
   type QueueEntry,
@@ -119,7 +120,7 @@ export async function countQueueOperation(db: Database, request: QueueOperationC
   const q = new Statement();
   const text = `SELECT count(*)::int AS n ${q.selected(db, filter)} AND ${q.applies(request.operation, request.now)}`;
   const { rows } = await db.pool.query<{ n: number }>(text, q.params);
-  return { changes: rows[0]?.n ?? 0, inFlight: await countInFlight(db.pool, db, filter) };
+  return { changes: rows[0]?.n ?? 0, inFlight: skipsInFlight(request.operation) ? await countInFlight(db.pool, db, filter) : 0 };
 }
 
 interface TargetRow {
@@ -182,6 +183,6 @@ export async function applyQueueOperation(db: Database, request: QueueOperationR
     }));
     const finishedMessages = [...new Set(rows.filter((row) => row.finished === true).map((row) => row.id))];
     if (rows.length > 0 && result.nextAttemptAt !== null) await client.query('SELECT pg_notify($1, $2)', [db.channel, '']);
-    return { changed: affected.length, skippedInFlight: await countInFlight(client, db, filter), affected, finishedMessages };
+    return { changed: affected.length, skippedInFlight: skipsInFlight(operation) ? await countInFlight(client, db, filter) : 0, affected, finishedMessages };
   });
 }

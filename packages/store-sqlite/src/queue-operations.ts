@@ -9,6 +9,7 @@ import {
   queueOperationCondition,
   queueOperationResult,
   recipientFilterCondition,
+  skipsInFlight,
   toQueueCursor,
   type AffectedRecipient,
   type QueueEntry,
@@ -121,7 +122,7 @@ export function countQueueOperation(db: Database, request: QueueOperationCountRe
   const where = filterCondition(filter);
   const applies = operationCondition(request.operation, request.now);
   const changes = sql<Array<string | number>, { n: number }>(db, `SELECT count(*) AS n ${FROM} WHERE ${where.text} AND ${applies.text}`).get(...where.params, ...applies.params)?.n ?? 0;
-  return { changes, inFlight: countInFlight(db, where) };
+  return { changes, inFlight: skipsInFlight(request.operation) ? countInFlight(db, where) : 0 };
 }
 
 interface TargetRow {
@@ -173,5 +174,5 @@ export function applyQueueOperation(db: Database, request: QueueOperationRequest
       attempts: row.attempts,
     });
   }
-  return { changed: affected.length, skippedInFlight: countInFlight(db, where), affected, finishedMessages };
+  return { changed: affected.length, skippedInFlight: skipsInFlight(operation) ? countInFlight(db, where) : 0, affected, finishedMessages };
 }

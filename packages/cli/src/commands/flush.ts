@@ -5,8 +5,9 @@ import type { CommandContext } from '../program.js';
 import { withStore } from './with-store.js';
 
 /**
- * `xport flush [provider]`: makes deferred recipients due now (MAPI FlushQueues). It writes to the
- * shared store, so a running daemon sees the work and sends it without waiting for its backoff.
+ * `xport flush [provider]`: makes deferred recipients due now (MAPI FlushQueues): the queue's
+ * `retry` of one transport's recipients, or every transport's. It writes to the shared store, so a
+ * running daemon sees the work and sends it without waiting for its backoff.
  */
 export function registerFlush(program: Command, context: CommandContext): void {
   program
@@ -21,7 +22,13 @@ export function registerFlush(program: Command, context: CommandContext): void {
       if (provider !== undefined && !transports.includes(provider)) {
         throw new XportError('XPORT_PROVIDER_NOT_FOUND', `flush: no valid transport "${provider}" (transports: ${transports.join(', ') || 'none'})`);
       }
-      const made = await withStore(kernel, (store) => store.makeDue(provider ? [provider] : transports, Date.now()));
+      const providers = provider ? [provider] : transports;
+      const made = await withStore(kernel, async (store) => {
+        if (providers.length === 0) return 0;
+        // A store without queue operations still makes work due the store-and-forward way.
+        if (store.operations === undefined) return store.makeDue(providers, Date.now());
+        return (await kernel.operateQueue({ operation: 'retry', filter: { providers } })).changed;
+      });
       io.stdout(`${made} recipient(s) made due now${provider ? ` for ${provider}` : ''}\n`);
     });
 }

@@ -43,6 +43,17 @@ export function queueOperationApplies(operation: QueueOperation, recipient: Oper
   }
 }
 
+/**
+ * True when a recipient in flight is one the operation would have changed had it not been in flight,
+ * so it is counted as skipped: every operation but `release` (a held recipient is never in flight).
+ *
+ * @example
+ * skipsInFlight('release'); // false
+ */
+export function skipsInFlight(operation: QueueOperation): boolean {
+  return operation !== 'release';
+}
+
 /** What an operation makes of a recipient it applies to. */
 export interface OperationResult {
   readonly state: Extract<RecipientState, 'queued' | 'held' | 'aborted'>;

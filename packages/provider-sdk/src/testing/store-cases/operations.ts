@@ -107,6 +107,8 @@ export function operationCases({ store, reopen }: ConformanceContext): void {
       for (const operation of ['hold', 'delete', 'retry'] as const) {
         expect(await ops().countOperation({ operation, filter: { domains: ['example.org'] }, now: 2000 })).toEqual({ changes: operation === 'retry' ? 0 : 2, inFlight: 1 });
       }
+      // Release never counts one in flight: a held recipient is never in flight.
+      expect(await ops().countOperation({ operation: 'release', filter: { domains: ['example.org'] }, now: 2000 })).toEqual({ changes: 0, inFlight: 0 });
       const held = await apply('hold', { domains: ['example.org'] }, 2000);
       expect(held).toMatchObject({ changed: 2, skippedInFlight: 1 });
       expect(await states(id)).toEqual(['in-flight', 'held', 'held']);
