@@ -12,12 +12,12 @@ export const EXIT_CODES = {
   failure: 1,
   /** EX_UNAVAILABLE: the message store cannot be opened or written (unreachable, full, read-only, newer schema). */
   storeUnavailable: 69,
-  /** EX_CONFIG: xport.config.json is invalid, names a store that cannot be run (missing, or lacking contract methods, or the suppression list `xport suppression` needs), or needs a credential no source has. */
+  /** EX_CONFIG: xport.config.json is invalid, names a store that cannot be run (missing, or lacking contract methods, or the suppression list `xport suppression` or the queue operations `xport queue` needs), or needs a credential no source has. */
   config: 78,
 } as const;
 
 // A store that lacks contract methods will lack them after a restart too: the installed packages must change.
-const CONFIG_ERRORS: ReadonlySet<string> = new Set(['XPORT_CONFIG_INVALID', 'XPORT_STORE_NOT_CONFIGURED', 'XPORT_STORE_INCOMPATIBLE', 'XPORT_SUPPRESSION_UNSUPPORTED', 'XPORT_CREDENTIAL_MISSING']);
+const CONFIG_ERRORS: ReadonlySet<string> = new Set(['XPORT_CONFIG_INVALID', 'XPORT_STORE_NOT_CONFIGURED', 'XPORT_STORE_INCOMPATIBLE', 'XPORT_SUPPRESSION_UNSUPPORTED', 'XPORT_QUEUE_OPERATIONS_UNSUPPORTED', 'XPORT_CREDENTIAL_MISSING']);
 const STORE_ERRORS: ReadonlySet<string> = new Set(['XPORT_STORE_UNAVAILABLE', 'XPORT_STORE_FULL', 'XPORT_STORE_SCHEMA_NEWER']);
 
 /**

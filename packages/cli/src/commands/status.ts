@@ -7,7 +7,7 @@ import type { CommandContext } from '../program.js';
 import { printDestinations } from './status-destinations.js';
 import { withStore } from './with-store.js';
 
-type Depth = { queued: number; inFlight: number; deferred: number };
+type Depth = { queued: number; inFlight: number; deferred: number; held: number };
 
 /** The state cell: the provider's state, then one line per side (`relay down (smtp.example.org:587)`). */
 function toStateCell(row: ProviderStatus): string {
@@ -51,7 +51,7 @@ export function registerStatus(program: Command, context: CommandContext): void 
         daemon?.providers.slice() ??
         report.providers.map((p) => ({ ...p, state: p.status === 'ok' ? 'discovered' : p.status === 'incompatible' ? 'incompatible' : 'invalid', ...(p.errors[0] ? { lastError: p.errors[0] } : {}) }));
       const counts = await withStore(kernel, (store) => store.counts());
-      const depth = (id: string): Depth => counts.byProvider[id] ?? { queued: 0, inFlight: 0, deferred: 0 };
+      const depth = (id: string): Depth => counts.byProvider[id] ?? { queued: 0, inFlight: 0, deferred: 0, held: 0 };
       const providers = rows.map((row) => ({ ...row, queue: depth(row.id) }));
       if (options.json) {
         return printJson(io, { daemon: daemon ? { pid: daemon.pid, startedAt: daemon.startedAt, updatedAt: daemon.updatedAt } : null, providers, byState: counts.byState });
@@ -59,8 +59,8 @@ export function registerStatus(program: Command, context: CommandContext): void 
       io.stdout(daemon ? `daemon running (pid ${daemon.pid})\n` : 'no daemon running (states are from discovery)\n');
       io.stdout(
         renderTable(
-          ['id', 'kind', 'address types', 'state', 'queued', 'in flight', 'deferred', 'last error'],
-          providers.map((p) => [p.id, p.kind, p.addressTypes.join(', ') || '-', toStateCell(p), p.queue.queued, p.queue.inFlight, p.queue.deferred, toErrorCell(p)]),
+          ['id', 'kind', 'address types', 'state', 'queued', 'in flight', 'deferred', 'held', 'last error'],
+          providers.map((p) => [p.id, p.kind, p.addressTypes.join(', ') || '-', toStateCell(p), p.queue.queued, p.queue.inFlight, p.queue.deferred, p.queue.held, toErrorCell(p)]),
         ),
       );
     });

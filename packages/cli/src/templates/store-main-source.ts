@@ -123,15 +123,16 @@ class MapStore implements MessageStore {
   }
 
   async counts(): Promise<QueueCounts> {
-    const byState: Record<string, number> = { queued: 0, 'in-flight': 0, deferred: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
-    const byProvider: Record<string, { queued: number; inFlight: number; deferred: number }> = {};
+    const byState: Record<string, number> = { queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
+    const byProvider: Record<string, { queued: number; inFlight: number; deferred: number; held: number }> = {};
     for (const message of this.outbox.messages.values()) {
       for (const r of message.recipients) {
         byState[r.state] = (byState[r.state] ?? 0) + 1;
         if (isFinalRecipientState(r.state)) continue;
-        const slot = (byProvider[r.provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0 });
+        const slot = (byProvider[r.provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0, held: 0 });
         if (r.state === 'in-flight') slot.inFlight += 1;
         else if (r.state === 'queued') slot.queued += 1;
+        else if (r.state === 'held') slot.held += 1;
         else slot.deferred += 1;
       }
     }
