@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageStore } from '@xport/provider-sdk';
+import { createSqliteStore } from '@xport/store-sqlite';
 import { createApiApp, type ApiApp } from './support/api-app.js';
 
 let app: ApiApp | undefined;
@@ -73,5 +76,27 @@ describe('the queue by filter and bulk operations over HTTP', () => {
     expect((await operate('hold', { filter: { all: true }, extra: 1 })).status).toBe(400);
     expect((await operate('hold', { filter: { all: true } })).json()).toMatchObject({ changed: 1 });
     expect((await operate('retry', { filter: { states: ['held'] } })).json()).toMatchObject({ changed: 0 });
+  });
+
+  it('lists the queue of a store without queue operations unfiltered, and answers 501 for a filter or an operation', async () => {
+    // The SQLite store without its optional operations part, as a third-party store may be.
+    const withoutOperations = (root: string): MessageStore => {
+      const store = createSqliteStore({ path: join(root, 'plain.db') });
+      return new Proxy(store, { get: (target, key) => (key === 'operations' ? undefined : Reflect.get(target, key, target)) });
+    };
+    app = await createApiApp({ store: withoutOperations, config: { providers: { loopback: { config: { offline: true } } } } });
+    const first = await submit(['loopback:ada', 'loopback:bob']);
+    const second = await submit(['loopback:cy']);
+    const page1 = await list('limit=1');
+    expect(page1.recipients.map((r) => [r.messageId, r.recipient.address])).toEqual([
+      [first, 'ada'],
+      [first, 'bob'],
+    ]);
+    const page2 = await list(`limit=1&cursor=${encodeURIComponent(page1.nextCursor!)}`);
+    expect(page2).toEqual({ recipients: [expect.objectContaining({ messageId: second })], nextCursor: null });
+    for (const res of [await app.request({ method: 'GET', url: '/v1/queue?state=held' }), await operate('hold', { filter: { all: true } })]) {
+      expect(res.status).toBe(501);
+      expect(res.json()).toMatchObject({ code: 'XPORT_QUEUE_OPERATIONS_UNSUPPORTED' });
+    }
   });
 });

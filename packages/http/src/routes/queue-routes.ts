@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { queueOperationsOf, toRecipientFilter, type QueueEntry, type QueueOperation, type RecipientFilter, type RecipientState } from '@xport/provider-sdk';
+import { fromCursor, readPage } from '../paging/cursor.js';
+import { isFinalRecipientState, queueOperationsOf, toRecipientFilter, type MessageStore, type QueueEntry, type QueueOperation, type RecipientFilter, type RecipientState } from '@xport/provider-sdk';
 import { AUTH_ERRORS, errorResponses } from '../schemas/route-schemas.js';
 import { operationBody, operationParams, operationResult, queuePage, queueQuery } from '../schemas/queue-schemas.js';
 import { messagePath, toRecipientView, toTime } from '../views/message-views.js';
@@ -71,6 +72,20 @@ function toQueueRecipientView(e: QueueEntry): Record<string, unknown> {
   return view;
 }
 
+/**
+ * The unfiltered queue of a store without queue operations (they are optional): its messages in
+ * submit order, `limit` at a time, each message's recipients not yet final as rows.
+ */
+async function readUnfiltered(store: MessageStore, limit: number, cursor: string | undefined): Promise<{ recipients: Array<Record<string, unknown>>; nextCursor: string | null }> {
+  const page = await readPage(fromCursor(cursor), limit, (offset, count) => store.listQueue({ offset, limit: count }));
+  const recipients = page.items.flatMap((m) =>
+    m.recipients
+      .filter((r) => !isFinalRecipientState(r.state))
+      .map((r) => toQueueRecipientView({ ...r, messageId: m.id, submittedAt: m.submittedAt, expiresAt: m.expiresAt })),
+  );
+  return { recipients, nextCursor: page.nextCursor };
+}
+
 /** `GET /v1/queue` (recipients by filter, cursor paging) and `POST /v1/queue/{retry|hold|release|delete}`. */
 export function registerQueueRoutes(app: FastifyInstance, { kernel }: RouteContext): void {
   app.get<{ Querystring: QueueQuery }>(
@@ -88,7 +103,9 @@ export function registerQueueRoutes(app: FastifyInstance, { kernel }: RouteConte
     async (request) => {
       const q = request.query;
       const filter = toFilter({ states: q.state, providers: q.provider, addressTypes: q.type, domains: q.domain, olderThan: q.olderThan, messageIds: q.message } as FilterBody, Date.now());
-      const page = await queueOperationsOf(requireStore(kernel)).listRecipients({ filter: toRecipientFilter(filter), limit: q.limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
+      const store = requireStore(kernel);
+      if (store.operations === undefined && Object.keys(filter).length === 0) return readUnfiltered(store, q.limit, q.cursor);
+      const page = await queueOperationsOf(store).listRecipients({ filter: toRecipientFilter(filter), limit: q.limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
       return { recipients: page.entries.map(toQueueRecipientView), nextCursor: page.nextCursor };
     },
   );
