@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Recipient } from './address.js';
 import type { ContentPartInput, MessageEnvelope, PartInfo, RecipientRole } from './message.js';
 import type { SubmitFingerprint } from './submit-fingerprint.js';
+import type { EventLog } from './lifecycle/delivery-events.js';
 
 /**
  * Where one recipient of a queued message stands. `delivered`, `failed`, `expired` and `aborted`
@@ -272,8 +273,11 @@ export interface MessageStore {
   counts(): Promise<QueueCounts>;
   /** Earliest `nextAttemptAt` of a waiting recipient, or of an in-flight lease's expiry; null if none. */
   nextWakeAt(): Promise<number | null>;
-  /** Removes sent messages finished before `before`. Returns how many. */
-  purgeSent(before: number): Promise<number>;
+  /**
+   * Removes sent messages finished before `before`, oldest first, at most `limit` of them when given
+   * (retention purges in bounded batches: `purgeHistory`). Returns how many.
+   */
+  purgeSent(before: number, limit?: number): Promise<number>;
 
   // --- inbox
   receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>>;
@@ -294,6 +298,14 @@ export interface MessageStore {
   // --- suppression list
   /** Optional: a store without it keeps no suppression list, and the kernel suppresses nothing. */
   readonly suppression?: SuppressionStore;
+
+  // --- delivery events
+  /**
+   * Optional: the durable event log. A store that has one appends each write's events in the same
+   * transaction as the write (`submitEvents`, `completionEvent`, `deletedEvent`, `receivedEvent`), so a
+   * rejected write appends none; without it the kernel has no timelines and no event stream.
+   */
+  readonly events?: EventLog;
 
   // --- health
   quarantined(): Promise<QuarantinedRecord[]>;

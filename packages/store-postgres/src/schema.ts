@@ -3,7 +3,7 @@ import { XportError } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 4;
+export const POSTGRES_SCHEMA_VERSION = 5;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -110,6 +110,26 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       updated_at BIGINT NOT NULL
     );
     CREATE INDEX suppressions_by_update ON ${s}.suppressions (updated_at DESC, address);
+  `,
+  // v5: the delivery event log, appended by each write in its own statement or transaction (under the
+  // append lock of event-log.ts, so ids become visible in order). `recipient` and `error` hold the
+  // recipients table's records.
+  (s) => `
+    CREATE TABLE ${s}.events (
+      id BIGSERIAL PRIMARY KEY,
+      type TEXT NOT NULL,
+      at BIGINT NOT NULL,
+      message_id TEXT NOT NULL,
+      recipient_index INTEGER,
+      recipient JSONB,
+      provider TEXT,
+      attempts INTEGER,
+      error JSONB,
+      next_attempt_at BIGINT,
+      mailbox TEXT
+    );
+    CREATE INDEX events_by_message ON ${s}.events (message_id, id);
+    CREATE INDEX events_by_age ON ${s}.events (at, id);
   `,
 ];
 
