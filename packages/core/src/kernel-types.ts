@@ -108,6 +108,8 @@ export interface Kernel {
    * const page = await kernel.readEvents({ after: 0, limit: 100, types: ['failed'] });
    */
   readEvents(request: EventReadRequest): Promise<DeliveryEvent[]>;
+  /** The id of the newest event (0 for an empty log): follow after it for new events only. Same errors as `readEvents`. */
+  lastEventId(): Promise<number>;
   /**
    * Follows the event log: the events after `options.after` (or, without it, only new ones), then
    * each new one as it is written, until `options.signal` aborts. Writes of this kernel wake it at

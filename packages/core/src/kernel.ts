@@ -329,6 +329,10 @@ class XportKernel implements Kernel {
     return requireEventLog(this.store(), 'read delivery events').readEvents(request);
   }
 
+  lastEventId(): Promise<number> {
+    return requireEventLog(this.store(), 'read the last event id').lastEventId();
+  }
+
   followEvents(options: FollowEventsOptions = {}): AsyncIterable<DeliveryEvent> {
     const store = this.store();
     const log = requireEventLog(store, 'follow delivery events');

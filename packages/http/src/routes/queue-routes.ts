@@ -21,7 +21,7 @@ export function registerQueueRoutes(app: FastifyInstance, { kernel }: RouteConte
       const { limit, cursor } = request.query;
       const store = requireStore(kernel);
       const page = await readPage(fromCursor(cursor), limit, (offset, count) => store.listQueue({ offset, limit: count }));
-      return { messages: page.items.map(toMessageView), nextCursor: page.nextCursor };
+      return { messages: page.items.map((m) => toMessageView(m)), nextCursor: page.nextCursor };
     },
   );
 }
