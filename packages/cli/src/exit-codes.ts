@@ -17,7 +17,14 @@ export const EXIT_CODES = {
 } as const;
 
 // A store that lacks contract methods will lack them after a restart too: the installed packages must change.
-const CONFIG_ERRORS: ReadonlySet<string> = new Set(['XPORT_CONFIG_INVALID', 'XPORT_STORE_NOT_CONFIGURED', 'XPORT_STORE_INCOMPATIBLE', 'XPORT_SUPPRESSION_UNSUPPORTED', 'XPORT_CREDENTIAL_MISSING']);
+const CONFIG_ERRORS: ReadonlySet<string> = new Set([
+  'XPORT_CONFIG_INVALID',
+  'XPORT_STORE_NOT_CONFIGURED',
+  'XPORT_STORE_INCOMPATIBLE',
+  'XPORT_SUPPRESSION_UNSUPPORTED',
+  'XPORT_STORE_NO_EVENTS',
+  'XPORT_CREDENTIAL_MISSING',
+]);
 const STORE_ERRORS: ReadonlySet<string> = new Set(['XPORT_STORE_UNAVAILABLE', 'XPORT_STORE_FULL', 'XPORT_STORE_SCHEMA_NEWER']);
 
 /**
