@@ -66,10 +66,13 @@ export async function lastEventRowId(db: Database): Promise<number> {
   return Number(rows[0]?.id ?? 0);
 }
 
-/** Deletes at most `limit` events older than `before`, oldest first. */
+/**
+ * Deletes at most `limit` events older than `before`, oldest first: of the `limit` oldest ids, those
+ * written before `before` (events are appended in time order; see the SQLite store's purge).
+ */
 export async function purgeEventRows(db: Database, before: number, limit: number): Promise<number> {
   const { rowCount } = await db.pool.query(
-    `DELETE FROM ${db.s}.events WHERE id IN (SELECT id FROM ${db.s}.events WHERE at < $1 ORDER BY at, id LIMIT $2)`,
+    `DELETE FROM ${db.s}.events WHERE id IN (SELECT id FROM (SELECT id, at FROM ${db.s}.events ORDER BY id LIMIT $2) oldest WHERE at < $1)`,
     [before, Math.max(0, limit)],
   );
   return rowCount ?? 0;

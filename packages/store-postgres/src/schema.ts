@@ -113,7 +113,8 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
   `,
   // v5: the delivery event log, appended by each write in its own statement or transaction (under the
   // append lock of event-log.ts, so ids become visible in order). `recipient` and `error` hold the
-  // recipients table's records.
+  // recipients table's records. No index on `at`: events are appended in time order, so the purge
+  // walks the oldest ids (and each append maintains one index less).
   (s) => `
     CREATE TABLE ${s}.events (
       id BIGSERIAL PRIMARY KEY,
@@ -129,7 +130,6 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       mailbox TEXT
     );
     CREATE INDEX events_by_message ON ${s}.events (message_id, id);
-    CREATE INDEX events_by_age ON ${s}.events (at, id);
   `,
 ];
 

@@ -83,7 +83,12 @@ export function lastEventRowId(db: Database): number {
   return row?.seq ?? 0;
 }
 
-/** Deletes at most `limit` events older than `before`, oldest first. */
+/**
+ * Deletes at most `limit` events older than `before`, oldest first: of the `limit` oldest ids, those
+ * written before `before`. Events are appended in time order, so that is the old ones, found through
+ * the primary key in bounded work (a batch that finds a newer one among them comes back short, and
+ * the rest waits for the next sweep).
+ */
 export function purgeEventRows(db: Database, before: number, limit: number): number {
-  return sql(db, 'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ? ORDER BY at, id LIMIT ?)').run(before, Math.max(0, limit)).changes;
+  return sql(db, 'DELETE FROM events WHERE id IN (SELECT id FROM (SELECT id, at FROM events ORDER BY id LIMIT ?) WHERE at < ?)').run(Math.max(0, limit), before).changes;
 }

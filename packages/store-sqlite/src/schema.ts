@@ -113,6 +113,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
   // v6: the delivery event log, appended by each write in its own transaction. One writer at a time
   // (BEGIN IMMEDIATE) means ids commit in order; AUTOINCREMENT keeps them from ever being reused,
   // even after the newest is purged. `recipient` and `error` hold the recipients table's records.
+  // No index on `at`: events are appended in time order, so the purge walks the oldest ids (and
+  // each append maintains one index less).
   (db) =>
     db.exec(`
       CREATE TABLE events (
@@ -129,7 +131,6 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         mailbox TEXT
       );
       CREATE INDEX events_by_message ON events (message_id, id);
-      CREATE INDEX events_by_age ON events (at, id);
     `),
 ];
 
