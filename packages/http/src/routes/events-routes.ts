@@ -95,7 +95,7 @@ export function registerEventRoutes(app: FastifyInstance, { kernel }: RouteConte
       reply.raw.flushHeaders();
       const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), heartbeatMs);
       heartbeat.unref();
-      request.raw.once('close', () => stop.abort());
+      // The response's close, not the request's: a request emits 'close' once its (empty) body is read.
       reply.raw.once('close', () => stop.abort());
       try {
         for await (const event of events) {
