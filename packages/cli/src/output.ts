@@ -13,6 +13,11 @@ export interface CliIO {
    * exit, so a command that would force an exit (a daemon whose stop overruns) just waits.
    */
   readonly exit?: (code: number) => never;
+  /**
+   * True once standard output's reader has gone (EPIPE): a command that would print forever
+   * (`xport events --follow | head`) stops then. Only the real process has it.
+   */
+  readonly stdoutClosed?: () => boolean;
 }
 
 /**
@@ -21,21 +26,26 @@ export interface CliIO {
  * failure, so the rest of the output is dropped quietly and the command finishes as it would have.
  * Any other stream error (a terminal gone: EIO) likewise ends the writing, not the process.
  */
-function toStreamWriter(stream: NodeJS.WriteStream): (text: string) => void {
+function toStreamWriter(stream: NodeJS.WriteStream): { write: (text: string) => void; closed: () => boolean } {
   let readerGone = false;
   stream.on('error', () => {
     readerGone = true;
   });
-  return (text) => {
-    if (readerGone || stream.destroyed) return;
-    stream.write(text);
+  return {
+    write: (text) => {
+      if (readerGone || stream.destroyed) return;
+      stream.write(text);
+    },
+    closed: () => readerGone || stream.destroyed,
   };
 }
 
 export function processIO(): CliIO {
+  const stdout = toStreamWriter(process.stdout);
   return {
-    stdout: toStreamWriter(process.stdout),
-    stderr: toStreamWriter(process.stderr),
+    stdout: stdout.write,
+    stdoutClosed: stdout.closed,
+    stderr: toStreamWriter(process.stderr).write,
     cwd: process.cwd(),
     env: process.env,
     interactive: process.stderr.isTTY === true,

@@ -12,6 +12,8 @@ import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerFlush } from './commands/flush.js';
 import { registerAbort } from './commands/abort.js';
+import { registerMessage } from './commands/message.js';
+import { registerEvents } from './commands/events.js';
 import { registerNew } from './commands/new-command.js';
 import { registerRevalidate } from './commands/revalidate.js';
 
@@ -25,7 +27,7 @@ export function createProgram(io: CliIO, setExit: (code: ExitCode) => void): Com
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   const context = { io, setExit, globals: () => program.opts<{ root: string }>() };
-  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerInbox, registerSuppression, registerFlush, registerAbort, registerRevalidate, registerNew]) {
+  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerMessage, registerEvents, registerInbox, registerSuppression, registerFlush, registerAbort, registerRevalidate, registerNew]) {
     register(program, context);
   }
   return program;

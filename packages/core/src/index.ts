@@ -7,6 +7,12 @@ export { createKernel } from './kernel.js';
 export type { Kernel, KernelOptions, StartOptions } from './kernel-types.js';
 export { KERNEL_API_VERSION } from './version.js';
 
+// Delivery events and message history
+export { followEvents, DEFAULT_FOLLOW_POLL_MS } from './history/event-follower.js';
+export type { FollowEventsOptions, WriteSignal } from './history/event-follower.js';
+export { readMessageHistory, readMessageEvents } from './history/message-history.js';
+export type { MessageHistory } from './history/message-history.js';
+
 // Configuration
 export { loadConfig, toXportConfig, CONFIG_FILE_NAME } from './config/load-config.js';
 export { configSchema } from './config/config-schema.js';

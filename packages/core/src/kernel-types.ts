@@ -1,5 +1,19 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { Clock, CredentialDeclaration, CredentialView, HookProvider, InboundPort, Logger, MessageInput, MessageStore, TransportProvider } from '@xport/provider-sdk';
+import type {
+  Clock,
+  CredentialDeclaration,
+  CredentialView,
+  DeliveryEvent,
+  EventReadRequest,
+  HookProvider,
+  InboundPort,
+  Logger,
+  MessageInput,
+  MessageStore,
+  TransportProvider,
+} from '@xport/provider-sdk';
+import type { FollowEventsOptions } from './history/event-follower.js';
+import type { MessageHistory } from './history/message-history.js';
 import type { XportConfig, XportConfigInput } from './config/config-schema.js';
 import type { DiscoveryReport } from './discovery/discovery-report.js';
 import type { KernelEvents, ProviderState } from './lifecycle/provider-state.js';
@@ -96,6 +110,33 @@ export interface Kernel {
   operateQueue(input: QueueOperationInput): Promise<QueueOperationReport>;
   /** Validates, routes and queues a message; once it resolves the message is the kernel's responsibility. */
   submit(input: MessageInput): Promise<SubmitReceipt>;
+  /**
+   * Delivery events after a cursor, oldest first (the store's event log). Rejects with
+   * `XPORT_STORE_NO_EVENTS` when the store keeps none, `XPORT_STORE_NOT_CONFIGURED` without an open store.
+   *
+   * @example
+   * const page = await kernel.readEvents({ after: 0, limit: 100, types: ['failed'] });
+   */
+  readEvents(request: EventReadRequest): Promise<DeliveryEvent[]>;
+  /** The id of the newest event (0 for an empty log): follow after it for new events only. Same errors as `readEvents`. */
+  lastEventId(): Promise<number>;
+  /**
+   * Follows the event log: the events after `options.after` (or, without it, only new ones), then
+   * each new one as it is written, until `options.signal` aborts. Writes of this kernel wake it at
+   * once; those of another process on the same store are seen within `pollMs`.
+   *
+   * @example
+   * for await (const event of kernel.followEvents({ signal })) console.log(event.id, event.type, event.messageId);
+   */
+  followEvents(options?: FollowEventsOptions): AsyncIterable<DeliveryEvent>;
+  /**
+   * A message, queued or sent, with each recipient's timeline of events; undefined when the store
+   * does not have it (unknown, or purged with the history after the retention period).
+   *
+   * @example
+   * const history = await kernel.messageHistory(receipt.messageId);
+   */
+  messageHistory(messageId: string): Promise<MessageHistory | undefined>;
   /** Re-runs logon for a provider now (MAPI ValidateState) and resolves with its new state. */
   revalidate(id: string): Promise<ProviderState>;
   /**

@@ -1,4 +1,19 @@
-import { XportError, XportTokens, type CredentialDeclaration, type CredentialView, type HookProvider, type MessageInput, type MessageStore, type TransportProvider } from '@xport/provider-sdk';
+import {
+  XportError,
+  XportTokens,
+  type CredentialDeclaration,
+  type CredentialView,
+  type DeliveryEvent,
+  type EventReadRequest,
+  type HookProvider,
+  type MessageInput,
+  type MessageStore,
+  type TransportProvider,
+} from '@xport/provider-sdk';
+import { followEvents, type FollowEventsOptions } from './history/event-follower.js';
+import { requireEventLog } from './history/event-log-access.js';
+import { readMessageHistory, type MessageHistory } from './history/message-history.js';
+import { toWriteSignal } from './history/write-signal.js';
 import { createCredentialView } from './credentials/credential-view.js';
 import { discoverProviders } from './discovery/discover-providers.js';
 import { toDiscoveryReport, type DiscoveryReport } from './discovery/discovery-report.js';
@@ -313,6 +328,26 @@ class XportKernel implements Kernel {
 
   operateQueue(input: QueueOperationInput): Promise<QueueOperationReport> {
     return this.spooler().operate(input);
+  }
+
+  readEvents(request: EventReadRequest): Promise<DeliveryEvent[]> {
+    return requireEventLog(this.store(), 'read delivery events').readEvents(request);
+  }
+
+  lastEventId(): Promise<number> {
+    return requireEventLog(this.store(), 'read the last event id').lastEventId();
+  }
+
+  followEvents(options: FollowEventsOptions = {}): AsyncIterable<DeliveryEvent> {
+    const store = this.store();
+    const log = requireEventLog(store, 'follow delivery events');
+    return followEvents(log, options, toWriteSignal(store!, this.spoolerInstance));
+  }
+
+  async messageHistory(messageId: string): Promise<MessageHistory | undefined> {
+    const store = this.store();
+    if (store === undefined) throw new XportError('XPORT_STORE_NOT_CONFIGURED', `read the history of message ${messageId}: no message store is open (start the kernel with a store first)`);
+    return readMessageHistory(store, messageId);
   }
 
   providerState(id: string): ProviderState | undefined {

@@ -15,6 +15,7 @@ import { registerMessageRoutes } from './routes/messages-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerProviderRoutes } from './routes/providers-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
+import { registerEventRoutes } from './routes/events-routes.js';
 import type { RouteContext } from './routes/route-context.js';
 import { createServer } from './server/create-server.js';
 import { toBodyLimit } from './submit/body-limit.js';
@@ -29,6 +30,8 @@ export interface HttpApiOptions {
   readonly consoleDir?: string;
   /** prom-client's process and Node.js metrics on `/metrics` too. Default true. */
   readonly processMetrics?: boolean;
+  /** How often a quiet `GET /v1/events` stream gets a heartbeat comment, ms. Default 15 000. */
+  readonly sseHeartbeatMs?: number;
 }
 
 export interface HttpApi {
@@ -48,7 +51,7 @@ export interface HttpApi {
 }
 
 /**
- * The HTTP API over a kernel: `/v1` routes for messages, the queue, inboxes, the suppression list and providers, with
+ * The HTTP API over a kernel: `/v1` routes for messages, delivery events, the queue, inboxes, the suppression list and providers, with
  * `/metrics`, `/livez`, `/readyz` and `/v1/openapi.json`, and the web console at `/` (`settings.console`). Reads the API tokens through the kernel's
  * credential service first. The kernel may start before or after: until its store is open, the
  * routes that need it answer 503.
@@ -72,6 +75,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const ctx: RouteContext = { kernel, maxBodyBytes };
   registerMessageRoutes(server, ctx);
   registerQueueRoutes(server, ctx);
+  registerEventRoutes(server, ctx, options.sseHeartbeatMs);
   registerInboxRoutes(server, ctx);
   registerSuppressionRoutes(server, ctx);
   registerProviderRoutes(server, ctx, logger);

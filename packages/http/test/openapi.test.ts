@@ -27,6 +27,7 @@ describe('GET /v1/openapi.json', () => {
       'GET /livez',
       'GET /metrics',
       'GET /readyz',
+      'GET /v1/events',
       'GET /v1/inbox/{mailbox}',
       'GET /v1/inbox/{mailbox}/{entryId}',
       'GET /v1/inbox/{mailbox}/{entryId}/parts/{partId}',

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   XPORT_STORE_UNAVAILABLE: 'The store cannot serve the request now (not open, connection lost, locked by another process, an I/O error); a full or read-only store is XPORT_STORE_FULL.',
   XPORT_STORE_FULL: 'The store has no room or no permission to write (disk full, quota exceeded, read-only, not permitted); submits are refused until that passes, and nothing already accepted is lost.',
   XPORT_STORE_CORRUPT_RECORD: 'A stored record could not be decoded and was quarantined.',
+  XPORT_STORE_NO_EVENTS: 'The message store keeps no delivery event log (MessageStore.events), so there are no timelines and no event stream.',
   XPORT_KERNEL_STOPPED: 'The kernel is stopped or stopping and accepts no new work.',
   XPORT_KERNEL_NOT_STARTED: 'The kernel (or its spooler) has not been started yet, so it accepts no work; call start() first.',
   XPORT_DAEMON_NOT_RUNNING: 'No xport daemon is running for the application, so a command that asks the daemon has no one to ask.',

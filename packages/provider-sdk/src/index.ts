@@ -94,6 +94,8 @@ export { WorkListeners } from './work-listeners.js';
 export type { WorkListenerHooks } from './work-listeners.js';
 export { splitBytes, toFixedChunks } from './store-content.js';
 export { startSentRetention, openSentRetention } from './sent-retention.js';
+export { purgeHistory, SENT_PURGE_BATCH, EVENT_PURGE_BATCH } from './history-retention.js';
+export type { PurgedHistory } from './history-retention.js';
 export { createSubmitFingerprint, fingerprintToKeep, resolveRepeatedKey } from './submit-fingerprint.js';
 export type { SubmitFingerprint, FingerprintInput } from './submit-fingerprint.js';
 
@@ -195,3 +197,16 @@ export type {
 } from './queue-operations-store.js';
 export { DELIVERY_EVENT_TYPES, isDeliveryEventType } from './lifecycle/delivery-events.js';
 export type { DeliveryEvent, DeliveryEventType, EventReadRequest, EventLog } from './lifecycle/delivery-events.js';
+export {
+  submitEvents,
+  completionEvent,
+  completionEventFields,
+  deletedEvent,
+  receivedEvent,
+  matchesEventRequest,
+  eventReadLimit,
+  MAX_EVENT_READ,
+} from './lifecycle/delivery-event-rules.js';
+export type { NewDeliveryEvent, CompletedRecipient, CompletionEventFields } from './lifecycle/delivery-event-rules.js';
+export { EVENT_COLUMNS, decodeEventRow } from './lifecycle/event-rows.js';
+export type { EventRecordRow } from './lifecycle/event-rows.js';

@@ -3,6 +3,7 @@ import type { Recipient } from './address.js';
 import type { ContentPartInput, MessageEnvelope, PartInfo, RecipientRole } from './message.js';
 import type { SubmitFingerprint } from './submit-fingerprint.js';
 import type { QueueOperationsStore } from './queue-operations-store.js';
+import type { EventLog } from './lifecycle/delivery-events.js';
 
 /**
  * Where one recipient of a queued message stands. `delivered`, `failed`, `expired` and `aborted`
@@ -282,8 +283,11 @@ export interface MessageStore {
   counts(): Promise<QueueCounts>;
   /** Earliest `nextAttemptAt` of a waiting recipient, or of an in-flight lease's expiry; null if none. */
   nextWakeAt(): Promise<number | null>;
-  /** Removes sent messages finished before `before`. Returns how many. */
-  purgeSent(before: number): Promise<number>;
+  /**
+   * Removes sent messages finished before `before`, oldest first, at most `limit` of them when given
+   * (retention purges in bounded batches: `purgeHistory`). Returns how many.
+   */
+  purgeSent(before: number, limit?: number): Promise<number>;
 
   // --- inbox
   receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>>;
@@ -308,6 +312,13 @@ export interface MessageStore {
   // --- queue operations
   /** Optional: listing by filter and bulk retry / hold / release / delete (`lifecycle/queue-operations.ts`). */
   readonly operations?: QueueOperationsStore;
+  // --- delivery events
+  /**
+   * Optional: the durable event log. A store that has one appends each write's events in the same
+   * transaction as the write (`submitEvents`, `completionEvent`, `deletedEvent`, `receivedEvent`), so a
+   * rejected write appends none; without it the kernel has no timelines and no event stream.
+   */
+  readonly events?: EventLog;
 
   // --- health
   quarantined(): Promise<QuarantinedRecord[]>;

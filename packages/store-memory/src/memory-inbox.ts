@@ -1,6 +1,7 @@
-import { XportError, type InboxEntry, type ListOptions, type MessageEnvelope, type PartInfo, type ReceiveRequest } from '@xport/provider-sdk';
+import { XportError, receivedEvent, type InboxEntry, type ListOptions, type MessageEnvelope, type PartInfo, type ReceiveRequest } from '@xport/provider-sdk';
 import { toFrozenEnvelope } from './memory-records.js';
 import { RecordIds } from './record-ids.js';
+import type { MemoryEvents } from './memory-events.js';
 
 /** An inbox entry as stored. The entries of one receive share its frozen envelope and parts. */
 interface MemoryInboxEntry {
@@ -48,6 +49,8 @@ export class MemoryInbox {
   private readonly ids = new RecordIds(8);
   private readonly byKey = new Map<string, readonly MemoryInboxEntry[]>();
 
+  constructor(private readonly events: MemoryEvents) {}
+
   findByKey(key: string | undefined): ReceivedEntry[] | undefined {
     const found = key === undefined ? undefined : this.byKey.get(key);
     return found === undefined ? undefined : toReceived(found);
@@ -79,6 +82,7 @@ export class MemoryInbox {
       created[i] = entry;
     }
     if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, created);
+    this.events.append(created.map((e) => receivedEvent(e, e.receivedAt, e.receivedBy)));
     return toReceived(created);
   }
 

@@ -1,7 +1,10 @@
 import {
   XportError,
+  completionEvent,
+  deletedEvent,
   fingerprintToKeep,
   isFinalRecipientState,
+  submitEvents,
   isStranded,
   isWaitingRecipientState,
   type Claim,
@@ -22,6 +25,7 @@ import { RecordIds } from './record-ids.js';
 import { RecordSlots } from './record-slots.js';
 import { applyClaimResult } from './recipient-transitions.js';
 import { UnfinishedMessages } from './unfinished-messages.js';
+import type { MemoryEvents } from './memory-events.js';
 
 /**
  * The outbox and sent folder of the memory store. Every method runs without awaiting, so each is
@@ -36,6 +40,8 @@ export class MemoryOutbox {
   private readonly due = new DueIndex();
   private readonly leaseIds = new RecordIds();
   private seq = 0;
+
+  constructor(private readonly events: MemoryEvents) {}
 
   find(messageId: string): MemoryMessage | undefined {
     return this.messages.get(messageId);
@@ -78,6 +84,7 @@ export class MemoryOutbox {
     this.queue.add(message);
     for (const r of recipients) this.due.update(r, dueAt(r));
     this.finishIfDone(message, now);
+    this.events.append(submitEvents(message.id, request));
     return { messageId: message.id, duplicate: false };
   }
 
@@ -121,6 +128,8 @@ export class MemoryOutbox {
     const now = completion.now ?? Date.now();
     applyClaimResult(recipient, completion.result, now);
     this.due.update(recipient, dueAt(recipient));
+    const event = completionEvent(toCompleted(recipient), completion.result, now);
+    if (event !== undefined) this.events.append([event]);
     return { messageFinished: this.finishIfDone(recipient.message, now) };
   }
 
@@ -166,6 +175,7 @@ export class MemoryOutbox {
     }
     for (const r of message.recipients) {
       if (isFinalRecipientState(r.state)) continue;
+      this.events.append([deletedEvent(toCompleted(r), now)]);
       r.state = 'aborted';
       r.nextAttemptAt = null;
       r.updatedAt = now;
@@ -176,9 +186,11 @@ export class MemoryOutbox {
     this.finishIfDone(message, now);
   }
 
-  purgeSent(before: number): MemoryMessage[] {
-    const purged: MemoryMessage[] = [];
-    for (const message of this.messages.values()) if ((message.finishedAt ?? Infinity) < before) purged.push(message);
+  /** Sent messages finished before `before`, oldest first, at most `limit`. */
+  purgeSent(before: number, limit = Infinity): MemoryMessage[] {
+    const old: MemoryMessage[] = [];
+    for (const message of this.messages.values()) if ((message.finishedAt ?? Infinity) < before) old.push(message);
+    const purged = old.sort((a, b) => a.finishedAt! - b.finishedAt! || a.seq - b.seq).slice(0, Math.max(0, limit));
     for (const message of purged) {
       this.messages.delete(message.id);
       if (message.idempotencyKey !== undefined) this.byKey.delete(message.idempotencyKey);
@@ -193,6 +205,10 @@ export class MemoryOutbox {
     this.queue.noteFinished();
     return true;
   }
+}
+
+function toCompleted(r: MemoryRecipient) {
+  return { messageId: r.message.id, recipientIndex: r.index, recipient: r.recipient, provider: r.provider, attempts: r.attempts };
 }
 
 function totalSize(parts: readonly PartInfo[]): number {

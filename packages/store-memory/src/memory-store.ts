@@ -4,6 +4,7 @@ import {
   WorkListeners,
   XportError,
   openSentRetention,
+  purgeHistory,
   resolveRepeatedKey,
   type Claim,
   type ClaimRequest,
@@ -26,6 +27,7 @@ import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { MemoryOperations } from './memory-operations.js';
+import { MemoryEvents } from './memory-events.js';
 import { MemorySuppression } from './memory-suppression.js';
 import { toStoredMessage, type MemoryMessage } from './memory-records.js';
 import { countRecipients, listFinished, listQueued } from './queue-views.js';
@@ -41,8 +43,9 @@ export interface MemoryStoreOptions {
 
 /** The memory store: the whole contract, nothing durable. Content is read in before a write is applied. */
 class MemoryStore implements MessageStore {
-  private readonly outbox = new MemoryOutbox();
-  private readonly inbox = new MemoryInbox();
+  readonly events = new MemoryEvents(() => this.assertOpen());
+  private readonly outbox = new MemoryOutbox(this.events);
+  private readonly inbox = new MemoryInbox(this.events);
   private readonly content = new MemoryContent();
   private readonly work = new WorkListeners();
   readonly suppression = new MemorySuppression(() => this.assertOpen());
@@ -62,7 +65,7 @@ class MemoryStore implements MessageStore {
   async open(): Promise<void> {
     this.opened = true;
     const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
-    if (days > 0 && !this.stopRetention) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    if (days > 0 && !this.stopRetention) this.stopRetention = await openSentRetention(days, (before) => purgeHistory(this, before), this.options.logger);
   }
 
   async close(): Promise<void> {
@@ -146,9 +149,9 @@ class MemoryStore implements MessageStore {
     return this.outbox.nextWakeAt();
   }
 
-  async purgeSent(before: number): Promise<number> {
+  async purgeSent(before: number, limit?: number): Promise<number> {
     this.assertOpen();
-    const purged = this.outbox.purgeSent(before);
+    const purged = this.outbox.purgeSent(before, limit);
     for (const message of purged) this.content.deleteParts(message.parts);
     return purged.length;
   }

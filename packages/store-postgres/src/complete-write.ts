@@ -1,6 +1,7 @@
 import { recipientTransition, staleLeaseError, unknownRecipientError, type Completion, type CompletionReceipt, type RecipientState } from '@xport/provider-sdk';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
+import { completionEventColumns, eventAppendLockSql } from './event-log.js';
 
 interface CompletionRow {
   ord: number;
@@ -30,9 +31,13 @@ const ATTEMPTS = 3;
  */
 function completeBatchSql(db: Database): string {
   return `
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
-        provider text, keep_provider boolean, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean)
+    WITH append_lock AS MATERIALIZED (
+      -- Before any row lock: appends to the event log are serialised (see event-log.ts).
+      SELECT ${eventAppendLockSql(db)}
+    ), input AS (
+      SELECT i.* FROM append_lock, jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
+        provider text, keep_provider boolean, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean,
+        event_type text, event_error jsonb, event_next_at bigint)
     ), target AS (
       -- One index look-up per completion (a LATERAL subquery with a locking clause is never flattened
       -- into a join): planned as a join, the ~100 rows the planner assumes for jsonb_to_recordset made it
@@ -57,7 +62,12 @@ function completeBatchSql(db: Database): string {
         updated_at = i.at_ms, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
       FROM target t JOIN input i ON i.ord = t.ord
       WHERE r.message_seq = t.message_seq AND r.idx = t.idx AND t.state = 'in-flight' AND t.lease_id = i.lease_id
-      RETURNING i.ord, r.message_seq, i.final, i.at_ms, i.wakes
+      RETURNING i.ord, r.message_seq, i.final, i.at_ms, i.wakes, r.idx, r.recipient, r.provider, r.attempts
+    ), completion_events AS (
+      -- The event each applied result owes (none for a hand-over), with the recipient as it is now.
+      INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at)
+      SELECT i.event_type, i.at_ms, i.message_id, u.idx, u.recipient, u.provider, u.attempts, i.event_error, i.event_next_at
+      FROM updated u JOIN input i ON i.ord = u.ord WHERE i.event_type IS NOT NULL ORDER BY u.ord
     ), closing AS (
       SELECT message_seq, count(*)::int AS n, max(at_ms) AS at_ms, max(ord) AS last_ord FROM updated WHERE final GROUP BY message_seq
     ), finished AS (
@@ -95,6 +105,7 @@ function toInputRow(completion: Completion, ord: number): Record<string, unknown
     at_ms: completion.now ?? Date.now(),
     error: transition.lastError ?? null,
     wakes: transition.wakes,
+    ...completionEventColumns(completion.result),
   };
 }
 
@@ -161,16 +172,18 @@ export async function makeRecipientsDue(db: Database, providers: readonly string
   return rows[0]?.moved ?? 0;
 }
 
-/** Deletes sent messages finished before `before`, with their recipients (cascade) and content. */
-export async function purgeFinished(db: Database, before: number): Promise<number> {
+/** Deletes sent messages finished before `before` (oldest first, at most `limit`), with their recipients (cascade) and content. */
+export async function purgeFinished(db: Database, before: number, limit?: number): Promise<number> {
   const { rows } = await db.pool.query<{ purged: number }>(
     `WITH gone AS (
-       DELETE FROM ${db.s}.messages WHERE finished_at IS NOT NULL AND finished_at < $1 RETURNING id
+       DELETE FROM ${db.s}.messages WHERE seq IN (
+         SELECT seq FROM ${db.s}.messages WHERE finished_at IS NOT NULL AND finished_at < $1 ORDER BY finished_at, seq LIMIT $2
+       ) RETURNING id
      ), gone_parts AS (
        DELETE FROM ${db.s}.parts WHERE owner IN (SELECT id FROM gone)
      )
      SELECT count(*)::int AS purged FROM gone`,
-    [before],
+    [before, limit ?? null],
   );
   return rows[0]?.purged ?? 0;
 }

@@ -35,8 +35,9 @@ import { openPartStream, openReadPart } from './part-reader.js';
 import { ReadAhead } from './read-ahead.js';
 import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
-import { STORE_DEFAULTS, collectPart, openSentRetention } from '@xport/provider-sdk';
+import { STORE_DEFAULTS, collectPart, openSentRetention, purgeHistory } from '@xport/provider-sdk';
 import { PostgresSuppression } from './postgres-suppression.js';
+import { PostgresEvents } from './postgres-events.js';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -94,6 +95,7 @@ class PostgresStore implements MessageStore {
       return batch;
     },
   };
+  readonly events = new PostgresEvents((action, work) => this.run(action, work));
 
   constructor(private readonly options: PostgresStoreOptions) {
     const schema = options.schema ?? 'xport';
@@ -156,7 +158,7 @@ class PostgresStore implements MessageStore {
     this.db = { pool, s: quoteSchema(this.settings.schema), channel: `xport_work_${this.settings.schema}`, target: this.target };
     this.options.logger?.info(`${this.target.label}: open`, { host: this.target.host, port: this.target.port, database: this.target.database });
     const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
-    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => purgeHistory(this, before), this.options.logger);
   }
 
   async close(): Promise<void> {
@@ -256,9 +258,9 @@ class PostgresStore implements MessageStore {
     return this.run('find the next due time', (db) => earliestDue(db));
   }
 
-  purgeSent(before: number): Promise<number> {
+  purgeSent(before: number, limit?: number): Promise<number> {
     const done = this.readAhead.purge();
-    return this.run('purge sent messages', (db) => purgeFinished(db, before)).finally(done);
+    return this.run('purge sent messages', (db) => purgeFinished(db, before, limit)).finally(done);
   }
 
   receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {

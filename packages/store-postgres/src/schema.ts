@@ -3,7 +3,7 @@ import { XportError, recipientDomain } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 5;
+export const POSTGRES_SCHEMA_VERSION = 6;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -119,6 +119,25 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
     ALTER TABLE ${s}.recipients ADD COLUMN address_type TEXT, ADD COLUMN domain TEXT;
     UPDATE ${s}.recipients SET address_type = lower(recipient->>'type'), domain = lower(NULLIF(substring(recipient->>'address' from '@([^@]*)$'), ''));
     CREATE INDEX recipients_by_domain ON ${s}.recipients (domain, message_seq, idx) WHERE domain IS NOT NULL;
+  // v6: the delivery event log, appended by each write in its own statement or transaction (under the
+  // append lock of event-log.ts, so ids become visible in order). `recipient` and `error` hold the
+  // recipients table's records. No index on `at`: events are appended in time order, so the purge
+  // walks the oldest ids (and each append maintains one index less).
+  (s) => `
+    CREATE TABLE ${s}.events (
+      id BIGSERIAL PRIMARY KEY,
+      type TEXT NOT NULL,
+      at BIGINT NOT NULL,
+      message_id TEXT NOT NULL,
+      recipient_index INTEGER,
+      recipient JSONB,
+      provider TEXT,
+      attempts INTEGER,
+      error JSONB,
+      next_attempt_at BIGINT,
+      mailbox TEXT
+    );
+    CREATE INDEX events_by_message ON ${s}.events (message_id, id);
   `,
 ];
 

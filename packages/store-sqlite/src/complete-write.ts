@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError, applyRecipientTransition, recipientTransition, type Completion, type CompletionReceipt } from '@xport/provider-sdk';
 import { leasedRecipient } from './leasing.js';
 import { sql } from './statements.js';
+import { appendCompletionEvent, appendDeletedEvents } from './event-log.js';
 
 const UPDATE_RECIPIENT = `UPDATE recipients SET state = ?, provider = ?, attempts = ?, next_attempt_at = ?, due_at = ?,
   last_error = COALESCE(?, last_error), updated_at = ?, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
@@ -19,6 +20,7 @@ export function applyCompletion(db: Database, path: string, completion: Completi
   const next = applyRecipientTransition({ ...row, lastError: undefined }, transition, now);
   const error = transition.lastError === undefined ? null : JSON.stringify(transition.lastError);
   sql(db, UPDATE_RECIPIENT).run(next.state, next.provider, next.attempts, next.nextAttemptAt, next.nextAttemptAt, error, now, row.seq, completion.recipientIndex);
+  appendCompletionEvent(db, row.seq, completion.messageId, completion.recipientIndex, completion.result, now);
   if (!transition.final) return { messageFinished: false };
   // One statement counts the recipient off and, for the last one, finishes the message.
   const left = sql<[number, number], { open_recipients: number }>(
@@ -55,6 +57,7 @@ export function abortMessage(db: Database, path: string, messageId: string, now:
       { details: { path, messageId, recipientIndex: busy.idx } },
     );
   }
+  appendDeletedEvents(db, message.seq, messageId, now);
   sql(
     db,
     `UPDATE recipients SET state = 'aborted', next_attempt_at = NULL, due_at = NULL, updated_at = ?,
@@ -64,9 +67,12 @@ export function abortMessage(db: Database, path: string, messageId: string, now:
   sql(db, 'UPDATE messages SET open_recipients = 0, finished_at = ? WHERE seq = ?').run(now, message.seq);
 }
 
-/** Deletes sent messages finished before `before`, with their recipients and content. */
-export function purgeFinished(db: Database, before: number): number {
-  const finished = sql<[number], { seq: number; id: string }>(db, 'SELECT seq, id FROM messages WHERE finished_at IS NOT NULL AND finished_at < ?').all(before);
+/** Deletes sent messages finished before `before` (oldest first, at most `limit`), with their recipients and content. */
+export function purgeFinished(db: Database, before: number, limit = -1): number {
+  const finished = sql<[number, number], { seq: number; id: string }>(
+    db,
+    'SELECT seq, id FROM messages WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at, seq LIMIT ?',
+  ).all(before, limit);
   for (const { seq, id } of finished) {
     sql(db, 'DELETE FROM part_chunks WHERE part_id IN (SELECT id FROM parts WHERE owner = ?)').run(id);
     sql(db, 'DELETE FROM parts WHERE owner = ?').run(id);

@@ -3,6 +3,7 @@ import { XportError, encodeEnvelopeRecord, type ReceiveRequest } from '@xport/pr
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 import { newRecordId } from './record-ids.js';
+import { appendReceivedEvents } from './event-log.js';
 
 export type InboxReceipt = Array<{ mailbox: string; id: string }>;
 
@@ -30,11 +31,13 @@ export function insertInboxEntries(db: Database, request: ReceiveRequest, parts:
     `INSERT INTO inbox (id, mailbox, envelope, parts, size, received_at, received_by, idempotency_key)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  return [...new Set(request.mailboxes)].map((mailbox) => {
+  const entries = [...new Set(request.mailboxes)].map((mailbox) => {
     const id = newRecordId();
     insert.run(id, mailbox, envelope, partsJson, size, request.receivedAt, request.receivedBy ?? null, request.idempotencyKey ?? null);
     return { mailbox, id };
   });
+  appendReceivedEvents(db, entries, request.receivedAt, request.receivedBy);
+  return entries;
 }
 
 export function setRead(db: Database, path: string, id: string, read: boolean): void {

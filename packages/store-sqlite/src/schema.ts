@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError, recipientDomain } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 6;
+export const SQLITE_SCHEMA_VERSION = 7;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -123,6 +123,28 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX recipients_by_domain ON recipients (domain, message_seq, idx) WHERE domain IS NOT NULL;
     `);
   },
+  // v7: the delivery event log, appended by each write in its own transaction. One writer at a time
+  // (BEGIN IMMEDIATE) means ids commit in order; AUTOINCREMENT keeps them from ever being reused,
+  // even after the newest is purged. `recipient` and `error` hold the recipients table's records.
+  // No index on `at`: events are appended in time order, so the purge walks the oldest ids (and
+  // each append maintains one index less).
+  (db) =>
+    db.exec(`
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        recipient_index INTEGER,
+        recipient TEXT,
+        provider TEXT,
+        attempts INTEGER,
+        error TEXT,
+        next_attempt_at INTEGER,
+        mailbox TEXT
+      );
+      CREATE INDEX events_by_message ON events (message_id, id);
+    `),
 ];
 
 export function readSchemaVersion(db: Database): number {

@@ -36,7 +36,8 @@ import { RecordReader } from './record-reader.js';
 import { countRecipients, earliestDue } from './sqlite-reads.js';
 import { findMessageByKey, insertMessage } from './submit-write.js';
 import { SqliteSuppression } from './sqlite-suppression.js';
-import { STORE_DEFAULTS, openSentRetention } from '@xport/provider-sdk';
+import { SqliteEvents } from './sqlite-events.js';
+import { STORE_DEFAULTS, openSentRetention, purgeHistory } from '@xport/provider-sdk';
 import { WorkSignal } from './work-signal.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 import { newRecordId } from './record-ids.js';
@@ -52,10 +53,12 @@ class SqliteStore implements MessageStore {
   private readonly chunkSize: number;
   readonly suppression: SqliteSuppression;
   readonly operations: QueueOperationsStore;
+  readonly events: SqliteEvents;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
     this.suppression = new SqliteSuppression((action, work) => this.write(action, work), () => this.connection());
+    this.events = new SqliteEvents((action, work) => this.write(action, work), () => this.connection());
     this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
     this.operations = {
       listRecipients: async (request) => listQueueRecipients(this.connection(), request, toRecipientFilter(request.filter)),
@@ -96,7 +99,7 @@ class SqliteStore implements MessageStore {
       logger?.warn(`sqlite store ${path}: could not remove orphaned content at open; the next open tries again`, { path, error: error.message });
     }
     const days = this.options.sentRetentionDays ?? STORE_DEFAULTS.sentRetentionDays;
-    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => this.purgeSent(before), this.options.logger);
+    if (days > 0) this.stopRetention = await openSentRetention(days, (before) => purgeHistory(this, before), this.options.logger);
   }
 
   async close(): Promise<void> {
@@ -181,8 +184,8 @@ class SqliteStore implements MessageStore {
     return earliestDue(this.connection());
   }
 
-  purgeSent(before: number): Promise<number> {
-    return this.write('purge sent messages', (db) => purgeFinished(db, before));
+  purgeSent(before: number, limit?: number): Promise<number> {
+    return this.write('purge sent messages', (db) => purgeFinished(db, before, limit));
   }
 
   async receive(request: ReceiveRequest): Promise<Array<{ mailbox: string; id: string }>> {

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { encodeEnvelopeRecord, fingerprintToKeep, recipientDomain, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
+import { appendSubmitEvents } from './event-log.js';
 
 /** The message an idempotency key names, with the content fingerprint kept with it (null before schema v4). */
 export interface KeyedMessage {
@@ -67,5 +68,6 @@ export function insertMessage(db: Database, path: string, messageId: string, req
       recipientDomain(r.recipient),
     );
   });
+  appendSubmitEvents(db, messageId, request);
   return { messageId, duplicate: false };
 }

@@ -19,7 +19,7 @@ describe('sqlite store schema v5: the suppression list', () => {
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v4' }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; PRAGMA user_version = 4;');
+    raw.exec('DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; PRAGMA user_version = 4;');
     raw.close();
 
     const store = createSqliteStore({ path: temp.dbPath });
@@ -34,6 +34,7 @@ describe('sqlite store schema v5: the suppression list', () => {
     }
     const check = new BetterSqlite3(temp.dbPath, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    expect(SQLITE_SCHEMA_VERSION).toBeGreaterThanOrEqual(5);
     check.close();
   });
 });

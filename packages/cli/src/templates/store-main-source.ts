@@ -143,9 +143,9 @@ class MapStore implements MessageStore {
     return this.outbox.nextWakeAt();
   }
 
-  async purgeSent(before: number): Promise<number> {
+  async purgeSent(before: number, limit?: number): Promise<number> {
     this.assertOpen();
-    const purged = this.outbox.purgeSent(before);
+    const purged = this.outbox.purgeSent(before, limit);
     for (const message of purged) this.content.delete(message.parts);
     return purged.length;
   }

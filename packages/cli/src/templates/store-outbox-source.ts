@@ -129,8 +129,12 @@ export class Outbox {
     this.finishIfDone(message, now);
   }
 
-  purgeSent(before: number): MapMessage[] {
-    const purged = [...this.messages.values()].filter((m) => m.finishedAt !== undefined && m.finishedAt < before);
+  /** Sent messages finished before \`before\`, oldest first, at most \`limit\`. */
+  purgeSent(before: number, limit = Infinity): MapMessage[] {
+    const purged = [...this.messages.values()]
+      .filter((m) => m.finishedAt !== undefined && m.finishedAt < before)
+      .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))
+      .slice(0, Math.max(0, limit));
     for (const message of purged) {
       this.messages.delete(message.id);
       if (message.idempotencyKey !== undefined) this.byKey.delete(message.idempotencyKey);

@@ -23,6 +23,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   // The configured store does not implement the optional suppression list: no retry helps.
   XPORT_SUPPRESSION_UNSUPPORTED: 501,
   XPORT_QUEUE_OPERATIONS_UNSUPPORTED: 501,
+  // Likewise a store without the optional delivery event log.
+  XPORT_STORE_NO_EVENTS: 501,
   // The kernel cannot take the request now; the same request may succeed later.
   XPORT_STORE_FULL: 503,
   XPORT_STORE_UNAVAILABLE: 503,

@@ -42,16 +42,18 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: RouteContext): 
     {
       schema: {
         summary: 'Read a message',
-        description: 'The stored message and each recipient as the store has it now: queued, in flight, deferred (with the last error), or final.',
+        description:
+          "The stored message (queued or sent) and each recipient as the store has it now: queued, in flight, deferred (with the last error), or final, with its timeline of delivery events when the store keeps an event log.",
         tags: ['messages'],
         params: messageParams,
         response: { 200: { description: 'The message.', $ref: 'Message#' }, ...errorResponses(404, 503, ...AUTH_ERRORS) },
       },
     },
     async (request) => {
-      const message = await requireStore(kernel).getMessage(request.params.id);
-      if (message === undefined) throw new XportError('XPORT_STORE_NOT_FOUND', `no message ${JSON.stringify(request.params.id)}`, { details: { messageId: request.params.id } });
-      return toMessageView(message);
+      requireStore(kernel);
+      const history = await kernel.messageHistory(request.params.id);
+      if (history === undefined) throw new XportError('XPORT_STORE_NOT_FOUND', `no message ${JSON.stringify(request.params.id)}`, { details: { messageId: request.params.id } });
+      return toMessageView(history.message, history);
     },
   );
 

@@ -12,7 +12,7 @@ export function errorResponses(...statuses: number[]): Record<number, unknown> {
     422: 'The kernel refused the message or an address (XPORT_MESSAGE_INVALID, XPORT_ADDRESS_INVALID, XPORT_MESSAGE_REJECTED).',
     429: 'Too many failed authentications from this client (XPORT_HTTP_RATE_LIMITED); see Retry-After.',
     500: 'An unexpected error (XPORT_INTERNAL_ERROR).',
-    501: 'The store lacks an optional part of the contract: a suppression list (XPORT_SUPPRESSION_UNSUPPORTED) or queue operations (XPORT_QUEUE_OPERATIONS_UNSUPPORTED).',
+    501: 'The store lacks an optional part of the contract: a suppression list (XPORT_SUPPRESSION_UNSUPPORTED), queue operations (XPORT_QUEUE_OPERATIONS_UNSUPPORTED) or a delivery event log (XPORT_STORE_NO_EVENTS).',
     503: 'The store or a policy hook cannot take the request now (XPORT_STORE_FULL, XPORT_STORE_UNAVAILABLE, XPORT_HOOK_UNAVAILABLE, XPORT_KERNEL_NOT_STARTED, XPORT_KERNEL_STOPPED); see Retry-After.',
   };
   const responses: Record<number, unknown> = {};

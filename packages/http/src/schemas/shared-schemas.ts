@@ -1,5 +1,6 @@
 import { PROVIDER_STATES, RECIPIENT_STATES } from './state-lists.js';
 import { suppressionSchema } from './suppression-schemas.js';
+import { deliveryEventSchema } from './event-schemas.js';
 
 // Schemas used by several routes, registered once (`app.addSchema`) and referenced as `{ $ref: '<id>#' }`.
 // They are the OpenAPI document's components, under the same names. Times are RFC 3339 strings.
@@ -130,6 +131,11 @@ export const recipientStatusSchema = {
       properties: { code: { type: 'string' }, diagnostic: { type: 'string' } },
     },
     updatedAt: time,
+    timeline: {
+      type: 'array',
+      items: { $ref: 'DeliveryEvent#' },
+      description: "Its events, oldest first (`GET /v1/messages/{id}`, when the store keeps an event log).",
+    },
   },
 } as const;
 
@@ -148,6 +154,11 @@ export const messageSchema = {
     expiresAt: time,
     finishedAt: { ...time, description: 'Set once every recipient is final.' },
     idempotencyKey: { type: 'string' },
+    events: {
+      type: 'array',
+      items: { $ref: 'DeliveryEvent#' },
+      description: 'Events about the message itself (`submitted`), oldest first (`GET /v1/messages/{id}`, when the store keeps an event log).',
+    },
   },
 } as const;
 
@@ -216,4 +227,4 @@ export const providerSchema = {
 } as const;
 
 /** Every shared schema, in an order where each one's references come before it. */
-export const SHARED_SCHEMAS = [errorSchema, recipientSchema, envelopeSchema, partSchema, recipientStatusSchema, messageSchema, inboxEntrySchema, queueDepthSchema, providerSchema, suppressionSchema] as const;
+export const SHARED_SCHEMAS = [errorSchema, deliveryEventSchema, recipientSchema, envelopeSchema, partSchema, recipientStatusSchema, messageSchema, inboxEntrySchema, queueDepthSchema, providerSchema, suppressionSchema] as const;

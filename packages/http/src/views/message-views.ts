@@ -1,4 +1,6 @@
 import type { InboxEntry, MessageEnvelope, PartInfo, Recipient, StoredMessage, StoredRecipient } from '@xport/provider-sdk';
+import type { MessageHistory } from '@xport/core';
+import { toEventView } from './event-views.js';
 
 // What the API answers for stored things: the store's records, with RFC 3339 times and a link to
 // each part's bytes. Built by assignment so optional fields are absent rather than undefined.
@@ -48,12 +50,18 @@ export const messagePath = (id: string): string => `/v1/messages/${encodeURIComp
 /** Where an inbox entry is read: `/v1/inbox/<mailbox>/<id>`. */
 export const inboxEntryPath = (mailbox: string, id: string): string => `/v1/inbox/${encodeURIComponent(mailbox)}/${encodeURIComponent(id)}`;
 
-export function toMessageView(m: StoredMessage): Record<string, unknown> {
+/** A stored message; with its history, each recipient carries its `timeline` and the message its own `events`. */
+export function toMessageView(m: StoredMessage, history?: MessageHistory): Record<string, unknown> {
   const base = messagePath(m.id);
+  const timelines = history?.eventsKept === true ? history.timelines : undefined;
   const view: Record<string, unknown> = {
     id: m.id,
     envelope: toEnvelopeView(m.envelope),
-    recipients: m.recipients.map(toRecipientStatusView),
+    recipients: m.recipients.map((r, i) => {
+      const status = toRecipientStatusView(r);
+      if (timelines !== undefined) status.timeline = (timelines[i] ?? []).map(toEventView);
+      return status;
+    }),
     parts: m.parts.map((p) => toPartView(p, base)),
     size: m.size,
     submittedAt: toTime(m.submittedAt),
@@ -61,6 +69,7 @@ export function toMessageView(m: StoredMessage): Record<string, unknown> {
   };
   if (m.finishedAt !== undefined) view.finishedAt = toTime(m.finishedAt);
   if (m.idempotencyKey !== undefined) view.idempotencyKey = m.idempotencyKey;
+  if (history?.eventsKept === true) view.events = history.messageEvents.map(toEventView);
   return view;
 }
 

@@ -42,6 +42,8 @@ export interface ApiAppOptions {
   readonly clock?: Clock;
   /** A store the test builds in the app root (a size quota, say), instead of the configured SQLite store. */
   readonly store?: (root: string) => MessageStore;
+  /** Heartbeat interval of `GET /v1/events` streams, ms. */
+  readonly sseHeartbeatMs?: number;
 }
 
 export interface InjectedResponse {
@@ -79,7 +81,7 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<ApiApp>
 
   const logger = createCaptureLogger();
   const kernel = createKernel({ root, env: options.env ?? {}, logger, ...(options.store ? { store: options.store(root) } : {}), ...(options.clock ? { clock: options.clock } : {}) });
-  const api = await createHttpApi({ kernel, processMetrics: false });
+  const api = await createHttpApi({ kernel, processMetrics: false, ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }) });
   await api.server.ready();
   const check = createOpenApiChecker(api.server.swagger());
   if (options.start ?? true) await kernel.start();

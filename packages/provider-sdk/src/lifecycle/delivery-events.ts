@@ -80,7 +80,11 @@ export interface EventLog {
   readEvents(request: EventReadRequest): Promise<DeliveryEvent[]>;
   /** The id of the newest event, or 0 when the log is empty (where `--follow` starts). */
   lastEventId(): Promise<number>;
-  /** Removes at most `limit` events older than `before` (epoch ms), oldest first; returns how many. */
+  /**
+   * Removes at most `limit` events older than `before` (epoch ms), oldest first; returns how many.
+   * Events are appended in time order, so a store may look only at its `limit` oldest ids (bounded
+   * work): a batch that meets a newer event among them removes fewer, and the rest waits.
+   */
   purgeEvents(before: number, limit: number): Promise<number>;
 }
 

@@ -8,6 +8,7 @@ import { contentCases } from './store-cases/content.js';
 import { countsCases } from './store-cases/counts.js';
 import { defaultsCases } from './store-cases/defaults.js';
 import { deferralCases } from './store-cases/deferral.js';
+import { eventCases } from './store-cases/events.js';
 import { finishCases } from './store-cases/finish.js';
 import { idempotencyCases } from './store-cases/idempotency.js';
 import { inboxCases } from './store-cases/inbox.js';
@@ -107,5 +108,6 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     defaultsCases(context);
     suppressionCases(context);
     operationCases(context);
+    eventCases(context);
   });
 }

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { DeliveryEvent, MessageStore } from '@xport/provider-sdk';
+import { makeSubmitRequest } from '@xport/provider-sdk/testing';
+import { createPostgresStore } from '../src/index.js';
+import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+
+// An event written at this time makes its statement wait, after the insert and before its commit,
+// until the test lets it go: the row holds its id, uncommitted, while another writer runs.
+const STALLED_AT = 424_242;
+const GATE = 4242;
+
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function readAll(store: MessageStore, after: number): Promise<DeliveryEvent[]> {
+  const events: DeliveryEvent[] = [];
+  for (;;) {
+    const page = await store.events!.readEvents({ after: events.at(-1)?.id ?? after, limit: 100 });
+    if (page.length === 0) return events;
+    events.push(...page);
+  }
+}
+
+describe('postgres event log: concurrent writers', () => {
+  const schemas: string[] = [];
+  const stores: MessageStore[] = [];
+  let gate: pg.Client | undefined;
+  afterEach(async () => {
+    await gate?.end();
+    gate = undefined;
+    for (const store of stores.splice(0)) await store.close();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+
+  it('a cursor reader never skips an event whose transaction commits after one with a higher id', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const first = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    const second = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    stores.push(first, second);
+    await first.open();
+    await second.open();
+    await adminQuery(`
+      CREATE FUNCTION "${schema}".stall() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.at = ${STALLED_AT} THEN PERFORM pg_advisory_xact_lock(${GATE}); END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER stall AFTER INSERT ON "${schema}".events FOR EACH ROW EXECUTE FUNCTION "${schema}".stall();`);
+    gate = new pg.Client({ connectionString: TEST_PG_URL });
+    await gate.connect();
+    await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
+    const waiting = async (): Promise<number> => {
+      const [row] = await adminQuery<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE $1", [`%${schema}%`],
+      );
+      return row!.n;
+    };
+
+    const cursor = await first.events!.lastEventId();
+    // Writer one takes an id and stalls before its commit.
+    const stalled = first.submit(makeSubmitRequest({ subject: 'stalled', submittedAt: STALLED_AT }));
+    await waitUntil(async () => (await waiting()) >= 1);
+    // Writer two, on other connections, writes its events meanwhile (or waits its turn).
+    let secondDone = false;
+    const later = second.submit(makeSubmitRequest({ subject: 'later', submittedAt: 1000 })).then((r) => {
+      secondDone = true;
+      return r;
+    });
+    await waitUntil(async () => secondDone || (await waiting()) >= 2);
+
+    // A reader pages on while writer one has not committed.
+    const seenBefore = await readAll(first, cursor);
+    await gate.query('SELECT pg_advisory_unlock($1)', [GATE]);
+    const [a, b] = await Promise.all([stalled, later]);
+    const seenAfter = await readAll(first, seenBefore.at(-1)?.id ?? cursor);
+
+    const seen = [...seenBefore, ...seenAfter];
+    const everything = await readAll(first, cursor);
+    expect(everything.map((e) => e.messageId).sort()).toEqual([a.messageId, b.messageId].sort());
+    expect(seen).toEqual(everything);
+  });
+});
