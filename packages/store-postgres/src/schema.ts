@@ -119,6 +119,7 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
     ALTER TABLE ${s}.recipients ADD COLUMN address_type TEXT, ADD COLUMN domain TEXT;
     UPDATE ${s}.recipients SET address_type = lower(recipient->>'type'), domain = lower(NULLIF(substring(recipient->>'address' from '@([^@]*)$'), ''));
     CREATE INDEX recipients_by_domain ON ${s}.recipients (domain, message_seq, idx) WHERE domain IS NOT NULL;
+  `,
   // v6: the delivery event log, appended by each write in its own statement or transaction (under the
   // append lock of event-log.ts, so ids become visible in order). `recipient` and `error` hold the
   // recipients table's records. No index on `at`: events are appended in time order, so the purge
