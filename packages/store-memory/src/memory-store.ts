@@ -22,6 +22,7 @@ import {
   type SubmitRequest,
   type SubmitResult,
 } from '@xport/provider-sdk';
+import { MemoryBounces } from './memory-bounces.js';
 import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
@@ -45,6 +46,7 @@ class MemoryStore implements MessageStore {
   private readonly content = new MemoryContent();
   private readonly work = new WorkListeners();
   readonly suppression = new MemorySuppression(() => this.assertOpen());
+  readonly bounces = new MemoryBounces(this.outbox, () => this.assertOpen());
   private opened = false;
   private stopRetention: (() => void) | undefined;
 

@@ -19,6 +19,7 @@ import {
   type StoredMessage,
   type SubmitRequest,
   type SubmitResult,
+  type BounceStore,
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
 import { leaseDueRecipients, leaseStrandedRecipients } from './leasing.js';
@@ -34,6 +35,7 @@ import { countRecipients, earliestDue, readQuarantine } from './reads.js';
 import { RecordReader } from './record-reader.js';
 import { STORE_DEFAULTS, collectPart, openSentRetention } from '@xport/provider-sdk';
 import { PostgresSuppression } from './postgres-suppression.js';
+import { applyAsyncBounce, findMessagesByKey } from './bounce-write.js';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -79,6 +81,13 @@ class PostgresStore implements MessageStore {
   private readonly completions: GroupCommit<Completion, CompletionReceipt>;
   private readonly submits: GroupCommit<PreparedSubmit, SubmitResult>;
   readonly suppression = new PostgresSuppression((action, work) => this.run(action, work));
+  readonly bounces: BounceStore = {
+    findMessagesByKey: (key, limit) => this.run('find messages by a bounce key', (db) => findMessagesByKey(db, key, limit)),
+    failDelivered: (bounce) => {
+      const done = this.readAhead.write(bounce.messageId);
+      return this.run('apply an asynchronous bounce', (db) => applyAsyncBounce(db, bounce)).finally(done);
+    },
+  };
 
   constructor(private readonly options: PostgresStoreOptions) {
     const schema = options.schema ?? 'xport';

@@ -16,7 +16,7 @@ describe('postgres store schema v4: the suppression list', () => {
     await first.open();
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v3' }));
     await first.close();
-    await adminQuery(`DROP TABLE "${schema}".suppressions; UPDATE "${schema}".meta SET value = '3' WHERE key = 'schema_version'`);
+    await adminQuery(`DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; DROP TABLE "${schema}".suppressions; UPDATE "${schema}".meta SET value = '3' WHERE key = 'schema_version'`);
 
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();
@@ -32,6 +32,5 @@ describe('postgres store schema v4: the suppression list', () => {
     }
     const [version] = await adminQuery<{ value: string }>(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
     expect(Number(version?.value)).toBe(POSTGRES_SCHEMA_VERSION);
-    expect(POSTGRES_SCHEMA_VERSION).toBe(4);
   });
 });

@@ -18,7 +18,9 @@ import {
   type StoredMessage,
   type SubmitRequest,
   type SubmitResult,
+  type BounceStore,
 } from '@xport/provider-sdk';
+import { applyAsyncBounce, findMessagesByKey } from './bounce-write.js';
 import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './leasing.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
@@ -48,10 +50,15 @@ class SqliteStore implements MessageStore {
   private readonly records: RecordReader;
   private readonly chunkSize: number;
   readonly suppression: SqliteSuppression;
+  readonly bounces: BounceStore;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
     this.suppression = new SqliteSuppression((action, work) => this.write(action, work), () => this.connection());
+    this.bounces = {
+      findMessagesByKey: async (key, limit) => findMessagesByKey(this.connection(), key, limit),
+      failDelivered: (bounce) => this.write('apply an asynchronous bounce', (db) => applyAsyncBounce(db, bounce)),
+    };
     this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
     this.records = new RecordReader(options.path, () => this.connection(), (action, work) => this.write(action, work), options.logger);
   }
