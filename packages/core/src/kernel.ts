@@ -201,6 +201,7 @@ class XportKernel implements Kernel {
       hooks: () => this.hookEntries(),
       onProviderState: (listener) => this.events.on('provider-state', listener),
       redact: (text) => this.services.redactor.redact(text),
+      verpKey: () => this.services.credentials.lookup('reports', 'verpKey').value,
     });
     if (this.options.inbound === undefined) this.services.container.register(XportTokens.Inbound, { useValue: spooler.inbound });
     return spooler;
