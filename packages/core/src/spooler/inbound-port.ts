@@ -90,12 +90,15 @@ function logDsn(host: InboundHost, dsn: RecognisedDsn, receivedBy: string | unde
 /**
  * After the store kept a bounce: the recipients it ties to messages xport sent fail late (and count
  * for the suppression list when they do, see `applyLateBounce`); the hard failures it reports for
- * anyone else count as before. The bounce is kept whatever happens here: an error is logged.
+ * anyone else count as before, unless it came to a forged VERP return path. The bounce is kept whatever happens here: an error is logged.
  */
 async function settleBounce(host: InboundHost, dsn: RecognisedDsn, now: number): Promise<void> {
   let correlated: ReadonlySet<unknown> = new Set();
   try {
-    correlated = new Set((await applyLateBounce(host, dsn, now)).correlated.map((c) => c.block));
+    const late = await applyLateBounce(host, dsn, now);
+    // A forged return path counts for no one: a stranger must not suppress an address either.
+    if (late.forged) return;
+    correlated = new Set(late.correlated.map((c) => c.block));
   } catch (err) {
     host.logger.error('could not correlate an inbound bounce; it stays in the bounce mailbox', { envelopeId: dsn.envelopeId, error: String(err) });
   }

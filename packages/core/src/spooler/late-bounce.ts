@@ -13,6 +13,8 @@ export interface LateBounceOutcome {
   readonly correlated: readonly CorrelatedFailure[];
   /** Those that turned a delivered recipient into a failed one. */
   readonly failed: readonly CorrelatedFailure[];
+  /** True when it came to a VERP return path whose token xport did not write: nothing in it is trusted. */
+  readonly forged: boolean;
 }
 
 function toReported(failure: CorrelatedFailure): ReportedRecipient {
@@ -65,9 +67,13 @@ export async function applyLateBounce(host: LateBounceHost, dsn: RecognisedDsn, 
   for (const r of dsn.status.recipients) {
     if (r.action === 'delayed') host.logger.info('a delayed DSN changes no state', { address: r.finalRecipient.value, status: r.status, envelopeId: dsn.envelopeId });
   }
+  if (dsn.verpToken !== undefined && host.verp !== undefined && host.verp.read(dsn.verpToken) === undefined) {
+    host.logger.warn('a bounce came to a VERP return path xport did not write; it is kept in the bounce mailbox and changes nothing', { verpToken: dsn.verpToken });
+    return { correlated: [], failed: [], forged: true };
+  }
   const correlated = await correlateBounce(host, dsn);
   const bounces = host.store.bounces;
-  if (bounces === undefined || correlated.length === 0) return { correlated, failed: [] };
+  if (bounces === undefined || correlated.length === 0) return { correlated, failed: [], forged: false };
   const byMessage = new Map<string, CorrelatedFailure[]>();
   for (const failure of correlated) {
     const current = failure.message.recipients[failure.recipientIndex]!;
@@ -97,5 +103,5 @@ export async function applyLateBounce(host: LateBounceHost, dsn: RecognisedDsn, 
   }
   // Counted once, when the recipient flipped: the same bounce again flips nothing and counts nothing.
   await recordHardBounces(host, counted, now);
-  return { correlated, failed };
+  return { correlated, failed, forged: false };
 }
