@@ -2,6 +2,17 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Recipient } from '@xport/provider-sdk';
 import type { ReportOptions } from './report-options.js';
 
+/**
+ * The owner the kernel's report credentials are read under: `XPORT_REPORTS__VERP_KEY` in the
+ * environment, `{ "reports": { "verpKey": "…" } }` in the credentials file. No provider may use this id.
+ */
+export const REPORTS_CREDENTIAL_OWNER = 'reports';
+
+/** The kernel's report credentials. */
+export const REPORTS_CREDENTIALS = {
+  verpKey: { required: false, description: 'The HMAC key of VERP tokens (reports.verp): at least 32 random characters.' },
+} as const;
+
 /** Where a VERP token points: one recipient of one message xport sent. */
 export interface VerpTarget {
   readonly messageId: string;
