@@ -4,7 +4,7 @@ import type { ReportOptions } from './report-options.js';
 
 /**
  * The owner the kernel's report credentials are read under: `XPORT_REPORTS__VERP_KEY` in the
- * environment, `{ "reports": { "verpKey": "…" } }` in the credentials file. No provider may use this id.
+ * environment, `{ "reports": { "verpKey": "…" } }` in the credentials file. A provider given this id would read them too: do not.
  */
 export const REPORTS_CREDENTIAL_OWNER = 'reports';
 
