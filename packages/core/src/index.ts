@@ -46,6 +46,7 @@ export { SecretRedactor } from './logging/secret-redactor.js';
 
 // Spooler
 export { createSpooler, DEFAULT_SPOOLER_OPTIONS, toSpoolerOptions, computeNextAttempt, SpoolerEnhancedStatus, SpoolerStatus } from './spooler/index.js';
+export { createVerpCodec, REPORTS_CREDENTIAL_OWNER, REPORTS_CREDENTIALS } from './spooler/index.js';
 export type {
   Spooler,
   QueueDepth,
@@ -64,4 +65,6 @@ export type {
   SpoolerListener,
   RecipientEvent,
   SubmittedRecipient,
+  VerpCodec,
+  VerpTarget,
 } from './spooler/index.js';

@@ -7,6 +7,7 @@ import type { HookEntry, SpoolerHost } from './spooler/host.js';
 import { toSpoolerOptions } from './spooler/options.js';
 import { toReportOptions } from './spooler/report-options.js';
 import { createSpooler, type Spooler } from './spooler/spooler.js';
+import { createVerpCodec } from './spooler/verp-token.js';
 
 // The same defaults xport.config.json applies to a provider listed without limits.
 const DEFAULT_LIMITS = { concurrency: 8, ratePerSecond: 0 } as const;
@@ -21,17 +22,34 @@ export interface SpoolerHostParts {
   hooks(): readonly HookEntry[];
   onProviderState(listener: (change: ProviderStateChange) => void): () => void;
   redact(text: string): string;
+  /** The `reports.verpKey` credential (the VERP tokens' HMAC key), read when the spooler is made. */
+  verpKey?(): string | undefined;
+}
+
+/** The VERP codec when `reports.verp` is set; without the key, VERP is off and said so once. */
+function toVerpCodec(parts: SpoolerHostParts, reports: ReturnType<typeof toReportOptions>) {
+  if (reports.verp === undefined) return undefined;
+  const verp = createVerpCodec(reports.verp, parts.verpKey?.());
+  if (verp === undefined) {
+    parts.logger.warn('reports.verp is set but the reports.verpKey credential is not: no VERP return path is written and no VERP token is trusted', {
+      credential: 'reports.verpKey',
+    });
+  }
+  return verp;
 }
 
 /** The kernel seen through the spooler's narrow host interface. */
 export function createSpoolerHost(parts: SpoolerHostParts): SpoolerHost {
   const transportRunner = (id: string) => parts.runners().find((r) => r.id === id && r.record.kind === 'transport');
+  const reports = toReportOptions(parts.config.reports);
+  const verp = toVerpCodec(parts, reports);
   return {
     store: parts.store,
     clock: parts.clock,
     logger: parts.logger.child({ component: 'spooler' }),
     options: toSpoolerOptions(parts.config.spooler),
-    reports: toReportOptions(parts.config.reports),
+    reports,
+    ...(verp === undefined ? {} : { verp }),
     routing: () => parts.routing(),
     transportIds: () => parts.runners().filter((r) => r.record.kind === 'transport' && r.instance !== undefined).map((r) => r.id),
     transport: (id) => transportRunner(id)?.instance as TransportProvider | undefined,

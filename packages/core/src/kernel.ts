@@ -32,6 +32,7 @@ import { toHookEntry, toJudgingHookRunners } from './hooks/hook-entries.js';
 import type { Kernel, KernelOptions } from './kernel-types.js';
 import { KERNEL_API_VERSION } from './version.js';
 import { createKernelSpooler } from './kernel-spooler.js';
+import { REPORTS_CREDENTIAL_OWNER } from './spooler/verp-token.js';
 import { toNoSpoolerError, toNotRunningError, type KernelPhase } from './kernel-readiness.js';
 import type { DestinationStatus } from './spooler/destination-limiter.js';
 import type { Spooler } from './spooler/spooler.js';
@@ -217,6 +218,7 @@ class XportKernel implements Kernel {
       hooks: () => this.hookEntries(),
       onProviderState: (listener) => this.events.on('provider-state', listener),
       redact: (text) => this.services.redactor.redact(text),
+      verpKey: () => this.services.credentials.lookup(REPORTS_CREDENTIAL_OWNER, 'verpKey').value,
     });
     if (this.options.inbound === undefined) this.services.container.register(XportTokens.Inbound, { useValue: spooler.inbound });
     return spooler;

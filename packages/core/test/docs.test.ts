@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, manifestSchema, toEnvCredentialName } from '@xport/provider-sdk';
-import { configSchema } from '../src/index.js';
+import { REPORTS_CREDENTIAL_OWNER, REPORTS_CREDENTIALS, configSchema } from '../src/index.js';
 import { toRenamedEnvCredentialNames } from '../src/credentials/env-credential-name.js';
 import { API_CREDENTIAL_OWNER, API_CREDENTIALS } from '../../http/src/index.js';
 
@@ -24,9 +24,10 @@ function userPages(): string[] {
   return [...pages, join(repo, 'README.md')];
 }
 
-/** (provider id, credential name) of every manifest in packages/ and examples/, and the HTTP API's own. */
+/** (provider id, credential name) of every manifest in packages/ and examples/, and the HTTP API's and the kernel's reports' own. */
 function declaredCredentials(): Array<{ id: string; name: string }> {
   const found: Array<{ id: string; name: string }> = Object.keys(API_CREDENTIALS).map((name) => ({ id: API_CREDENTIAL_OWNER, name }));
+  for (const name of Object.keys(REPORTS_CREDENTIALS)) found.push({ id: REPORTS_CREDENTIAL_OWNER, name });
   for (const folder of ['packages', 'examples']) {
     for (const name of readdirSync(join(repo, folder))) {
       const path = join(repo, folder, name, 'package.json');

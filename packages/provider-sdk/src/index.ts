@@ -125,6 +125,10 @@ export type {
   SuppressionStore,
   HardBounce,
   ManualSuppression,
+  BounceStore,
+  SentMessageKey,
+  AsyncBounce,
+  AsyncBounceReceipt,
 } from './store.js';
 
 // Store lifecycle: the one definition of what happens to a recipient, for every store
@@ -150,7 +154,11 @@ export {
   isSuppressed,
   toSuppressionStatus,
   suppressionListOf,
+  suppressionPurgeBefore,
+  isPurgeableSuppression,
 } from './lifecycle/suppression-rule.js';
+export { ASYNC_BOUNCE_FROM, BOUNCE_CANDIDATES, asyncBounceTransition, sentMessageKeysOf } from './lifecycle/async-bounce-rule.js';
+export type { AsyncBounceTransition } from './lifecycle/async-bounce-rule.js';
 export type { SuppressionPolicy, SuppressionStatus } from './lifecycle/suppression-rule.js';
 export { SUPPRESSION_COLUMNS, hardBounceCountSql, decodeSuppressionRow } from './lifecycle/suppression-rows.js';
 export type { SuppressionRecordRow } from './lifecycle/suppression-rows.js';

@@ -87,6 +87,12 @@ export interface AssignedRecipient {
   readonly role: RecipientRole;
   /** Attempts made before this one. */
   readonly attempts: number;
+  /**
+   * Where bounces for this recipient should go, when the kernel writes VERP return paths
+   * (`reports.verp`): `bounces+<token>@example.org`. A transport with an envelope sender (SMTP's
+   * `MAIL FROM`) uses it instead of the message's sender; absent, the sender as usual.
+   */
+  readonly returnPath?: Recipient;
 }
 
 /**

@@ -246,6 +246,52 @@ export interface SuppressionStore {
   listSuppressed(options?: ListOptions): Promise<SuppressionEntry[]>;
   /** The entries of these addresses (one lookup for a whole message), in no particular order. */
   findSuppressions(addresses: readonly string[]): Promise<SuppressionEntry[]>;
+  /**
+   * Removes at most `limit` entries that no longer suppress anything at `expiredBefore`: not added by
+   * hand, with a last hard bounce before `expiredBefore` (`now - ttlMs`). Returns how many it removed;
+   * the kernel calls it again while a batch comes back full.
+   */
+  purgeExpired(expiredBefore: number, limit: number): Promise<number>;
+}
+
+/** How a bounce names the message it is about: the ENVID it was sent with, or its Message-ID. */
+export type SentMessageKey = { readonly envelopeId: string } | { readonly messageId: string };
+
+/** An asynchronous bounce to apply to one recipient xport reported delivered (see `lifecycle/async-bounce-rule.ts`). */
+export interface AsyncBounce {
+  readonly messageId: string;
+  readonly recipientIndex: number;
+  /** The bounce's RFC 3463 status (`5.1.1`) and diagnostic: the recipient's `lastError` from now on. */
+  readonly error: RecipientError;
+  /** When the bounce was received: the recipient's `updatedAt`. */
+  readonly now: number;
+}
+
+/** What an asynchronous bounce did. */
+export interface AsyncBounceReceipt {
+  /** True when the recipient went from `delivered` to `failed`; false when it changed nothing (already failed, still waiting, unknown). */
+  readonly failed: boolean;
+  /** The recipient's state before the bounce; undefined when the message or recipient is not in the store. */
+  readonly before?: RecipientState;
+}
+
+/**
+ * Finding the messages a bounce is about, and failing a delivered recipient after the fact. Optional:
+ * a store without it keeps bounces in the bounce mailbox, uncorrelated.
+ */
+export interface BounceStore {
+  /**
+   * Ids of messages (queued or sent, within the sent-history retention) that carry this key: the
+   * ENVID of `envelope.dsn.envelopeId`, or the `envelope.messageId`, matched exactly. Newest first,
+   * at most `limit` (several messages may share a sender's ENVID).
+   */
+  findMessagesByKey(key: SentMessageKey, limit: number): Promise<string[]>;
+  /**
+   * Applies `asyncBounceTransition` to the recipient in one transaction: a `delivered` recipient
+   * becomes `failed` with the bounce's error; any other state is left as it is (so the same bounce
+   * twice changes nothing the second time).
+   */
+  failDelivered(bounce: AsyncBounce): Promise<AsyncBounceReceipt>;
 }
 
 /**
@@ -319,6 +365,9 @@ export interface MessageStore {
    * rejected write appends none; without it the kernel has no timelines and no event stream.
    */
   readonly events?: EventLog;
+  // --- asynchronous bounces
+  /** Optional: a store without it cannot correlate bounces; they stay in the bounce mailbox. */
+  readonly bounces?: BounceStore;
 
   // --- health
   quarantined(): Promise<QuarantinedRecord[]>;

@@ -21,12 +21,23 @@ export function checkEnvelopeArgs(args: Readonly<Record<string, string | true>> 
   return undefined;
 }
 
-/** Why RCPT TO `address` is refused by this listener, or undefined when it serves that mailbox. */
+/** `local+detail@domain` → `local@domain` (an RFC 5233 sub-address); any other address as it is. */
+function withoutDetail(lower: string): string {
+  const at = lower.lastIndexOf('@');
+  const plus = lower.indexOf('+');
+  return plus > 0 && plus < at ? lower.slice(0, plus) + lower.slice(at) : lower;
+}
+
+/**
+ * Why RCPT TO `address` is refused by this listener, or undefined when it serves that mailbox: an
+ * address of a listed domain, a listed address, or a sub-address of one (`bounces+<token>@…` for a
+ * listed `bounces@…`: the VERP return paths of `reports.verp`).
+ */
 export function refuseRecipient(address: string, listen: ResolvedListenConfig): Error | undefined {
   if (checkSmtpAddress(address) !== undefined) return smtpReply(553, '5.1.3 Bad destination mailbox address syntax');
   const lower = address.toLowerCase();
   const domain = lower.slice(lower.lastIndexOf('@') + 1);
-  if (listen.addresses.includes(lower) || listen.domains.includes(domain)) return undefined;
+  if (listen.addresses.includes(lower) || listen.domains.includes(domain) || listen.addresses.includes(withoutDetail(lower))) return undefined;
   return smtpReply(550, '5.7.1 Relaying denied');
 }
 

@@ -1,6 +1,6 @@
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { sendThroughRelay, type RelayAttempt, type RelayRoute } from './relay-sender.js';
-import { findRecipientDsn, toSmtpNotify, wantsReport, type AssignedRecipient, type DsnNotify, type OutboundMessage, type RecipientOutcome } from '@xport/provider-sdk';
+import { findRecipientDsn, toSmtpNotify, wantsReport, type AssignedRecipient, type DsnNotify, type OutboundMessage, type Recipient, type RecipientOutcome } from '@xport/provider-sdk';
 
 /** The DSN parameters of one SMTP transaction, as nodemailer takes them (it sends them only to a relay that offers DSN). */
 export type RelayDsn = NonNullable<SMTPPool.MailOptions['dsn']>;
@@ -9,6 +9,8 @@ export type RelayDsn = NonNullable<SMTPPool.MailOptions['dsn']>;
 export interface DsnGroup {
   readonly recipients: readonly AssignedRecipient[];
   readonly dsn?: RelayDsn;
+  /** The envelope sender of the transaction, when the kernel gave its recipients a VERP return path. */
+  readonly returnPath?: Recipient;
 }
 
 // With deliveryReport (xport's own request) and no NOTIFY of the sender's: what the relay is asked.
@@ -24,20 +26,21 @@ function notifyFor(message: OutboundMessage, notify: DsnNotify | undefined): str
  * nodemailer writes one NOTIFY and one ORCPT for every RCPT TO of a transaction, so recipients whose
  * NOTIFY or ORCPT differ go in transactions of their own (one per distinct pair, in order of first
  * appearance). A message without DSN parameters, or whose recipients all ask the same, is one
- * transaction, as before. RET and ENVID are the sender's; without an ENVID the xport message id is
+ * transaction, as before. Recipients with a VERP return path (`returnPath`, one per recipient) each
+ * go in a transaction of their own, sent from that path. RET and ENVID are the sender's; without an ENVID the xport message id is
  * passed, so a DSN that comes back names the message.
  */
 export function groupByDsn(message: OutboundMessage, recipients: readonly AssignedRecipient[]): DsnGroup[] {
   const env = message.envelope;
-  const groups = new Map<string, { recipients: AssignedRecipient[]; dsn?: RelayDsn }>();
+  const groups = new Map<string, { recipients: AssignedRecipient[]; dsn?: RelayDsn; returnPath?: Recipient }>();
   for (const r of recipients) {
     const asked = findRecipientDsn(env.dsn, r.recipient);
     const notify = notifyFor(message, asked.notify);
     const orcpt = asked.originalRecipient === undefined ? undefined : `${asked.originalRecipient.type};${asked.originalRecipient.value}`;
-    const key = `${notify ?? ''}\n${orcpt ?? ''}`;
+    const key = `${notify ?? ''}\n${orcpt ?? ''}\n${r.returnPath?.address ?? ''}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { recipients: [] };
+      group = r.returnPath === undefined ? { recipients: [] } : { recipients: [], returnPath: r.returnPath };
       if (notify !== undefined || orcpt !== undefined || env.dsn !== undefined) {
         group.dsn = {
           envid: env.dsn?.envelopeId ?? message.id,
@@ -80,7 +83,7 @@ export function markHandOff(outcomes: readonly RecipientOutcome[], asked: readon
 export async function sendInTransactions(route: RelayRoute, message: OutboundMessage, recipients: readonly AssignedRecipient[], signal: AbortSignal): Promise<RelayAttempt> {
   const groups = groupByDsn(message, recipients);
   const attempts: RelayAttempt[] = [];
-  for (const group of groups) attempts.push(await sendThroughRelay(route, message, group.recipients, signal, group.dsn));
+  for (const group of groups) attempts.push(await sendThroughRelay(route, message, group.recipients, signal, group.dsn, group.returnPath));
   const byRecipient = new Map<AssignedRecipient, RecipientOutcome>();
   groups.forEach((group, g) => group.recipients.forEach((r, i) => byRecipient.set(r, attempts[g]!.outcomes[i]!)));
   let outcomes = recipients.map((r) => byRecipient.get(r)!);

@@ -1,5 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { checkSmtpAddress, hasUtf8LocalPart, outcome, type AssignedRecipient, type OutboundMessage, type RecipientOutcome } from '@xport/provider-sdk';
+import { checkSmtpAddress, hasUtf8LocalPart, outcome, type AssignedRecipient, type OutboundMessage, type Recipient, type RecipientOutcome } from '@xport/provider-sdk';
 import { watchAbort } from './abort-watch.js';
 import { findUtf8HeaderAddress, toEnvelopeAddress } from './international-addresses.js';
 import { OpenedParts, toMailOptions, toSmtpSender } from './mime-message.js';
@@ -72,6 +72,7 @@ export async function sendThroughRelay(
   recipients: readonly AssignedRecipient[],
   signal: AbortSignal,
   dsn?: RelayDsn,
+  returnPath?: Recipient,
 ): Promise<RelayAttempt> {
   const early = recipients.map((r): RecipientOutcome | undefined => {
     if (r.recipient.type !== 'smtp') return outcome.notMe();
@@ -115,6 +116,8 @@ export async function sendThroughRelay(
     // A report the kernel wrote goes out as a DSN (multipart/report, MAIL FROM:<>); anything else as the message it is.
     const { options } = isReportMessage(message) ? await toReportMailOptions(message, addresses) : toMailOptions(message, addresses, parts, route.senderDomain);
     if (dsn !== undefined && !isReportMessage(message)) options.dsn = dsn;
+    // A VERP return path (RFC 5233 sub-address of reports.verp) replaces the sender in MAIL FROM only.
+    if (returnPath !== undefined && !isReportMessage(message) && options.envelope !== undefined) options.envelope = { ...options.envelope, from: toEnvelopeAddress(returnPath.address) } as Mail.Envelope;
     const sending = route.transporter.sendMail({ ...options, [RCPT_PROBE]: (r: RcptRecord) => (record = r) } as Mail.Options);
     const result = await raceAbort(sending, signal, parts);
     if (result === ABORTED) return aborted();

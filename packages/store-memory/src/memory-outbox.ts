@@ -23,6 +23,7 @@ import { createMemoryRecipient, dueAt, toFrozenEnvelope, toFrozenError, type Mem
 import { leaseRecipient, leasedRecipient, liveLease } from './leasing.js';
 import { RecordIds } from './record-ids.js';
 import { RecordSlots } from './record-slots.js';
+import { SentKeyIndex } from './sent-key-index.js';
 import { applyClaimResult } from './recipient-transitions.js';
 import { UnfinishedMessages } from './unfinished-messages.js';
 import type { MemoryEvents } from './memory-events.js';
@@ -37,6 +38,8 @@ export class MemoryOutbox {
   /** Unfinished messages, in submit order. */
   readonly queue = new UnfinishedMessages();
   private readonly byKey = new Map<string, MemoryMessage>();
+  /** Messages by ENVID and Message-ID, for bounce correlation. */
+  readonly sentKeys = new SentKeyIndex();
   private readonly due = new DueIndex();
   private readonly leaseIds = new RecordIds();
   private seq = 0;
@@ -81,6 +84,7 @@ export class MemoryOutbox {
     for (let i = 0; i < recipients.length; i += 1) recipients[i] = createMemoryRecipient(message, i, request.recipients[i]!, now);
     if (request.idempotencyKey !== undefined) this.byKey.set(request.idempotencyKey, message);
     this.messages.add(message.id, message);
+    this.sentKeys.add(message);
     this.queue.add(message);
     for (const r of recipients) this.due.update(r, dueAt(r));
     this.finishIfDone(message, now);
@@ -193,6 +197,7 @@ export class MemoryOutbox {
     const purged = old.sort((a, b) => a.finishedAt! - b.finishedAt! || a.seq - b.seq).slice(0, Math.max(0, limit));
     for (const message of purged) {
       this.messages.delete(message.id);
+      this.sentKeys.remove(message);
       if (message.idempotencyKey !== undefined) this.byKey.delete(message.idempotencyKey);
     }
     return purged;

@@ -23,6 +23,7 @@ import {
   type SubmitRequest,
   type SubmitResult,
 } from '@xport/provider-sdk';
+import { MemoryBounces } from './memory-bounces.js';
 import { MemoryContent } from './memory-content.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryOutbox } from './memory-outbox.js';
@@ -54,6 +55,7 @@ class MemoryStore implements MessageStore {
     () => this.assertOpen(),
     () => this.work.emit(),
   );
+  readonly bounces = new MemoryBounces(this.outbox, () => this.assertOpen());
   private opened = false;
   private stopRetention: (() => void) | undefined;
 

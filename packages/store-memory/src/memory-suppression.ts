@@ -1,5 +1,6 @@
 import {
   hardBounceCount,
+  isPurgeableSuppression,
   type HardBounce,
   type ListOptions,
   type ManualSuppression,
@@ -65,5 +66,17 @@ export class MemorySuppression implements SuppressionStore {
       if (entry) found.push(entry);
     }
     return found;
+  }
+
+  async purgeExpired(expiredBefore: number, limit: number): Promise<number> {
+    this.ready();
+    let purged = 0;
+    for (const entry of [...this.entries.values()]) {
+      if (purged >= limit) break;
+      if (!isPurgeableSuppression(entry, expiredBefore)) continue;
+      this.entries.delete(entry.address);
+      purged += 1;
+    }
+    return purged;
   }
 }

@@ -21,6 +21,7 @@ import {
   type SubmitResult,
   type QueueOperationsStore,
   toRecipientFilter,
+  type BounceStore,
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
 import { applyQueueOperation, countQueueOperation, listQueueRecipients } from './queue-operations.js';
@@ -38,6 +39,7 @@ import { RecordReader } from './record-reader.js';
 import { STORE_DEFAULTS, collectPart, openSentRetention, purgeHistory } from '@xport/provider-sdk';
 import { PostgresSuppression } from './postgres-suppression.js';
 import { PostgresEvents } from './postgres-events.js';
+import { applyAsyncBounce, findMessagesByKey } from './bounce-write.js';
 import { migrateSchema, quoteSchema } from './schema.js';
 import { findMessageByKey, insertMessages, type PreparedSubmit } from './submit-write.js';
 import { isStoreFull, isUnavailable, toStoreError, toUnavailable } from './unavailable.js';
@@ -96,6 +98,13 @@ class PostgresStore implements MessageStore {
     },
   };
   readonly events = new PostgresEvents((action, work) => this.run(action, work));
+  readonly bounces: BounceStore = {
+    findMessagesByKey: (key, limit) => this.run('find messages by a bounce key', (db) => findMessagesByKey(db, key, limit)),
+    failDelivered: (bounce) => {
+      const done = this.readAhead.write(bounce.messageId);
+      return this.run('apply an asynchronous bounce', (db) => applyAsyncBounce(db, bounce)).finally(done);
+    },
+  };
 
   constructor(private readonly options: PostgresStoreOptions) {
     const schema = options.schema ?? 'xport';

@@ -72,4 +72,16 @@ export class PostgresSuppression implements SuppressionStore {
       return rows.map(decodeSuppressionRow);
     });
   }
+
+  /** Oldest bounces first, `limit` rows a statement (the `suppressions_by_last_bounce` index). */
+  purgeExpired(expiredBefore: number, limit: number): Promise<number> {
+    return this.run('purge expired suppressions', async (db) => {
+      const { rowCount } = await db.pool.query(
+        `DELETE FROM ${db.s}.suppressions WHERE address IN (
+           SELECT address FROM ${db.s}.suppressions WHERE NOT manual AND last_bounce_at IS NOT NULL AND last_bounce_at < $1 ORDER BY last_bounce_at LIMIT $2)`,
+        [expiredBefore, limit],
+      );
+      return rowCount ?? 0;
+    });
+  }
 }

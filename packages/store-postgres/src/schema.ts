@@ -3,7 +3,7 @@ import { XportError, recipientDomain } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 6;
+export const POSTGRES_SCHEMA_VERSION = 7;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -139,6 +139,14 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       mailbox TEXT
     );
     CREATE INDEX events_by_message ON ${s}.events (message_id, id);
+  `,
+  // v7: the keys a bounce names its message by — ENVID and Message-ID, read from the JSONB envelope
+  // (the SDK's sentMessageKeysOf) — in partial expression indexes, so existing rows need no rewrite;
+  // a purge of the suppression list finds expired entries by their last bounce.
+  (s) => `
+    CREATE INDEX messages_by_envelope_id ON ${s}.messages ((envelope #>> '{dsn,envelopeId}'), seq) WHERE (envelope #>> '{dsn,envelopeId}') IS NOT NULL;
+    CREATE INDEX messages_by_header_message_id ON ${s}.messages ((envelope ->> 'messageId'), seq) WHERE (envelope ->> 'messageId') IS NOT NULL;
+    CREATE INDEX suppressions_by_last_bounce ON ${s}.suppressions (last_bounce_at) WHERE NOT manual;
   `,
 ];
 

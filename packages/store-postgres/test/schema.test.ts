@@ -35,7 +35,7 @@ describe('postgres store schema', () => {
     const { messageId } = await first.submit(makeSubmitRequest());
     await first.close();
     await adminQuery(
-      `DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`,
+      `DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`,
     );
     const second = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await second.open();
@@ -54,7 +54,7 @@ describe('postgres store schema', () => {
     await first.open();
     const old = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v2', fingerprint: false }));
     await first.close();
-    await adminQuery(`ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; UPDATE "${schema}".meta SET value = '2' WHERE key = 'schema_version'`);
+    await adminQuery(`ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; UPDATE "${schema}".meta SET value = '2' WHERE key = 'schema_version'`);
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();
     try {

@@ -16,7 +16,7 @@ describe('postgres store schema v4: the suppression list', () => {
     await first.open();
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v3' }));
     await first.close();
-    await adminQuery(`DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; UPDATE "${schema}".meta SET value = '3' WHERE key = 'schema_version'`);
+    await adminQuery(`DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; UPDATE "${schema}".meta SET value = '3' WHERE key = 'schema_version'`);
 
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();

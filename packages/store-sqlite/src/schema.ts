@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError, recipientDomain } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 7;
+export const SQLITE_SCHEMA_VERSION = 8;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -144,6 +144,20 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         mailbox TEXT
       );
       CREATE INDEX events_by_message ON events (message_id, id);
+    `),
+  // v8: the keys a bounce names its message by (ENVID and Message-ID), each in an indexed column,
+  // filled from the stored envelopes (an envelope that is not valid JSON, a quarantined record,
+  // gets none); a purge of the suppression list finds expired entries by their last bounce.
+  (db) =>
+    db.exec(`
+      ALTER TABLE messages ADD COLUMN envelope_id TEXT;
+      ALTER TABLE messages ADD COLUMN header_message_id TEXT;
+      UPDATE messages SET
+        envelope_id = CASE WHEN json_valid(envelope) AND json_type(envelope, '$.dsn.envelopeId') = 'text' THEN json_extract(envelope, '$.dsn.envelopeId') END,
+        header_message_id = CASE WHEN json_valid(envelope) AND json_type(envelope, '$.messageId') = 'text' THEN json_extract(envelope, '$.messageId') END;
+      CREATE INDEX messages_by_envelope_id ON messages (envelope_id, seq) WHERE envelope_id IS NOT NULL;
+      CREATE INDEX messages_by_header_message_id ON messages (header_message_id, seq) WHERE header_message_id IS NOT NULL;
+      CREATE INDEX suppressions_by_last_bounce ON suppressions (last_bounce_at) WHERE manual = 0;
     `),
 ];
 

@@ -20,8 +20,10 @@ import {
   type SubmitResult,
   type QueueOperationsStore,
   toRecipientFilter,
+  type BounceStore,
 } from '@xport/provider-sdk';
 import { applyQueueOperation, countQueueOperation, listQueueRecipients } from './queue-operations.js';
+import { applyAsyncBounce, findMessagesByKey } from './bounce-write.js';
 import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from './leasing.js';
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
@@ -54,11 +56,16 @@ class SqliteStore implements MessageStore {
   readonly suppression: SqliteSuppression;
   readonly operations: QueueOperationsStore;
   readonly events: SqliteEvents;
+  readonly bounces: BounceStore;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.chunkSize = options.chunkSize ?? 256 * 1024;
     this.suppression = new SqliteSuppression((action, work) => this.write(action, work), () => this.connection());
     this.events = new SqliteEvents((action, work) => this.write(action, work), () => this.connection());
+    this.bounces = {
+      findMessagesByKey: async (key, limit) => findMessagesByKey(this.connection(), key, limit),
+      failDelivered: (bounce) => this.write('apply an asynchronous bounce', (db) => applyAsyncBounce(db, bounce)),
+    };
     this.work = new WorkSignal(() => this.readableDb(), options.workPollMs ?? 200);
     this.operations = {
       listRecipients: async (request) => listQueueRecipients(this.connection(), request, toRecipientFilter(request.filter)),

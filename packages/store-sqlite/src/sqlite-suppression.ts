@@ -65,4 +65,16 @@ export class SqliteSuppression implements SuppressionStore {
     return rows.map(decodeSuppressionRow);
   }
 
+  /** Oldest bounces first, `limit` rows a statement (the `suppressions_by_last_bounce` index). */
+  purgeExpired(expiredBefore: number, limit: number): Promise<number> {
+    return this.write(
+      'purge expired suppressions',
+      (db) =>
+        sql(
+          db,
+          `DELETE FROM suppressions WHERE address IN (
+             SELECT address FROM suppressions WHERE manual = 0 AND last_bounce_at IS NOT NULL AND last_bounce_at < ? ORDER BY last_bounce_at LIMIT ?)`,
+        ).run(expiredBefore, limit).changes,
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { encodeEnvelopeRecord, fingerprintToKeep, recipientDomain, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, recipientDomain, resolveRepeatedKey, sentMessageKeysOf, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 import { appendSubmitEvents } from './event-log.js';
@@ -30,10 +30,11 @@ export function insertMessage(db: Database, path: string, messageId: string, req
   for (const part of parts) attachPart(db, part, messageId, now);
   const open = request.recipients.filter((r) => (r.state ?? 'queued') === 'queued').length;
   const infos = parts.map((p) => p.info);
+  const keys = sentMessageKeysOf(request.envelope);
   const { lastInsertRowid } = sql(
     db,
-    `INSERT INTO messages (id, idempotency_key, idempotency_fingerprint, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (id, idempotency_key, idempotency_fingerprint, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients, envelope_id, header_message_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     messageId,
     request.idempotencyKey ?? null,
@@ -45,6 +46,8 @@ export function insertMessage(db: Database, path: string, messageId: string, req
     request.expiresAt,
     open === 0 ? now : null,
     open,
+    keys.envelopeId,
+    keys.messageId,
   );
   const insertRecipient = sql(
     db,

@@ -19,7 +19,7 @@ describe('sqlite store schema v5: the suppression list', () => {
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v4' }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; PRAGMA user_version = 4;');
+    raw.exec('DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; DROP INDEX messages_by_envelope_id; DROP INDEX messages_by_header_message_id; ALTER TABLE messages DROP COLUMN envelope_id; ALTER TABLE messages DROP COLUMN header_message_id; PRAGMA user_version = 4;');
     raw.close();
 
     const store = createSqliteStore({ path: temp.dbPath });

@@ -3,6 +3,7 @@ import type { CommandContext } from '../program.js';
 import { gitignoreTemplate, tsconfigTemplate } from '../templates/package-shared.js';
 import { storeContentTemplate, storeInboxTemplate } from '../templates/store-inbox-source.js';
 import { storeMainTemplate } from '../templates/store-main-source.js';
+import { storeSuppressionTemplate } from '../templates/store-suppression-source.js';
 import { storeOutboxTemplate } from '../templates/store-outbox-source.js';
 import {
   storeConformanceTestTemplate,
@@ -58,6 +59,7 @@ export async function scaffoldStore(options: ScaffoldStoreOptions): Promise<Scaf
     'src/inbox.ts': storeInboxTemplate(),
     'src/records.ts': storeRecordsTemplate(),
     'src/content.ts': storeContentTemplate(),
+    'src/suppression.ts': storeSuppressionTemplate(),
     'test/conformance.test.ts': storeConformanceTestTemplate(input),
   };
   await writePackageFiles(directory, files);

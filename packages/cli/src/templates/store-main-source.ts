@@ -33,6 +33,7 @@ import { PartStore } from './content.js';
 import { Inbox } from './inbox.js';
 import { Outbox } from './outbox.js';
 import { page, toStoredMessage } from './records.js';
+import { Suppressions } from './suppression.js';
 
 /** How this store names itself in errors. */
 const LABEL = ${JSON.stringify(names.label)};
@@ -50,6 +51,8 @@ class MapStore implements MessageStore {
   private readonly content = new PartStore(this.label);
   private readonly inbox = new Inbox(this.label);
   private readonly work = new WorkListeners();
+  /** The suppression list: hard-bounced addresses the kernel does not send to again (optional in the contract). */
+  readonly suppression = new Suppressions(() => this.assertOpen());
   private stopRetention: (() => void) | undefined;
   private opened = false;
 

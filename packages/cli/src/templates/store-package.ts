@@ -107,8 +107,8 @@ export function storeReadmeTemplate(input: StoreTemplateInput): string {
   return `# ${input.packageName}
 
 An [xport](https://github.com/xport/xport) message store: outbox, sent and inbox. As written it keeps
-everything in memory; replace the maps in \`src/outbox.ts\`, \`src/inbox.ts\` and \`src/content.ts\`
-with your storage. What happens to a recipient (its next state after a send, lease checks, which
+everything in memory; replace the maps in \`src/outbox.ts\`, \`src/inbox.ts\`, \`src/content.ts\` and
+\`src/suppression.ts\` (the suppression list of hard-bounced addresses) with your storage. What happens to a recipient (its next state after a send, lease checks, which
 recipients are stranded, due times, default retention) is not written here: it comes from the SDK's
 store lifecycle module (\`recipientTransition\`, \`checkCompletionLease\`, \`isStranded\`,
 \`recipientDueAt\`, \`STORE_DEFAULTS\`), so it is the same as in every other xport store.

@@ -73,7 +73,7 @@ export async function deliverGroup(
       providerId,
       transport,
       message: toOutboundMessage(stored, host.store),
-      recipients: toAssignedRecipients(claims),
+      recipients: toAssignedRecipients(claims, stored, host.verp),
       timeoutMs: host.options.sendTimeoutMs,
       deadline,
     }),

@@ -1,5 +1,6 @@
 import type { Clock, HookProvider, Logger, MessageStore, TransportProvider } from '@xport/provider-sdk';
 import type { ReportOptions } from './report-options.js';
+import type { VerpCodec } from './verp-token.js';
 
 /** Retry schedule for deferred recipients (Postfix's minimal/maximal backoff and maximal queue lifetime). */
 export interface RetryOptions {
@@ -89,6 +90,11 @@ export interface SpoolerHost {
   readonly options: SpoolerOptions;
   /** Where reports go and how inbound ones are read; the defaults (`toReportOptions()`) when absent. */
   readonly reports?: ReportOptions;
+  /**
+   * VERP return paths (`reports.verp` with the `reports.verpKey` credential): written for each
+   * recipient sent, read from bounces. Absent: none are written, and no token is trusted.
+   */
+  readonly verp?: VerpCodec;
   routing(): RoutingView;
   /** Ids of every loaded transport provider, whatever its state. */
   transportIds(): readonly string[];

@@ -120,12 +120,13 @@ export function recogniseDsn(message: InboundMessage, to: readonly Recipient[], 
 /**
  * The recipients a recognised DSN reports `failed`, as addresses xport can name (its
  * `Final-Recipient`, `fromDsnAddress`) with their status and diagnostic: what the suppression list
- * counts when the status is a hard bounce.
+ * counts when the status is a hard bounce. `except`: blocks already settled otherwise (correlated
+ * ones count when their recipient fails late, see `applyLateBounce`).
  */
-export function toReportedFailures(dsn: RecognisedDsn): Array<{ readonly recipient: Recipient; readonly error: RecipientError }> {
+export function toReportedFailures(dsn: RecognisedDsn, except: ReadonlySet<unknown> = new Set()): Array<{ readonly recipient: Recipient; readonly error: RecipientError }> {
   const failures: Array<{ recipient: Recipient; error: RecipientError }> = [];
   for (const r of dsn.status.recipients) {
-    if (r.action !== 'failed') continue;
+    if (r.action !== 'failed' || except.has(r)) continue;
     const recipient = fromDsnAddress(r.finalRecipient);
     if (recipient !== undefined) failures.push({ recipient, error: { code: r.status, diagnostic: r.diagnosticCode?.value ?? '' } });
   }

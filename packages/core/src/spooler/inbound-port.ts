@@ -16,12 +16,13 @@ import type { HookGate, JudgingHook } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
 import { recogniseDsn, toReportedFailures, type RecognisedDsn } from './inbound-bounce.js';
 import { toDeliveredEvent, writeDeliveredReport } from './inbound-reports.js';
+import { applyLateBounce } from './late-bounce.js';
 import { DEFAULT_REPORT_OPTIONS, type ReportOptions } from './report-options.js';
 import { recordHardBounces } from './suppression.js';
 import { toDsnRequest } from './validate-dsn.js';
 import { checkHeaderField, checkHeaders, toDraftRecipient } from './validate-message.js';
 
-type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options' | 'reports' | 'routing'>;
+type InboundHost = Pick<SpoolerHost, 'store' | 'clock' | 'logger' | 'hooks' | 'options' | 'reports' | 'routing' | 'verp'>;
 
 /** Runs inbound hooks in order; returns the message to keep, or the reason the first rejecting hook gave. */
 async function applyInboundHooks(hooks: readonly JudgingHook[], message: InboundMessage): Promise<{ message: InboundMessage } | { reason: string }> {
@@ -87,6 +88,24 @@ function logDsn(host: InboundHost, dsn: RecognisedDsn, receivedBy: string | unde
 }
 
 /**
+ * After the store kept a bounce: the recipients it ties to messages xport sent fail late (and count
+ * for the suppression list when they do, see `applyLateBounce`); the hard failures it reports for
+ * anyone else count as before, unless it came to a forged VERP return path. The bounce is kept whatever happens here: an error is logged.
+ */
+async function settleBounce(host: InboundHost, dsn: RecognisedDsn, now: number): Promise<void> {
+  let correlated: ReadonlySet<unknown> = new Set();
+  try {
+    const late = await applyLateBounce(host, dsn, now);
+    // A forged return path counts for no one: a stranger must not suppress an address either.
+    if (late.forged) return;
+    correlated = new Set(late.correlated.map((c) => c.block));
+  } catch (err) {
+    host.logger.error('could not correlate an inbound bounce; it stays in the bounce mailbox', { envelopeId: dsn.envelopeId, error: String(err) });
+  }
+  await recordHardBounces(host, toReportedFailures(dsn, correlated), now);
+}
+
+/**
  * The kernel's inbound path (MAPI's StartMessage + SpoolerNotify(NEWMAIL)): inbound hooks (refusing
  * the message while a hook that would judge it is not online), then one inbox entry per recipient
  * mailbox, then a `received` event. A delivery status notification (RFC 3464) is recognised and
@@ -132,8 +151,7 @@ export function createInboundPort(host: InboundHost, events: SpoolerEmitter, gat
         throw content.overLimit() ?? err;
       }
       if (dsn !== undefined) logDsn(host, dsn, message.receivedBy, mailboxes);
-      // After the store kept it: a hard failure a DSN reports counts for the suppression list.
-      if (dsn?.bounce === true) await recordHardBounces(host, toReportedFailures(dsn), request.receivedAt);
+      if (dsn?.bounce === true) await settleBounce(host, dsn, request.receivedAt);
       const first = entries[0];
       const success = first === undefined ? undefined : toDeliveredEvent(message, envelope.dsn, envelope, { id: first.id, receivedAt: request.receivedAt, expiresAt: request.receivedAt + host.options.retry.lifetimeMs });
       if (success !== undefined) await writeDeliveredReport(host, success, request.receivedAt);

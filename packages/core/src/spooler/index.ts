@@ -21,3 +21,7 @@ export type { SpoolerEvents, SpoolerEventName, SpoolerListener, RecipientEvent, 
 // Diagnostics the spooler writes
 export { SpoolerEnhancedStatus, SpoolerStatus } from './enhanced-status.js';
 export { computeNextAttempt, MIN_RETRY_AFTER_MS } from './next-attempt.js';
+
+// Asynchronous bounces: VERP return paths and the credential that signs them
+export { createVerpCodec, REPORTS_CREDENTIAL_OWNER, REPORTS_CREDENTIALS } from './verp-token.js';
+export type { VerpCodec, VerpTarget } from './verp-token.js';

@@ -1,4 +1,5 @@
 import { readWholePart, type AssignedRecipient, type Claim, type MessageStore, type OutboundMessage, type StoredMessage } from '@xport/provider-sdk';
+import type { VerpCodec } from './verp-token.js';
 
 /** A stored message as a transport sees it: content streamed (or, for small parts, read whole) from the store on demand. */
 export function toOutboundMessage(stored: StoredMessage, store: MessageStore): OutboundMessage {
@@ -15,7 +16,17 @@ export function toOutboundMessage(stored: StoredMessage, store: MessageStore): O
   };
 }
 
-/** The recipients a transport is handed: only its own claims, with their index in the message. */
-export function toAssignedRecipients(claims: readonly Claim[]): AssignedRecipient[] {
-  return claims.map((c) => ({ index: c.recipientIndex, recipient: c.recipient, role: c.role, attempts: c.attempts }));
+/**
+ * The recipients a transport is handed: only its own claims, with their index in the message, and
+ * with VERP on, each its own return path. A message without a sender, or a report (sent from the
+ * null reverse path), gets none: there is no one a bounce could be about.
+ */
+export function toAssignedRecipients(claims: readonly Claim[], stored?: Pick<StoredMessage, 'id' | 'envelope'>, verp?: VerpCodec): AssignedRecipient[] {
+  const returnPaths = verp !== undefined && stored !== undefined && stored.envelope.from !== undefined && stored.envelope.kind === 'note';
+  return claims.map((c) => {
+    const assigned: { -readonly [K in keyof AssignedRecipient]: AssignedRecipient[K] } = { index: c.recipientIndex, recipient: c.recipient, role: c.role, attempts: c.attempts };
+    const returnPath = returnPaths ? verp.returnPathOf(stored.id, c.recipientIndex) : undefined;
+    if (returnPath !== undefined) assigned.returnPath = returnPath;
+    return assigned;
+  });
 }

@@ -4,6 +4,7 @@ import { createSpoolerEmitter, type SpoolerEventName, type SpoolerListener } fro
 import type { SpoolerHost } from './host.js';
 import type { DestinationStatus } from './destination-limiter.js';
 import { createHookGate } from './hook-gate.js';
+import { startSuppressionPurge } from './suppression-purge.js';
 import { createInboundPort } from './inbound-port.js';
 import { createSpoolLoop, type SpoolLoopOptions } from './spool-loop.js';
 import { submitMessage, type SubmitReceipt } from './submit-message.js';
@@ -66,9 +67,18 @@ export function createSpooler(host: SpoolerHost, options: CreateSpoolerOptions =
     deliver: (message) => traced(startReceiveSpan(message?.receivedBy), () => port.deliver(message), (span, receipt) => endReceiveSpan(span, receipt.entries, receipt.rejected.length)),
   };
   const settleUnroutable = (messageId: string) => loop.settleStranded(messageId);
+  // Expired suppression entries are purged while the spooler runs (at start, then hourly).
+  let purge: { readonly stop: () => void } | undefined;
   return {
-    start: () => loop.start(),
-    stop: () => loop.stop(),
+    start: () => {
+      loop.start();
+      purge ??= startSuppressionPurge(host);
+    },
+    stop: () => {
+      purge?.stop();
+      purge = undefined;
+      return loop.stop();
+    },
     submit: (input) =>
       traced(startSubmitSpan(), () => submitMessage(host, events, input, settleUnroutable, hookGate), (span, receipt) => endSubmitSpan(span, receipt.messageId, receipt.recipients.length)),
     flush: (providerId) => loop.flush(providerId),

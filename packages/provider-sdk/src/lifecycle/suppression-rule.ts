@@ -76,3 +76,24 @@ export function suppressionListOf(store: MessageStore): SuppressionStore {
     details: { expected: 'MessageStore.suppression', found: 'none' },
   });
 }
+
+/**
+ * The time before which an entry's last hard bounce no longer suppresses anything at `now`
+ * (`now - ttlMs`): an entry not added by hand whose last bounce is older can be purged, since a new
+ * bounce would start its count again at 1 anyway.
+ *
+ * @example
+ * suppressionPurgeBefore(100_000, { afterHardBounces: 1, ttlMs: 30_000 }) // 70_000
+ */
+export function suppressionPurgeBefore(now: number, policy: SuppressionPolicy): number {
+  return now - policy.ttlMs;
+}
+
+/**
+ * True when {@link SuppressionStore.purgeExpired} may remove the entry: not added by hand, and its
+ * last hard bounce is before `expiredBefore`. SQL stores write the same condition
+ * (`manual = 0 AND last_bounce_at < ?`).
+ */
+export function isPurgeableSuppression(entry: SuppressionEntry, expiredBefore: number): boolean {
+  return !entry.manual && entry.lastBounceAt !== null && entry.lastBounceAt < expiredBefore;
+}

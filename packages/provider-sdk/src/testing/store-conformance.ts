@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { ProviderManifest } from '../manifest.js';
 import type { MessageStore } from '../store.js';
 import { abortCases } from './store-cases/abort.js';
+import { bounceCases } from './store-cases/bounces.js';
 import { claimCases } from './store-cases/claim.js';
 import { concurrencyCases } from './store-cases/concurrency.js';
 import { contentCases } from './store-cases/content.js';
@@ -109,5 +110,6 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     suppressionCases(context);
     operationCases(context);
     eventCases(context);
+    bounceCases(context);
   });
 }
