@@ -29,6 +29,11 @@ const DEPTHS = (process.env.XPORT_BENCH_DEPTHS ?? (quick ? '1000,20000' : '1000,
 const FRESH = Number(process.env.XPORT_BENCH_FRESH ?? (quick ? 300 : 2_000));
 const STORES = (process.env.XPORT_BENCH_STORES ?? 'sqlite,postgres').split(',');
 const PROVIDER = 'loopback';
+// The queued recipients wait for a transport that is not running here. A daemon makes every deferred
+// recipient of a transport due when the transport comes online (store-and-forward), so a deep queue
+// of its own transport would be one million sends, not a queue at rest. The claims' cost does not
+// depend on it: they walk the due index up to now, and the filler is due a year ahead either way.
+const PARKED = 'parked';
 const SUBMIT_WINDOW = 50;
 const CLAIM_BATCH = 50;
 const CLAIMERS = 2;
@@ -139,7 +144,7 @@ async function fillSqlite(path, depth) {
     db.transaction(() => {
       const after = db.prepare('SELECT max(seq) AS seq FROM messages').get().seq;
       insertMessages.run({ from, to: Math.min(depth, from + FILL_BATCH - 1), envelope: template.envelope, parts: template.parts, now, expires: now + 2 * YEAR_MS });
-      insertRecipients.run({ after, provider: PROVIDER, due: now + YEAR_MS, now });
+      insertRecipients.run({ after, provider: PARKED, due: now + YEAR_MS, now });
     })();
   }
   db.pragma('optimize');
@@ -168,7 +173,7 @@ async function fillPostgres(pool, url, schema, depth) {
        INSERT INTO ${s}.recipients (message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, due_at, updated_at${destination})
        SELECT seq, 0, jsonb_build_object('type', 'loopback', 'address', 'filler' || seq || '@depth'), 'to', $7, 'deferred', 1, $8 + seq, $8 + seq, $5${destination ? ", 'loopback'" : ''}
        FROM m`,
-      [from, to, template.envelope, JSON.stringify(template.parts), now, now + 2 * YEAR_MS, PROVIDER, now + YEAR_MS],
+      [from, to, template.envelope, JSON.stringify(template.parts), now, now + 2 * YEAR_MS, PARKED, now + YEAR_MS],
     );
   }
   // A queue this deep has been autovacuumed in a running system: statistics and the visibility map as it would find them.
@@ -267,6 +272,8 @@ async function runSqlite() {
       await fillSqlite(path, depth);
       const store = createSqliteStore({ path, sentRetentionDays: 0 });
       await store.open();
+      // The first run of the flow also warms the JIT up: measured only from its second run.
+      if (base === undefined) await flow(store);
       const measured = await flow(store);
       measured.reads = await reads(store, depth);
       await store.close();
@@ -295,6 +302,7 @@ async function runPostgres() {
         await fillPostgres(pool, server.url, schema, depth);
         const store = createPostgresStore({ connectionString: server.url, schema, poolSize: 10 });
         await store.open();
+        if (base === undefined) await flow(store);
         const measured = await flow(store);
         measured.reads = await reads(store, depth);
         await store.close();

@@ -27,9 +27,25 @@ export class DueIndex {
 
   /**
    * Takes up to `limit` recipients due by `now` of these providers (all when undefined), earliest
-   * first, out of the index: the caller re-files each once it has leased it.
+   * first, out of the index: the caller re-files each once it has leased it. Recipients of a
+   * destination in `skip` are stepped over and stay filed where they were.
    */
-  takeDue(now: number, limit: number, providers: readonly string[] | undefined): MemoryRecipient[] {
+  takeDue(now: number, limit: number, providers: readonly string[] | undefined, skip?: readonly string[]): MemoryRecipient[] {
+    if (skip === undefined || skip.length === 0) return this.takeDueOf(now, limit, providers);
+    const skipped = new Set(skip);
+    const taken: MemoryRecipient[] = [];
+    const steppedOver: MemoryRecipient[] = [];
+    while (taken.length < limit) {
+      const [next] = this.takeDueOf(now, 1, providers);
+      if (next === undefined) break;
+      if (skipped.has(next.destination)) steppedOver.push(next);
+      else taken.push(next);
+    }
+    for (const recipient of steppedOver) this.update(recipient, recipient.filedAt);
+    return taken;
+  }
+
+  private takeDueOf(now: number, limit: number, providers: readonly string[] | undefined): MemoryRecipient[] {
     const taken: MemoryRecipient[] = [];
     if (providers !== undefined && providers.length === 1) {
       // The spooler claims per provider: one queue, no choosing between fronts.

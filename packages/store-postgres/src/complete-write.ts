@@ -32,7 +32,7 @@ function completeBatchSql(db: Database): string {
   return `
     WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
-        provider text, keep_provider boolean, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean)
+        provider text, keep_provider boolean, destination text, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean)
     ), target AS (
       -- One index look-up per completion (a LATERAL subquery with a locking clause is never flattened
       -- into a join): planned as a join, the ~100 rows the planner assumes for jsonb_to_recordset made it
@@ -50,6 +50,7 @@ function completeBatchSql(db: Database): string {
       UPDATE ${db.s}.recipients r SET
         state = i.state,
         provider = CASE WHEN i.keep_provider THEN t.provider ELSE i.provider END,
+        destination = COALESCE(i.destination, r.destination),
         attempts = r.attempts + i.counted,
         next_attempt_at = CASE WHEN i.keep_place THEN COALESCE(t.next_attempt_at, i.at_ms) ELSE i.next_at END,
         due_at = CASE WHEN i.keep_place THEN COALESCE(t.next_attempt_at, i.at_ms) ELSE i.next_at END,
@@ -88,6 +89,7 @@ function toInputRow(completion: Completion, ord: number): Record<string, unknown
     state: transition.state,
     provider: transition.provider ?? null,
     keep_provider: transition.provider === undefined,
+    destination: transition.destination ?? null,
     counted: transition.attemptsAdded,
     final: transition.final,
     next_at: transition.nextAttemptAt ?? null,

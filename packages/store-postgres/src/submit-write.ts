@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeEnvelopeRecord, fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, recipientDestination, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
@@ -39,9 +39,9 @@ function insertBatchSql(db: Database): string {
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING seq, id
     ), rcpt AS (
-      INSERT INTO ${db.s}.recipients (message_seq, idx, recipient, role, provider, state, next_attempt_at, due_at, last_error, updated_at)
+      INSERT INTO ${db.s}.recipients (message_seq, idx, recipient, role, provider, state, next_attempt_at, due_at, last_error, updated_at, destination)
       SELECT msg.seq, (e.ord - 1)::int, e.value->'recipient', e.value->>'role', e.value->>'provider', e.value->>'state',
-        (e.value->>'nextAttemptAt')::bigint, (e.value->>'dueAt')::bigint, e.value->'lastError', i.submitted_at
+        (e.value->>'nextAttemptAt')::bigint, (e.value->>'dueAt')::bigint, e.value->'lastError', i.submitted_at, e.value->>'destination'
       FROM msg JOIN input i ON i.id = msg.id, jsonb_array_elements(i.recipients) WITH ORDINALITY AS e(value, ord)
     ), inline_parts AS (
       INSERT INTO ${db.s}.parts (id, owner, created_at)
@@ -68,6 +68,7 @@ function toInputRow(prepared: PreparedSubmit, id: string, ord: number): Record<s
       nextAttemptAt: state === 'queued' ? now : null,
       dueAt: state === 'queued' ? now : null,
       lastError: r.lastError ?? null,
+      destination: recipientDestination(r),
     };
   });
   const open = recipients.filter((r) => r.state === 'queued').length;

@@ -3,6 +3,7 @@ import { XportError } from '@xport/provider-sdk';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { POSTGRES_SCHEMA_VERSION, createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+import { toV4 } from './schema-downgrades.js';
 
 describe('postgres store schema', () => {
   const schemas: string[] = [];
@@ -35,7 +36,7 @@ describe('postgres store schema', () => {
     const { messageId } = await first.submit(makeSubmitRequest());
     await first.close();
     await adminQuery(
-      `DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`,
+      `${toV4(schema)}DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`,
     );
     const second = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await second.open();
@@ -54,7 +55,7 @@ describe('postgres store schema', () => {
     await first.open();
     const old = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v2', fingerprint: false }));
     await first.close();
-    await adminQuery(`ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; UPDATE "${schema}".meta SET value = '2' WHERE key = 'schema_version'`);
+    await adminQuery(`${toV4(schema)}ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; UPDATE "${schema}".meta SET value = '2' WHERE key = 'schema_version'`);
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();
     try {

@@ -34,16 +34,23 @@ interface DueRow {
 
 const SELECT_DUE = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
   FROM recipients r JOIN messages m ON m.seq = r.message_seq
-  WHERE r.due_at IS NOT NULL AND r.due_at <= ? AND r.provider IS NOT NULL`;
-const ORDER = ' ORDER BY r.due_at, r.message_seq, r.idx LIMIT ?';
+  WHERE r.due_at IS NOT NULL AND r.due_at <= @now AND r.provider IS NOT NULL`;
+const ORDER = ' ORDER BY r.due_at, r.message_seq, r.idx LIMIT @limit';
+
+// A held destination's recipients are stepped over in the index (it carries provider and
+// destination), never read: a suspended destination with thousands due costs index entries only.
+const BY_PROVIDER = ' AND r.provider IN (SELECT value FROM json_each(@providers))';
+const SKIPPING = ' AND (r.destination IS NULL OR r.destination NOT IN (SELECT value FROM json_each(@skip)))';
 
 function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[] {
-  if (request.providers === undefined) return sql<[number, number], DueRow>(db, SELECT_DUE + ORDER).all(request.now, limit);
-  return sql<[number, string, number], DueRow>(db, `${SELECT_DUE} AND r.provider IN (SELECT value FROM json_each(?))${ORDER}`).all(
-    request.now,
-    JSON.stringify(request.providers),
+  const skip = request.skipDestinations !== undefined && request.skipDestinations.length > 0;
+  const query = `${SELECT_DUE}${request.providers === undefined ? '' : BY_PROVIDER}${skip ? SKIPPING : ''}${ORDER}`;
+  return sql<[Record<string, unknown>], DueRow>(db, query).all({
+    now: request.now,
     limit,
-  );
+    ...(request.providers === undefined ? {} : { providers: JSON.stringify(request.providers) }),
+    ...(skip ? { skip: JSON.stringify(request.skipDestinations) } : {}),
+  });
 }
 
 // The SDK's stranded rule (isStranded), as the condition it builds: waiting (or under an expired

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { encodeEnvelopeRecord, fingerprintToKeep, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, recipientDestination, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 
@@ -47,8 +47,8 @@ export function insertMessage(db: Database, path: string, messageId: string, req
   );
   const insertRecipient = sql(
     db,
-    `INSERT INTO recipients (message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, due_at, last_error, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+    `INSERT INTO recipients (message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, due_at, last_error, updated_at, destination)
+     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
   );
   request.recipients.forEach((r, index) => {
     const queued = (r.state ?? 'queued') === 'queued';
@@ -63,6 +63,7 @@ export function insertMessage(db: Database, path: string, messageId: string, req
       queued ? now : null,
       r.lastError === undefined ? null : JSON.stringify(r.lastError),
       now,
+      recipientDestination(r),
     );
   });
   return { messageId, duplicate: false };

@@ -5,6 +5,7 @@ import { XportError } from '@xport/provider-sdk';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
 import { makeTempDir } from './temp-store.js';
+import { TO_V5 } from './schema-downgrades.js';
 
 function rawVersion(path: string): number {
   const db = new BetterSqlite3(path, { readonly: true });
@@ -86,7 +87,7 @@ describe('sqlite store schema versions', () => {
     // Put the file back in its version-1 shape.
     const raw = new BetterSqlite3(temp.dbPath);
     raw.exec(
-      'DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; PRAGMA user_version = 1;',
+      TO_V5 + 'DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; PRAGMA user_version = 1;',
     );
     raw.close();
     const second = createSqliteStore({ path: temp.dbPath });
@@ -122,7 +123,7 @@ describe('sqlite store schema v3 (small parts kept in their own row)', () => {
     await first.open();
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; PRAGMA user_version = 2;');
+    raw.exec(TO_V5 + 'ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; PRAGMA user_version = 2;');
     raw.close();
     const v2 = new BetterSqlite3(temp.dbPath);
     v2.prepare('INSERT INTO parts (id, owner, created_at) VALUES (?, ?, ?)').run('old-part', 'someone', Date.now());
@@ -209,7 +210,7 @@ describe('sqlite store schema v4 (content fingerprints kept with idempotency key
     const { messageId } = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v3', fingerprint: false }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; PRAGMA user_version = 3;');
+    raw.exec(TO_V5 + 'ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; PRAGMA user_version = 3;');
     raw.close();
     return messageId;
   }

@@ -72,8 +72,12 @@ export interface DestinationLimiter {
   cancel(provider: string, destination: string): void;
   /** The provider came back online: its suspended destinations are probed at once rather than at the end of their backoff. */
   probeNow(provider: string, now: number): void;
-  /** Whether any destination of the provider is full or suspended: its claims may be partly put back. */
-  holdsAny(provider: string, now: number): boolean;
+  /**
+   * The provider's destinations that would not be admitted now — suspended (or their probe out), at
+   * their concurrency, or with put-off recipients still waiting for their turn — so the claim leaves
+   * their recipients in the store (`ClaimRequest.skipDestinations`) instead of leasing and putting them back.
+   */
+  held(provider: string, now: number): string[];
   status(now: number): DestinationStatus[];
 }
 
@@ -167,11 +171,15 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
         if (until !== undefined && until > now) d.flow = { ...d.flow, suspendedUntil: now };
       }
     },
-    holdsAny(provider, now) {
+    held(provider, now) {
+      const names: string[] = [];
       for (const d of destinations.get(provider)?.values() ?? []) {
-        if (d.flow.suspendedUntil !== undefined || d.inFlight >= limitsFor(d).allowed || d.nextTurnAt > now) return true;
+        const until = d.flow.suspendedUntil;
+        // The same conditions as admit's: a suspension whose probe may go now does not hold it.
+        const suspended = until !== undefined && (now < until || d.inFlight > 0);
+        if (suspended || d.inFlight >= limitsFor(d).allowed || d.nextTurnAt > now) names.push(d.name);
       }
-      return false;
+      return names;
     },
     status(now) {
       const rows: DestinationStatus[] = [];
