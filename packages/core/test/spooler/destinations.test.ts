@@ -1,4 +1,4 @@
-import { outcome, type TransportProvider } from '@xport/provider-sdk';
+import { outcome, type Claim, type TransportProvider } from '@xport/provider-sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHarness, recordingTransport, waitFor } from './harness.js';
 
@@ -140,7 +140,7 @@ describe('per-destination flow', () => {
     });
     expect(claim.mock.calls.length).toBeGreaterThan(0);
     for (const [request] of claim.mock.calls) expect(request.skipDestinations).toEqual(['down']);
-    const leased = (await Promise.all(claim.mock.results.map((r) => r.value as ReturnType<typeof h.store.claim>))).flat();
+    const leased = (await Promise.all(claim.mock.results.map((r) => r.value as Promise<Claim[]>))).flat();
     expect(leased.map((c) => domainOf(c.recipient.address)).every((d) => d === 'up')).toBe(true);
     // The suspended destination's waiting recipients were not touched: same state, same update time.
     const after = (await h.store.listQueue()).flatMap((m) => m.recipients.filter((r) => r.attempts === 0));
