@@ -1,17 +1,20 @@
 // Cost with a deep queue. Run after `pnpm build`: `node bench/depth.bench.mjs` (or `pnpm bench depth`).
 // For the SQLite and the PostgreSQL store, with 1,000 / 100,000 / 1,000,000 recipients already queued
 // (deferred a year into the future, so they sit in the indexes; written with bulk SQL, not submit):
-//  1. submit → claim → complete of FRESH one-recipient messages (claims of the same provider, as the
-//     spooler makes them), its rate as a ratio to the rate at the smallest depth (target ≥ 0.8× at
-//     1,000,000), and the duration of each claim that leased fresh work, p50 / p99;
+//  1. submit → claim → complete of FRESH one-recipient messages (claims of one provider, as the
+//     spooler makes them): the rate at each depth as a ratio to the rate at the smallest (target
+//     ≥ 0.8× at 1,000,000), and the duration of each claim that leased fresh work, p50 / p99. The
+//     depths are filled first, then measured in interleaved rounds (medians), so the machine's drift
+//     does not land on one depth;
 //  2. the reads a deep queue must not slow down: counts() (what `xport status` shows), the first page
-//     of listQueue() (`xport queue`), nextWakeAt() and getMessage();
+//     of listQueue() (`xport queue`), nextWakeAt() and getMessage(); on SQLite also `xport status`
+//     and `xport queue` as whole CLI processes (Node's start-up included), target < 1 s;
 //  3. on the SQLite store at the deepest depth: a real daemon (`xport start`, loopback transport) on
 //     that queue, its peak RSS (VmHWM, target < 250 MB) once it has delivered FRESH messages submitted
-//     beside it, and the wall time of `xport queue` and `xport status` run against it (whole CLI
-//     processes, Node's start-up included), target < 1 s each.
-// XPORT_BENCH_DEPTHS (comma-separated, default 1000,100000,1000000), XPORT_BENCH_FRESH (default 2,000)
-// and XPORT_BENCH_STORES (default sqlite,postgres) size a run; `--quick` is 1000,20000 and 300 fresh.
+//     beside it, and the CLI run beside it.
+// XPORT_BENCH_DEPTHS (comma-separated, default 1000,100000,1000000), XPORT_BENCH_FRESH (default 2,000),
+// XPORT_BENCH_ROUNDS (default 3) and XPORT_BENCH_STORES (default sqlite,postgres) size a run; `--quick`
+// is 1000,20000 with 300 fresh and one round.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { benchFigures } from './figures.mjs';
 const quick = process.argv.includes('--quick');
 const DEPTHS = (process.env.XPORT_BENCH_DEPTHS ?? (quick ? '1000,20000' : '1000,100000,1000000')).split(',').map(Number);
 const FRESH = Number(process.env.XPORT_BENCH_FRESH ?? (quick ? 300 : 2_000));
+const ROUNDS = Number(process.env.XPORT_BENCH_ROUNDS ?? (quick ? 1 : 3));
 const STORES = (process.env.XPORT_BENCH_STORES ?? 'sqlite,postgres').split(',');
 const PROVIDER = 'loopback';
 // The queued recipients wait for a transport that is not running here. A daemon makes every deferred
@@ -99,7 +103,7 @@ async function timed(call) {
   return { ms: best, result };
 }
 
-async function reads(store, depth) {
+async function reads_(store, depth) {
   const counts = await timed(() => store.counts());
   const waiting = counts.result.byState.deferred + counts.result.byState.queued;
   if (waiting !== depth) throw new Error(`counts() says ${waiting} waiting, ${depth} were queued`);
@@ -197,30 +201,39 @@ function cliMs(root, args) {
   return { ms, stdout: run.stdout };
 }
 
-async function daemonAtDepth(path, depth) {
+/** An application root like an integrator's: node_modules links the built loopback and SQLite packages. */
+function createDaemonApp() {
   const root = mkdtempSync(join(tmpdir(), 'xport-bench-depth-app-'));
+  mkdirSync(join(root, 'node_modules', '@xport'), { recursive: true });
+  for (const name of ['provider-loopback', 'store-sqlite']) symlinkSync(join(PACKAGES, name), join(root, 'node_modules', '@xport', name), 'dir');
+  return root;
+}
+
+function writeDaemonConfig(root, path) {
+  const config = {
+    store: { provider: 'store-sqlite' },
+    transportOrder: ['loopback'],
+    providers: { 'store-sqlite': { config: { path, sentRetentionDays: 0 } }, loopback: { config: {} } },
+    spooler: { pollMs: 1000 },
+  };
+  writeFileSync(join(root, 'xport.config.json'), JSON.stringify(config, null, 2));
+}
+
+async function daemonAtDepth(root, path, depth) {
+  rmSync(join(root, '.xport'), { recursive: true, force: true });
+  const child = spawn(process.execPath, [BIN, '--root', root, 'start', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk) => (log.length < 20_000 ? (log += String(chunk)) : undefined));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
   try {
-    mkdirSync(join(root, 'node_modules', '@xport'), { recursive: true });
-    for (const name of ['provider-loopback', 'store-sqlite']) symlinkSync(join(PACKAGES, name), join(root, 'node_modules', '@xport', name), 'dir');
-    const config = {
-      store: { provider: 'store-sqlite' },
-      transportOrder: ['loopback'],
-      providers: { 'store-sqlite': { config: { path, sentRetentionDays: 0 } }, loopback: { config: {} } },
-      spooler: { pollMs: 1000 },
-    };
-    writeFileSync(join(root, 'xport.config.json'), JSON.stringify(config, null, 2));
-    const child = spawn(process.execPath, [BIN, '--root', root, 'start', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (chunk) => (log.length < 20_000 ? (log += String(chunk)) : undefined));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    while (!existsSync(join(root, '.xport', 'daemon.json'))) {
+      if (child.exitCode !== null) throw new Error(`the daemon exited before it ran:\n${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Fresh work beside the deep queue, submitted from this process: the daemon delivers it.
+    const store = createSqliteStore({ path, sentRetentionDays: 0 });
+    await store.open();
     try {
-      while (!existsSync(join(root, '.xport', 'daemon.json'))) {
-        if (child.exitCode !== null) throw new Error(`the daemon exited before it ran:\n${log}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      // Fresh work beside the deep queue, submitted from this process: the daemon delivers it.
-      const store = createSqliteStore({ path, sentRetentionDays: 0 });
-      await store.open();
       for (let n = 0; n < FRESH; n++) await store.submit(request(`daemon${n}`, Date.now()));
       for (;;) {
         const { byState } = await store.counts();
@@ -228,59 +241,106 @@ async function daemonAtDepth(path, depth) {
         if (child.exitCode !== null) throw new Error(`the daemon exited:\n${log}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const rss = peakRssMb(child.pid);
-      const status = cliMs(root, ['status']);
-      const queue = cliMs(root, ['queue']);
-      await store.close();
-      console.log(`   daemon (xport start, loopback) with ${depth.toLocaleString('en')} queued, after delivering ${FRESH} fresh: peak RSS ${rss.toFixed(0)} MB (target < 250 MB)`);
-      console.log(`   xport status: ${status.ms.toFixed(0)} ms    xport queue: ${queue.ms.toFixed(0)} ms   (whole CLI processes; target < 1 s each)`);
-      figures.value(`sqlite: daemon peak RSS at ${depth}`, rss, 'MB');
-      figures.value(`sqlite: xport status at ${depth}`, status.ms, 'ms');
-      figures.value(`sqlite: xport queue at ${depth}`, queue.ms, 'ms');
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await store.close();
     }
+    const rss = peakRssMb(child.pid);
+    const status = cliMs(root, ['status']);
+    const queue = cliMs(root, ['queue']);
+    console.log(`   daemon (xport start, loopback) with ${depth.toLocaleString('en')} queued, after delivering ${FRESH} fresh: peak RSS ${rss.toFixed(0)} MB (target < 250 MB)`);
+    console.log(`   beside it: xport status ${status.ms.toFixed(0)} ms, xport queue ${queue.ms.toFixed(0)} ms (whole CLI processes, Node's start-up included; target < 1 s each)`);
+    figures.value(`sqlite: daemon peak RSS at ${depth}`, rss, 'MB');
+    figures.value(`sqlite: xport status beside the daemon at ${depth}`, status.ms, 'ms');
+    figures.value(`sqlite: xport queue beside the daemon at ${depth}`, queue.ms, 'ms');
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    child.kill('SIGTERM');
+    await exited;
   }
 }
 
 // ---------------------------------------------------------------- main
+// Every depth is filled first; then ROUNDS rounds each run the flow once at every depth, in turn,
+// and the figure is each depth's median: on a shared machine whose speed drifts by the minute, a
+// depth measured after another would carry the drift in its ratio (the rounds interleave it away).
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 function report(name, depth, measured, base) {
   const r = measured.rate / base.rate;
   console.log(
-    `   ${String(depth.toLocaleString('en')).padStart(10)} queued: ${measured.rate.toFixed(0).padStart(6)} msgs/s (${r.toFixed(2)}× the rate at ${DEPTHS[0].toLocaleString('en')})` +
-      `   claim p50 ${measured.p50.toFixed(2)} ms, p99 ${measured.p99.toFixed(2)} ms` +
-      `   counts ${measured.reads.counts.toFixed(1)} ms, listQueue(100) ${measured.reads.listQueue.toFixed(1)} ms, nextWakeAt ${measured.reads.nextWakeAt.toFixed(2)} ms, getMessage ${measured.reads.getMessage.toFixed(2)} ms`,
+    `   ${String(depth.toLocaleString('en')).padStart(10)} queued: ${measured.rate.toFixed(0).padStart(6)} msgs/s (${r.toFixed(2)}× the rate at ${DEPTHS[0].toLocaleString('en')}; rounds ${measured.rates.map((x) => x.toFixed(0)).join(', ')})` +
+      `   claim p50 ${measured.p50.toFixed(2)} ms, p99 ${measured.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `   ${''.padStart(10)}         counts ${measured.reads.counts.toFixed(1)} ms, listQueue(100) ${measured.reads.listQueue.toFixed(1)} ms, nextWakeAt ${measured.reads.nextWakeAt.toFixed(2)} ms, getMessage ${measured.reads.getMessage.toFixed(2)} ms` +
+      (measured.cli ? `; xport status ${measured.cli.status.toFixed(0)} ms, xport queue ${measured.cli.queue.toFixed(0)} ms (whole CLI processes)` : ''),
   );
   figures.value(`${name}: rate at ${depth}`, measured.rate, 'msgs/s');
   figures.value(`${name}: claim p50 at ${depth}`, measured.p50, 'ms');
   figures.value(`${name}: claim p99 at ${depth}`, measured.p99, 'ms');
   for (const [read, ms] of Object.entries(measured.reads)) figures.value(`${name}: ${read} at ${depth}`, ms, 'ms');
-  if (depth !== DEPTHS[0]) figures.ratio(`${name}: rate at ${depth} / at ${DEPTHS[0]}`, r, { baseline: `the rate at ${DEPTHS[0]} queued, same run`, ...(depth >= 1_000_000 ? { target: '>= 0.8' } : {}) });
+  if (measured.cli) for (const [command, ms] of Object.entries(measured.cli)) figures.value(`${name}: xport ${command} at ${depth}`, ms, 'ms');
+  if (depth !== DEPTHS[0]) figures.ratio(`${name}: rate at ${depth} / at ${DEPTHS[0]}`, r, { baseline: `the rate at ${DEPTHS[0]} queued, same run, interleaved rounds`, ...(depth >= 1_000_000 ? { target: '>= 0.8' } : {}) });
+}
+
+/** The interleaved rounds over stores already filled (`open(depth)` opens one); each depth's medians and its reads. */
+async function measureDepths(name, open, cliAt) {
+  const runs = DEPTHS.map(() => ({ rates: [], p50s: [], p99s: [] }));
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (let i = 0; i < DEPTHS.length; i++) {
+      const store = await open(DEPTHS[i]);
+      try {
+        const measured = await flow(store);
+        // Round 0 warms the JIT and each store's caches up: not counted.
+        if (round > 0) {
+          runs[i].rates.push(measured.rate);
+          runs[i].p50s.push(measured.p50);
+          runs[i].p99s.push(measured.p99);
+        }
+      } finally {
+        await store.close();
+      }
+    }
+  }
+  let base;
+  for (let i = 0; i < DEPTHS.length; i++) {
+    const store = await open(DEPTHS[i]);
+    let reads;
+    try {
+      reads = await reads_(store, DEPTHS[i]);
+    } finally {
+      await store.close();
+    }
+    const measured = { rate: median(runs[i].rates), rates: runs[i].rates, p50: median(runs[i].p50s), p99: median(runs[i].p99s), reads, ...(cliAt ? { cli: cliAt(DEPTHS[i]) } : {}) };
+    base ??= measured;
+    report(name, DEPTHS[i], measured, base);
+  }
 }
 
 async function runSqlite() {
-  console.log(`sqlite store (synchronous FULL): ${FRESH} fresh messages through submit → claim (${CLAIMERS} claimers, batches of ${CLAIM_BATCH}) → complete`);
+  console.log(`sqlite store (synchronous FULL): ${FRESH} fresh messages through submit → claim (${CLAIMERS} claimers, batches of ${CLAIM_BATCH}) → complete, ${ROUNDS} interleaved rounds`);
   const dir = mkdtempSync(join(tmpdir(), 'xport-bench-depth-'));
+  const pathOf = (depth) => join(dir, `depth-${depth}.db`);
   try {
-    let base;
-    for (const depth of DEPTHS) {
-      const path = join(dir, `depth-${depth}.db`);
-      await fillSqlite(path, depth);
-      const store = createSqliteStore({ path, sentRetentionDays: 0 });
+    for (const depth of DEPTHS) await fillSqlite(pathOf(depth), depth);
+    const open = async (depth) => {
+      const store = createSqliteStore({ path: pathOf(depth), sentRetentionDays: 0 });
       await store.open();
-      // The first run of the flow also warms the JIT up: measured only from its second run.
-      if (base === undefined) await flow(store);
-      const measured = await flow(store);
-      measured.reads = await reads(store, depth);
-      await store.close();
-      base ??= measured;
-      report('sqlite', depth, measured, base);
-      if (depth === DEPTHS.at(-1)) await daemonAtDepth(path, depth);
-      rmSync(path, { force: true });
+      return store;
+    };
+    const app = createDaemonApp(pathOf(DEPTHS.at(-1)));
+    try {
+      await measureDepths('sqlite', open, (depth) => {
+        writeDaemonConfig(app, pathOf(depth));
+        return { status: cliMs(app, ['status']).ms, queue: cliMs(app, ['queue']).ms };
+      });
+      writeDaemonConfig(app, pathOf(DEPTHS.at(-1)));
+      await daemonAtDepth(app, pathOf(DEPTHS.at(-1)), DEPTHS.at(-1));
+    } finally {
+      rmSync(app, { recursive: true, force: true });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -293,26 +353,18 @@ async function runPostgres() {
   const require = createRequire(new URL('../packages/store-postgres/package.json', import.meta.url));
   const pg = require('pg');
   const pool = new pg.Pool({ connectionString: server.url, max: 2 });
-  console.log(`postgres store (${server.description}): the same flow`);
+  const run = randomBytes(4).toString('hex');
+  const schemaOf = (depth) => `xport_bench_depth_${run}_${depth}`;
+  console.log(`postgres store (${server.description}): the same flow, ${ROUNDS} interleaved rounds`);
   try {
-    let base;
-    for (const depth of DEPTHS) {
-      const schema = `xport_bench_depth_${randomBytes(4).toString('hex')}`;
-      try {
-        await fillPostgres(pool, server.url, schema, depth);
-        const store = createPostgresStore({ connectionString: server.url, schema, poolSize: 10 });
-        await store.open();
-        if (base === undefined) await flow(store);
-        const measured = await flow(store);
-        measured.reads = await reads(store, depth);
-        await store.close();
-        base ??= measured;
-        report('postgres', depth, measured, base);
-      } finally {
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      }
-    }
+    for (const depth of DEPTHS) await fillPostgres(pool, server.url, schemaOf(depth), depth);
+    await measureDepths('postgres', async (depth) => {
+      const store = createPostgresStore({ connectionString: server.url, schema: schemaOf(depth), poolSize: 10 });
+      await store.open();
+      return store;
+    });
   } finally {
+    for (const depth of DEPTHS) await pool.query(`DROP SCHEMA IF EXISTS "${schemaOf(depth)}" CASCADE`);
     await pool.end();
     await server.release();
   }
