@@ -78,6 +78,8 @@ export interface DestinationLimiter {
    * their recipients in the store (`ClaimRequest.skipDestinations`) instead of leasing and putting them back.
    */
   held(provider: string, now: number): string[];
+  /** The earliest time after `now` a held destination's suspension or put-off turn ends (its recipients, skipped by claims, may go); undefined when none. */
+  nextReleaseAt(now: number): number | undefined;
   status(now: number): DestinationStatus[];
 }
 
@@ -180,6 +182,15 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
         if (suspended || d.inFlight >= limitsFor(d).allowed || d.nextTurnAt > now) names.push(d.name);
       }
       return names;
+    },
+    nextReleaseAt(now) {
+      let next: number | undefined;
+      for (const byName of destinations.values()) {
+        for (const d of byName.values()) {
+          for (const at of [d.flow.suspendedUntil, d.nextTurnAt]) if (at !== undefined && at > now && (next === undefined || at < next)) next = at;
+        }
+      }
+      return next;
     },
     status(now) {
       const rows: DestinationStatus[] = [];

@@ -82,6 +82,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     host,
     limiter,
     sweepDueAt: () => state.sweepDueAt,
+    destinationReleaseAt: (now) => destinations.nextReleaseAt(now),
     mayArm: running,
     armed: () => report({ type: 'timer-armed' }),
     fired: () => {

@@ -117,7 +117,15 @@ describe('destination limits', () => {
     }
     expect(limiter.admit('p', 'down', 100)).toEqual({ admitted: false, until: 500, suspended: true });
     expect(limiter.status(100)[0]).toMatchObject({ suspendedUntil: new Date(500).toISOString(), failuresInRow: 2 });
+    // Held, so claims skip its recipients; the loop wakes when the suspension ends.
+    expect(limiter.held('p', 100)).toEqual(['down']);
+    expect(limiter.nextReleaseAt(100)).toBe(500);
+    // At the end of the suspension its probe may go: no longer held.
+    expect(limiter.held('p', 500)).toEqual([]);
+    expect(limiter.nextReleaseAt(500)).toBeUndefined();
     expect(limiter.admit('p', 'down', 500).admitted).toBe(true);
+    // The probe is out: held again until it has answered.
+    expect(limiter.held('p', 500)).toEqual(['down']);
     // The probe is out: nothing else goes until it has answered.
     expect(limiter.admit('p', 'down', 501)).toMatchObject({ admitted: false, suspended: true });
     limiter.release('p', 'down', 'answered', 5, 502);
