@@ -41,7 +41,7 @@ export function createWakeTimer(parts: WakeTimerParts): WakeTimer {
           if (wait > 0 && host.isAvailable(id)) delay = Math.min(delay, wait);
         }
       }
-      // A held destination's recipients stay due in the store: the end of its suspension or turn is a wake time of its own.
+      // A held destination's recipients stay due in the store: the end of its suspension, or its next rate token, is a wake time of its own.
       const released = parts.destinationReleaseAt(now);
       if (released !== undefined) delay = Math.min(delay, released - now);
       delay = Math.min(delay, Math.max(parts.sweepDueAt() - now, 1));
