@@ -163,6 +163,7 @@ export type { SuppressionPolicy, SuppressionStatus } from './lifecycle/suppressi
 export { SUPPRESSION_COLUMNS, hardBounceCountSql, decodeSuppressionRow } from './lifecycle/suppression-rows.js';
 export type { SuppressionRecordRow } from './lifecycle/suppression-rows.js';
 export { isStranded, strandedCondition } from './lifecycle/stranded-rule.js';
+export { recipientDestination } from './lifecycle/recipient-destination.js';
 export type { StrandedInput, StrandedColumns } from './lifecycle/stranded-rule.js';
 export {
   undecodableRecordError,

@@ -58,6 +58,12 @@ export interface SubmitRequest {
      */
     readonly state?: 'queued' | 'failed';
     readonly lastError?: RecipientError;
+    /**
+     * The destination its transport names for it (`TransportProvider.destinationOf`, set by the kernel
+     * when it routes), kept so a claim can leave a held destination's recipients where they are
+     * (`ClaimRequest.skipDestinations`). Default: the recipient's address type (`recipientDestination`).
+     */
+    readonly destination?: string;
   }>;
   readonly parts: readonly ContentPartInput[];
   readonly submittedAt: number;
@@ -89,6 +95,13 @@ export interface ClaimRequest {
   readonly now: number;
   /** Only recipients whose responsible provider is one of these (the online ones). Omit for all. */
   readonly providers?: readonly string[];
+  /**
+   * Leaves the recipients whose destination (as submitted, or as the last hand-over set it) is one of
+   * these where they are: not leased, not rescheduled. The spooler names its suspended destinations
+   * and those at their concurrency limit, so the store never hands out recipients only to have them put
+   * back. The store excludes them in its query, without reading or writing their rows one by one.
+   */
+  readonly skipDestinations?: readonly string[];
 }
 
 /**
@@ -134,8 +147,11 @@ export type ClaimResult =
   | { readonly state: 'deferred'; readonly nextAttemptAt: number; readonly error?: RecipientError; readonly countAttempt: boolean }
   | { readonly state: 'failed'; readonly error: RecipientError }
   | { readonly state: 'expired'; readonly error: RecipientError }
-  /** Back to the queue under `provider` (not-me hand-over, or release at stop), no attempt counted. */
-  | { readonly state: 'queued'; readonly provider: string | null; readonly nextAttemptAt?: number };
+  /**
+   * Back to the queue under `provider` (not-me hand-over, or release at stop), no attempt counted;
+   * `destination` is its destination under that provider (kept as it was when omitted).
+   */
+  | { readonly state: 'queued'; readonly provider: string | null; readonly nextAttemptAt?: number; readonly destination?: string };
 
 export interface Completion {
   readonly leaseId: string;

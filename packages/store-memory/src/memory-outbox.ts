@@ -93,7 +93,7 @@ export class MemoryOutbox {
   }
 
   claim(request: ClaimRequest): Claim[] {
-    const due = this.due.takeDue(request.now, Math.max(0, request.limit), request.providers);
+    const due = this.due.takeDue(request.now, Math.max(0, request.limit), request.providers, request.skipDestinations);
     const claims: Claim[] = [];
     // Only recipients with a provider are filed in the due index, so each claim has one.
     for (const recipient of due) claims.push(this.lease(recipient, request) as Claim);

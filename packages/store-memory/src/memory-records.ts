@@ -1,6 +1,7 @@
 import type { DueQueue } from './due-queue.js';
 import {
   encodeEnvelopeRecord,
+  recipientDestination,
   recipientDueAt,
   type MessageEnvelope,
   type PartInfo,
@@ -25,6 +26,8 @@ export interface MemoryRecipient {
   readonly recipient: Recipient;
   readonly role: RecipientRole;
   provider: string | null;
+  /** The destination its transport names for it (`recipientDestination`), for the claim's `skipDestinations`. */
+  destination: string;
   state: RecipientState;
   attempts: number;
   nextAttemptAt: number | null;
@@ -112,6 +115,7 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
     recipient: toFrozenRecipient(input.recipient),
     role: input.role,
     provider: input.provider,
+    destination: recipientDestination(input),
     state,
     attempts: 0,
     nextAttemptAt: state === 'queued' ? now : null,

@@ -4,9 +4,9 @@ import { DueIndex } from '../src/due-index.js';
 import { createMemoryRecipient, type MemoryMessage, type MemoryRecipient } from '../src/memory-records.js';
 
 /** A recipient of its own message (submit order `seq`), as the store creates it, not filed anywhere yet. */
-function makeRecipient(seq: number, index: number, provider: string | null): MemoryRecipient {
+function makeRecipient(seq: number, index: number, provider: string | null, destination?: string): MemoryRecipient {
   const message = { seq, id: `m${seq}` } as MemoryMessage;
-  return createMemoryRecipient(message, index, { recipient: { type: 'test', address: `r${seq}.${index}` }, role: 'to', provider }, 0);
+  return createMemoryRecipient(message, index, { recipient: { type: 'test', address: `r${seq}.${index}` }, role: 'to', provider, ...(destination ? { destination } : {}) }, 0);
 }
 
 const names = (rs: readonly MemoryRecipient[]): string[] => rs.map((r) => r.recipient.address);
@@ -14,6 +14,20 @@ const order = (a: { at: number; r: MemoryRecipient }, b: { at: number; r: Memory
   a.at - b.at || a.r.message.seq - b.r.message.seq || a.r.index - b.r.index;
 
 describe('due index', () => {
+  it('sets a skipped destination\'s due recipients aside, keeps them filed, and puts them back in order once not skipped', () => {
+    const index = new DueIndex();
+    const held = [1, 2, 3].map((seq) => makeRecipient(seq, 0, 'p1', 'held'));
+    const other = [4, 5].map((seq) => makeRecipient(seq, 0, 'p1', 'other'));
+    for (const r of [...held, ...other]) index.update(r, 10);
+    expect(names(index.takeDue(100, 1, ['p1'], ['held']))).toEqual(names([other[0]!]));
+    // Set aside, still filed: the earliest due time and a re-file see them.
+    expect(index.earliest()).toBe(10);
+    index.update(held[2]!, 50);
+    expect(names(index.takeDue(100, 10, ['p1'], ['held']))).toEqual(names([other[1]!]));
+    expect(names(index.takeDue(100, 10, ['p1']))).toEqual(names([held[0]!, held[1]!, held[2]!]));
+    expect(index.earliest()).toBeNull();
+  });
+
   it('takes the due recipients of the asked providers earliest first, ties in submit order then recipient index', () => {
     const index = new DueIndex();
     const a = makeRecipient(2, 0, 'p1');

@@ -36,7 +36,7 @@ function completeBatchSql(db: Database): string {
       SELECT ${eventAppendLockSql(db)}
     ), input AS (
       SELECT i.* FROM append_lock, jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
-        provider text, keep_provider boolean, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean,
+        provider text, keep_provider boolean, destination text, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean,
         event_type text, event_error jsonb, event_next_at bigint)
     ), target AS (
       -- One index look-up per completion (a LATERAL subquery with a locking clause is never flattened
@@ -55,6 +55,7 @@ function completeBatchSql(db: Database): string {
       UPDATE ${db.s}.recipients r SET
         state = i.state,
         provider = CASE WHEN i.keep_provider THEN t.provider ELSE i.provider END,
+        destination = COALESCE(i.destination, r.destination),
         attempts = r.attempts + i.counted,
         next_attempt_at = CASE WHEN i.keep_place THEN COALESCE(t.next_attempt_at, i.at_ms) ELSE i.next_at END,
         due_at = CASE WHEN i.keep_place THEN COALESCE(t.next_attempt_at, i.at_ms) ELSE i.next_at END,
@@ -98,6 +99,7 @@ function toInputRow(completion: Completion, ord: number): Record<string, unknown
     state: transition.state,
     provider: transition.provider ?? null,
     keep_provider: transition.provider === undefined,
+    destination: transition.destination ?? null,
     counted: transition.attemptsAdded,
     final: transition.final,
     next_at: transition.nextAttemptAt ?? null,

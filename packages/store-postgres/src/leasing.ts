@@ -57,7 +57,7 @@ const RECIPIENT_COLUMNS = ['recipient', 'role', 'provider', 'state', 'attempts',
  * row: the statement is a named prepared statement with a generic plan, so no step may depend on
  * the planner guessing how many rows `$2` leases.
  */
-function claimSql(db: Database, filtered: boolean): string {
+function claimSql(db: Database, filtered: boolean, skipping: boolean): string {
   const leasedRow = 'r.ctid = ANY (ARRAY(SELECT d.row_id FROM due d))';
   const shown = RECIPIENT_COLUMNS.map((c) => {
     if (c === 'state') return `CASE WHEN ${leasedRow} THEN 'in-flight' ELSE r.state END AS state`;
@@ -69,6 +69,7 @@ function claimSql(db: Database, filtered: boolean): string {
       SELECT r.ctid AS row_id, r.message_seq, r.idx, r.due_at
       FROM ${db.s}.recipients r
       WHERE r.due_at <= $1 AND r.provider IS NOT NULL ${filtered ? 'AND r.provider = ANY($6::text[])' : ''}
+        ${skipping ? `AND (r.destination IS NULL OR r.destination <> ALL($${filtered ? 7 : 6}::text[]))` : ''}
       ORDER BY r.due_at, r.message_seq, r.idx
       LIMIT $2
       FOR UPDATE SKIP LOCKED
@@ -130,12 +131,15 @@ export async function leaseDueRecipients(db: Database, request: ClaimRequest, pa
   const limit = Math.max(0, Math.floor(request.limit));
   if (limit === 0 || (request.providers !== undefined && request.providers.length === 0)) return { claims: [], messages: [], parts: [] };
   const leaseExpiresAt = leaseExpiry(request);
+  const filtered = request.providers !== undefined;
+  const skipping = request.skipDestinations !== undefined && request.skipDestinations.length > 0;
   const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt, partBytes];
-  if (request.providers !== undefined) values.push(request.providers);
+  if (filtered) values.push(request.providers);
+  if (skipping) values.push(request.skipDestinations);
   const { rows } = await queryPrepared<LeasedRow & ReadAheadColumns>(
     db,
-    request.providers !== undefined ? 'claim_providers' : 'claim',
-    claimSql(db, request.providers !== undefined),
+    `claim${filtered ? '_providers' : ''}${skipping ? '_skipping' : ''}`,
+    claimSql(db, filtered, skipping),
     values,
   );
   // RETURNING has no order of its own: hand claims out in due order, then submit order.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeEnvelopeRecord, fingerprintToKeep, recipientDomain, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, recipientDestination, recipientDomain, resolveRepeatedKey, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
@@ -43,9 +43,9 @@ function insertBatchSql(db: Database): string {
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING seq, id
     ), rcpt AS (
-      INSERT INTO ${db.s}.recipients (message_seq, idx, recipient, role, provider, state, next_attempt_at, due_at, last_error, updated_at, address_type, domain)
+      INSERT INTO ${db.s}.recipients (message_seq, idx, recipient, role, provider, state, next_attempt_at, due_at, last_error, updated_at, address_type, domain, destination)
       SELECT msg.seq, (e.ord - 1)::int, e.value->'recipient', e.value->>'role', e.value->>'provider', e.value->>'state',
-        (e.value->>'nextAttemptAt')::bigint, (e.value->>'dueAt')::bigint, e.value->'lastError', i.submitted_at, e.value->>'addressType', e.value->>'domain'
+        (e.value->>'nextAttemptAt')::bigint, (e.value->>'dueAt')::bigint, e.value->'lastError', i.submitted_at, e.value->>'addressType', e.value->>'domain', e.value->>'destination'
       FROM msg JOIN input i ON i.id = msg.id, jsonb_array_elements(i.recipients) WITH ORDINALITY AS e(value, ord)
     ), inline_parts AS (
       INSERT INTO ${db.s}.parts (id, owner, created_at)
@@ -80,6 +80,7 @@ function toInputRow(prepared: PreparedSubmit, id: string, ord: number): Record<s
       lastError: r.lastError ?? null,
       addressType: r.recipient.type.toLowerCase(),
       domain: recipientDomain(r.recipient),
+      destination: recipientDestination(r),
     };
   });
   const open = recipients.filter((r) => r.state === 'queued').length;

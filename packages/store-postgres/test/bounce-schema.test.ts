@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { POSTGRES_SCHEMA_VERSION, createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('postgres store schema v5: bounce keys indexed', () => {
   const schemas: string[] = [];
@@ -17,9 +18,7 @@ describe('postgres store schema v5: bounce keys indexed', () => {
     const request = makeSubmitRequest({ subject: 'kept by v4' });
     const { messageId: keyed } = await first.submit({ ...request, envelope: { ...request.envelope, messageId: '<v4@example.org>', dsn: { envelopeId: 'env-v4' } } });
     await first.close();
-    await adminQuery(
-      `DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; DROP INDEX "${schema}".suppressions_by_last_bounce; UPDATE "${schema}".meta SET value = '4' WHERE key = 'schema_version'`,
-    );
+    await adminQuery(downgradeTo(schema, 4));
 
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { POSTGRES_SCHEMA_VERSION, createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('postgres store schema v5: the delivery event log', () => {
   const schemas: string[] = [];
@@ -16,7 +17,7 @@ describe('postgres store schema v5: the delivery event log', () => {
     await first.open();
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v4', submittedAt: Date.now() }));
     await first.close();
-    await adminQuery(`DROP TABLE "${schema}".events; UPDATE "${schema}".meta SET value = '4' WHERE key = 'schema_version'`);
+    await adminQuery(downgradeTo(schema, 4));
 
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();

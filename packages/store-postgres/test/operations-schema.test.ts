@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { POSTGRES_SCHEMA_VERSION, createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('postgres store schema v5: address type and domain columns for queue filters', () => {
   const schemas: string[] = [];
@@ -18,9 +19,7 @@ describe('postgres store schema v5: address type and domain columns for queue fi
       makeSubmitRequest({ recipients: [{ to: 'smtp:ada@Bücher.Example', provider: 'smtp' }, { to: 'smtp:bob@Other.Example', provider: 'smtp' }, { to: 'loopback:ops', provider: 'loop' }] }),
     );
     await first.close();
-    await adminQuery(
-      `DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; UPDATE "${schema}".meta SET value = '4' WHERE key = 'schema_version'`,
-    );
+    await adminQuery(downgradeTo(schema, 4));
 
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();

@@ -3,6 +3,7 @@ import { XportError } from '@xport/provider-sdk';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { POSTGRES_SCHEMA_VERSION, createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('postgres store schema', () => {
   const schemas: string[] = [];
@@ -34,9 +35,7 @@ describe('postgres store schema', () => {
     await first.open();
     const { messageId } = await first.submit(makeSubmitRequest());
     await first.close();
-    await adminQuery(
-      `DROP INDEX "${schema}".messages_open_expiry; DROP INDEX "${schema}".recipients_unrouted; ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; UPDATE "${schema}".meta SET value = '1' WHERE key = 'schema_version'`,
-    );
+    await adminQuery(downgradeTo(schema, 1));
     const second = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await second.open();
     expect((await second.listQueue()).map((m) => m.id)).toEqual([messageId]);
@@ -54,7 +53,7 @@ describe('postgres store schema', () => {
     await first.open();
     const old = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v2', fingerprint: false }));
     await first.close();
-    await adminQuery(`ALTER TABLE "${schema}".messages DROP COLUMN idempotency_fingerprint; DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; UPDATE "${schema}".meta SET value = '2' WHERE key = 'schema_version'`);
+    await adminQuery(downgradeTo(schema, 2));
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();
     try {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { POSTGRES_SCHEMA_VERSION, createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, adminQuery, dropSchema, freshSchema } from './test-database.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('postgres store schema v4: the suppression list', () => {
   const schemas: string[] = [];
@@ -16,7 +17,7 @@ describe('postgres store schema v4: the suppression list', () => {
     await first.open();
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v3' }));
     await first.close();
-    await adminQuery(`DROP TABLE "${schema}".suppressions; DROP INDEX "${schema}".recipients_by_domain; ALTER TABLE "${schema}".recipients DROP COLUMN address_type, DROP COLUMN domain; DROP TABLE "${schema}".events; DROP INDEX "${schema}".messages_by_envelope_id; DROP INDEX "${schema}".messages_by_header_message_id; UPDATE "${schema}".meta SET value = '3' WHERE key = 'schema_version'`);
+    await adminQuery(downgradeTo(schema, 3));
 
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
     await store.open();

@@ -4,7 +4,7 @@ import { leasedRecipient } from './leasing.js';
 import { sql } from './statements.js';
 import { appendCompletionEvent, appendDeletedEvents } from './event-log.js';
 
-const UPDATE_RECIPIENT = `UPDATE recipients SET state = ?, provider = ?, attempts = ?, next_attempt_at = ?, due_at = ?,
+const UPDATE_RECIPIENT = `UPDATE recipients SET state = ?, provider = ?, destination = COALESCE(?, destination), attempts = ?, next_attempt_at = ?, due_at = ?,
   last_error = COALESCE(?, last_error), updated_at = ?, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
   WHERE message_seq = ? AND idx = ?`;
 
@@ -19,7 +19,7 @@ export function applyCompletion(db: Database, path: string, completion: Completi
   const transition = recipientTransition(completion.result);
   const next = applyRecipientTransition({ ...row, lastError: undefined }, transition, now);
   const error = transition.lastError === undefined ? null : JSON.stringify(transition.lastError);
-  sql(db, UPDATE_RECIPIENT).run(next.state, next.provider, next.attempts, next.nextAttemptAt, next.nextAttemptAt, error, now, row.seq, completion.recipientIndex);
+  sql(db, UPDATE_RECIPIENT).run(next.state, next.provider, transition.destination ?? null, next.attempts, next.nextAttemptAt, next.nextAttemptAt, error, now, row.seq, completion.recipientIndex);
   appendCompletionEvent(db, row.seq, completion.messageId, completion.recipientIndex, completion.result, now);
   if (!transition.final) return { messageFinished: false };
   // One statement counts the recipient off and, for the last one, finishes the message.

@@ -34,16 +34,34 @@ interface DueRow {
 
 const SELECT_DUE = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
   FROM recipients r JOIN messages m ON m.seq = r.message_seq
-  WHERE r.due_at IS NOT NULL AND r.due_at <= ? AND r.provider IS NOT NULL`;
-const ORDER = ' ORDER BY r.due_at, r.message_seq, r.idx LIMIT ?';
+  WHERE r.due_at IS NOT NULL AND r.due_at <= @now AND r.provider IS NOT NULL`;
+const ORDER = ' ORDER BY r.due_at, r.message_seq, r.idx LIMIT @limit';
+
+const BY_PROVIDER = ' AND r.provider IN (SELECT value FROM json_each(@providers))';
+
+// With destinations to skip, the due recipients are chosen from the due index alone (it carries
+// provider and destination) and only the chosen ones are read: a held destination's due recipients
+// are stepped over as index entries, never as rows (a WITHOUT ROWID table has no deferred seek, so
+// filtering in the join read each skipped row: 10,000 of them cost a claim ~30 ms, ~15 ms this way).
+const SELECT_DUE_SKIPPING = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
+  FROM (SELECT message_seq, idx, due_at FROM recipients INDEXED BY recipients_due
+        WHERE due_at IS NOT NULL AND due_at <= @now AND provider IS NOT NULL PROVIDERS
+          AND (destination IS NULL OR destination NOT IN (SELECT value FROM json_each(@skip)))
+        ORDER BY due_at, message_seq, idx LIMIT @limit) d
+  JOIN recipients r ON r.message_seq = d.message_seq AND r.idx = d.idx
+  JOIN messages m ON m.seq = r.message_seq
+  ORDER BY d.due_at, d.message_seq, d.idx`;
 
 function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[] {
-  if (request.providers === undefined) return sql<[number, number], DueRow>(db, SELECT_DUE + ORDER).all(request.now, limit);
-  return sql<[number, string, number], DueRow>(db, `${SELECT_DUE} AND r.provider IN (SELECT value FROM json_each(?))${ORDER}`).all(
-    request.now,
-    JSON.stringify(request.providers),
+  const skip = request.skipDestinations !== undefined && request.skipDestinations.length > 0;
+  const byProvider = request.providers === undefined ? '' : BY_PROVIDER;
+  const query = skip ? SELECT_DUE_SKIPPING.replace(' PROVIDERS', byProvider.replace('r.provider', 'provider')) : `${SELECT_DUE}${byProvider}${ORDER}`;
+  return sql<[Record<string, unknown>], DueRow>(db, query).all({
+    now: request.now,
     limit,
-  );
+    ...(request.providers === undefined ? {} : { providers: JSON.stringify(request.providers) }),
+    ...(skip ? { skip: JSON.stringify(request.skipDestinations) } : {}),
+  });
 }
 
 // The SDK's stranded rule (isStranded), as the condition it builds: waiting (or under an expired

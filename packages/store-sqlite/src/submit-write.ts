@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { encodeEnvelopeRecord, fingerprintToKeep, recipientDomain, resolveRepeatedKey, sentMessageKeysOf, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
+import { encodeEnvelopeRecord, fingerprintToKeep, recipientDestination, recipientDomain, resolveRepeatedKey, sentMessageKeysOf, type SubmitRequest, type SubmitResult } from '@xport/provider-sdk';
 import { attachPart, deletePartRows, type PreparedPart } from './content-writer.js';
 import { sql } from './statements.js';
 import { appendSubmitEvents } from './event-log.js';
@@ -51,8 +51,8 @@ export function insertMessage(db: Database, path: string, messageId: string, req
   );
   const insertRecipient = sql(
     db,
-    `INSERT INTO recipients (message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, due_at, last_error, updated_at, address_type, domain)
-     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO recipients (message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, due_at, last_error, updated_at, address_type, domain, destination)
+     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
   );
   request.recipients.forEach((r, index) => {
     const queued = (r.state ?? 'queued') === 'queued';
@@ -69,6 +69,7 @@ export function insertMessage(db: Database, path: string, messageId: string, req
       now,
       r.recipient.type.toLowerCase(),
       recipientDomain(r.recipient),
+      recipientDestination(r),
     );
   });
   appendSubmitEvents(db, messageId, request);

@@ -3,6 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
 import { makeTempDir } from './temp-store.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('sqlite store schema v6: bounce keys indexed', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -21,9 +22,7 @@ describe('sqlite store schema v6: bounce keys indexed', () => {
     const { messageId: plain } = await first.submit(makeSubmitRequest({ subject: 'no keys' }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec(
-      'DROP INDEX messages_by_envelope_id; DROP INDEX messages_by_header_message_id; DROP INDEX suppressions_by_last_bounce; ALTER TABLE messages DROP COLUMN envelope_id; ALTER TABLE messages DROP COLUMN header_message_id; PRAGMA user_version = 5;',
-    );
+    raw.exec(downgradeTo(5));
     // A record that does not decode (quarantined, not JSON) must not stop the migration.
     raw.prepare("UPDATE messages SET envelope = '{not json' WHERE id = ?").run(plain);
     raw.close();

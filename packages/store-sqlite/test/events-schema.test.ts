@@ -3,6 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
 import { makeTempDir } from './temp-store.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('sqlite store schema v6: the delivery event log', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -19,7 +20,7 @@ describe('sqlite store schema v6: the delivery event log', () => {
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v5', submittedAt: Date.now() }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP TABLE events; PRAGMA user_version = 5;');
+    raw.exec(downgradeTo(5));
     raw.close();
 
     const store = createSqliteStore({ path: temp.dbPath });

@@ -3,6 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
 import { makeTempDir } from './temp-store.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('sqlite store schema v6: address type and domain columns for queue filters', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -21,7 +22,7 @@ describe('sqlite store schema v6: address type and domain columns for queue filt
     );
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; PRAGMA user_version = 5;');
+    raw.exec(downgradeTo(5));
     raw.close();
 
     const store = createSqliteStore({ path: temp.dbPath });

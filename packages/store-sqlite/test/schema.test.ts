@@ -5,6 +5,7 @@ import { XportError } from '@xport/provider-sdk';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
 import { makeTempDir } from './temp-store.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 function rawVersion(path: string): number {
   const db = new BetterSqlite3(path, { readonly: true });
@@ -85,9 +86,7 @@ describe('sqlite store schema versions', () => {
     await first.close();
     // Put the file back in its version-1 shape.
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec(
-      'DROP INDEX messages_open_expiry; DROP INDEX recipients_unrouted; ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; DROP INDEX messages_by_envelope_id; DROP INDEX messages_by_header_message_id; ALTER TABLE messages DROP COLUMN envelope_id; ALTER TABLE messages DROP COLUMN header_message_id; PRAGMA user_version = 1;',
-    );
+    raw.exec(downgradeTo(1));
     raw.close();
     const second = createSqliteStore({ path: temp.dbPath });
     await second.open();
@@ -122,7 +121,7 @@ describe('sqlite store schema v3 (small parts kept in their own row)', () => {
     await first.open();
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('ALTER TABLE parts DROP COLUMN data; ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; DROP INDEX messages_by_envelope_id; DROP INDEX messages_by_header_message_id; ALTER TABLE messages DROP COLUMN envelope_id; ALTER TABLE messages DROP COLUMN header_message_id; PRAGMA user_version = 2;');
+    raw.exec(downgradeTo(2));
     raw.close();
     const v2 = new BetterSqlite3(temp.dbPath);
     v2.prepare('INSERT INTO parts (id, owner, created_at) VALUES (?, ?, ?)').run('old-part', 'someone', Date.now());
@@ -209,7 +208,7 @@ describe('sqlite store schema v4 (content fingerprints kept with idempotency key
     const { messageId } = await first.submit(makeSubmitRequest({ idempotencyKey: 'order-1', subject: 'kept by v3', fingerprint: false }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('ALTER TABLE messages DROP COLUMN idempotency_fingerprint; DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; DROP INDEX messages_by_envelope_id; DROP INDEX messages_by_header_message_id; ALTER TABLE messages DROP COLUMN envelope_id; ALTER TABLE messages DROP COLUMN header_message_id; PRAGMA user_version = 3;');
+    raw.exec(downgradeTo(3));
     raw.close();
     return messageId;
   }

@@ -3,6 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { SQLITE_SCHEMA_VERSION, createSqliteStore } from '../src/index.js';
 import { makeTempDir } from './temp-store.js';
+import { downgradeTo } from './schema-downgrades.js';
 
 describe('sqlite store schema v5: the suppression list', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -19,7 +20,7 @@ describe('sqlite store schema v5: the suppression list', () => {
     const { messageId } = await first.submit(makeSubmitRequest({ subject: 'kept by v4' }));
     await first.close();
     const raw = new BetterSqlite3(temp.dbPath);
-    raw.exec('DROP TABLE suppressions; DROP INDEX recipients_by_domain; ALTER TABLE recipients DROP COLUMN address_type; ALTER TABLE recipients DROP COLUMN domain; DROP TABLE events; DROP INDEX messages_by_envelope_id; DROP INDEX messages_by_header_message_id; ALTER TABLE messages DROP COLUMN envelope_id; ALTER TABLE messages DROP COLUMN header_message_id; PRAGMA user_version = 4;');
+    raw.exec(downgradeTo(4));
     raw.close();
 
     const store = createSqliteStore({ path: temp.dbPath });

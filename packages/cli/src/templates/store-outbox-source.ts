@@ -60,6 +60,7 @@ export class Outbox {
 
   claim(request: ClaimRequest): Claim[] {
     const wanted = request.providers === undefined ? undefined : new Set(request.providers);
+    const skipped = new Set(request.skipDestinations ?? []);
     const due: Array<{ recipient: MapRecipient; message: MapMessage; at: number; seq: number }> = [];
     let seq = 0;
     for (const message of this.unfinished()) {
@@ -67,6 +68,7 @@ export class Outbox {
       for (const recipient of message.recipients) {
         const at = dueAt(recipient);
         if (at === null || at > request.now || recipient.provider === null || (wanted && !wanted.has(recipient.provider))) continue;
+        if (skipped.has(recipient.destination)) continue;
         due.push({ recipient, message, at, seq });
       }
     }
@@ -92,7 +94,9 @@ export class Outbox {
     const recipient = message?.recipients[completion.recipientIndex];
     checkCompletionLease(this.label, completion, recipient);
     const now = completion.now ?? Date.now();
-    Object.assign(recipient, applyRecipientTransition(recipient, recipientTransition(completion.result), now));
+    const transition = recipientTransition(completion.result);
+    Object.assign(recipient, applyRecipientTransition(recipient, transition, now));
+    if (transition.destination !== undefined) recipient.destination = transition.destination;
     recipient.leaseId = recipient.leaseOwner = recipient.leaseExpiresAt = null;
     return { messageFinished: this.finishIfDone(message!, now) };
   }

@@ -5,6 +5,7 @@
 export function storeRecordsTemplate(): string {
   return `import {
   isFinalRecipientState,
+  recipientDestination,
   recipientDueAt,
   type InboxEntry,
   type MessageEnvelope,
@@ -23,6 +24,8 @@ export interface MapRecipient {
   readonly recipient: Recipient;
   readonly role: RecipientRole;
   provider: string | null;
+  /** The destination its transport names (the claim's skipDestinations match it). */
+  destination: string;
   state: RecipientState;
   attempts: number;
   nextAttemptAt: number | null;
@@ -59,6 +62,7 @@ export function newRecipient(input: SubmitRequest['recipients'][number], index: 
     recipient: structuredClone(input.recipient),
     role: input.role,
     provider: input.provider,
+    destination: recipientDestination(input),
     state,
     attempts: 0,
     nextAttemptAt: state === 'queued' ? now : null,

@@ -105,6 +105,7 @@ export async function deliverGroup(
             expiresAt: stored.expiresAt,
             retry: host.options.retry,
             routing: host.routing(),
+            transport: (id) => host.transport(id),
             ...(ctx.random ? { random: ctx.random } : {}),
           });
     settled.push(toSettledSend(claim, result, outcome));

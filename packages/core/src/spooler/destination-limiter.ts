@@ -72,8 +72,14 @@ export interface DestinationLimiter {
   cancel(provider: string, destination: string): void;
   /** The provider came back online: its suspended destinations are probed at once rather than at the end of their backoff. */
   probeNow(provider: string, now: number): void;
-  /** Whether any destination of the provider is full or suspended: its claims may be partly put back. */
-  holdsAny(provider: string, now: number): boolean;
+  /**
+   * The provider's destinations that would not be admitted now — suspended (or their probe out), at
+   * their concurrency, or out of rate tokens — so the claim leaves
+   * their recipients in the store (`ClaimRequest.skipDestinations`) instead of leasing and putting them back.
+   */
+  held(provider: string, now: number): string[];
+  /** The earliest time after `now` a held destination's suspension ends or its next rate token comes (its recipients, skipped by claims, may go); undefined when none. */
+  nextReleaseAt(now: number): number | undefined;
   status(now: number): DestinationStatus[];
 }
 
@@ -118,6 +124,23 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
     return until;
   };
   const sendMsOf = (d: Destination): number => Math.max(MIN_HOLD_MS, Math.round(d.meanSendMs));
+  /**
+   * When a destination that admit() would refuse now may take a send again: the end of its
+   * suspension, its next rate token, or Infinity while its slots are full (a send's release wakes the
+   * loop); undefined when it is not held. The same conditions as admit's, without taking anything:
+   * a suspension whose probe may go now does not hold it.
+   */
+  const releaseAt = (d: Destination, now: number): number | undefined => {
+    const until = d.flow.suspendedUntil;
+    if (until !== undefined && (now < until || d.inFlight > 0)) return now < until ? until : Infinity;
+    const limits = limitsFor(d);
+    if (d.inFlight >= limits.allowed) return Infinity;
+    if (limits.ratePerSecond > 0) {
+      d.bucket = refillBucket(d.bucket, now, limits.ratePerSecond);
+      if (d.bucket.tokens < 1) return nextTokenTime(d.bucket, now, limits.ratePerSecond);
+    }
+    return undefined;
+  };
 
   return {
     admit(provider, name, now) {
@@ -167,11 +190,20 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
         if (until !== undefined && until > now) d.flow = { ...d.flow, suspendedUntil: now };
       }
     },
-    holdsAny(provider, now) {
-      for (const d of destinations.get(provider)?.values() ?? []) {
-        if (d.flow.suspendedUntil !== undefined || d.inFlight >= limitsFor(d).allowed || d.nextTurnAt > now) return true;
+    held(provider, now) {
+      const names: string[] = [];
+      for (const d of destinations.get(provider)?.values() ?? []) if (releaseAt(d, now) !== undefined) names.push(d.name);
+      return names;
+    },
+    nextReleaseAt(now) {
+      let next: number | undefined;
+      for (const byName of destinations.values()) {
+        for (const d of byName.values()) {
+          const at = releaseAt(d, now);
+          if (at !== undefined && at !== Infinity && (next === undefined || at < next)) next = at;
+        }
       }
-      return false;
+      return next;
     },
     status(now) {
       const rows: DestinationStatus[] = [];

@@ -1,4 +1,5 @@
-import { formatRecipient, isRecipientOutcome, type Claim, type ClaimResult, type RecipientError, type RecipientOutcome } from '@xport/provider-sdk';
+import { formatRecipient, isRecipientOutcome, type Claim, type ClaimResult, type RecipientError, type RecipientOutcome, type TransportProvider } from '@xport/provider-sdk';
+import { destinationOf } from './destination-of.js';
 import { computeNextAttempt } from './next-attempt.js';
 import type { RetryOptions, RoutingView } from './host.js';
 import { nextProviderAfter } from './route-recipients.js';
@@ -52,6 +53,8 @@ export interface OutcomeContext {
   readonly expiresAt: number;
   readonly retry: RetryOptions;
   readonly routing: RoutingView;
+  /** The transports by id, to name a handed-over recipient's destination under the next one (its address type without). */
+  readonly transport?: (id: string) => TransportProvider | undefined;
   readonly random?: () => number;
 }
 
@@ -69,7 +72,7 @@ export function toClaimResult(outcome: RecipientOutcome, ctx: OutcomeContext): C
       return { state: 'failed', error: { code: outcome.code, diagnostic: outcome.diagnostic } };
     case 'not-me': {
       const next = nextProviderAfter(ctx.routing, claim.recipient.type, claim.provider);
-      if (next !== null) return { state: 'queued', provider: next, nextAttemptAt: now };
+      if (next !== null) return { state: 'queued', provider: next, nextAttemptAt: now, destination: destinationOf(ctx.transport?.(next), claim.recipient) };
       return {
         state: 'failed',
         error: {

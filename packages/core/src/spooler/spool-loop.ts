@@ -82,6 +82,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
     host,
     limiter,
     sweepDueAt: () => state.sweepDueAt,
+    destinationReleaseAt: (now) => destinations.nextReleaseAt(now),
     mayArm: running,
     armed: () => report({ type: 'timer-armed' }),
     fired: () => {
@@ -105,12 +106,12 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
       return;
     }
     report({ type: 'room-found' });
-    const capacity = limiter.capacity(id, now);
-    // While a destination is held, part of what is claimed goes back: claim a whole batch so the
-    // other destinations' recipients are reached (the store query does not know destinations).
-    const limit = Math.min(batchSize, capacity > 0 && destinations.holdsAny(id, now) ? batchSize : capacity, room);
+    const limit = Math.min(batchSize, limiter.capacity(id, now), room);
     if (limit <= 0) return;
-    const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id] });
+    // The store leaves held destinations' recipients where they are: a suspended destination with
+    // thousands queued costs this claim nothing, and nothing is leased only to be put back.
+    const held = destinations.held(id, now);
+    const claims = await host.store.claim({ owner, limit, leaseMs, now, providers: [id], ...(held.length > 0 ? { skipDestinations: held } : {}) });
     claimed += claims.length;
     await handOverClaims(handOver, id, claims);
     if (claims.length >= batchSize) report({ type: 'batch-filled' });

@@ -1,11 +1,12 @@
-import { createSubmitFingerprint, type MessageEnvelope, type MessageInput } from '@xport/provider-sdk';
+import { createSubmitFingerprint, type MessageEnvelope, type MessageInput, type SubmitRequest } from '@xport/provider-sdk';
+import { destinationOf } from './destination-of.js';
 import { toContentParts } from './content-parts.js';
 import type { SpoolerEmitter, SubmittedRecipient } from './events.js';
 import type { HookGate } from './hook-gate.js';
 import type { SpoolerHost } from './host.js';
 import { applyOutboundHooks } from './outbound-hooks.js';
 import { mergeDuplicateRecipients } from './merge-recipients.js';
-import { routeRecipients } from './route-recipients.js';
+import { routeRecipients, type RoutedRecipient } from './route-recipients.js';
 import { failSuppressed } from './suppression.js';
 import { validateMessage, type MessageDraft } from './validate-message.js';
 
@@ -56,7 +57,7 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   try {
     result = await host.store.submit({
       envelope: toEnvelope(draft),
-      recipients: unroutable ? routed.map((r) => (r.provider === null ? { ...r, state: 'queued' as const } : r)) : routed,
+      recipients: toQueuedRecipients(host, routed, unroutable),
       parts: keyed?.parts ?? content.parts,
       submittedAt: now,
       expiresAt: now + host.options.retry.lifetimeMs,
@@ -83,6 +84,21 @@ export async function submitMessage(host: SpoolerHost, events: SpoolerEmitter, i
   }
   if (events.heard('submitted')) events.emit('submitted', { messageId: result.messageId, duplicate: result.duplicate, recipients });
   return { messageId: result.messageId, duplicate: result.duplicate, recipients };
+}
+
+/**
+ * The recipients as the store queues them: an unroutable one stays open until its NDR is written
+ * (see above); a routed one carries the destination its transport names (`destinationOf`), so claims
+ * can leave a held destination's recipients in the store. A transport not loaded here (`xport send`
+ * submits without them) names none: the store keeps the address type, and such a recipient is put
+ * back at hand-over instead of skipped.
+ */
+function toQueuedRecipients(host: SpoolerHost, routed: readonly RoutedRecipient[], unroutable: boolean): SubmitRequest['recipients'] {
+  return routed.map((r) => {
+    if (r.provider === null) return unroutable ? { ...r, state: 'queued' as const } : r;
+    const transport = host.transport(r.provider);
+    return transport?.destinationOf === undefined ? r : { ...r, destination: destinationOf(transport, r.recipient) };
+  });
 }
 
 /** Fails a just-queued message's unroutable recipients with their NDRs (the spooler's stranded sweep, for one message). */

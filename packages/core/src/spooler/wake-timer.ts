@@ -8,6 +8,8 @@ export interface WakeTimerParts {
   readonly limiter: ProviderLimiter;
   /** When the next sweep of stranded recipients is due. */
   readonly sweepDueAt: () => number;
+  /** When a held destination's recipients (left in the store by the claims) may go again; undefined when none is held. */
+  readonly destinationReleaseAt: (now: number) => number | undefined;
   /** Whether a timer may be armed now (the loop is running). */
   readonly mayArm: () => boolean;
   readonly armed: () => void;
@@ -39,6 +41,9 @@ export function createWakeTimer(parts: WakeTimerParts): WakeTimer {
           if (wait > 0 && host.isAvailable(id)) delay = Math.min(delay, wait);
         }
       }
+      // A held destination's recipients stay due in the store: the end of its suspension, or its next rate token, is a wake time of its own.
+      const released = parts.destinationReleaseAt(now);
+      if (released !== undefined) delay = Math.min(delay, released - now);
       delay = Math.min(delay, Math.max(parts.sweepDueAt() - now, 1));
     } catch (err) {
       host.logger.warn('could not read the next wake time; polling', { error: String(err) });

@@ -92,13 +92,13 @@ describe('destination limits', () => {
     // The backlog is spread at the pace the destination takes sends (4 slots: a quarter of a send's time apart).
     expect([limiter.admit('p', 'd', 0), limiter.admit('p', 'd', 0)].map((a) => !a.admitted && a.until)).toEqual([13, 16]);
     expect(limiter.admit('p', 'other', 0).admitted).toBe(true);
-    expect(limiter.holdsAny('p', 0)).toBe(true);
-    expect(limiter.holdsAny('q', 0)).toBe(false);
+    expect(limiter.held('p', 0)).toEqual(['d']);
+    expect(limiter.held('q', 0)).toEqual([]);
 
     limiter.release('p', 'd', 'throttled', 40, 1);
     // Window 4 → 2, and 3 still in flight: nothing more until one is below it.
     expect(limiter.admit('p', 'd', 1)).toEqual({ admitted: false, until: 41, suspended: false });
-    expect(limiter.holdsAny('p', 1)).toBe(true);
+    expect(limiter.held('p', 1)).toEqual(['d']);
     limiter.release('p', 'd', 'answered', 40, 2);
     limiter.release('p', 'd', 'answered', 40, 2);
     expect(limiter.admit('p', 'd', 2).admitted).toBe(true);
@@ -117,7 +117,15 @@ describe('destination limits', () => {
     }
     expect(limiter.admit('p', 'down', 100)).toEqual({ admitted: false, until: 500, suspended: true });
     expect(limiter.status(100)[0]).toMatchObject({ suspendedUntil: new Date(500).toISOString(), failuresInRow: 2 });
+    // Held, so claims skip its recipients; the loop wakes when the suspension ends.
+    expect(limiter.held('p', 100)).toEqual(['down']);
+    expect(limiter.nextReleaseAt(100)).toBe(500);
+    // At the end of the suspension its probe may go: no longer held.
+    expect(limiter.held('p', 500)).toEqual([]);
+    expect(limiter.nextReleaseAt(500)).toBeUndefined();
     expect(limiter.admit('p', 'down', 500).admitted).toBe(true);
+    // The probe is out: held again until it has answered.
+    expect(limiter.held('p', 500)).toEqual(['down']);
     // The probe is out: nothing else goes until it has answered.
     expect(limiter.admit('p', 'down', 501)).toMatchObject({ admitted: false, suspended: true });
     limiter.release('p', 'down', 'answered', 5, 502);

@@ -1,5 +1,5 @@
-import { outcome, type TransportProvider } from '@xport/provider-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { outcome, type Claim, type TransportProvider } from '@xport/provider-sdk';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHarness, recordingTransport, waitFor } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof createHarness>>;
@@ -113,5 +113,38 @@ describe('per-destination flow', () => {
       return (await h!.store.listSent()).length === 4;
     });
     expect(h.spooler.destinations()[0]).toMatchObject({ suspendedUntil: null, failuresInRow: 0 });
+  });
+
+  it('leaves a suspended destination\'s recipients in the store: claims skip it, nothing of it is leased or put back', async () => {
+    h = await createHarness({
+      options: { retry: { minDelayMs: 60_000, maxDelayMs: 600_000, lifetimeMs: 86_400_000 } },
+      limits: { fx: { concurrency: 1, ratePerSecond: 0, perDestination: { concurrency: 0, ratePerSecond: 0, suspendAfterFailures: 2, overrides: [] } } },
+    });
+    const transport = domainTransport((r) => r.map((x) => (domainOf(x.recipient.address) === 'down' ? outcome.deferred({ code: '4.4.1', diagnostic: 'connection refused' }) : outcome.delivered())));
+    h.addTransport('fx', ['x400'], transport);
+    for (let i = 0; i < 10; i++) await h.spooler.submit({ to: [`x400:r${i}@down`], text: 'x' });
+    h.spooler.start();
+    await h.spooler.flush();
+    expect(transport.calls).toHaveLength(2);
+    expect(h.spooler.destinations()[0]).toMatchObject({ destination: 'down', failuresInRow: 2 });
+    const waiting = (await h.store.listQueue()).flatMap((m) => m.recipients.filter((r) => r.attempts === 0));
+    expect(waiting).toHaveLength(8);
+
+    // Mail to another destination while `down` is suspended: each claim names `down` to skip, and
+    // hands out only the other destination's recipients.
+    const claim = vi.spyOn(h.store, 'claim');
+    for (let i = 0; i < 3; i++) await h.spooler.submit({ to: [`x400:u${i}@up`], text: 'x' });
+    await waitFor(async () => {
+      await h!.spooler.flush();
+      return (await h!.store.listSent()).length === 3;
+    });
+    expect(claim.mock.calls.length).toBeGreaterThan(0);
+    for (const [request] of claim.mock.calls) expect(request.skipDestinations).toEqual(['down']);
+    const leased = (await Promise.all(claim.mock.results.map((r) => r.value as Promise<Claim[]>))).flat();
+    expect(leased.map((c) => domainOf(c.recipient.address)).every((d) => d === 'up')).toBe(true);
+    // The suspended destination's waiting recipients were not touched: same state, same update time.
+    const after = (await h.store.listQueue()).flatMap((m) => m.recipients.filter((r) => r.attempts === 0));
+    expect(after).toEqual(waiting);
+    expect(transport.calls.filter((c) => domainOf(c.recipients[0]!) === 'down')).toHaveLength(2);
   });
 });

@@ -43,7 +43,7 @@ describe('toClaimResult', () => {
   it('maps each outcome to a claim result', () => {
     expect(toClaimResult(outcome.delivered(), ctx)).toEqual({ state: 'delivered' });
     expect(toClaimResult(outcome.failed('5.1.1', 'x'), ctx)).toEqual({ state: 'failed', error: { code: '5.1.1', diagnostic: 'x' } });
-    expect(toClaimResult(outcome.notMe(), ctx)).toEqual({ state: 'queued', provider: 'p2', nextAttemptAt: 100 });
+    expect(toClaimResult(outcome.notMe(), ctx)).toEqual({ state: 'queued', provider: 'p2', nextAttemptAt: 100, destination: claim.recipient.type });
     expect(toClaimResult(outcome.notMe(), { ...ctx, claim: { ...claim, provider: 'p2' } })).toMatchObject({ state: 'failed', error: { code: '5.4.4' } });
     expect(toClaimResult(outcome.deferred(), ctx)).toMatchObject({ state: 'deferred', nextAttemptAt: 1000, countAttempt: true });
     expect(toClaimResult(outcome.deferred(), { ...ctx, now: 1000 })).toMatchObject({ state: 'expired', error: { code: '4.4.7' } });

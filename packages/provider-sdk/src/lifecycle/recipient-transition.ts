@@ -13,6 +13,8 @@ export interface RecipientTransition {
   readonly attemptsAdded: 0 | 1;
   /** The responsible provider after it; `undefined`: the one it had. */
   readonly provider: string | null | undefined;
+  /** Its destination after a hand-over (`ClaimResult` queued); `undefined`: the one it had. */
+  readonly destination: string | undefined;
   /**
    * When it is next due: null once final; a time; or `undefined` for a hand-over without a time,
    * which keeps its place in line: the `nextAttemptAt` it had, or `now` when it had none.
@@ -31,28 +33,29 @@ export interface RecipientTransition {
  *
  * @example
  * const t = recipientTransition({ state: 'deferred', nextAttemptAt: 9000, countAttempt: true });
- * // { state: 'deferred', final: false, attemptsAdded: 1, provider: undefined, nextAttemptAt: 9000, lastError: undefined, wakes: true }
+ * // { state: 'deferred', final: false, attemptsAdded: 1, provider: undefined, destination: undefined, nextAttemptAt: 9000, lastError: undefined, wakes: true }
  */
 export function recipientTransition(result: ClaimResult): RecipientTransition {
   switch (result.state) {
     case 'delivered':
-      return { state: 'delivered', final: true, attemptsAdded: 1, provider: undefined, nextAttemptAt: null, lastError: undefined, wakes: false };
+      return { state: 'delivered', final: true, attemptsAdded: 1, provider: undefined, destination: undefined, nextAttemptAt: null, lastError: undefined, wakes: false };
     case 'failed':
-      return { state: 'failed', final: true, attemptsAdded: 1, provider: undefined, nextAttemptAt: null, lastError: result.error, wakes: false };
+      return { state: 'failed', final: true, attemptsAdded: 1, provider: undefined, destination: undefined, nextAttemptAt: null, lastError: result.error, wakes: false };
     case 'expired':
-      return { state: 'expired', final: true, attemptsAdded: 0, provider: undefined, nextAttemptAt: null, lastError: result.error, wakes: false };
+      return { state: 'expired', final: true, attemptsAdded: 0, provider: undefined, destination: undefined, nextAttemptAt: null, lastError: result.error, wakes: false };
     case 'deferred':
       return {
         state: 'deferred',
         final: false,
         attemptsAdded: result.countAttempt ? 1 : 0,
         provider: undefined,
+        destination: undefined,
         nextAttemptAt: result.nextAttemptAt,
         lastError: result.error,
         wakes: true,
       };
     case 'queued':
-      return { state: 'queued', final: false, attemptsAdded: 0, provider: result.provider, nextAttemptAt: result.nextAttemptAt, lastError: undefined, wakes: true };
+      return { state: 'queued', final: false, attemptsAdded: 0, provider: result.provider, destination: result.destination, nextAttemptAt: result.nextAttemptAt, lastError: undefined, wakes: true };
   }
 }
 

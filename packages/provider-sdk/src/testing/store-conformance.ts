@@ -4,6 +4,7 @@ import type { MessageStore } from '../store.js';
 import { abortCases } from './store-cases/abort.js';
 import { bounceCases } from './store-cases/bounces.js';
 import { claimCases } from './store-cases/claim.js';
+import { destinationCases } from './store-cases/destinations.js';
 import { concurrencyCases } from './store-cases/concurrency.js';
 import { contentCases } from './store-cases/content.js';
 import { countsCases } from './store-cases/counts.js';
@@ -94,6 +95,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     };
 
     claimCases(context);
+    destinationCases(context);
     leaseCases(context);
     deferralCases(context);
     finishCases(context);

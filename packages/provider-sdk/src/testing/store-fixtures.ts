@@ -21,6 +21,8 @@ export interface FixtureRecipient {
   readonly provider: string | null;
   readonly role?: RecipientRole;
   readonly state?: 'queued' | 'failed';
+  /** The destination the kernel would name (`SubmitRequest` recipients' `destination`); none by default. */
+  readonly destination?: string;
 }
 
 function toFixtureRecipient(to: string | Recipient): Recipient {
@@ -58,6 +60,7 @@ export function makeSubmitRequest(
       role: r.role ?? 'to',
       provider: r.provider,
       ...(r.state === undefined ? {} : { state: r.state }),
+      ...(r.destination === undefined ? {} : { destination: r.destination }),
       ...(r.state === 'failed' ? { lastError: { code: 'NO_ROUTE', diagnostic: 'no provider for this address type' } } : {}),
     })),
     parts: options.parts ?? [{ kind: 'text', contentType: 'text/plain; charset=utf-8', content: options.text ?? 'hello from the conformance suite' }],
