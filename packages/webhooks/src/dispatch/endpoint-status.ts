@@ -41,6 +41,8 @@ export class EndpointHealth {
   delivered = 0;
   failedAttempts = 0;
   dropped = 0;
+  /** Told after every change (the dispatcher's `onChange`). */
+  onChange: () => void = () => undefined;
   private streak = 0;
   private since: number | undefined;
   private disabledAt: number | undefined;
@@ -52,32 +54,45 @@ export class EndpointHealth {
     private readonly url: string,
   ) {}
 
+  seeHead(head: number): void {
+    if (head <= this.head) return;
+    this.head = head;
+    this.onChange();
+  }
+
+  moveCursor(after: number): void {
+    this.cursor = after;
+    this.onChange();
+  }
+
   succeeded(): void {
     this.delivered += 1;
     this.streak = 0;
     this.since = undefined;
     this.nextAttemptAt = undefined;
+    this.onChange();
   }
 
-  failed(message: string, at: number): void {
+  /** A failed attempt; `retryAt` when another follows. */
+  failed(message: string, at: number, retryAt?: number): void {
     this.failedAttempts += 1;
     this.streak += 1;
     this.since ??= at;
     this.lastError = { code: 'XPORT_WEBHOOK_DELIVERY_FAILED', message, at };
-  }
-
-  retryAt(at: number): void {
-    this.nextAttemptAt = at;
+    this.nextAttemptAt = retryAt;
+    this.onChange();
   }
 
   droppedOne(): void {
     this.dropped += 1;
     this.nextAttemptAt = undefined;
+    this.onChange();
   }
 
   disable(at: number): void {
     this.disabledAt = at;
     this.nextAttemptAt = undefined;
+    this.onChange();
   }
 
   toStatus(): WebhookEndpointStatus {

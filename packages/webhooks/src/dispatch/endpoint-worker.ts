@@ -37,8 +37,8 @@ export async function runEndpointWorker(options: EndpointWorkerOptions): Promise
   const post = options.post ?? postWebhook;
   const moveTo = (after: number): void => {
     if (after <= health.cursor) return;
-    health.cursor = after;
     cursor.advance(after);
+    health.moveCursor(after);
   };
 
   /** True when the loop may go on past the event (acknowledged, or dropped); false when it must stop (stopping, 410). */
@@ -55,19 +55,20 @@ export async function runEndpointWorker(options: EndpointWorkerOptions): Promise
       }
       if (result.stopped === true || stop.aborted) return false;
       const now = options.clock.now();
-      health.failed(result.message, now);
       if (result.status === 410) {
+        health.failed(result.message, now);
         health.disable(now);
         logger.error(`webhook ${settings.id}: the receiver answered 410 Gone; not sending to it again until the daemon restarts (the cursor stays before event ${id})`, { endpoint: settings.id, event: id });
         return false;
       }
       if (attempt >= settings.retry.maxAttempts) {
+        health.failed(result.message, now);
         health.droppedOne();
         logger.error(`webhook ${settings.id}: dropped event ${id} (${event.type} of message ${event.messageId}) after ${attempt} attempts; going on with the next`, { endpoint: settings.id, event: id, error: result.message });
         return true;
       }
       const delayMs = toRetryDelay(attempt, settings.retry, options.random, result.retryAfterMs);
-      health.retryAt(now + delayMs);
+      health.failed(result.message, now, now + delayMs);
       logger.warn(`webhook ${settings.id}: attempt ${attempt} of event ${id} failed; next in ${Math.round(delayMs / 1000)} s`, { endpoint: settings.id, event: id, error: result.message });
       await options.timer.wait(delayMs, stop);
     }
@@ -78,7 +79,7 @@ export async function runEndpointWorker(options: EndpointWorkerOptions): Promise
     let page: DeliveryEvent[];
     try {
       head = await log.lastEventId();
-      health.head = Math.max(health.head, head);
+      health.seeHead(head);
       page = await log.readEvents({ after: health.cursor, limit: options.pageSize, ...(types === undefined ? {} : { types }) });
     } catch (error) {
       logger.warn(`webhook ${settings.id}: cannot read the event log; trying again on the next signal`, { endpoint: settings.id, error: (error as Error).message });

@@ -36,6 +36,8 @@ export interface WebhookDispatcher {
   notify(): void;
   /** One row per configured endpoint. */
   status(): WebhookEndpointStatus[];
+  /** Calls `listener` after any endpoint's status changed (an attempt ended, its cursor or the log's head moved). Returns the function that stops it. */
+  onChange(listener: () => void): () => void;
   /** Cuts attempts under way (their events are sent again at the next start), waits for the loops, writes the cursors. */
   stop(): Promise<void>;
 }
@@ -71,9 +73,38 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   let workers: Promise<void>[] = [];
   let poll: NodeJS.Timeout | undefined;
   let started = false;
+  const listeners = new Set<() => void>();
+  const changed = (): void => {
+    for (const listener of listeners) listener();
+  };
+  for (const lane of lanes) lane.health.onChange = changed;
+
+  // The log's head, for each endpoint's lag, also while its loop waits on a retry or is disabled.
+  let refreshing = false;
+  let refreshAgain = false;
+  const refreshHead = async (): Promise<void> => {
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      do {
+        refreshAgain = false;
+        const head = await options.log.lastEventId();
+        for (const lane of lanes) lane.health.seeHead(head);
+      } while (refreshAgain && !stopping.signal.aborted);
+    } catch {
+      // The loops say so when the log cannot be read; a lag shown a little stale is all this costs.
+    } finally {
+      refreshing = false;
+    }
+  };
 
   const notify = (): void => {
+    if (!started || stopping.signal.aborted) return;
     for (const lane of lanes) lane.wake.give();
+    void refreshHead();
   };
   const stopped = (): Promise<void> => new Promise((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
 
@@ -95,7 +126,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         } else {
           lane.health.cursor = saved.after;
         }
-        lane.health.head = head;
+        lane.health.seeHead(head);
       }
       if ((options.pollMs ?? 1000) > 0) {
         poll = setInterval(notify, options.pollMs ?? 1000);
@@ -122,6 +153,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       );
     },
     notify,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     status() {
       return [...lanes.map((lane) => lane.health.toStatus()), ...disabled.map((health) => health.toStatus())];
     },

@@ -20,12 +20,15 @@ export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private readonly hung: ServerResponse[] = [];
   private waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
+  /** Requests that arrived, counted as they arrive (one the sender gave up on before its body was read counts too). */
+  private arrived = 0;
   private readonly server = createServer((req, res) => {
+    const n = this.arrived++;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const answer = this.answer(this.requests.length, { body });
+      const answer = this.answer(n, { body });
       this.requests.push({ headers: req.headers, body, status: answer === 'hang' ? undefined : answer });
       if (answer === 'hang') this.hung.push(res);
       else res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'no');
