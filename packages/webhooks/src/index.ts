@@ -22,3 +22,8 @@ export { toWebhookEventType, toWebhookId, toWebhookPayload } from './payload/web
 export type { WebhookEventType, WebhookPayload } from './payload/webhook-payload.js';
 export { toDisplayUrl } from './delivery/post-webhook.js';
 export { toRetryDelay } from './delivery/retry-delay.js';
+
+// Over a kernel
+export { startKernelWebhooks } from './kernel/kernel-webhooks.js';
+export type { KernelWebhooksOptions } from './kernel/kernel-webhooks.js';
+export { eventLogOf } from './kernel/event-log-of.js';
