@@ -216,7 +216,7 @@ export const configSchema = {
           id: { type: 'string', pattern: PROVIDER_ID_PATTERN },
           // http(s) only; `xport start` also parses it and refuses one that does not parse.
           url: { type: 'string', minLength: 8, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
-          events: { type: 'array', default: [...DELIVERY_EVENT_TYPES], minItems: 1, uniqueItems: true, items: { enum: [...DELIVERY_EVENT_TYPES] } },
+          events: { type: 'array', default: [...DELIVERY_EVENT_TYPES], minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...DELIVERY_EVENT_TYPES] } },
           // The name of a credential of owner `webhooks` (XPORT_WEBHOOKS__<NAME>), never the secret itself.
           secret: { type: 'string', pattern: CREDENTIAL_NAME_PATTERN },
           enabled: { type: 'boolean', default: true },
