@@ -353,8 +353,11 @@ export interface XportConfig {
   readonly logLevel: ConfigLogLevel;
 }
 
-/** What a person may write: any key may be left out. */
-export type XportConfigInput = DeepPartial<XportConfig> & { readonly $schema?: string };
+/** What a person may write: any key may be left out (of a webhook, all but `id`, `url` and `secret`). */
+export type XportConfigInput = DeepPartial<Omit<XportConfig, 'webhooks'>> & { readonly webhooks?: readonly WebhookSettingsInput[]; readonly $schema?: string };
+
+/** A `webhooks` entry as written: `id`, `url` and `secret`, the rest optional. */
+export type WebhookSettingsInput = Pick<WebhookSettings, 'id' | 'url' | 'secret'> & DeepPartial<Omit<WebhookSettings, 'id' | 'url' | 'secret'>>;
 
 type DeepPartial<T> = T extends readonly (infer _U)[]
   ? T
