@@ -11,12 +11,12 @@ export interface SignedContent {
   readonly body: string;
 }
 
-/** The three headers of a Standard Webhooks request. */
-export interface WebhookHeaders {
+/** The three headers of a Standard Webhooks request. A type, not an interface, so it passes where a header record is asked for (`verifyWebhook`, `fetch`). */
+export type WebhookHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 const hmac = (key: Buffer, content: SignedContent): Buffer => createHmac('sha256', key).update(`${content.id}.${content.timestamp}.${content.body}`, 'utf8').digest();
 
