@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createE2eApp, PACKAGES, type E2eApp } from './test-app.js';
@@ -55,5 +56,37 @@ describe('xport start with webhooks configured', () => {
     expect(started.code).toBe(78);
     expect(started.output).toContain('xport: XPORT_CONFIG_INVALID: ');
     expect(started.output).toContain('/webhooks/0/url');
+  }, 120_000);
+});
+
+describe('xport status with webhooks', () => {
+  let app: E2eApp | undefined;
+  afterEach(async () => app?.cleanup());
+
+  it("shows each endpoint the running daemon published: state, lag, counts, last error; --json carries them as a list", async () => {
+    app = await createE2eApp(['provider-loopback'], { transportOrder: ['loopback'], webhooks });
+    const row = {
+      id: 'orders',
+      url: 'https://hooks.example.org/xport',
+      state: 'failing',
+      since: Date.UTC(2026, 11, 2, 9, 0, 0),
+      nextAttemptAt: Date.UTC(2026, 11, 2, 9, 5, 0),
+      lastError: { code: 'XPORT_WEBHOOK_DELIVERY_FAILED', message: 'POST https://hooks.example.org/xport answered 503', at: Date.UTC(2026, 11, 2, 9, 1, 0) },
+      cursor: 40,
+      lagEvents: 17,
+      delivered: 40,
+      failedAttempts: 4,
+      dropped: 1,
+    };
+    // The record a daemon publishes; this test's own process stands in as the live daemon.
+    await mkdir(join(app.root, '.xport'), { recursive: true, mode: 0o700 });
+    const record = { pid: process.pid, startedAt: Date.now(), updatedAt: Date.now(), phase: 'running', providers: [], destinations: [], webhooks: [row] };
+    await writeFile(join(app.root, '.xport', 'daemon.json'), JSON.stringify(record), { mode: 0o600 });
+
+    const table = await xport(app.root, ['status']);
+    expect(table.code).toBe(0);
+    for (const text of ['orders', 'https://hooks.example.org/xport', 'failing since', '17', 'XPORT_WEBHOOK_DELIVERY_FAILED: POST https://hooks.example.org/xport answered 503']) expect(table.output).toContain(text);
+    const json = await xport(app.root, ['status', '--json']);
+    expect((JSON.parse(json.output) as { webhooks: unknown[] }).webhooks).toEqual([row]);
   }, 120_000);
 });
