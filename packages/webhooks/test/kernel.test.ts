@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKernel, type Kernel } from '@xport/core';
@@ -28,13 +28,19 @@ function storeWithEvents(events: EventLog | undefined): MessageStore {
   });
 }
 
-async function startKernel(events: EventLog | undefined, url: string, secret: string): Promise<Kernel> {
+async function startKernel(events: EventLog | undefined, url: string, secret: string, sending = false): Promise<Kernel> {
   const root = await mkdtemp(join(tmpdir(), 'xport-webhooks-kernel-'));
   const logs = createLogCollector();
+  if (sending) {
+    await mkdir(join(root, 'node_modules', '@xport'), { recursive: true });
+    await symlink(join(import.meta.dirname, '..', '..', 'provider-loopback'), join(root, 'node_modules', '@xport', 'provider-loopback'), 'dir');
+  }
   const kernel = createKernel({
     root,
-    // pollMs far beyond the test: only the spooler's signal can wake the dispatcher.
-    config: { discovery: { nodeModules: false }, spooler: { pollMs: 3_600_000 }, webhooks: [{ id: 'orders', url, secret: 'ordersSecret' }] },
+    config: sending
+      ? { transportOrder: ['loopback'], webhooks: [{ id: 'orders', url, secret: 'ordersSecret', timeoutMs: 600_000 }] }
+      : // pollMs far beyond the test: only the spooler's signal can wake the dispatcher.
+        { discovery: { nodeModules: false }, spooler: { pollMs: 3_600_000 }, webhooks: [{ id: 'orders', url, secret: 'ordersSecret' }] },
     store: storeWithEvents(events),
     credentials: { webhooks: { ordersSecret: secret } },
     env: {},
@@ -44,7 +50,7 @@ async function startKernel(events: EventLog | undefined, url: string, secret: st
     await kernel.stop();
     await rm(root, { recursive: true, force: true });
   });
-  await kernel.start({ spool: false });
+  await kernel.start({ spool: sending });
   return kernel;
 }
 
@@ -64,6 +70,22 @@ describe('webhooks over a kernel', () => {
     expect(receiver.acknowledged().map((p) => p.data.messageId)).toEqual(['from-the-store']);
     await webhooks.stop();
     expect(await readFile(join(kernel.root, '.xport', 'webhooks', 'orders.json'), 'utf8')).toBe(JSON.stringify({ after: event!.id }));
+  });
+
+  it('never hold up mail: a message is delivered while the endpoint hangs on an event', async () => {
+    const receiver = await new WebhookReceiver(() => 'hang').listen();
+    cleanups.push(() => receiver.close());
+    const log = new MemoryEventLog();
+    const kernel = await startKernel(log, receiver.url, newSecret(), true);
+    const webhooks = (await startKernelWebhooks(kernel, { endpoints: await readWebhookEndpoints(kernel), stateDir: join(kernel.root, '.xport') })) as WebhookDispatcher;
+    cleanups.push(() => webhooks.stop());
+    log.append({ type: 'submitted', messageId: 'stuck' });
+    await receiver.waitFor(() => receiver.requests.length === 1); // the attempt is now waiting for an answer that never comes
+
+    const delivered = new Promise<string>((resolve) => kernel.spooler().on('delivered', (e) => resolve(e.messageId)));
+    const receipt = await kernel.submit({ from: 'loopback:me', to: ['loopback:you'], subject: 'hi', text: 'hello' });
+    expect(await delivered).toBe(receipt.messageId);
+    expect(webhooks.status()[0]).toMatchObject({ cursor: 0, delivered: 0, failedAttempts: 0 });
   });
 
   it('refuses to start over a store that keeps no event log: XPORT_WEBHOOK_EVENTS_UNAVAILABLE naming the store', async () => {
