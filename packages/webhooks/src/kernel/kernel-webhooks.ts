@@ -21,7 +21,7 @@ export interface KernelWebhooksOptions {
  * Starts the dispatcher over a started kernel's store: its event log, the `enabled: false` endpoints
  * shown as disabled, the kernel's logger (which masks every secret) and clock, polling every
  * `spooler.pollMs` for events no signal announces (another process's submits, operator actions).
- * Resolves undefined when no webhook is configured; rejects with `XPORT_WEBHOOK_EVENTS_UNAVAILABLE`
+ * Resolves undefined when no webhook is enabled (and none can be shown); rejects with `XPORT_WEBHOOK_EVENTS_UNAVAILABLE`
  * when the store keeps no event log.
  *
  * @example
@@ -31,8 +31,11 @@ export interface KernelWebhooksOptions {
  */
 export async function startKernelWebhooks(kernel: Kernel, options: KernelWebhooksOptions): Promise<WebhookDispatcher | undefined> {
   const disabled = kernel.config.webhooks.filter((w) => !w.enabled);
-  if (options.endpoints.length === 0 && disabled.length === 0) return undefined;
-  const log = eventLogOf(kernel.store(), kernel.config.store.provider ?? 'the default store');
+  const store = kernel.store();
+  const hasLog = (store as { readonly events?: unknown } | undefined)?.events !== undefined;
+  // Only endpoints that would send need an event log; disabled ones are merely shown where there is one.
+  if (options.endpoints.length === 0 && (disabled.length === 0 || !hasLog)) return undefined;
+  const log = eventLogOf(store, kernel.config.store.provider ?? 'the default store');
   const dispatcher = createWebhookDispatcher({
     log,
     endpoints: options.endpoints,
