@@ -25,6 +25,7 @@ interface Mapped extends TableCheck {
 
 const MAPPED: readonly Mapped[] = [
   { page: 'docs/configuration.md', heading: 'Keys', schema: kernelSchema, complete: true },
+  { page: 'docs/configuration.md', heading: 'Webhooks', schema: (kernelSchema.properties!.webhooks!.items as SchemaNode), complete: true },
   { page: 'docs/configuration.md', heading: 'store-sqlite: the embedded default store', schema: manifestSchema('store-sqlite'), complete: true },
   { page: 'docs/configuration.md', heading: 'loopback: the local transport', schema: manifestSchema('provider-loopback'), complete: true },
   { page: 'packages/provider-smtp/README.md', heading: 'Configuration (providers.smtp.config)', schema: manifestSchema('provider-smtp'), complete: true },

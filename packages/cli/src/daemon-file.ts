@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DestinationStatus, ProviderStatus } from '@xport/core';
+import type { WebhookEndpointStatus } from '@xport/webhooks';
 import { ensureStateDirAsync, STATE_DIR } from './state-dir.js';
 
 /** What a running daemon publishes for `xport status` in other processes. */
@@ -14,6 +15,8 @@ export interface DaemonRecord {
   readonly providers: readonly ProviderStatus[];
   /** Per-destination flow (`kernel.destinations()`); absent in a record of an older daemon. */
   readonly destinations?: readonly DestinationStatus[];
+  /** Each configured webhook endpoint (no secret: the URL without query); absent when none is configured. */
+  readonly webhooks?: readonly WebhookEndpointStatus[];
 }
 
 export const DAEMON_FILE = join(STATE_DIR, 'daemon.json');

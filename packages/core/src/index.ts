@@ -16,7 +16,7 @@ export type { MessageHistory } from './history/message-history.js';
 // Configuration
 export { loadConfig, toXportConfig, CONFIG_FILE_NAME } from './config/load-config.js';
 export { configSchema } from './config/config-schema.js';
-export type { XportConfig, XportConfigInput, ProviderSettings, PerDestinationSettings, SpoolerSettings, LifecycleSettings, ReportSettings, HttpSettings, ConfigLogLevel } from './config/config-schema.js';
+export type { XportConfig, XportConfigInput, ProviderSettings, PerDestinationSettings, SpoolerSettings, LifecycleSettings, ReportSettings, HttpSettings, WebhookSettings, WebhookSettingsInput, ConfigLogLevel } from './config/config-schema.js';
 
 // Discovery and validation
 export type { DiscoveryReport, ProviderReport, CredentialProblem } from './discovery/discovery-report.js';

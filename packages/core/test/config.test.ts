@@ -45,6 +45,7 @@ describe('configuration', () => {
       },
       reports: { byAddressType: { smtp: 'dsn' }, bounceMailbox: 'xport:bounces', delayAfterMs: 14_400_000, suppression: { enabled: true, afterHardBounces: 1, ttlMs: 2_592_000_000 } },
       http: { enabled: false, host: '127.0.0.1', port: 8580, console: true, trustProxy: [], failedAuth: { limit: 10, windowMs: 60000 } },
+      webhooks: [],
       logLevel: 'info',
     });
   });

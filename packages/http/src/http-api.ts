@@ -8,6 +8,7 @@ import { FailedAuthLimiter } from './auth/failed-auth-limiter.js';
 import { isLoopbackHost } from './auth/loopback-host.js';
 import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
 import { createKernelMetrics, type KernelMetrics } from './metrics/kernel-metrics.js';
+import type { WebhookStatusSource } from './metrics/webhook-metrics.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerInboxRoutes } from './routes/inbox-routes.js';
 import { registerSuppressionRoutes } from './routes/suppression-routes.js';
@@ -32,6 +33,8 @@ export interface HttpApiOptions {
   readonly processMetrics?: boolean;
   /** How often a quiet `GET /v1/events` stream gets a heartbeat comment, ms. Default 15 000. */
   readonly sseHeartbeatMs?: number;
+  /** The webhook dispatcher's status (`dispatcher.status` of `@xport/webhooks`), for the `xport_webhook_*` metrics. */
+  readonly webhookStatus?: WebhookStatusSource;
 }
 
 export interface HttpApi {
@@ -67,7 +70,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const logger = options.logger ?? kernel.container.resolve<Logger>(XportTokens.Logger);
   let tokens = await readApiTokens(kernel);
   const auth = new BearerAuth(tokens.tokens, new FailedAuthLimiter(settings.failedAuth.limit, settings.failedAuth.windowMs), logger);
-  const metrics = createKernelMetrics(kernel, { processMetrics: options.processMetrics ?? true, logger });
+  const metrics = createKernelMetrics(kernel, { processMetrics: options.processMetrics ?? true, logger, ...(options.webhookStatus ? { webhookStatus: options.webhookStatus } : {}) });
   const maxBodyBytes = toBodyLimit(kernel.config.spooler.maxMessageBytes);
   let closing = false;
   const isClosing = (): boolean => closing;

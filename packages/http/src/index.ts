@@ -12,6 +12,7 @@ export { isLoopbackHost } from './auth/loopback-host.js';
 // Metrics and health
 export { createKernelMetrics } from './metrics/kernel-metrics.js';
 export type { KernelMetrics, KernelMetricsOptions } from './metrics/kernel-metrics.js';
+export type { WebhookMetricsRow, WebhookStatusSource } from './metrics/webhook-metrics.js';
 export { checkReadiness } from './health/readiness.js';
 export type { Readiness } from './health/readiness.js';
 

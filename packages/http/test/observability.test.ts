@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WebhookMetricsRow } from '../src/index.js';
 import { createApiApp, type ApiApp } from './support/api-app.js';
 
 let app: ApiApp | undefined;
@@ -105,8 +106,24 @@ describe('GET /metrics', () => {
     expect((await scrape()).get('xport_messages_received_total{provider="loopback"}')).toBe(1);
   });
 
+  it("reads the webhook endpoints' counts, lag and state from the dispatcher's status at each scrape", async () => {
+    const rows: Array<WebhookMetricsRow & { url: string }> = [{ id: 'orders', url: 'https://hooks.example.org/x', state: 'ok', lagEvents: 0, delivered: 3, failedAttempts: 0, dropped: 0 }];
+    app = await createApiApp({ webhookStatus: () => rows });
+    let samples = await scrape();
+    expect(samples.get('xport_webhook_deliveries_total{endpoint="orders",outcome="delivered"}')).toBe(3);
+    expect(samples.get('xport_webhook_state{endpoint="orders",state="ok"}')).toBe(1);
+    rows[0] = { ...rows[0]!, state: 'failing', lagEvents: 12, delivered: 5, failedAttempts: 4, dropped: 1 };
+    samples = await scrape();
+    expect(samples.get('xport_webhook_deliveries_total{endpoint="orders",outcome="delivered"}')).toBe(5);
+    expect(samples.get('xport_webhook_deliveries_total{endpoint="orders",outcome="dropped"}')).toBe(1);
+    expect(samples.get('xport_webhook_failures_total{endpoint="orders"}')).toBe(4);
+    expect(samples.get('xport_webhook_lag_events{endpoint="orders"}')).toBe(12);
+    expect(samples.get('xport_webhook_state{endpoint="orders",state="failing"}')).toBe(1);
+    expect(samples.get('xport_webhook_state{endpoint="orders",state="ok"}')).toBe(0);
+  });
+
   it('names every metric by the Prometheus conventions: xport_ prefix, base units, _total counters', async () => {
-    app = await createApiApp();
+    app = await createApiApp({ webhookStatus: () => [] });
     await scrape();
     const metrics = await app.api.metrics.registry.getMetricsAsJSON();
     expect(metrics.map((metric) => metric.name).sort()).toEqual([
@@ -120,6 +137,10 @@ describe('GET /metrics', () => {
       'xport_queue_recipients',
       'xport_recipients_total',
       'xport_send_duration_seconds',
+      'xport_webhook_deliveries_total',
+      'xport_webhook_failures_total',
+      'xport_webhook_lag_events',
+      'xport_webhook_state',
     ]);
     for (const metric of metrics) {
       if (String(metric.type) === 'counter') expect(metric.name).toMatch(/_total$/);

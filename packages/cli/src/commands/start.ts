@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Kernel, XportConfig } from '@xport/core';
 import { formatRecipient, XportTokens, type Logger } from '@xport/provider-sdk';
 import { createHttpApi, type HttpApi } from '@xport/http';
+import { readWebhookEndpoints, startKernelWebhooks, type WebhookDispatcher } from '@xport/webhooks';
 import { appRoot, createConsoleLogger, openKernel } from '../app.js';
 import { removeDaemonRecord, type DaemonRecord } from '../daemon-file.js';
 import { startDaemonPublisher } from '../daemon-publisher.js';
 import { watchForShutdown, type ShutdownReason } from '../daemon-shutdown.js';
+import { STATE_DIR } from '../state-dir.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliIO } from '../output.js';
 import type { CommandContext } from '../program.js';
@@ -93,9 +96,9 @@ export function registerStart(program: Command, context: CommandContext): void {
  * The HTTP API when `http.enabled`, listening before any provider starts: an address it must not
  * serve without a token, or one it cannot bind, ends the daemon before anything ran.
  */
-async function serveHttpApi(kernel: Kernel): Promise<HttpApi | undefined> {
+async function serveHttpApi(kernel: Kernel, webhooks: () => WebhookDispatcher | undefined): Promise<HttpApi | undefined> {
   if (!kernel.config.http.enabled) return undefined;
-  const api = await createHttpApi({ kernel });
+  const api = await createHttpApi({ kernel, webhookStatus: () => webhooks()?.status() ?? [] });
   try {
     await api.listen();
   } catch (error) {
@@ -114,11 +117,14 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   const kernel = openKernel(root, io, { logger });
   // The kernel's logger masks every secret it knows; the daemon's own lines about faults go through it.
   const log = kernel.container.resolve<Logger>(XportTokens.Logger);
+  // Webhook secrets first: a missing or malformed one stops the daemon before anything ran.
+  const webhookEndpoints = await readWebhookEndpoints(kernel);
+  let webhooks: WebhookDispatcher | undefined;
   // Its routes answer 503 until the store is open; /readyz says when the daemon can take work.
-  const api = await serveHttpApi(kernel);
+  const api = await serveHttpApi(kernel, () => webhooks);
   const startedAt = Date.now();
   let phase: DaemonRecord['phase'] = 'starting';
-  const publisher = startDaemonPublisher({ root, logger: log, heartbeatMs: HEARTBEAT_MS, record: () => ({ pid: process.pid, startedAt, updatedAt: Date.now(), phase, providers: kernel.status(), destinations: kernel.destinations() }) });
+  const publisher = startDaemonPublisher({ root, logger: log, heartbeatMs: HEARTBEAT_MS, record: () => ({ pid: process.pid, startedAt, updatedAt: Date.now(), phase, providers: kernel.status(), destinations: kernel.destinations(), ...(webhooks ? { webhooks: webhooks.status() } : {}) }) });
   kernel.on('provider-state', (e) => {
     logger.info(`provider ${e.id}: ${e.from} -> ${e.to}`, e.error ? { error: e.error.message } : {});
     publisher.publish();
@@ -134,6 +140,8 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
     stopHangup();
     // The API first: requests under way finish while the kernel still runs, new ones are answered 503.
     await api?.close();
+    // Webhook requests under way are cut off; their events are sent again at the next start.
+    await webhooks?.stop();
     await kernel.stop();
     // A start cut short by the stop rejects with XPORT_KERNEL_STOPPED: that is this stop, not a failure.
     await starting.catch(() => undefined);
@@ -145,6 +153,8 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
     if ('error' in first) throw first.error;
     // A store that lacks MessageStore methods leaves the kernel without a spooler: nothing could be sent.
     if ('started' in first) kernel.spooler();
+    // After the store opened: its event log is what webhooks send (XPORT_WEBHOOK_EVENTS_UNAVAILABLE without one).
+    if ('started' in first) webhooks = await startKernelWebhooks(kernel, { endpoints: webhookEndpoints, stateDir: join(root, STATE_DIR) });
   } catch (error) {
     await shutDown();
     throw error;

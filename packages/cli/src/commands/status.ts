@@ -5,6 +5,7 @@ import { readDaemonRecord } from '../daemon-file.js';
 import { formatTime, printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { printDestinations } from './status-destinations.js';
+import { renderWebhooks } from './status-webhooks.js';
 import { withStore } from './with-store.js';
 
 type Depth = { queued: number; inFlight: number; deferred: number; held: number };
@@ -37,7 +38,7 @@ function toErrorCell(row: ProviderStatus): string {
 export function registerStatus(program: Command, context: CommandContext): void {
   program
     .command('status')
-    .description('one row per provider: state, address types, queue depth, last error')
+    .description('one row per provider: state, address types, queue depth, last error; then the webhooks, when configured')
     .option('--json', 'print JSON')
     .option('--destinations', "one row per destination instead: in flight, rate, concurrency, suspension (the running daemon's)")
     .action(async (options: { json?: boolean; destinations?: boolean }) => {
@@ -54,7 +55,7 @@ export function registerStatus(program: Command, context: CommandContext): void 
       const depth = (id: string): Depth => counts.byProvider[id] ?? { queued: 0, inFlight: 0, deferred: 0, held: 0 };
       const providers = rows.map((row) => ({ ...row, queue: depth(row.id) }));
       if (options.json) {
-        return printJson(io, { daemon: daemon ? { pid: daemon.pid, startedAt: daemon.startedAt, updatedAt: daemon.updatedAt } : null, providers, byState: counts.byState });
+        return printJson(io, { daemon: daemon ? { pid: daemon.pid, startedAt: daemon.startedAt, updatedAt: daemon.updatedAt } : null, providers, byState: counts.byState, ...(daemon?.webhooks ? { webhooks: daemon.webhooks } : {}) });
       }
       io.stdout(daemon ? `daemon running (pid ${daemon.pid})\n` : 'no daemon running (states are from discovery)\n');
       io.stdout(
@@ -63,5 +64,6 @@ export function registerStatus(program: Command, context: CommandContext): void 
           providers.map((p) => [p.id, p.kind, p.addressTypes.join(', ') || '-', toStateCell(p), p.queue.queued, p.queue.inFlight, p.queue.deferred, p.queue.held, toErrorCell(p)]),
         ),
       );
+      if (daemon?.webhooks?.length) io.stdout(renderWebhooks(daemon.webhooks));
     });
 }

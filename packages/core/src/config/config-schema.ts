@@ -1,4 +1,4 @@
-import { ADDRESS_TYPE_PATTERN, PROVIDER_ID_PATTERN } from '@xport/provider-sdk';
+import { ADDRESS_TYPE_PATTERN, CREDENTIAL_NAME_PATTERN, DELIVERY_EVENT_TYPES, PROVIDER_ID_PATTERN, type DeliveryEventType } from '@xport/provider-sdk';
 
 // The longest delay a Node timer takes; a longer one would fire at once.
 const MAX_TIMER_MS = 2147483647;
@@ -203,6 +203,37 @@ export const configSchema = {
         },
       },
     },
+    // Signed HTTP callbacks for delivery events (package @xport/webhooks, docs/observability.md#webhooks).
+    webhooks: {
+      type: 'array',
+      default: [],
+      maxItems: 64,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'url', 'secret'],
+        properties: {
+          id: { type: 'string', pattern: PROVIDER_ID_PATTERN },
+          // http(s) only; `xport start` also parses it and refuses one that does not parse.
+          url: { type: 'string', minLength: 8, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
+          events: { type: 'array', default: [...DELIVERY_EVENT_TYPES], minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...DELIVERY_EVENT_TYPES] } },
+          // The name of a credential of owner `webhooks` (XPORT_WEBHOOKS__<NAME>), never the secret itself.
+          secret: { type: 'string', pattern: CREDENTIAL_NAME_PATTERN },
+          enabled: { type: 'boolean', default: true },
+          timeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 15000 },
+          retry: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            properties: {
+              minDelayMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 5000 },
+              maxDelayMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: 3600000 },
+              maxAttempts: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
+            },
+          },
+        },
+      },
+    },
     logLevel: { enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
   },
 } as const;
@@ -287,6 +318,23 @@ export interface HttpSettings {
   readonly failedAuth: { readonly limit: number; readonly windowMs: number };
 }
 
+/** One endpoint of `webhooks` (see docs/configuration.md#webhooks). */
+export interface WebhookSettings {
+  /** Names the endpoint in status, metrics and logs, and its durable cursor. */
+  readonly id: string;
+  /** Where events are POSTed (http or https). */
+  readonly url: string;
+  /** The event types sent to it; all by default. */
+  readonly events: readonly DeliveryEventType[];
+  /** The name of the credential (of owner `webhooks`) holding the `whsec_…` signing secret. */
+  readonly secret: string;
+  readonly enabled: boolean;
+  /** Bound on one attempt, from connecting to the end of the answer. */
+  readonly timeoutMs: number;
+  /** Backoff between attempts of one event, and how many attempts before it is dropped. */
+  readonly retry: { readonly minDelayMs: number; readonly maxDelayMs: number; readonly maxAttempts: number };
+}
+
 /** `xport.config.json` after validation: every default applied. */
 export interface XportConfig {
   readonly discovery: { readonly nodeModules: boolean; readonly paths: readonly string[] };
@@ -301,11 +349,15 @@ export interface XportConfig {
   readonly spooler: SpoolerSettings;
   readonly reports: ReportSettings;
   readonly http: HttpSettings;
+  readonly webhooks: readonly WebhookSettings[];
   readonly logLevel: ConfigLogLevel;
 }
 
-/** What a person may write: any key may be left out. */
-export type XportConfigInput = DeepPartial<XportConfig> & { readonly $schema?: string };
+/** What a person may write: any key may be left out (of a webhook, all but `id`, `url` and `secret`). */
+export type XportConfigInput = DeepPartial<Omit<XportConfig, 'webhooks'>> & { readonly webhooks?: readonly WebhookSettingsInput[]; readonly $schema?: string };
+
+/** A `webhooks` entry as written: `id`, `url` and `secret`, the rest optional. */
+export type WebhookSettingsInput = Pick<WebhookSettings, 'id' | 'url' | 'secret'> & DeepPartial<Omit<WebhookSettings, 'id' | 'url' | 'secret'>>;
 
 type DeepPartial<T> = T extends readonly (infer _U)[]
   ? T

@@ -6,6 +6,7 @@ import { formatSchemaErrors } from '../validation/format-schema-errors.js';
 import { findJsonShapeProblem } from '../json/safe-json.js';
 import { configSchema, type XportConfig } from './config-schema.js';
 import { toReportOptions } from '../spooler/report-options.js';
+import { checkWebhookSettings } from './webhook-rules.js';
 
 export const CONFIG_FILE_NAME = 'xport.config.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -37,6 +38,7 @@ export function toXportConfig(input: unknown, source: string): XportConfig {
   }
   // The rules a schema cannot say (a recipient's syntax, an SMTP address): refused here, at load.
   toReportOptions(config.reports, source);
+  checkWebhookSettings(config.webhooks, source);
   return config;
 }
 

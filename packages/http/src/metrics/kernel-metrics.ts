@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { XportTokens, type Clock, type Logger } from '@xport/provider-sdk';
 import type { Kernel, Spooler } from '@xport/core';
 import { PROVIDER_STATES, QUEUE_STATES } from '../schemas/state-lists.js';
+import { registerWebhookMetrics, type WebhookStatusSource } from './webhook-metrics.js';
 
 export interface KernelMetrics {
   /** Every metric, for `/metrics` (`registry.metrics()`, content type `registry.contentType`). */
@@ -14,6 +15,8 @@ export interface KernelMetricsOptions {
   /** Also the process and Node.js runtime metrics of prom-client (`process_*`, `nodejs_*`). Default true. */
   readonly processMetrics?: boolean;
   readonly logger?: Logger;
+  /** The webhook endpoints' status (package `@xport/webhooks`), for the `xport_webhook_*` metrics. */
+  readonly webhookStatus?: WebhookStatusSource;
 }
 
 // From a local send to a slow relay's full timeout (sendTimeoutMs defaults to 120 s).
@@ -113,6 +116,8 @@ export function createKernelMetrics(kernel: Kernel, options: KernelMetricsOption
       for (const row of kernel.status()) for (const side of row.sides ?? []) for (const state of SIDE_STATES) this.set({ provider: row.id, side: side.name, state }, side.state === state ? 1 : 0);
     },
   });
+
+  if (options.webhookStatus) registerWebhookMetrics(registry, options.webhookStatus);
 
   let detach: Array<() => void> = [];
   const attach = (spooler: Spooler): void => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { InjectOptions } from 'fastify';
 import { createKernel, type Kernel, type SpoolerEventName, type SpoolerEvents } from '@xport/core';
 import type { Clock, Logger, MessageStore } from '@xport/provider-sdk';
-import { createHttpApi, type HttpApi } from '../../src/index.js';
+import { createHttpApi, type HttpApi, type WebhookStatusSource } from '../../src/index.js';
 import { createOpenApiChecker } from '../../../../test/support/openapi-check.js';
 import { recordOutput } from '../../../../test/support/output-recorder.js';
 
@@ -44,6 +44,8 @@ export interface ApiAppOptions {
   readonly store?: (root: string) => MessageStore;
   /** Heartbeat interval of `GET /v1/events` streams, ms. */
   readonly sseHeartbeatMs?: number;
+  /** The webhook endpoints' status the `xport_webhook_*` metrics read. */
+  readonly webhookStatus?: WebhookStatusSource;
 }
 
 export interface InjectedResponse {
@@ -81,7 +83,12 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<ApiApp>
 
   const logger = createCaptureLogger();
   const kernel = createKernel({ root, env: options.env ?? {}, logger, ...(options.store ? { store: options.store(root) } : {}), ...(options.clock ? { clock: options.clock } : {}) });
-  const api = await createHttpApi({ kernel, processMetrics: false, ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }) });
+  const api = await createHttpApi({
+    kernel,
+    processMetrics: false,
+    ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }),
+    ...(options.webhookStatus ? { webhookStatus: options.webhookStatus } : {}),
+  });
   await api.server.ready();
   const check = createOpenApiChecker(api.server.swagger());
   if (options.start ?? true) await kernel.start();
