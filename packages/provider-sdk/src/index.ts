@@ -211,6 +211,7 @@ export {
   completionEvent,
   completionEventFields,
   deletedEvent,
+  recipientEvent,
   receivedEvent,
   matchesEventRequest,
   eventReadLimit,

@@ -6,7 +6,7 @@ const GONE = { code: '5.1.1', diagnostic: 'smtp; 550 5.1.1 user unknown' };
 describe('the async bounce transition', () => {
   it('fails a delivered recipient with the bounce, and changes no other state', () => {
     for (const state of RECIPIENT_STATES) {
-      expect(asyncBounceTransition(state, GONE), state).toEqual(state === 'delivered' ? { state: 'failed', lastError: GONE } : undefined);
+      expect(asyncBounceTransition(state, GONE), state).toEqual(state === 'delivered' ? { state: 'failed', lastError: GONE, event: 'bounced' } : undefined);
     }
     // Applied once, the recipient is failed: the same bounce again is no transition.
     expect(asyncBounceTransition(asyncBounceTransition('delivered', GONE)!.state, GONE)).toBeUndefined();

@@ -106,7 +106,7 @@ describe('queue operation transitions', () => {
     expect(queueOperationApplies('hold', { state: 'deferred', nextAttemptAt: 9 }, 5)).toBe(true);
     expect(queueOperationApplies('hold', { state: 'in-flight', nextAttemptAt: 1 }, 5)).toBe(false);
     const held = queueOperationResult('hold', 5);
-    expect(held).toEqual({ state: 'held', nextAttemptAt: null, final: false, lastError: undefined });
+    expect(held).toEqual({ state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held' });
     const dueAt = recipientDueAt({ state: held.state, nextAttemptAt: held.nextAttemptAt, leaseExpiresAt: null });
     expect(dueAt).toBeNull();
     // Past its message's expiry and with no provider: still not stranded while held.
@@ -114,10 +114,11 @@ describe('queue operation transitions', () => {
   });
 
   it('release and retry queue due now; retry leaves a due queued recipient alone; delete aborts with the deleted diagnostic', () => {
-    expect(queueOperationResult('release', 7)).toEqual({ state: 'queued', nextAttemptAt: 7, final: false, lastError: undefined });
+    expect(queueOperationResult('release', 7)).toEqual({ state: 'queued', nextAttemptAt: 7, final: false, lastError: undefined, event: 'released' });
     expect(queueOperationApplies('retry', { state: 'queued', nextAttemptAt: 7 }, 7)).toBe(false);
     expect(queueOperationApplies('retry', { state: 'queued', nextAttemptAt: 8 }, 7)).toBe(true);
-    expect(queueOperationResult('delete', 7)).toEqual({ state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR });
+    expect(queueOperationResult('delete', 7)).toEqual({ state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR, event: 'deleted' });
+    expect(queueOperationResult('retry', 7).event).toBeUndefined();
     expect(DELETED_ERROR.code).toBe('5.0.0');
     expect(skipsInFlight('release')).toBe(false);
     expect(skipsInFlight('hold')).toBe(true);

@@ -1,6 +1,5 @@
 import { asyncBounceTransition, type AsyncBounce, type AsyncBounceReceipt, type BounceStore, type SentMessageKey } from '@xport/provider-sdk';
 import type { MemoryOutbox } from './memory-outbox.js';
-import { toFrozenError } from './memory-records.js';
 
 /** Bounce correlation over the memory outbox: its key index, and the async bounce transition. */
 export class MemoryBounces implements BounceStore {
@@ -22,9 +21,7 @@ export class MemoryBounces implements BounceStore {
     const before = recipient.state;
     const transition = asyncBounceTransition(before, bounce.error);
     if (transition === undefined) return { failed: false, before };
-    recipient.state = transition.state;
-    recipient.lastError = toFrozenError(transition.lastError);
-    recipient.updatedAt = bounce.now;
+    this.outbox.applyAsyncBounce(recipient, transition, bounce.now);
     return { failed: true, before };
   }
 }

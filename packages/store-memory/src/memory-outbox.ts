@@ -2,6 +2,7 @@ import {
   XportError,
   completionEvent,
   deletedEvent,
+  recipientEvent,
   fingerprintToKeep,
   isFinalRecipientState,
   submitEvents,
@@ -17,6 +18,7 @@ import {
   type SubmitRequest,
   type SubmitResult,
   type OperationResult,
+  type AsyncBounceTransition,
 } from '@xport/provider-sdk';
 import { DueIndex } from './due-index.js';
 import { createMemoryRecipient, dueAt, toFrozenEnvelope, toFrozenError, type MemoryMessage, type MemoryRecipient } from './memory-records.js';
@@ -160,7 +162,16 @@ export class MemoryOutbox {
     if (result.lastError !== undefined) recipient.lastError = toFrozenError(result.lastError);
     recipient.updatedAt = now;
     this.due.update(recipient, dueAt(recipient));
+    if (result.event !== undefined) this.events.append([recipientEvent(result.event, toCompleted(recipient), now)]);
     return result.final && this.finishIfDone(recipient.message, now);
+  }
+
+  /** A delivered recipient failed by a late bounce (`asyncBounceTransition`), with its `bounced` event. */
+  applyAsyncBounce(recipient: MemoryRecipient, transition: AsyncBounceTransition, now: number): void {
+    recipient.state = transition.state;
+    recipient.lastError = toFrozenError(transition.lastError);
+    recipient.updatedAt = now;
+    this.events.append([recipientEvent(transition.event, toCompleted(recipient), now, transition.lastError)]);
   }
 
   abort(messageId: string, now: number): void {

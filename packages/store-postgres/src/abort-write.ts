@@ -32,7 +32,7 @@ export async function abortMessage(db: Database, messageId: string, now: number)
     await client.query(
       `INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts)
        SELECT 'deleted', $2, $3, idx, recipient, provider, attempts FROM ${db.s}.recipients
-       WHERE message_seq = $1 AND state IN ('queued', 'deferred', 'in-flight') ORDER BY idx`,
+       WHERE message_seq = $1 AND state IN ('queued', 'deferred', 'held', 'in-flight') ORDER BY idx`,
       [message.seq, now, messageId],
     );
     await client.query(

@@ -6,6 +6,8 @@ import {
   submitEvents,
   type ClaimResult,
   type DeliveryEvent,
+  type DeliveryEventType,
+  type RecipientError,
   type EventReadRequest,
   type EventRecordRow,
   type SubmitRequest,
@@ -50,6 +52,26 @@ export function submitEventRows(messageId: string, request: SubmitRequest): Arra
 export function completionEventColumns(result: ClaimResult): Record<string, unknown> {
   const fields = completionEventFields(result);
   return { event_type: fields?.type ?? null, event_error: fields?.error ?? null, event_next_at: fields?.nextAttemptAt ?? null };
+}
+
+/**
+ * Appends the event an operator's change or a late bounce owes one recipient (`held`, `released`,
+ * `deleted`, `bounced`), copying its fields from its row as it is after the change. The caller's
+ * transaction must hold the append lock ({@link eventAppendLockSql}), taken before any row lock.
+ */
+export async function appendRecipientEvent(
+  client: { query: (text: string, values: unknown[]) => Promise<unknown> },
+  db: Database,
+  row: { readonly messageSeq: string; readonly messageId: string; readonly index: number },
+  type: DeliveryEventType,
+  at: number,
+  error?: RecipientError,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error)
+     SELECT $1, $2, $3, idx, recipient, provider, attempts, $4::jsonb FROM ${db.s}.recipients WHERE message_seq = $5 AND idx = $6`,
+    [type, at, row.messageId, error === undefined ? null : JSON.stringify(error), row.messageSeq, row.index],
+  );
 }
 
 export async function readEventRows(db: Database, request: EventReadRequest): Promise<DeliveryEvent[]> {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { asyncBounceTransition, isRecipientState, type AsyncBounce, type AsyncBounceReceipt, type SentMessageKey } from '@xport/provider-sdk';
 import { sql } from './statements.js';
+import { appendRecipientEvent } from './event-log.js';
 
 /** Ids of messages with this ENVID or Message-ID, newest first (each key has its own partial index). */
 export function findMessagesByKey(db: Database, key: SentMessageKey, limit: number): string[] {
@@ -29,5 +30,6 @@ export function applyAsyncBounce(db: Database, bounce: AsyncBounce): AsyncBounce
     row.seq,
     bounce.recipientIndex,
   );
+  appendRecipientEvent(db, row.seq, bounce.messageId, bounce.recipientIndex, transition.event, bounce.now, transition.lastError);
   return { failed: true, before: row.state };
 }

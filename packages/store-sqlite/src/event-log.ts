@@ -7,6 +7,8 @@ import {
   submitEvents,
   type ClaimResult,
   type DeliveryEvent,
+  type DeliveryEventType,
+  type RecipientError,
   type EventReadRequest,
   type EventRecordRow,
   type SubmitRequest,
@@ -53,8 +55,20 @@ export function appendDeletedEvents(db: Database, messageSeq: number, messageId:
     db,
     `INSERT INTO events (type, at, message_id, recipient_index, recipient, provider, attempts)
      SELECT 'deleted', ?, ?, idx, recipient, provider, attempts FROM recipients
-     WHERE message_seq = ? AND state IN ('queued', 'deferred', 'in-flight') ORDER BY idx`,
+     WHERE message_seq = ? AND state IN ('queued', 'deferred', 'held', 'in-flight') ORDER BY idx`,
   ).run(at, messageId, messageSeq);
+}
+
+/**
+ * Appends the event an operator's change or a late bounce owes one recipient (`held`, `released`,
+ * `deleted`, `bounced`), copying its fields from its row as it is after the change.
+ */
+export function appendRecipientEvent(db: Database, messageSeq: number, messageId: string, index: number, type: DeliveryEventType, at: number, error?: RecipientError): void {
+  sql(
+    db,
+    `INSERT INTO events (type, at, message_id, recipient_index, recipient, provider, attempts, error)
+     SELECT ?, ?, ?, idx, recipient, provider, attempts, ? FROM recipients WHERE message_seq = ? AND idx = ?`,
+  ).run(type, at, messageId, error === undefined ? null : JSON.stringify(error), messageSeq, index);
 }
 
 /** Appends one `received` event per inbox entry. */

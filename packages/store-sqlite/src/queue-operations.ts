@@ -22,6 +22,7 @@ import {
   type RecipientFilter,
 } from '@xport/provider-sdk';
 import { sql } from './statements.js';
+import { appendRecipientEvent } from './event-log.js';
 
 // The SDK's filter and operation rules as SQL over these columns: written once in the SDK, bound
 // here with positional parameters. A domain filter reads `recipients_by_domain` (schema v6).
@@ -163,6 +164,7 @@ export function applyQueueOperation(db: Database, request: QueueOperationRequest
   const finishedMessages: string[] = [];
   for (const row of rows) {
     update.run(result.state, result.nextAttemptAt, result.nextAttemptAt, error, now, row.seq, row.idx);
+    if (result.event !== undefined) appendRecipientEvent(db, row.seq, row.id, row.idx, result.event, now);
     if (result.final && countOff.get(now, row.seq)?.open_recipients === 0) finishedMessages.push(row.id);
     affected.push({
       messageId: row.id,

@@ -8,6 +8,8 @@ export const ASYNC_BOUNCE_FROM: RecipientState = 'delivered';
 export interface AsyncBounceTransition {
   readonly state: 'failed';
   readonly lastError: RecipientError;
+  /** The event it owes, written in the same transaction. */
+  readonly event: 'bounced';
 }
 
 /**
@@ -19,11 +21,11 @@ export interface AsyncBounceTransition {
  *
  * @example
  * asyncBounceTransition('delivered', { code: '5.1.1', diagnostic: '550 5.1.1 user unknown' });
- * // { state: 'failed', lastError: { code: '5.1.1', diagnostic: '550 5.1.1 user unknown' } }
+ * // { state: 'failed', lastError: { code: '5.1.1', diagnostic: '550 5.1.1 user unknown' }, event: 'bounced' }
  * asyncBounceTransition('failed', { code: '5.1.1', diagnostic: '...' }); // undefined
  */
 export function asyncBounceTransition(current: RecipientState, error: RecipientError): AsyncBounceTransition | undefined {
-  return current === ASYNC_BOUNCE_FROM ? { state: 'failed', lastError: error } : undefined;
+  return current === ASYNC_BOUNCE_FROM ? { state: 'failed', lastError: error, event: 'bounced' } : undefined;
 }
 
 /** The most messages a bounce's key may name that the kernel looks through for its recipient. */

@@ -95,14 +95,15 @@ export function completionEvent(done: CompletedRecipient, result: ClaimResult, a
 }
 
 /**
- * The event an aborted (deleted) recipient owes.
+ * The event an operator's change or a late bounce owes a recipient, as it is after the change:
+ * `deleted` (abort, delete), `held`, `released`, or `bounced` (its error is the bounce's).
  *
  * @example
- * const event = deletedEvent({ messageId, recipientIndex: 0, recipient, provider: 'smtp', attempts: 0 }, now);
+ * const event = recipientEvent('held', { messageId, recipientIndex: 0, recipient, provider: 'smtp', attempts: 0 }, now);
  */
-export function deletedEvent(done: CompletedRecipient, at: number): NewDeliveryEvent {
-  return {
-    type: 'deleted',
+export function recipientEvent(type: 'deleted' | 'held' | 'released' | 'bounced', done: CompletedRecipient, at: number, error?: RecipientError): NewDeliveryEvent {
+  const event: NewDeliveryEvent = {
+    type,
     at,
     messageId: done.messageId,
     recipientIndex: done.recipientIndex,
@@ -110,6 +111,17 @@ export function deletedEvent(done: CompletedRecipient, at: number): NewDeliveryE
     provider: done.provider,
     attempts: done.attempts,
   };
+  return error === undefined ? event : { ...event, error };
+}
+
+/**
+ * The event an aborted (deleted) recipient owes.
+ *
+ * @example
+ * const event = deletedEvent({ messageId, recipientIndex: 0, recipient, provider: 'smtp', attempts: 0 }, now);
+ */
+export function deletedEvent(done: CompletedRecipient, at: number): NewDeliveryEvent {
+  return recipientEvent('deleted', done, at);
 }
 
 /**

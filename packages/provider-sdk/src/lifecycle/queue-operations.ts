@@ -63,6 +63,8 @@ export interface OperationResult {
   readonly final: boolean;
   /** The diagnostic to keep; undefined: the one it had. */
   readonly lastError: RecipientError | undefined;
+  /** The event each changed recipient owes, written in the same transaction; undefined for `retry` (a due time moved, nothing a reader needs). */
+  readonly event: 'held' | 'released' | 'deleted' | undefined;
 }
 
 /**
@@ -71,17 +73,18 @@ export interface OperationResult {
  * released and retried ones are queued, due now; deleted ones are aborted with {@link DELETED_ERROR}.
  *
  * @example
- * queueOperationResult('release', 5000); // { state: 'queued', nextAttemptAt: 5000, final: false, lastError: undefined }
+ * queueOperationResult('release', 5000); // { state: 'queued', nextAttemptAt: 5000, final: false, lastError: undefined, event: 'released' }
  */
 export function queueOperationResult(operation: QueueOperation, now: number): OperationResult {
   switch (operation) {
     case 'hold':
-      return { state: 'held', nextAttemptAt: null, final: false, lastError: undefined };
+      return { state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held' };
     case 'release':
+      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined, event: 'released' };
     case 'retry':
-      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined };
+      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined, event: undefined };
     case 'delete':
-      return { state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR };
+      return { state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR, event: 'deleted' };
   }
 }
 
