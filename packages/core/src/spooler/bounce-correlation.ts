@@ -43,6 +43,11 @@ function findRecipient(message: StoredMessage, block: DeliveryStatusRecipient): 
   return message.recipients.findIndex((r) => keys.includes(toMailboxKey(r.recipient)));
 }
 
+/** True when a bounce came to a VERP return path whose token xport did not write (forged, or mangled): nothing in it is trusted. */
+export function isForgedReturnPath(host: CorrelationHost, dsn: RecognisedDsn): boolean {
+  return dsn.verpToken !== undefined && host.verp !== undefined && host.verp.read(dsn.verpToken) === undefined;
+}
+
 /** Messages a key names: an ENVID may be the xport message id (the relay passes it when the sender gave none). */
 async function candidates(host: CorrelationHost, bounces: BounceStore, dsn: RecognisedDsn, via: 'envelope-id' | 'message-id'): Promise<StoredMessage[]> {
   const ids: string[] = [];
@@ -76,9 +81,8 @@ export async function correlateBounce(host: CorrelationHost, dsn: RecognisedDsn)
   if (bounces === undefined || failed.length === 0) return [];
   const out: CorrelatedFailure[] = [];
   const open = new Set(failed);
+  if (isForgedReturnPath(host, dsn)) return [];
   const target = dsn.verpToken === undefined ? undefined : host.verp?.read(dsn.verpToken);
-  // A return path with a token xport did not write (forged, or mangled): nothing in it is trusted.
-  if (dsn.verpToken !== undefined && host.verp !== undefined && target === undefined) return [];
   if (target !== undefined) {
     const message = await host.store.getMessage(target.messageId);
     if (message !== undefined && message.recipients[target.recipientIndex] !== undefined) {

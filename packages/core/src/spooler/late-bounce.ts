@@ -1,5 +1,5 @@
 import { asyncBounceTransition, findRecipientDsn, wantsReport, type Recipient, type RecipientError, type StoredMessage } from '@xport/provider-sdk';
-import { correlateBounce, type CorrelatedFailure } from './bounce-correlation.js';
+import { correlateBounce, isForgedReturnPath, type CorrelatedFailure } from './bounce-correlation.js';
 import type { SpoolerHost } from './host.js';
 import type { RecognisedDsn } from './inbound-bounce.js';
 import { isReportOwed, writeReport, type ReportedRecipient } from './reports.js';
@@ -67,7 +67,7 @@ export async function applyLateBounce(host: LateBounceHost, dsn: RecognisedDsn, 
   for (const r of dsn.status.recipients) {
     if (r.action === 'delayed') host.logger.info('a delayed DSN changes no state', { address: r.finalRecipient.value, status: r.status, envelopeId: dsn.envelopeId });
   }
-  if (dsn.verpToken !== undefined && host.verp !== undefined && host.verp.read(dsn.verpToken) === undefined) {
+  if (isForgedReturnPath(host, dsn)) {
     host.logger.warn('a bounce came to a VERP return path xport did not write; it is kept in the bounce mailbox and changes nothing', { verpToken: dsn.verpToken });
     return { correlated: [], failed: [], forged: true };
   }
@@ -89,9 +89,8 @@ export async function applyLateBounce(host: LateBounceHost, dsn: RecognisedDsn, 
   const counted: Array<{ recipient: Recipient; error: RecipientError }> = [];
   for (const failures of byMessage.values()) {
     const message = failures[0]!.message;
-    if (message.envelope.kind !== 'note') {
-      host.logger.warn('a report could not be delivered; it is dropped (no report about a report, RFC 5321 section 6.1)', { messageId: message.id, kind: message.envelope.kind });
-    } else if (!(await reportLateFailures(host, message, failures, now))) continue;
+    // A report owes none (isReportOwed): its late failure is recorded, never reported on.
+    if (!(await reportLateFailures(host, message, failures, now))) continue;
     for (const failure of failures) {
       const receipt = await bounces.failDelivered({ messageId: message.id, recipientIndex: failure.recipientIndex, error: failure.error, now });
       if (!receipt.failed) continue;
