@@ -70,25 +70,30 @@ describe('examples/http-service', () => {
     expect(result.code).toBe(0);
 
     const lines = result.stdout.trim().split('\n');
-    const json = lines.slice(0, 7).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const [ready, receipt, message, ada, service, queue, providers] = json;
+    const json = lines.slice(0, 10).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [ready, receipt, message, ada, service, queue, providers, dryHold, hold, release] = json;
     const id = receipt!.messageId as string;
     // Each answer as the API documents it.
     const check = createOpenApiChecker(await (await fetch(`${url}/v1/openapi.json`)).json());
     const routes: Array<[string, number]> = [['/readyz', 200], ['/v1/messages', 202], [`/v1/messages/${id}`, 200], ['/v1/inbox/loopback:ada', 200], ['/v1/inbox/loopback:service', 200], ['/v1/queue', 200], ['/v1/providers', 200]];
     routes.forEach(([path, status], i) => check({ method: status === 202 ? 'POST' : 'GET', url: path, status, contentType: 'application/json', body: lines[i]! }));
+    ['/v1/queue/hold', '/v1/queue/hold', '/v1/queue/release'].forEach((path, i) => check({ method: 'POST', url: path, status: 200, contentType: 'application/json', body: lines[7 + i]! }));
 
     expect(ready).toMatchObject({ status: 'ready', transports: { online: ['loopback'] } });
     expect(receipt).toMatchObject({ duplicate: false, recipients: [{ state: 'queued' }, { state: 'queued' }] });
     expect((message!.recipients as Array<{ state: string }>).map((r) => r.state)).toEqual(['delivered', 'failed']);
     expect((ada!.entries as Array<{ envelope: { subject: string } }>).map((e) => e.envelope.subject)).toEqual(['Welcome']);
     expect((service!.entries as Array<{ envelope: { kind: string; reportFor: string } }>).map((e) => e.envelope)).toEqual([expect.objectContaining({ kind: 'report.ndr', reportFor: id })]);
-    expect(queue).toEqual({ messages: [], nextCursor: null });
+    expect(queue).toEqual({ recipients: [], nextCursor: null });
+    // Everything was delivered or reported: nothing to hold.
+    expect(dryHold).toMatchObject({ operation: 'hold', dryRun: true, changed: 0 });
+    expect(hold).toMatchObject({ operation: 'hold', dryRun: false, changed: 0 });
+    expect(release).toMatchObject({ operation: 'release', changed: 0 });
     expect((providers!.providers as Array<{ id: string; state: string }>).map((p) => [p.id, p.state])).toEqual([
       ['loopback', 'online'],
       ['store-sqlite', 'online'],
     ]);
-    expect(lines.slice(7)).toEqual([
+    expect(lines.slice(10)).toEqual([
       'xport_messages_submitted_total 1',
       'xport_recipients_total{provider="loopback",outcome="delivered"} 1',
       'xport_recipients_total{provider="loopback",outcome="failed"} 1',

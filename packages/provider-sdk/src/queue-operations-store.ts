@@ -7,6 +7,9 @@ import type { RecipientError, RecipientState } from './store.js';
 /** One recipient of the queue (not final), as a listing by filter shows it. */
 export interface QueueEntry {
   readonly messageId: string;
+  /** The message's subject and sender, so a listing says what each recipient waits with. */
+  readonly subject?: string;
+  readonly from?: Recipient;
   readonly submittedAt: number;
   readonly expiresAt: number;
   readonly index: number;

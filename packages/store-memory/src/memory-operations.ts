@@ -49,6 +49,8 @@ function toQueueEntry(r: MemoryRecipient): QueueEntry {
     updatedAt: r.updatedAt,
   };
   if (r.lastError !== undefined) entry.lastError = r.lastError;
+  if (message.envelope.subject !== undefined) entry.subject = message.envelope.subject;
+  if (message.envelope.from !== undefined) entry.from = message.envelope.from;
   return entry;
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {
+  decodeEnvelopeRecord,
   decodeRecipientErrorRecord,
   decodeRecipientRecord,
   decodeRecipientRoleRecord,
@@ -52,6 +53,7 @@ class Statement {
 interface EntryRow {
   seq: string;
   id: string;
+  envelope: unknown;
   submitted_at: string;
   expires_at: string;
   idx: number;
@@ -82,13 +84,16 @@ function toQueueEntry(row: EntryRow): QueueEntry {
     updatedAt: Number(row.updated_at),
   };
   if (row.last_error !== null) entry.lastError = decodeRecipientErrorRecord(row.last_error);
+  const envelope = decodeEnvelopeRecord(row.envelope);
+  if (envelope.subject !== undefined) entry.subject = envelope.subject;
+  if (envelope.from !== undefined) entry.from = envelope.from;
   return entry;
 }
 
 /** A page of the queue by filter, in submit order then index (keyset paging on `(seq, idx)`). */
 export async function listQueueRecipients(db: Database, request: QueueListRequest, filter: RecipientFilter): Promise<QueuePage> {
   const q = new Statement();
-  let text = `SELECT m.seq::text AS seq, m.id, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at
+  let text = `SELECT m.seq::text AS seq, m.id, m.envelope, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at
     ${q.selected(db, filter)}`;
   if (request.cursor !== undefined) {
     const position = fromQueueCursor(request.cursor);

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import {
+  decodeEnvelopeRecord,
   decodeRecipientErrorRecord,
   decodeRecipientRecord,
   decodeRecipientRoleRecord,
@@ -47,6 +48,7 @@ function filterCondition(filter: RecipientFilter): Condition {
 interface EntryRow {
   seq: number;
   id: string;
+  envelope: unknown;
   submitted_at: number;
   expires_at: number;
   idx: number;
@@ -75,6 +77,9 @@ function toQueueEntry(row: EntryRow): QueueEntry {
     updatedAt: row.updated_at,
   };
   if (row.last_error !== null) entry.lastError = decodeRecipientErrorRecord(row.last_error);
+  const envelope = decodeEnvelopeRecord(row.envelope);
+  if (envelope.subject !== undefined) entry.subject = envelope.subject;
+  if (envelope.from !== undefined) entry.from = envelope.from;
   return entry;
 }
 
@@ -91,7 +96,7 @@ export function listQueueRecipients(db: Database, request: QueueListRequest, fil
   params.push(request.limit + 1);
   const rows = sql<Array<string | number>, EntryRow>(
     db,
-    `SELECT m.seq, m.id, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at
+    `SELECT m.seq, m.id, m.envelope, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at
      ${FROM} WHERE ${where.text}${after} ORDER BY r.message_seq, r.idx LIMIT ?`,
   ).all(...params);
   const shown = rows.slice(0, request.limit);

@@ -63,7 +63,11 @@ class DeleteReports {
 
   private async write(affected: readonly AffectedRecipient[]): Promise<void> {
     const byMessage = new Map<string, AffectedRecipient[]>();
-    for (const a of affected) byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
+    for (const a of affected) {
+      const group = byMessage.get(a.messageId);
+      if (group) group.push(a);
+      else byMessage.set(a.messageId, [a]);
+    }
     for (const [messageId, group] of byMessage) {
       const stored = await this.ctx.store.getMessage(messageId);
       if (stored === undefined) continue;

@@ -69,6 +69,8 @@ function toQueueRecipientView(e: QueueEntry): Record<string, unknown> {
     href: messagePath(e.messageId),
   };
   if (e.lastError) view.lastError = { code: e.lastError.code, diagnostic: e.lastError.diagnostic };
+  if (e.subject !== undefined) view.subject = e.subject;
+  if (e.from !== undefined) view.from = toRecipientView(e.from);
   return view;
 }
 
@@ -81,7 +83,16 @@ async function readUnfiltered(store: MessageStore, limit: number, cursor: string
   const recipients = page.items.flatMap((m) =>
     m.recipients
       .filter((r) => !isFinalRecipientState(r.state))
-      .map((r) => toQueueRecipientView({ ...r, messageId: m.id, submittedAt: m.submittedAt, expiresAt: m.expiresAt })),
+      .map((r) =>
+        toQueueRecipientView({
+          ...r,
+          messageId: m.id,
+          submittedAt: m.submittedAt,
+          expiresAt: m.expiresAt,
+          ...(m.envelope.subject === undefined ? {} : { subject: m.envelope.subject }),
+          ...(m.envelope.from === undefined ? {} : { from: m.envelope.from }),
+        }),
+      ),
   );
   return { recipients, nextCursor: page.nextCursor };
 }

@@ -31,6 +31,8 @@ export const queueRecipientSchema = {
   required: ['messageId', 'index', 'recipient', 'role', 'provider', 'state', 'attempts', 'nextAttemptAt', 'updatedAt', 'submittedAt', 'expiresAt', 'href'],
   properties: {
     messageId: { type: 'string' },
+    subject: { type: 'string', description: "The message's subject." },
+    from: { $ref: 'Recipient#', description: "The message's sender." },
     index: { type: 'integer', minimum: 0 },
     recipient: { $ref: 'Recipient#' },
     role: { type: 'string', enum: ['to', 'cc', 'bcc'] },

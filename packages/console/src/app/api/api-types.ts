@@ -6,7 +6,7 @@ export interface Address {
   readonly name?: string;
 }
 
-export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'delivered' | 'failed' | 'expired' | 'aborted';
+export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'held' | 'delivered' | 'failed' | 'expired' | 'aborted';
 
 export interface RecipientStatus {
   readonly index: number;
@@ -50,8 +50,16 @@ export interface Message {
   readonly idempotencyKey?: string;
 }
 
+/** One recipient of the queue (`GET /v1/queue`), with its message's subject and sender. */
+export interface QueueRecipient extends RecipientStatus {
+  readonly messageId: string;
+  readonly subject?: string;
+  readonly from?: Address;
+  readonly submittedAt: string;
+}
+
 export interface QueuePage {
-  readonly messages: readonly Message[];
+  readonly recipients: readonly QueueRecipient[];
   readonly nextCursor: string | null;
 }
 
@@ -88,7 +96,7 @@ export interface Provider {
   readonly enabled: boolean;
   readonly sides?: readonly ProviderSide[];
   readonly lastError?: { readonly code: string; readonly message: string };
-  readonly queue?: { readonly queued: number; readonly inFlight: number; readonly deferred: number };
+  readonly queue?: { readonly queued: number; readonly inFlight: number; readonly deferred: number; readonly held: number };
 }
 
 export interface ProvidersAnswer {

@@ -12,6 +12,7 @@ function QueueCounts({ queue }: { readonly queue: Provider['queue'] }) {
       <div><dt>queued</dt><dd>{queue.queued}</dd></div>
       <div><dt>in flight</dt><dd>{queue.inFlight}</dd></div>
       <div><dt>deferred</dt><dd>{queue.deferred}</dd></div>
+      <div><dt>held</dt><dd>{queue.held}</dd></div>
     </dl>
   );
 }

@@ -1,7 +1,7 @@
 import { useLocation } from 'preact-iso';
 import { CONSOLE_PAGES } from '../../pages.js';
 import { apiPaths, pageUrls } from '../api/api-paths.js';
-import type { Message, QueuePage as QueueAnswer } from '../api/api-types.js';
+import type { QueuePage as QueueAnswer, QueueRecipient } from '../api/api-types.js';
 import { useApi } from '../api/use-api.js';
 import { AddressText } from '../views/address-text.js';
 import { DataTable } from '../views/data-table.js';
@@ -14,31 +14,29 @@ import { StateBadge } from '../views/state-badge.js';
 const PAGE_SIZE = 50;
 const COLUMNS = ['Subject', 'From', 'Recipient', 'Provider', 'State', 'Attempts', 'Next attempt', 'Submitted'];
 
-function QueueRows({ messages }: { readonly messages: readonly Message[] }) {
+function QueueRows({ recipients }: { readonly recipients: readonly QueueRecipient[] }) {
   return (
     <>
-      {messages.flatMap((m) =>
-        m.recipients.map((r) => (
-          <tr key={`${m.id}/${r.index}`}>
-            <td>
-              <a href={pageUrls.message(m.id)}>{m.envelope.subject ?? '(no subject)'}</a>
-            </td>
-            <td><AddressText address={m.envelope.from} /></td>
-            <td><AddressText address={r.recipient} /></td>
-            <td>{r.provider ?? <span class="muted">none</span>}</td>
-            <td><StateBadge state={r.state} /></td>
-            <td>{r.attempts}</td>
-            <td><Instant at={r.nextAttemptAt} /></td>
-            <td><Instant at={m.submittedAt} /></td>
-          </tr>
-        )),
-      )}
+      {recipients.map((r) => (
+        <tr key={`${r.messageId}/${r.index}`}>
+          <td>
+            <a href={pageUrls.message(r.messageId)}>{r.subject ?? '(no subject)'}</a>
+          </td>
+          <td><AddressText address={r.from} /></td>
+          <td><AddressText address={r.recipient} /></td>
+          <td>{r.provider ?? <span class="muted">none</span>}</td>
+          <td><StateBadge state={r.state} /></td>
+          <td>{r.attempts}</td>
+          <td><Instant at={r.nextAttemptAt} /></td>
+          <td><Instant at={r.submittedAt} /></td>
+        </tr>
+      ))}
     </>
   );
 }
 
 /**
- * The queue: every recipient of the messages not yet final, oldest message first, a page at a time
+ * The queue: every recipient not yet final, oldest message first, a page at a time
  * (the cursor is in the URL, so a page can be linked and Back works).
  */
 export function QueuePage() {
@@ -50,13 +48,13 @@ export function QueuePage() {
     <section>
       <PageHead title="Queue" onRefresh={loaded.reload} />
       <LoadState loaded={loaded} what="the queue">
-        {({ messages, nextCursor }) => (
+        {({ recipients, nextCursor }) => (
           <>
-            {messages.length === 0 ? (
-              <p class="muted">{cursor === undefined ? 'The queue is empty: every message is delivered or reported.' : 'No more messages.'}</p>
+            {recipients.length === 0 ? (
+              <p class="muted">{cursor === undefined ? 'The queue is empty: every message is delivered or reported.' : 'No more recipients.'}</p>
             ) : (
               <DataTable class="queue" columns={COLUMNS}>
-                <QueueRows messages={messages} />
+                <QueueRows recipients={recipients} />
               </DataTable>
             )}
             <Pager base={CONSOLE_PAGES.queue} cursor={cursor} nextCursor={nextCursor} label="Queue pages" />

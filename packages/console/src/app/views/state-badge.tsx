@@ -9,6 +9,7 @@ const TONES: Readonly<Record<string, string>> = {
   loading: 'info',
   'logging-on': 'info',
   deferred: 'warn',
+  held: 'warn',
   degraded: 'warn',
   'logon-failed': 'warn',
   stopping: 'warn',
