@@ -36,6 +36,17 @@ function toRetryAfterMs(value: string | null, now: number): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+// An answer's body says nothing xport acts on. A short one is read (the connection is then kept for
+// the next request); a long or unannounced one is cancelled, so a receiver cannot fill memory.
+const MAX_DRAINED_BYTES = 64 * 1024;
+
+async function discardBody(response: Response): Promise<void> {
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  if (response.body === null || length === 0) return;
+  if (length <= MAX_DRAINED_BYTES) await response.arrayBuffer();
+  else await response.body.cancel();
+}
+
 function describeFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
@@ -45,7 +56,7 @@ function describeFailure(error: unknown): string {
 /**
  * One POST of a signed event: success is a 2xx answer. A redirect is a failure (the specification:
  * update the URL instead), and so are every other status, a connection error and no answer within
- * `timeoutMs` (until the answer's status and headers). The answer's body is discarded unread.
+ * `timeoutMs`. The answer's body is discarded (read only when short, to keep the connection).
  */
 export async function postWebhook(request: AttemptRequest): Promise<AttemptResult> {
   const where = `POST ${toDisplayUrl(request.url)}`;
@@ -59,8 +70,7 @@ export async function postWebhook(request: AttemptRequest): Promise<AttemptResul
       redirect: 'manual',
       signal,
     });
-    // The answer's body says nothing xport acts on; reading it would let a receiver fill memory.
-    await response.body?.cancel();
+    await discardBody(response);
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
     const retryAfterMs = toRetryAfterMs(response.headers.get('retry-after'), Date.now());
     return { ok: false, status: response.status, message: `${where} answered ${response.status}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
