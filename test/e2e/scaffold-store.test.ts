@@ -49,10 +49,9 @@ describe('xport new store', () => {
     await runInPackage(made.directory, ['run', 'build']);
     const tested = await runInPackage(made.directory, ['test']);
     expect(tested.stdout).toMatch(/Test Files\s+.*1 passed/);
-    // It keeps a suppression list, but no encoded records, nothing across a close and no bounce
-    // correlation (an optional part of the contract): the record and reopen cases (9 + 1) and the
-    // bounce cases (5) are the only ones skipped.
-    expect(tested.stdout).toMatch(/Tests\s+.*66 passed.*15 skipped/);
+    // It keeps a suppression list, but no encoded records, nothing across a close, no queue operations,
+    // no event log and no bounce correlation (optional parts of the contract): those cases are skipped.
+    expect(tested.stdout).toMatch(/Tests\s+.*NNN passed.*MMM skipped/);
     expect(tested.stdout).not.toMatch(/failed/);
   });
 

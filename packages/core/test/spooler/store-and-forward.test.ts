@@ -25,7 +25,7 @@ describe('store-and-forward', () => {
     await h.spooler.flush();
     expect(control.handedOver).toBe(0);
     expect((await h.store.getMessage(messageId))?.recipients[0]).toMatchObject({ state: 'queued', attempts: 0, provider: 'sf-loopback' });
-    expect(await h.spooler.queueDepth()).toEqual({ 'sf-loopback': { queued: 1, inFlight: 0, deferred: 0 } });
+    expect(await h.spooler.queueDepth()).toEqual({ 'sf-loopback': { queued: 1, inFlight: 0, deferred: 0, held: 0 } });
 
     control.setOffline(false);
     h.setOnline('sf-loopback', true); // the kernel's state event
