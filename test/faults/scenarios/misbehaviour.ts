@@ -85,11 +85,24 @@ export async function runMisbehaviourScenario(options: MisbehaviourOptions): Pro
     const store = kernel.store() as MessageStore;
     const all = async (): Promise<StoredMessage[]> => (await Promise.all(ids.map((id) => store.getMessage(id)))).filter((m): m is StoredMessage => m !== undefined);
     // A broken transport's destination is suspended once its sends have failed `suspendAfterFailures`
-    // times in a row: its other recipients then wait without an attempt (queued for a later time).
-    const held = (r: StoredMessage['recipients'][number]): boolean => r.state === 'queued' && r.attempts === 0 && r.nextAttemptAt !== null && r.nextAttemptAt > Date.now();
-    const settled = (m: StoredMessage): boolean =>
-      m.recipients.every((r) => (r.recipient.type in MISBEHAVING ? r.state === 'deferred' || held(r) : r.state === 'delivered'));
-    await until('healthy recipients delivered and misbehaving ones deferred', async () => (await all()).every(settled), options.timeLimitMs, async () => (await store.counts()).byState);
+    // times in a row: its other recipients then wait without an attempt — left queued by the claims
+    // while it is suspended (its destination is its address type), or put back for a later time.
+    const k = kernel;
+    const suspended = (): Set<string> => new Set(k.destinations().filter((d) => d.suspendedUntil !== null).map((d) => `${d.provider} ${d.destination}`));
+    const held = (r: StoredMessage['recipients'][number], now: Set<string>): boolean =>
+      r.state === 'queued' && r.attempts === 0 && ((r.nextAttemptAt !== null && r.nextAttemptAt > Date.now()) || now.has(`${r.provider} ${r.recipient.type}`));
+    const settled = (m: StoredMessage, now: Set<string>): boolean =>
+      m.recipients.every((r) => (r.recipient.type in MISBEHAVING ? r.state === 'deferred' || held(r, now) : r.state === 'delivered'));
+    await until(
+      'healthy recipients delivered and misbehaving ones deferred',
+      async () => {
+        const now = suspended();
+        return (await all()).every((m) => settled(m, now));
+      },
+      options.timeLimitMs,
+      async () => (await store.counts()).byState,
+    );
+    const suspendedAtEnd = suspended();
     const deliverAllMs = Date.now() - started;
 
     const messages = await all();
@@ -102,7 +115,7 @@ export async function runMisbehaviourScenario(options: MisbehaviourOptions): Pro
       for (const r of m.recipients) {
         if (r.recipient.type === 'loopback' && r.state === 'delivered') loopbackDelivered += 1;
         if (r.recipient.type === 'stuck' && r.state === 'delivered') stuckStopDelivered += 1;
-        if (r.recipient.type in MISBEHAVING && held(r)) heldBehind[r.recipient.type] = (heldBehind[r.recipient.type] ?? 0) + 1;
+        if (r.recipient.type in MISBEHAVING && held(r, suspendedAtEnd)) heldBehind[r.recipient.type] = (heldBehind[r.recipient.type] ?? 0) + 1;
         if (r.recipient.type in MISBEHAVING && r.state === 'deferred') {
           deferred[r.recipient.type] = (deferred[r.recipient.type] ?? 0) + 1;
           (codes[r.recipient.type] ??= new Set()).add(r.lastError?.code ?? 'none');
