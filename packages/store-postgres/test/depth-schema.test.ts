@@ -37,7 +37,7 @@ describe('postgres store schema v5: destinations kept per recipient, indexes for
       await store.complete({ ...claims[0]!, result: { state: 'delivered' }, now: 2001 });
       const counts = await store.counts();
       expect(counts.byState).toMatchObject({ queued: 1, 'in-flight': 1, delivered: 1 });
-      expect(counts.byProvider['p1']).toEqual({ queued: 1, inFlight: 1, deferred: 0 });
+      expect(counts.byProvider['p1']).toEqual({ queued: 1, inFlight: 1, deferred: 0, held: 0 });
       expect((await store.claim({ owner: 's', limit: 10, leaseMs: 60_000, now: 2000 })).map((c) => c.messageId)).toEqual([fresh.messageId]);
     } finally {
       await store.close();

@@ -45,7 +45,7 @@ export function destinationCases({ store }: ConformanceContext): void {
       expect(await store().claim({ owner: 's', limit: 10, leaseMs: LEASE_MS, now: 2000, skipDestinations: ['held'] })).toEqual([]);
       const counts = await store().counts();
       expect(counts.byState.queued).toBe(1);
-      expect(counts.byProvider['p1']).toEqual({ queued: 1, inFlight: 0, deferred: 0 });
+      expect(counts.byProvider['p1']).toEqual({ queued: 1, inFlight: 0, deferred: 0, held: 0 });
       expect(await store().nextWakeAt()).toBe(1500);
     });
   });
