@@ -18,6 +18,7 @@ import { leaseCases } from './store-cases/lease.js';
 import { operationCases } from './store-cases/operations.js';
 import { recordCases } from './store-cases/records.js';
 import { suppressionCases } from './store-cases/suppression.js';
+import { operationEventCases } from './store-cases/operation-events.js';
 import { strandedCases } from './store-cases/stranded.js';
 import { transitionCases } from './store-cases/transitions.js';
 import type { ConformanceContext, RecordRewriter } from './store-cases/context.js';
@@ -112,6 +113,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     suppressionCases(context);
     operationCases(context);
     eventCases(context);
+    operationEventCases(context);
     bounceCases(context);
   });
 }
