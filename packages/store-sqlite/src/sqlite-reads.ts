@@ -46,9 +46,9 @@ export function readInboxEntry(db: Database, id: string): InboxRow | undefined {
 }
 
 /**
- * Recipients by state and provider, quarantined messages left out. The whole table is counted from
- * its covering index `recipients_by_state` (no row, no join read); the recipients of quarantined
- * messages — rare, found through `messages_quarantined` — are then taken off.
+ * Recipients by state and provider, quarantined messages left out: every recipient counted in one
+ * pass over the table (no join to its message), then the recipients of quarantined messages — rare,
+ * found through `messages_quarantined` — taken off.
  */
 export function countRecipients(db: Database): QueueCounts {
   const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
@@ -56,7 +56,7 @@ export function countRecipients(db: Database): QueueCounts {
   const rows = sql<[], { state: RecipientState; provider: string | null; n: number }>(
     db,
     `SELECT state, provider, sum(n) AS n FROM (
-       SELECT state, provider, count(*) AS n FROM recipients INDEXED BY recipients_by_state GROUP BY state, provider
+       SELECT state, provider, count(*) AS n FROM recipients GROUP BY state, provider
        UNION ALL
        SELECT r.state, r.provider, -count(*) AS n FROM messages m INDEXED BY messages_quarantined JOIN recipients r ON r.message_seq = m.seq
        WHERE m.quarantined = 1 GROUP BY r.state, r.provider

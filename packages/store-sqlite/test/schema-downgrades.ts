@@ -5,7 +5,7 @@ import { SQLITE_SCHEMA_VERSION } from '../src/schema.js';
 // migration adds its undo here, and every migration test keeps working.
 const UNDO: Readonly<Record<number, string>> = {
   9:
-    'DROP INDEX recipients_by_state; DROP INDEX messages_quarantined; DROP INDEX recipients_due; ' +
+    'DROP INDEX messages_quarantined; DROP INDEX recipients_due; ' +
     'CREATE INDEX recipients_due ON recipients (due_at, message_seq, idx) WHERE due_at IS NOT NULL; ' +
     'ALTER TABLE recipients DROP COLUMN destination;',
   8:
