@@ -95,6 +95,7 @@ export type { WorkListenerHooks } from './work-listeners.js';
 export { splitBytes, toFixedChunks } from './store-content.js';
 export { startSentRetention, openSentRetention } from './sent-retention.js';
 export { purgeHistory, SENT_PURGE_BATCH, EVENT_PURGE_BATCH } from './history-retention.js';
+export { makeDueInBatches, MAKE_DUE_BATCH } from './make-due.js';
 export type { PurgedHistory } from './history-retention.js';
 export { createSubmitFingerprint, fingerprintToKeep, resolveRepeatedKey } from './submit-fingerprint.js';
 export type { SubmitFingerprint, FingerprintInput } from './submit-fingerprint.js';

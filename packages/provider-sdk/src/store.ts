@@ -335,8 +335,13 @@ export interface MessageStore {
   claimStranded(request: StrandedClaimRequest): Promise<StrandedClaim[]>;
   /** Applies a result to a claim; rejects with `XPORT_STORE_STALE_LEASE` if the lease is no longer the current one. */
   complete(completion: Completion): Promise<CompletionReceipt>;
-  /** Makes deferred recipients of these providers due now (store-and-forward: provider back online, or flush). */
-  makeDue(providers: readonly string[], now: number): Promise<number>;
+  /**
+   * Makes waiting recipients of these providers whose next attempt is after `now` due at `now`
+   * (store-and-forward: provider back online, or flush). At most `limit` of them when given,
+   * each call one transaction: the kernel moves a deep queue in bounded batches
+   * (`makeDueInBatches`) until a call returns fewer than `limit`. Returns how many.
+   */
+  makeDue(providers: readonly string[], now: number, limit?: number): Promise<number>;
   /** Cancels a queued message; `XPORT_STORE_IN_FLIGHT` if a recipient is being sent, `XPORT_STORE_NOT_FOUND` if unknown. */
   abort(messageId: string, now: number): Promise<void>;
   getMessage(messageId: string): Promise<StoredMessage | undefined>;

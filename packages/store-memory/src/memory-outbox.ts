@@ -139,11 +139,12 @@ export class MemoryOutbox {
     return { messageFinished: this.finishIfDone(recipient.message, now) };
   }
 
-  makeDue(providers: readonly string[], now: number): number {
+  makeDue(providers: readonly string[], now: number, limit = Infinity): number {
     const wanted = new Set(providers);
     let count = 0;
     for (const message of this.queue) {
       for (const r of message.recipients) {
+        if (count >= limit) return count;
         if (!isWaitingRecipientState(r.state) || r.provider === null || !wanted.has(r.provider)) continue;
         if (r.nextAttemptAt !== null && r.nextAttemptAt <= now) continue;
         r.nextAttemptAt = now;

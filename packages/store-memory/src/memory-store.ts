@@ -118,9 +118,9 @@ class MemoryStore implements MessageStore {
     return receipt;
   }
 
-  async makeDue(providers: readonly string[], now: number): Promise<number> {
+  async makeDue(providers: readonly string[], now: number, limit?: number): Promise<number> {
     this.assertOpen();
-    const count = this.outbox.makeDue(providers, now);
+    const count = this.outbox.makeDue(providers, now, limit);
     if (count > 0) this.work.emit();
     return count;
   }

@@ -159,17 +159,24 @@ export async function applyCompletions(
 }
 
 /** Makes waiting recipients of these providers due at `now`; returns how many moved. */
-export async function makeRecipientsDue(db: Database, providers: readonly string[], now: number): Promise<number> {
+export async function makeRecipientsDue(db: Database, providers: readonly string[], now: number, limit?: number): Promise<number> {
   if (providers.length === 0) return 0;
+  // The first `limit` in due order (NULL: no limit): a batch of a deep queue is one short statement.
+  // The UPDATE repeats the state test: a row a claim or completion changed meanwhile is re-checked, not moved blindly.
   const { rows } = await db.pool.query<{ moved: number }>(
-    `WITH moved AS (
-       UPDATE ${db.s}.recipients SET next_attempt_at = $1, due_at = $1, updated_at = $1
+    `WITH picked AS (
+       SELECT message_seq, idx FROM ${db.s}.recipients
        WHERE state IN ('queued', 'deferred') AND due_at > $1 AND provider = ANY($2::text[])
+       ORDER BY due_at, message_seq, idx LIMIT $4
+     ), moved AS (
+       UPDATE ${db.s}.recipients r SET next_attempt_at = $1, due_at = $1, updated_at = $1
+       FROM picked WHERE r.message_seq = picked.message_seq AND r.idx = picked.idx
+         AND r.state IN ('queued', 'deferred') AND r.due_at > $1
        RETURNING 1
      )
      SELECT (SELECT count(*) FROM moved)::int AS moved,
        (SELECT count(*) FROM pg_notify($3, '') WHERE EXISTS (SELECT 1 FROM moved)) AS notified`,
-    [now, providers, db.channel],
+    [now, providers, db.channel, limit ?? null],
   );
   return rows[0]?.moved ?? 0;
 }

@@ -232,9 +232,9 @@ class PostgresStore implements MessageStore {
     return receipt;
   }
 
-  async makeDue(providers: readonly string[], now: number): Promise<number> {
+  async makeDue(providers: readonly string[], now: number, limit?: number): Promise<number> {
     const done = this.readAhead.write();
-    const count = await this.run('make recipients due', (db) => makeRecipientsDue(db, providers, now)).finally(done);
+    const count = await this.run('make recipients due', (db) => makeRecipientsDue(db, providers, now, limit)).finally(done);
     if (count > 0) this.work.emit();
     return count;
   }

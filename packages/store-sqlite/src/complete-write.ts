@@ -31,12 +31,17 @@ export function applyCompletion(db: Database, path: string, completion: Completi
 }
 
 /** Makes waiting recipients of these providers due at `now`; returns how many moved. */
-export function makeRecipientsDue(db: Database, providers: readonly string[], now: number): number {
+export function makeRecipientsDue(db: Database, providers: readonly string[], now: number, limit?: number): number {
+  // The first `limit` in due order (-1: no limit), read from the due index: a batch of a deep queue is one short transaction.
   return sql(
     db,
     `UPDATE recipients SET next_attempt_at = @now, due_at = @now, updated_at = @now
-     WHERE state IN ('queued', 'deferred') AND due_at IS NOT NULL AND due_at > @now AND provider IN (SELECT value FROM json_each(@providers))`,
-  ).run({ now, providers: JSON.stringify(providers) }).changes;
+     WHERE (message_seq, idx) IN (
+       SELECT message_seq, idx FROM recipients
+       WHERE state IN ('queued', 'deferred') AND due_at IS NOT NULL AND due_at > @now AND provider IN (SELECT value FROM json_each(@providers))
+       ORDER BY due_at, message_seq, idx LIMIT @limit
+     )`,
+  ).run({ now, providers: JSON.stringify(providers), limit: limit ?? -1 }).changes;
 }
 
 /** Aborts a queued message in the caller's transaction (MAPI's AbortSubmit). */

@@ -161,8 +161,8 @@ class SqliteStore implements MessageStore {
     return receipt;
   }
 
-  async makeDue(providers: readonly string[], now: number): Promise<number> {
-    const count = await this.write('make recipients due', (db) => makeRecipientsDue(db, providers, now));
+  async makeDue(providers: readonly string[], now: number, limit?: number): Promise<number> {
+    const count = await this.write('make recipients due', (db) => makeRecipientsDue(db, providers, now, limit));
     if (count > 0) this.work.emit();
     return count;
   }

@@ -64,6 +64,7 @@ describe('sqlite store query plans', () => {
       await store.nextWakeAt();
       await store.listQueue({ limit: 100 });
       await store.getMessage(first.messageId);
+      await store.makeDue(['p1'], 1000, 10);
     } finally {
       vi.restoreAllMocks();
       await store.close();
@@ -74,6 +75,7 @@ describe('sqlite store query plans', () => {
     expect(hot.some((t) => t.includes('json_each(@skip)'))).toBe(true);
     expect(hot.some((t) => t.includes('recipients_unrouted'))).toBe(true);
     expect(hot.some((t) => t.includes('messages_quarantined'))).toBe(true);
+    expect(hot.some((t) => t.includes('LIMIT @limit'))).toBe(true);
     const db = new BetterSqlite3(temp.dbPath, { readonly: true });
     try {
       const offending = hot.map((text) => ({ text: text.replace(/\s+/g, ' '), steps: offendingSteps(db, text) })).filter((s) => s.steps.length > 0);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { XportError } from '@xport/provider-sdk';
+import { makeDueInBatches, XportError } from '@xport/provider-sdk';
 import { appRoot, openKernel } from '../app.js';
 import type { CommandContext } from '../program.js';
 import { withStore } from './with-store.js';
@@ -26,7 +26,7 @@ export function registerFlush(program: Command, context: CommandContext): void {
       const made = await withStore(kernel, async (store) => {
         if (providers.length === 0) return 0;
         // A store without queue operations still makes work due the store-and-forward way.
-        if (store.operations === undefined) return store.makeDue(providers, Date.now());
+        if (store.operations === undefined) return makeDueInBatches(store, providers, Date.now());
         return (await kernel.operateQueue({ operation: 'retry', filter: { providers } })).changed;
       });
       io.stdout(`${made} recipient(s) made due now${provider ? ` for ${provider}` : ''}\n`);

@@ -1,4 +1,3 @@
-import { SingleBar, Presets } from 'cli-progress';
 import type { Kernel } from '@xport/core';
 import { XportError, type MessageInput } from '@xport/provider-sdk';
 import { readBoundedLines } from '../bounded-lines.js';
@@ -45,6 +44,8 @@ export async function submitBatch(kernel: Kernel, file: string, io: CliIO, maxLi
   const handle = await openInput(OPTION, file);
   // A pipe (--batch /dev/stdin) has no size: the bar then only counts.
   const size = stats.isFile() ? stats.size : 0;
+  // Loaded by a batch send only, not with every CLI command.
+  const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar({ stream: process.stderr, format: 'sending [{bar}] {percentage}% | {value}/{total} bytes | {accepted} queued', noTTYOutput: false }, Presets.shades_classic);
   const interactive = io.interactive;
   if (interactive) bar.start(size, 0, { accepted: 0 });

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Kernel, XportConfig } from '@xport/core';
 import { formatRecipient, XportTokens, type Logger } from '@xport/provider-sdk';
-import { createHttpApi, type HttpApi } from '@xport/http';
-import { readWebhookEndpoints, startKernelWebhooks, type WebhookDispatcher } from '@xport/webhooks';
+// The HTTP API (fastify) and the webhooks load when the daemon starts, not with every CLI command.
+import type { HttpApi } from '@xport/http';
+import type { WebhookDispatcher } from '@xport/webhooks';
 import { appRoot, createConsoleLogger, openKernel } from '../app.js';
 import { removeDaemonRecord, type DaemonRecord } from '../daemon-file.js';
 import { startDaemonPublisher } from '../daemon-publisher.js';
@@ -98,6 +99,7 @@ export function registerStart(program: Command, context: CommandContext): void {
  */
 async function serveHttpApi(kernel: Kernel, webhooks: () => WebhookDispatcher | undefined): Promise<HttpApi | undefined> {
   if (!kernel.config.http.enabled) return undefined;
+  const { createHttpApi } = await import('@xport/http');
   const api = await createHttpApi({ kernel, webhookStatus: () => webhooks()?.status() ?? [] });
   try {
     await api.listen();
@@ -118,6 +120,7 @@ async function runDaemon(root: string, io: CliIO, logger: Logger, stopRequested:
   // The kernel's logger masks every secret it knows; the daemon's own lines about faults go through it.
   const log = kernel.container.resolve<Logger>(XportTokens.Logger);
   // Webhook secrets first: a missing or malformed one stops the daemon before anything ran.
+  const { readWebhookEndpoints, startKernelWebhooks } = await import('@xport/webhooks');
   const webhookEndpoints = await readWebhookEndpoints(kernel);
   let webhooks: WebhookDispatcher | undefined;
   // Its routes answer 503 until the store is open; /readyz says when the daemon can take work.

@@ -98,9 +98,9 @@ class MapStore implements MessageStore {
     return receipt;
   }
 
-  async makeDue(providers: readonly string[], now: number): Promise<number> {
+  async makeDue(providers: readonly string[], now: number, limit?: number): Promise<number> {
     this.assertOpen();
-    const moved = this.outbox.makeDue(providers, now);
+    const moved = this.outbox.makeDue(providers, now, limit);
     if (moved > 0) this.work.emit();
     return moved;
   }

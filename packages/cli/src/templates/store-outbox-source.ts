@@ -101,10 +101,12 @@ export class Outbox {
     return { messageFinished: this.finishIfDone(message!, now) };
   }
 
-  makeDue(providers: readonly string[], now: number): number {
+  /** At most \`limit\` per call (the kernel moves a deep queue in batches, one call each). */
+  makeDue(providers: readonly string[], now: number, limit = Infinity): number {
     let moved = 0;
     for (const message of this.unfinished()) {
       for (const r of message.recipients) {
+        if (moved >= limit) return moved;
         if (!isWaitingRecipientState(r.state) || r.provider === null || !providers.includes(r.provider)) continue;
         if (r.nextAttemptAt !== null && r.nextAttemptAt <= now) continue;
         r.nextAttemptAt = r.updatedAt = now;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { XportError } from '@xport/provider-sdk';
+import { makeDueInBatches, XportError } from '@xport/provider-sdk';
 import { availableTransports } from './available-transports.js';
 import { logClaimFailures } from './claim-failure-log.js';
 import type { GroupContext } from './deliver-group.js';
@@ -162,9 +162,9 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   const onProviderState = ({ id, to }: { id: string; to: string }): void => {
     if (to !== 'online') return;
     destinations.probeNow(id, host.clock.now());
-    // Store-and-forward: what waited for this provider goes out now, not at its backoff time.
-    host.store
-      .makeDue([id], host.clock.now())
+    // Store-and-forward: what waited for this provider goes out now, not at its backoff time; a deep
+    // queue in short batches (the store signals work after each, so sends start with the first).
+    makeDueInBatches(host.store, [id], host.clock.now())
       .catch((err: unknown) => host.logger.warn('could not make queued work due', { provider: id, error: String(err) }))
       .finally(() => void wake());
   };
@@ -193,7 +193,7 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
           ? new XportError('XPORT_KERNEL_NOT_STARTED', 'flush(): the spooler has not been started; start it before flush()')
           : new XportError('XPORT_KERNEL_STOPPED', 'flush(): the spooler is stopped');
       }
-      await host.store.makeDue(providerId === undefined ? host.transportIds() : [providerId], host.clock.now());
+      await makeDueInBatches(host.store, providerId === undefined ? host.transportIds() : [providerId], host.clock.now());
       report({ type: 'flush' });
       for (let round = 0; round < MAX_FLUSH_ROUNDS && running(); round++) {
         const before = claimed;

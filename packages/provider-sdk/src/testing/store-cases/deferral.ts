@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeDueInBatches } from '../../make-due.js';
 import { makeSubmitRequest } from '../store-fixtures.js';
 import { LEASE_MS, type ConformanceContext } from './context.js';
 
@@ -58,6 +59,29 @@ export function deferralCases({ store }: ConformanceContext): void {
       expect((await store().getMessage(p2.messageId))?.recipients[0]?.nextAttemptAt).toBe(1_000_000);
       expect(await store().makeDue(['p2'], 2600)).toBe(1);
       expect((await store().claim({ owner: 's', limit: 10, leaseMs: LEASE_MS, now: 2600 })).map((c) => c.messageId)).toEqual([p2.messageId]);
+    });
+
+    it('makes at most `limit` recipients due per call, never one twice, so a deep queue moves in ceil(N/limit) batches', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push((await store().submit(makeSubmitRequest({ subject: `m${i}`, recipients: [{ to: `r${i}`, provider: 'p1' }] }))).messageId);
+      const other = await store().submit(makeSubmitRequest({ recipients: [{ to: 'x', provider: 'p2' }] }));
+      for (const claim of await store().claim({ owner: 's', limit: 20, leaseMs: LEASE_MS, now: 2000 })) {
+        await store().complete({ ...claim, result: { state: 'deferred', nextAttemptAt: 1_000_000, countAttempt: false }, now: 2001 });
+      }
+      const batches: number[] = [];
+      const counting = { makeDue: async (providers: readonly string[], now: number, limit?: number) => {
+        const moved = await store().makeDue(providers, now, limit);
+        batches.push(moved);
+        // Another writer between batches: the store is not held by the ones before.
+        if (batches.length === 1) await store().submit(makeSubmitRequest({ subject: 'between', recipients: [{ to: 'y', provider: 'p2' }] }));
+        return moved;
+      } };
+      expect(await makeDueInBatches(counting, ['p1'], 2500, 3)).toBe(7);
+      expect(batches).toEqual([3, 3, 1]);
+      expect(await store().makeDue(['p1'], 2500, 3)).toBe(0);
+      const claims = await store().claim({ owner: 's', limit: 20, leaseMs: LEASE_MS, now: 2500, providers: ['p1'] });
+      expect(claims.map((c) => c.messageId).sort()).toEqual([...ids].sort());
+      expect((await store().getMessage(other.messageId))?.recipients[0]?.nextAttemptAt).toBe(1_000_000);
     });
 
     it('wakes at the earliest lease expiry while everything is in flight, and never for an empty queue', async () => {
