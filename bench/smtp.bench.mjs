@@ -1,4 +1,3 @@
-/* global AbortController */
 // SMTP throughput against a local smtp-server sink (in a worker thread), every path in a process of
 // its own with a sink of its own, in interleaved rounds:
 //   raw: raw nodemailer, pooled, Nagle off (the baseline);
