@@ -70,14 +70,15 @@ describe('examples/http-service', () => {
     expect(result.code).toBe(0);
 
     const lines = result.stdout.trim().split('\n');
-    const json = lines.slice(0, 10).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const [ready, receipt, message, ada, service, queue, providers, dryHold, hold, release] = json;
+    const json = lines.slice(0, 11).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [ready, receipt, message, ada, service, queue, providers, dryHold, hold, release, events] = json;
     const id = receipt!.messageId as string;
     // Each answer as the API documents it.
     const check = createOpenApiChecker(await (await fetch(`${url}/v1/openapi.json`)).json());
     const routes: Array<[string, number]> = [['/readyz', 200], ['/v1/messages', 202], [`/v1/messages/${id}`, 200], ['/v1/inbox/loopback:ada', 200], ['/v1/inbox/loopback:service', 200], ['/v1/queue', 200], ['/v1/providers', 200]];
     routes.forEach(([path, status], i) => check({ method: status === 202 ? 'POST' : 'GET', url: path, status, contentType: 'application/json', body: lines[i]! }));
     ['/v1/queue/hold', '/v1/queue/hold', '/v1/queue/release'].forEach((path, i) => check({ method: 'POST', url: path, status: 200, contentType: 'application/json', body: lines[7 + i]! }));
+    check({ method: 'GET', url: `/v1/events?follow=false&message=${id}`, status: 200, contentType: 'application/json', body: lines[10]! });
 
     expect(ready).toMatchObject({ status: 'ready', transports: { online: ['loopback'] } });
     expect(receipt).toMatchObject({ duplicate: false, recipients: [{ state: 'queued' }, { state: 'queued' }] });
@@ -89,11 +90,18 @@ describe('examples/http-service', () => {
     expect(dryHold).toMatchObject({ operation: 'hold', dryRun: true, changed: 0 });
     expect(hold).toMatchObject({ operation: 'hold', dryRun: false, changed: 0 });
     expect(release).toMatchObject({ operation: 'release', changed: 0 });
+    // The message's events: submitted, then each recipient's outcome (in the order they settled).
+    const said = (events!.events as Array<{ type: string; recipientIndex?: number }>).map((e) => [e.type, e.recipientIndex]);
+    expect(said[0]).toEqual(['submitted', undefined]);
+    expect(said.slice(1).sort()).toEqual([
+      ['delivered', 0],
+      ['failed', 1],
+    ]);
     expect((providers!.providers as Array<{ id: string; state: string }>).map((p) => [p.id, p.state])).toEqual([
       ['loopback', 'online'],
       ['store-sqlite', 'online'],
     ]);
-    expect(lines.slice(10)).toEqual([
+    expect(lines.slice(11)).toEqual([
       'xport_messages_submitted_total 1',
       'xport_recipients_total{provider="loopback",outcome="delivered"} 1',
       'xport_recipients_total{provider="loopback",outcome="failed"} 1',
