@@ -67,6 +67,11 @@ export function openDatabase(settings: ConnectionSettings): OpenedDatabase {
     // the loopback benchmark, mostly system time). In memory it costs a page copy, and it is only
     // ever needed to roll one job back inside its still-open transaction, so durability is unchanged.
     db.pragma('temp_store = MEMORY');
+    // The WAL gives space back only at a checkpoint, and a checkpoint needs room in the database file
+    // for the pages it moves. With SQLite's default (1000 pages, 4 MiB) a small or nearly full disk
+    // could end with every page in the WAL and no room left to move them: full for good. A quarter of
+    // that keeps the WAL small beside the data, at the same total checkpoint work.
+    db.pragma('wal_autocheckpoint = 256');
     if (settings.maxSizeBytes !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(settings.maxSizeBytes / pageSize))}`);

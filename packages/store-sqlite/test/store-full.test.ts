@@ -91,14 +91,14 @@ describeIf(CANNOT_MOUNT, 'sqlite store on a full filesystem (tmpfs)', () => {
     store = createSqliteStore({ path });
     await store.open();
     const walFrames = (): number => Math.floor((statSync(`${path}-wal`).size - 32) / (4096 + 24));
-    // Fill the WAL to just under SQLite's automatic checkpoint (1000 pages), 100 KiB a message.
+    // Fill the WAL to just under the store's automatic checkpoint (256 pages), 100 KiB a message.
     const accepted: string[] = [];
-    while (walFrames() < 900) accepted.push((await store.submit(makeSubmitRequest({ text: body(accepted.length, 100 * 1024) }))).messageId);
+    while (walFrames() < 200) accepted.push((await store.submit(makeSubmitRequest({ text: body(accepted.length, 100 * 1024) }))).messageId);
     const dbBefore = statSync(path).size;
     // Room for this commit's WAL frames, not for the database file to grow by the whole WAL.
     disk.fill(1024 * 1024);
     accepted.push((await store.submit(makeSubmitRequest({ text: body(accepted.length, 500 * 1024) }))).messageId);
-    // The commit pushed the WAL past 1000 pages; its checkpoint began copying into the database file and ran out of space.
+    // The commit pushed the WAL past 256 pages; its checkpoint began copying into the database file and ran out of space.
     expect(statSync(path).size).toBeGreaterThan(dbBefore);
     expect(statSync(path).size).toBeLessThan(dbBefore + walFrames() * 4096);
     expect(codeOf(await failure(store.submit(makeSubmitRequest({ text: body(0, 100 * 1024) }))))).toBe('XPORT_STORE_FULL');
