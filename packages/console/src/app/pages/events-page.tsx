@@ -7,8 +7,8 @@ import { useEventFeed, type EventFeed } from '../api/use-event-feed.js';
 import { EventLine } from '../views/event-line.js';
 import { ErrorNote } from '../views/load-state.js';
 
-/** The types a person filters by (the log's types less those reserved for later). */
-const TYPES: readonly DeliveryEventType[] = ['submitted', 'delivered', 'deferred', 'failed', 'expired', 'deleted', 'received'];
+/** The types a person filters by. */
+const TYPES: readonly DeliveryEventType[] = ['submitted', 'delivered', 'deferred', 'failed', 'expired', 'held', 'released', 'deleted', 'bounced', 'received'];
 
 function typesOf(query: Readonly<Record<string, string | undefined>>): DeliveryEventType[] {
   const asked = (query.types ?? '').split(',');
