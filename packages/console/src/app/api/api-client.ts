@@ -56,7 +56,7 @@ export class ApiClient {
    */
   async stream(path: string, lastEventId: number | undefined, signal: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) };
-    return this.request(path, 'text/event-stream', { headers, signal, cache: 'no-store' });
+    return this.request(path, 'text/event-stream', { headers, signal });
   }
 
   async text(path: string, signal?: AbortSignal): Promise<string> {
