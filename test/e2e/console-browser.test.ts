@@ -8,19 +8,38 @@ import { createE2eApp, type E2eApp } from './test-app.js';
 
 // The web console in headless Chromium against a real daemon (`xport start`: SQLite store,
 // loopback transport, the API with a token). Loopback keeps `slow` deferred (so its message stays
-// queued) and fails `nobody` with 5.1.1 (an NDR in the sender's mailbox). In CI Chromium must be
+// queued) and the two recipients at `hold.example` (the domain the queue test holds and releases),
+// and fails `nobody` with 5.1.1 (an NDR in the sender's mailbox). In CI Chromium must be
 // there (.ci/run installs it); elsewhere the tests are skipped, by name, without it.
 
 const TITLE = HAVE_CHROMIUM ? 'the web console in Chromium' : `the web console in Chromium (SKIPPED: no browser at ${CHROMIUM}; apt-get install chromium)`;
 const TOKEN = K.httpApiToken;
-const LOOPBACK = { deferAddresses: ['slow'], failAddresses: ['nobody'] };
+const HOLD_DOMAIN = 'hold.example';
+const LOOPBACK = { deferAddresses: ['slow', `ann@${HOLD_DOMAIN}`, `bob@${HOLD_DOMAIN}`], failAddresses: ['nobody'] };
 const INVOICE = 'Invoice 42: 3 items';
 
 let app: E2eApp;
 let daemon: RunningDaemon;
 let url: string;
 let browser: Browser;
-const ids: Record<'queued' | 'failed', string> = { queued: '', failed: '' };
+let api: Awaited<ReturnType<typeof createApiClient>>;
+const ids: Record<'queued' | 'failed' | 'ann', string> = { queued: '', failed: '', ann: '' };
+
+interface QueueRow {
+  readonly state: string;
+  readonly attempts: number;
+}
+
+async function submit(body: unknown): Promise<string> {
+  const answer = await api('/v1/messages', { method: 'POST', token: TOKEN, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(answer.status, answer.text).toBe(202);
+  return answer.json<{ messageId: string }>().messageId;
+}
+
+/** The recipients at the held-and-released domain, as the API lists them. */
+async function holdDomainRows(): Promise<QueueRow[]> {
+  return (await api(`/v1/queue?domain=${HOLD_DOMAIN}`, { token: TOKEN })).json<{ recipients: QueueRow[] }>().recipients;
+}
 
 async function signIn(page: Page): Promise<void> {
   await page.goto('/');
@@ -40,15 +59,14 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
     daemon = spawnDaemon(app.root, { XPORT_HTTP__TOKEN: TOKEN });
     url = await apiUrlOf(daemon);
     browser = await launchChromium();
-    const api = await createApiClient(url);
-    const submit = async (body: unknown) => {
-      const answer = await api('/v1/messages', { method: 'POST', token: TOKEN, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(answer.status, answer.text).toBe(202);
-      return answer.json<{ messageId: string }>().messageId;
-    };
+    api = await createApiClient(url);
     const attachment = { filename: 'invoice.txt', content: Buffer.from(INVOICE).toString('base64') };
     ids.queued = await submit({ from: 'loopback:shop', to: ['Slow Desk <loopback:slow>'], subject: 'Order 42 shipped', text: 'Your order is on its way.', attachments: [attachment] });
     ids.failed = await submit({ from: 'loopback:shop', to: ['loopback:nobody'], subject: 'Order 43 shipped', text: 'Nobody reads this.' });
+    ids.ann = await submit({ from: 'loopback:shop', to: [`loopback:ann@${HOLD_DOMAIN}`], subject: 'Order 44 shipped', text: 'For Ann.' });
+    await submit({ from: 'loopback:shop', to: [`loopback:bob@${HOLD_DOMAIN}`], subject: 'Order 45 shipped', text: 'For Bob.' });
+    // Both deferred once (their next attempt minutes away), so a hold finds neither in flight.
+    await vi.waitFor(async () => expect(await holdDomainRows()).toEqual([expect.objectContaining({ state: 'deferred' }), expect.objectContaining({ state: 'deferred' })]), { timeout: 60_000, interval: 100 });
     // Synchronised on the API: the NDR is in the sender's mailbox once the failure is settled.
     const kinds = async () => (await api('/v1/inbox/loopback%3Ashop', { token: TOKEN })).json<{ entries: { envelope: { kind: string } }[] }>().entries.map((e) => e.envelope.kind);
     await vi.waitFor(async () => expect(await kinds()).toEqual(['report.ndr']), { timeout: 60_000, interval: 100 });
@@ -95,9 +113,10 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
     const page = await openTab(browser, url);
     await signIn(page);
     const loopback = page.locator('article.provider', { has: page.getByRole('heading', { name: 'loopback', exact: true }) });
-    // The one message waiting for `slow`: queued, in flight or deferred, as far as it got.
+    // The messages waiting for `slow` and at hold.example: queued, in flight or deferred, as far as they got.
     const depth = async () => (await loopback.locator('.counts dd').allInnerTexts()).reduce((sum, n) => sum + Number(n), 0);
-    await expect.poll(depth).toBe(1);
+    await expect.poll(depth).toBe(3);
+    expect(await loopback.locator('.counts div', { hasText: 'held' }).locator('dd').innerText()).toBe('0');
     expect(await loopback.locator('.badge').first().innerText()).toBe('online');
     expect(await loopback.innerText()).toContain('Address types: loopback');
     await expect.poll(() => page.locator('article.provider h2').allInnerTexts()).toEqual(expect.arrayContaining(['loopback', 'store-sqlite']));
@@ -146,6 +165,85 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
     await page.context().close();
   });
 
+  it('filters the queue to one domain, holds its recipients (counted first, then confirmed), releases them, and shows their timeline', async () => {
+    const page = await openTab(browser, url);
+    await signIn(page);
+    await page.goto('/queue');
+    await page.getByLabel('Domain').fill(HOLD_DOMAIN);
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await page.waitForURL(`**/queue?domain=${HOLD_DOMAIN}`);
+    const rows = page.locator('table.queue tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('table.queue').innerText()).not.toContain('Slow Desk');
+
+    // Hold: a dry run counts them, nothing changes until the confirmation.
+    await page.getByRole('button', { name: 'Hold…' }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm hold' });
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('Hold 2 recipients matching the filter?');
+    expect((await holdDomainRows()).map((r) => r.state)).toEqual(['deferred', 'deferred']);
+    await capture(page, 'queue-hold-confirm');
+    await confirm.getByRole('button', { name: 'Hold 2 recipients' }).click();
+    await expect.poll(() => page.locator('.bulk-result').innerText()).toBe('Held 2 recipients of 2 messages.');
+    await expect.poll(() => rows.locator('.badge').allInnerTexts()).toEqual(['held', 'held']);
+    expect((await holdDomainRows()).map((r) => r.state)).toEqual(['held', 'held']);
+    await capture(page, 'queue-held');
+
+    // The counts change: the provider's card says two are held.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const held = page.locator('article.provider', { has: page.getByRole('heading', { name: 'loopback', exact: true }) }).locator('.counts div', { hasText: 'held' }).locator('dd');
+    await expect.poll(() => held.innerText()).toBe('2');
+    await page.goBack();
+    await page.waitForURL(`**/queue?domain=${HOLD_DOMAIN}`);
+
+    // Release: due now, so each is sent again at once (and deferred again by loopback: attempt 2).
+    await page.getByRole('button', { name: 'Release…' }).click();
+    await page.getByRole('group', { name: 'Confirm release' }).getByRole('button', { name: 'Release 2 recipients' }).click();
+    await expect.poll(() => page.locator('.bulk-result').innerText()).toBe('Released 2 recipients of 2 messages.');
+    await vi.waitFor(async () => expect(await holdDomainRows()).toEqual([expect.objectContaining({ state: 'deferred', attempts: 2 }), expect.objectContaining({ state: 'deferred', attempts: 2 })]), { timeout: 60_000, interval: 100 });
+
+    // Ann's message: its timeline, an entry per attempt with the answer.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await rows.getByRole('link', { name: 'Order 44 shipped' }).click();
+    await page.waitForURL(`**/messages/${ids.ann}`);
+    const timeline = page.getByRole('list', { name: 'Timeline of recipient 1' });
+    await expect.poll(() => timeline.locator('li').allInnerTexts()).toEqual([
+      expect.stringMatching(/deferred attempt 1 via loopback 4\.2\.1 loopback: mailbox .*ann@hold\.example is busy/),
+      expect.stringMatching(/held after 1 attempt via loopback/),
+      expect.stringMatching(/released after 1 attempt via loopback/),
+      expect.stringMatching(/deferred attempt 2 via loopback 4\.2\.1 /),
+    ]);
+    expect(await page.getByRole('list', { name: "The message's events" }).innerText()).toContain('submitted');
+    expect(await timeline.locator('time').first().getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(UTC\)$/);
+    await timeline.scrollIntoViewIfNeeded();
+    await capture(page, 'message-timeline');
+    await page.context().close();
+  });
+
+  it('shows new delivery events live, filtered by type', async () => {
+    const page = await openTab(browser, url);
+    await signIn(page);
+    await page.getByRole('link', { name: 'Events' }).click();
+    await expect.poll(() => page.locator('.feed-status').innerText()).toContain('Live');
+    const feed = page.locator('ol.event-feed li');
+    const adaId = await submit({ from: 'loopback:shop', to: ['loopback:ada'], subject: 'Order 46 shipped', text: 'For Ada.' });
+    const delivered = feed.filter({ hasText: 'loopback:ada' }).filter({ hasText: 'delivered' });
+    await delivered.waitFor();
+    expect(await delivered.getByRole('link', { name: 'message' }).getAttribute('href')).toBe(`/messages/${adaId}`);
+    await feed.filter({ hasText: 'submitted' }).first().waitFor();
+    await capture(page, 'events');
+
+    // Only failures: the URL keeps the filter, and a new stream shows only those.
+    await page.getByLabel('failed').check();
+    await page.waitForURL('**/events?types=failed');
+    await expect.poll(() => page.locator('.feed-status').innerText()).toContain('Live');
+    // From another sender: the NDR lands in its mailbox, not in the one the inbox test opens.
+    await submit({ from: 'loopback:desk', to: ['loopback:nobody'], subject: 'Order 47 shipped', text: 'Nobody reads this.' });
+    await feed.filter({ hasText: 'loopback:nobody' }).waitFor();
+    expect(await feed.locator('.badge').allInnerTexts()).toEqual(['failed']);
+    await page.context().close();
+  });
+
   it('opens a mailbox and its NDR, with the failed recipient\'s status code and diagnostic', async () => {
     const page = await openTab(browser, url);
     await signIn(page);
@@ -185,7 +283,7 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(TITLE, { timeout: 1
   it('fits a 360 px screen in the dark colour scheme', async () => {
     const page = await openTab(browser, url, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
     await signIn(page);
-    for (const path of ['/', '/queue', `/messages/${ids.queued}`]) {
+    for (const path of ['/', '/events', `/queue?domain=${HOLD_DOMAIN}`, `/messages/${ids.ann}`]) {
       await page.goto(path);
       await page.locator('main h1').waitFor();
       expect(await page.evaluate<number>('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(360);

@@ -10,6 +10,7 @@ export const CONSOLE_PAGES = {
   inboxes: '/inbox',
   inbox: '/inbox/:mailbox',
   inboxEntry: '/inbox/:mailbox/:entryId',
+  events: '/events',
 } as const;
 
 export type ConsolePage = keyof typeof CONSOLE_PAGES;

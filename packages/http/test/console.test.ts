@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 const get = (url: string, headers: Record<string, string> = {}) => app!.api.server.inject({ method: 'GET', url, headers });
-const PAGE_URLS = ['/', '/queue', '/messages/01a234de-5eff-706d-9c12-00398435701f', '/inbox', '/inbox/loopback%3Aada', '/inbox/loopback%3Aada/01a234de-5f31-748f-b45c-84dac9adc23f'];
+const PAGE_URLS = ['/', '/queue', '/messages/01a234de-5eff-706d-9c12-00398435701f', '/inbox', '/inbox/loopback%3Aada', '/inbox/loopback%3Aada/01a234de-5f31-748f-b45c-84dac9adc23f', '/events'];
 
 describe('the web console, served by the HTTP API', () => {
   it('answers each console page with index.html without a token, under a policy that runs only its own files', async () => {

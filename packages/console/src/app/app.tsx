@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { CONSOLE_PAGES } from '../pages.js';
 import { useSession } from './auth/api-context.js';
 import { AuthGate } from './auth/auth-gate.js';
+import { EventsPage } from './pages/events-page.js';
 import { InboxEntryPage } from './pages/inbox-entry-page.js';
 import { InboxPage } from './pages/inbox-page.js';
 import { MessagePage } from './pages/message-page.js';
@@ -14,6 +15,7 @@ const NAV = [
   { href: CONSOLE_PAGES.overview, label: 'Overview' },
   { href: CONSOLE_PAGES.queue, label: 'Queue' },
   { href: CONSOLE_PAGES.inboxes, label: 'Inbox' },
+  { href: CONSOLE_PAGES.events, label: 'Events' },
 ] as const;
 
 function isCurrent(href: string, path: string): boolean {
@@ -59,6 +61,7 @@ function Shell() {
           <Route path={CONSOLE_PAGES.inboxes} component={InboxPage} />
           <Route path={CONSOLE_PAGES.inbox} component={InboxPage} />
           <Route path={CONSOLE_PAGES.inboxEntry} component={InboxEntryPage} />
+          <Route path={CONSOLE_PAGES.events} component={EventsPage} />
           <Route default component={NotFoundPage} />
         </Router>
       </main>

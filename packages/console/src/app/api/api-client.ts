@@ -38,24 +38,42 @@ export class ApiClient {
   ) {}
 
   async json<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const response = await this.request(path, 'application/json', signal);
+    const response = await this.request(path, 'application/json', signal === undefined ? {} : { signal });
     return (await response.json()) as T;
   }
 
+  /** Sends `body` as JSON and reads the JSON answer. */
+  async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const init: RequestInit = { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+    if (signal !== undefined) init.signal = signal;
+    const response = await this.request(path, 'application/json', init);
+    return (await response.json()) as T;
+  }
+
+  /**
+   * Opens a Server-Sent Events stream. Not `EventSource`: it cannot send the bearer token, which the
+   * API takes only in the `Authorization` header. `lastEventId` resumes after a reconnect.
+   */
+  async stream(path: string, lastEventId: number | undefined, signal: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) };
+    return this.request(path, 'text/event-stream', { headers, signal });
+  }
+
   async text(path: string, signal?: AbortSignal): Promise<string> {
-    return (await this.request(path, '*/*', signal)).text();
+    return (await this.request(path, '*/*', signal === undefined ? {} : { signal })).text();
   }
 
   async blob(path: string, signal?: AbortSignal): Promise<Blob> {
-    return (await this.request(path, '*/*', signal)).blob();
+    return (await this.request(path, '*/*', signal === undefined ? {} : { signal })).blob();
   }
 
-  private async request(path: string, accept: string, signal: AbortSignal | undefined): Promise<Response> {
-    const headers: Record<string, string> = { accept };
+  private async request(path: string, accept: string, init: RequestInit): Promise<Response> {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined), accept };
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    const signal = init.signal ?? undefined;
     let response: Response;
     try {
-      response = await fetch(path, signal === undefined ? { headers } : { headers, signal });
+      response = await fetch(path, { ...init, headers });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ApiError(0, 'NETWORK', 'the daemon cannot be reached (is it running?)');

@@ -1,10 +1,16 @@
 // The API's routes the console reads, with their parameters encoded.
 
+import { toQueryString, type QueueFilter } from './queue-filter.js';
+import type { QueueOperation } from './api-types.js';
+
 const seg = encodeURIComponent;
 
 export const apiPaths = {
   providers: '/v1/providers',
-  queue: (cursor: string | undefined, limit: number): string => `/v1/queue?limit=${limit}${cursor === undefined ? '' : `&cursor=${seg(cursor)}`}`,
+  queue: (filter: QueueFilter, cursor: string | undefined, limit: number): string => `/v1/queue?${toQueryString(filter, { limit: String(limit), cursor })}`,
+  queueOperation: (operation: QueueOperation): string => `/v1/queue/${operation}`,
+  /** The live event stream, only events of `types` when there are any. */
+  events: (types: readonly string[]): string => `/v1/events${types.length === 0 ? '' : `?${types.map((t) => `type=${seg(t)}`).join('&')}`}`,
   message: (id: string): string => `/v1/messages/${seg(id)}`,
   inbox: (mailbox: string, cursor: string | undefined, limit: number): string => `/v1/inbox/${seg(mailbox)}?limit=${limit}${cursor === undefined ? '' : `&cursor=${seg(cursor)}`}`,
   inboxEntry: (mailbox: string, entryId: string): string => `/v1/inbox/${seg(mailbox)}/${seg(entryId)}`,
@@ -12,6 +18,10 @@ export const apiPaths = {
 
 /** The console's own URLs (see CONSOLE_PAGES). */
 export const pageUrls = {
+  queue: (filter: QueueFilter): string => {
+    const query = toQueryString(filter);
+    return query === '' ? '/queue' : `/queue?${query}`;
+  },
   message: (id: string): string => `/messages/${seg(id)}`,
   inbox: (mailbox: string): string => `/inbox/${seg(mailbox)}`,
   inboxEntry: (mailbox: string, entryId: string): string => `/inbox/${seg(mailbox)}/${seg(entryId)}`,

@@ -18,6 +18,25 @@ export interface RecipientStatus {
   readonly nextAttemptAt: string | null;
   readonly updatedAt: string;
   readonly lastError?: { readonly code: string; readonly diagnostic: string };
+  /** Its delivery events, oldest first (on a message's page; absent in the queue). */
+  readonly timeline?: readonly DeliveryEvent[];
+}
+
+export type DeliveryEventType = 'submitted' | 'failed' | 'deferred' | 'delivered' | 'expired' | 'deleted' | 'received' | 'held' | 'released' | 'bounced';
+
+/** One entry of the delivery event log (`GET /v1/events`, a message's `events` and `timeline`). */
+export interface DeliveryEvent {
+  readonly id: number;
+  readonly type: DeliveryEventType;
+  readonly at: string;
+  readonly messageId: string;
+  readonly recipientIndex?: number;
+  readonly recipient?: string;
+  readonly provider?: string | null;
+  readonly attempts?: number;
+  readonly mailbox?: string;
+  readonly nextAttemptAt?: string;
+  readonly error?: { readonly code: string; readonly diagnostic: string };
 }
 
 export interface Envelope {
@@ -48,6 +67,8 @@ export interface Message {
   readonly expiresAt: string;
   readonly finishedAt?: string;
   readonly idempotencyKey?: string;
+  /** The events about the message itself (`submitted`), oldest first. */
+  readonly events?: readonly DeliveryEvent[];
 }
 
 /** One recipient of the queue (`GET /v1/queue`), with its message's subject and sender. */
@@ -61,6 +82,19 @@ export interface QueueRecipient extends RecipientStatus {
 export interface QueuePage {
   readonly recipients: readonly QueueRecipient[];
   readonly nextCursor: string | null;
+}
+
+export type QueueOperation = 'retry' | 'hold' | 'release' | 'delete';
+
+/** What `POST /v1/queue/{operation}` answers: recipients changed (or that would be, on a dry run). */
+export interface QueueOperationResult {
+  readonly operation: QueueOperation;
+  readonly dryRun: boolean;
+  readonly changed: number;
+  readonly skippedInFlight: number;
+  readonly messages: number;
+  readonly batches: number;
+  readonly reports: number;
 }
 
 export interface InboxEntry {

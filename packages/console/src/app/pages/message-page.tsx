@@ -8,6 +8,7 @@ import { Instant } from '../views/instant.js';
 import { LoadState } from '../views/load-state.js';
 import { PartList } from '../views/part-list.js';
 import { RecipientTable } from '../views/recipient-table.js';
+import { RecipientTimelines } from '../views/recipient-timelines.js';
 
 function MessageView({ message }: { readonly message: Message }) {
   const { envelope } = message;
@@ -30,13 +31,15 @@ function MessageView({ message }: { readonly message: Message }) {
       {Object.keys(envelope.headers).length === 0 ? <p class="muted">None beyond the envelope.</p> : <FieldList rows={Object.entries(envelope.headers)} />}
       <h2>Recipients</h2>
       <RecipientTable recipients={message.recipients} />
+      <h2>Timeline</h2>
+      <RecipientTimelines events={message.events ?? []} recipients={message.recipients} />
       <h2>Parts</h2>
       <PartList parts={message.parts} />
     </>
   );
 }
 
-/** One message: its envelope and header fields, each recipient's state, its parts. */
+/** One message: its envelope and header fields, each recipient's state and timeline, its parts. */
 export function MessagePage() {
   const { params } = useRoute();
   const path = apiPaths.message(params.id ?? '');

@@ -1,5 +1,5 @@
 interface PagerProps {
-  /** The page's URL without a cursor. */
+  /** The page's URL without a cursor (it may have a query of its own). */
   readonly base: string;
   readonly cursor: string | undefined;
   readonly nextCursor: string | null;
@@ -11,7 +11,7 @@ export function Pager({ base, cursor, nextCursor, label }: PagerProps) {
   return (
     <nav class="pager" aria-label={label}>
       {cursor !== undefined && <a href={base}>First page</a>}
-      {nextCursor !== null && <a href={`${base}?cursor=${encodeURIComponent(nextCursor)}`}>Next page</a>}
+      {nextCursor !== null && <a href={`${base}${base.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(nextCursor)}`}>Next page</a>}
     </nav>
   );
 }
