@@ -53,4 +53,21 @@ describe('followEvents', () => {
     expect(opened).toBe(1);
     expect(statuses).toEqual([['stopped', expect.objectContaining({ code: 'XPORT_HTTP_UNAUTHORIZED' })]]);
   });
+
+  it('starts after a given event, one already read from a page', async () => {
+    const controller = new AbortController();
+    const asked: (number | undefined)[] = [];
+    await followEvents({
+      open: async (lastEventId) => {
+        asked.push(lastEventId);
+        controller.abort();
+        throw new Error('aborted');
+      },
+      signal: controller.signal,
+      onEvents: () => undefined,
+      onStatus: () => undefined,
+      after: 41,
+    });
+    expect(asked).toEqual([41]);
+  });
 });

@@ -11,6 +11,9 @@ export const apiPaths = {
   queueOperation: (operation: QueueOperation): string => `/v1/queue/${operation}`,
   /** The live event stream, only events of `types` when there are any. */
   events: (types: readonly string[]): string => `/v1/events${types.length === 0 ? '' : `?${types.map((t) => `type=${seg(t)}`).join('&')}`}`,
+  /** One JSON page of the event log: the events of `types` after `after`, at most `limit`. */
+  eventPage: (types: readonly string[], after: number, limit: number): string =>
+    `/v1/events?follow=false&after=${after}&limit=${limit}${types.map((t) => `&type=${seg(t)}`).join('')}`,
   message: (id: string): string => `/v1/messages/${seg(id)}`,
   inbox: (mailbox: string, cursor: string | undefined, limit: number): string => `/v1/inbox/${seg(mailbox)}?limit=${limit}${cursor === undefined ? '' : `&cursor=${seg(cursor)}`}`,
   inboxEntry: (mailbox: string, entryId: string): string => `/v1/inbox/${seg(mailbox)}/${seg(entryId)}`,

@@ -14,6 +14,8 @@ export interface FollowEventsOptions {
   readonly onStatus: (status: FeedStatus, problem?: unknown) => void;
   /** The wait before the first reconnect; it doubles after each failure, up to 15 times as long. */
   readonly firstDelayMs?: number;
+  /** Start after this event (one already read from a page, say); without it, with the events written from now on. */
+  readonly after?: number;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -36,8 +38,8 @@ function isFinal(problem: unknown): boolean {
  * daemon restarted, the network dropped) it reconnects, waiting longer after each failure, and
  * resumes after the last event it passed on: nothing missed, nothing twice.
  */
-export async function followEvents({ open, signal, onEvents, onStatus, firstDelayMs = 1000 }: FollowEventsOptions): Promise<void> {
-  let lastEventId: number | undefined;
+export async function followEvents({ open, signal, onEvents, onStatus, firstDelayMs = 1000, after }: FollowEventsOptions): Promise<void> {
+  let lastEventId = after;
   let delay = firstDelayMs;
   while (!signal.aborted) {
     try {

@@ -1,3 +1,4 @@
+import { DeliveryRatePanel } from '../chart/delivery-rate-panel.js';
 import { apiPaths } from '../api/api-paths.js';
 import type { Provider, ProvidersAnswer } from '../api/api-types.js';
 import { useApi } from '../api/use-api.js';
@@ -52,7 +53,7 @@ function ProviderCard({ provider }: { readonly provider: Provider }) {
   );
 }
 
-/** One card per provider: its state, address types, queue depth and last error. */
+/** One card per provider (its state, address types, queue depth and last error), and the last hour's outcomes per minute, live. */
 export function OverviewPage() {
   const loaded = useApi(apiPaths.providers, (api, signal) => api.json<ProvidersAnswer>(apiPaths.providers, signal));
   return (
@@ -71,6 +72,7 @@ export function OverviewPage() {
           )
         }
       </LoadState>
+      <DeliveryRatePanel />
     </section>
   );
 }
