@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { RATE_TYPES, type DeliveryRate } from './delivery-rate.js';
+import { MINUTE_MS, RATE_TYPES, type DeliveryRate } from './delivery-rate.js';
 
 // The chart itself, drawn by uPlot. This module (with uPlot and its stylesheet) is loaded only by the
 // overview, after the first paint: it is not part of the console's first load.
@@ -16,8 +16,10 @@ function palette(element: Element) {
   return { fg: color('--muted'), grid: color('--line'), delivered: color('--chart-delivered'), deferred: color('--chart-deferred'), failed: color('--chart-failed') };
 }
 
+/** In seconds, as uPlot takes time; a last point at the end of the current minute closes its step. */
 function toData(rate: DeliveryRate): uPlot.AlignedData {
-  return [rate.minutes.map((m) => m / 1000), ...RATE_TYPES.map((type) => [...rate.counts[type]])];
+  const end = rate.minutes.at(-1)! + MINUTE_MS;
+  return [[...rate.minutes, end].map((m) => m / 1000), ...RATE_TYPES.map((type) => [...rate.counts[type], rate.counts[type].at(-1)!])];
 }
 
 function options(element: HTMLElement, width: number): uPlot.Options {
@@ -30,8 +32,9 @@ function options(element: HTMLElement, width: number): uPlot.Options {
     series: [{}, ...RATE_TYPES.map((type) => ({ label: LABELS[type], stroke: colors[type], width: 2, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }))],
     scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
     axes: [axis, { ...axis, size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] }],
-    cursor: { drag: { x: false, y: false } },
-    legend: { live: true },
+    cursor: { show: false, drag: { x: false, y: false } },
+    // The series' names and colours only: the values are in the caption and the table.
+    legend: { live: false },
   };
 }
 
