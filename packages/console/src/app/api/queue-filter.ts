@@ -44,3 +44,12 @@ export function toOperationFilter(filter: QueueFilter): Record<string, unknown> 
   if (filter.message !== undefined) body.messageIds = [filter.message];
   return body;
 }
+
+/**
+ * The body of `POST /v1/queue/{operation}`: the recipients the filter selects or, when messages are
+ * selected (`ids`, at most 100), only those of these messages the filter selects.
+ */
+export function toOperationBody(filter: QueueFilter, ids: readonly string[], dryRun: boolean): Record<string, unknown> {
+  if (ids.length === 0) return { filter: toOperationFilter(filter), dryRun };
+  return isEmptyFilter(filter) ? { ids, dryRun } : { filter: toOperationFilter(filter), ids, dryRun };
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiPaths } from '../api/api-paths.js';
 import type { QueueOperation, QueueOperationResult } from '../api/api-types.js';
 import { useSession } from '../auth/api-context.js';
-import { isEmptyFilter, toOperationFilter, type QueueFilter } from '../api/queue-filter.js';
+import { isEmptyFilter, toOperationBody, type QueueFilter } from '../api/queue-filter.js';
 import { ErrorNote } from './load-state.js';
 
 const OPERATIONS: readonly { readonly operation: QueueOperation; readonly verb: string; readonly doing: string; readonly done: string }[] = [
@@ -25,28 +25,43 @@ function skippedNote(result: QueueOperationResult): string {
   return result.skippedInFlight === 0 ? '' : ` ${plural(result.skippedInFlight, 'recipient')} in flight ${result.skippedInFlight === 1 ? 'is' : 'are'} left as they are.`;
 }
 
+interface BulkActionsProps {
+  readonly filter: QueueFilter;
+  /** The messages ticked in the list: the actions take only their recipients (those the filter selects). */
+  readonly selection: readonly string[];
+  readonly onClearSelection: () => void;
+  /** Reads the list again. */
+  readonly onChanged: () => void;
+}
+
+function scopeOf(filter: QueueFilter, selection: readonly string[]): string {
+  const filtered = isEmptyFilter(filter) ? '' : ' matching the filter';
+  if (selection.length === 0) return filtered === '' ? 'in the whole queue' : filtered.trim();
+  return `of the ${selection.length === 1 ? 'selected message' : `${selection.length} selected messages`}${filtered}`;
+}
+
 /**
- * Retry, hold, release or delete the recipients the current filter selects: a dry run counts them
- * first, a confirmation changes them, and the result says how many changed and how many were skipped
- * because they were being sent. `onChanged` reads the list again.
+ * Retry, hold, release or delete the recipients of the ticked messages or, with none ticked, those
+ * the current filter selects: a dry run counts them first, a confirmation changes them, and the
+ * result says how many changed and how many were skipped because they were being sent.
  */
-export function BulkActions({ filter, onChanged }: { readonly filter: QueueFilter; readonly onChanged: () => void }) {
+export function BulkActions({ filter, selection, onClearSelection, onChanged }: BulkActionsProps) {
   const { api } = useSession();
   const [step, setStep] = useState<Step>({ step: 'idle' });
   const confirm = useRef<HTMLButtonElement>(null);
-  const scope = isEmptyFilter(filter) ? 'in the whole queue' : 'matching the filter';
+  const scope = scopeOf(filter, selection);
 
   useEffect(() => {
     if (step.step === 'confirm') confirm.current?.focus();
   }, [step]);
-  // Another filter is another selection: a count made for the old one no longer holds.
-  const key = JSON.stringify(filter);
+  // Another filter or other ticked messages are another selection: a count made for the old one no longer holds.
+  const key = JSON.stringify([filter, selection]);
   useEffect(() => setStep({ step: 'idle' }), [key]);
 
   const run = async (operation: QueueOperation, dryRun: boolean) => {
     setStep({ step: dryRun ? 'counting' : 'running', operation });
     try {
-      const result = await api.post<QueueOperationResult>(apiPaths.queueOperation(operation), { filter: toOperationFilter(filter), dryRun });
+      const result = await api.post<QueueOperationResult>(apiPaths.queueOperation(operation), toOperationBody(filter, selection, dryRun));
       setStep({ step: dryRun ? 'confirm' : 'done', result });
       if (!dryRun) onChanged();
     } catch (error) {
@@ -64,6 +79,11 @@ export function BulkActions({ filter, onChanged }: { readonly filter: QueueFilte
             {verb}…
           </button>
         ))}
+        {selection.length > 0 && (
+          <button type="button" class="link" onClick={onClearSelection}>
+            Clear selection
+          </button>
+        )}
       </div>
       {busy && (
         <p class="loading" role="status">
