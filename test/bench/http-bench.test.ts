@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-// bench/http.bench.mjs at a tiny size: both paths with their ratio, or one path alone for a profiler.
+// bench/http.bench.mjs at a tiny size: both paths with their ratio, or one path alone (for a profiler,
+// or to take the HTTP cost apart).
 const REPO = join(import.meta.dirname, '..', '..');
 const TINY = { XPORT_BENCH_MESSAGES: '40', XPORT_BENCH_WARM_RUNS: '1', XPORT_BENCH_ROUNDS: '1' };
 
@@ -51,9 +52,18 @@ describe('pnpm bench http (tiny)', () => {
     expect(await readFigures(sink)).toEqual([]);
   });
 
+  it('takes the HTTP cost apart: the API over a stubbed submit, and bare fastify, each storing nothing', { timeout: 120_000 }, async () => {
+    for (const path of ['http-stub', 'fastify']) {
+      const run = await runBench({ XPORT_BENCH_HTTP_PATH: path });
+      // The bench itself checks the store holds no message afterwards.
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`http: ${path} only: rounds \\(msgs/s\\) \\d+ \\| median \\d+ msgs/s, p99 [\\d.]+ ms \\| CPU per message: this process \\d+ µs, client \\d+ µs`));
+    }
+  });
+
   it('refuses a path it does not know', async () => {
     const run = await runBench({ XPORT_BENCH_HTTP_PATH: 'grpc' });
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('XPORT_BENCH_HTTP_PATH must be http or in-process, not grpc');
+    expect(run.stderr).toContain('XPORT_BENCH_HTTP_PATH must be one of http, in-process, http-stub, fastify; not grpc');
   });
 });
