@@ -45,7 +45,7 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: settings.trustProxy.length > 0 ? [...settings.trustProxy] : false,
     // Idle keep-alive connections close at once on close(); requests under way finish. Requests
-    // that still arrive on a busy connection get the API's own 503 (see refuseWhileClosing), not
+    // that still arrive on a busy connection get the API's own 503 (see admit), not
     // fastify's body without an xport code.
     forceCloseConnections: 'idle',
     return503OnClosing: false,
@@ -64,8 +64,9 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
     if (refused === undefined) done();
     else void refused.then(done, done);
   };
-  const refuseWhileClosing = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (!parts.closing()) return done();
+  // One onRequest hook for both checks: a hook fewer for fastify to run on every request.
+  const admit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (!parts.closing()) return authenticate(request, reply, done);
     reply.header('connection', 'close');
     done(new XportError('XPORT_KERNEL_STOPPED', 'the daemon is stopping and takes no new requests; send it again once it is back (or to another instance)'));
   };
@@ -83,7 +84,7 @@ export async function createServer(parts: ServerParts): Promise<FastifyInstance>
       done();
     };
     route.onResponse = [...toHooks(route.onResponse), observe];
-    if (route.config?.public !== true) route.onRequest = [refuseWhileClosing, authenticate, ...toHooks(route.onRequest)];
+    if (route.config?.public !== true) route.onRequest = [admit, ...toHooks(route.onRequest)];
   });
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toErrorReply(error, parts.maxBodyBytes);

@@ -42,8 +42,9 @@ function decodeBase64(text: string, where: string): Buffer {
  * `Idempotency-Key` header (a structured-field string `"…"` or a bare token).
  */
 export function toMessageInput(body: SubmitBody, idempotencyKey: string | undefined): MessageInput {
-  const { attachments, ...fields } = body;
-  const input: { -readonly [K in keyof MessageInput]: MessageInput[K] } = { ...fields };
+  const { attachments } = body;
+  // A spread, not a rest pattern that leaves attachments out: a spread is a fast clone; this runs for every message.
+  const input = { ...body } as { -readonly [K in keyof MessageInput]: MessageInput[K] };
   if (attachments !== undefined) {
     input.attachments = attachments.map((a, i) => {
       const where = `attachments[${i}]`;
