@@ -48,7 +48,7 @@ describe('postgres event log: concurrent writers', () => {
         IF NEW.at = ${STALLED_AT} THEN PERFORM pg_advisory_xact_lock(${GATE}); END IF;
         RETURN NEW;
       END $$;
-      CREATE TRIGGER stall AFTER INSERT ON "${schema}".events FOR EACH ROW EXECUTE FUNCTION "${schema}".stall();`);
+      CREATE TRIGGER stall AFTER INSERT ON "${schema}".pending_events FOR EACH ROW EXECUTE FUNCTION "${schema}".stall();`);
     gate = new pg.Client({ connectionString: TEST_PG_URL });
     await gate.connect();
     await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
@@ -63,18 +63,22 @@ describe('postgres event log: concurrent writers', () => {
     // Writer one takes an id and stalls before its commit.
     const stalled = first.submit(makeSubmitRequest({ subject: 'stalled', submittedAt: STALLED_AT }));
     await waitUntil(async () => (await waiting()) >= 1);
-    // Writer two, on other connections, writes its events meanwhile (or waits its turn).
+    // Writer two, on other connections, writes its events meanwhile.
     let secondDone = false;
     const later = second.submit(makeSubmitRequest({ subject: 'later', submittedAt: 1000 })).then((r) => {
       secondDone = true;
       return r;
     });
     await waitUntil(async () => secondDone || (await waiting()) >= 2);
+    // Writers do not take turns: writer two committed while writer one's transaction is still open.
+    expect(secondDone).toBe(true);
+    const b = await later;
 
-    // A reader pages on while writer one has not committed.
+    // A reader pages on while writer one has not committed: it sees writer two's events, not waiting either.
     const seenBefore = await readAll(first, cursor);
+    expect(seenBefore.map((e) => e.messageId)).toContain(b.messageId);
     await gate.query('SELECT pg_advisory_unlock($1)', [GATE]);
-    const [a, b] = await Promise.all([stalled, later]);
+    const a = await stalled;
     const seenAfter = await readAll(first, seenBefore.at(-1)?.id ?? cursor);
 
     const seen = [...seenBefore, ...seenAfter];
