@@ -13,6 +13,7 @@ import {
   type SubmitRequest,
 } from '@xport/provider-sdk';
 import { queryPrepared, type Database } from './database.js';
+import { isStoreFull } from './unavailable.js';
 
 /*
  * Ordering. A reader pages the log by id, so an event must never become visible after one with a
@@ -62,6 +63,19 @@ export async function publishEvents(db: Database): Promise<number> {
   return rowCount ?? 0;
 }
 
+/**
+ * Publishes before a read; on a server that takes no writes now (disk full, a standby) the read goes
+ * on without it: what is published is always a prefix of the ids to come, so a reader misses nothing
+ * for good, it only sees the pending events once a publish succeeds.
+ */
+async function publishBeforeRead(db: Database): Promise<void> {
+  try {
+    await publishEvents(db);
+  } catch (error) {
+    if (!isStoreFull(error)) throw error;
+  }
+}
+
 /** The `events` of a submit's input row: `submitEvents`, with the recipient as its stored record. */
 export function submitEventRows(messageId: string, request: SubmitRequest): Array<Record<string, unknown>> {
   return submitEvents(messageId, request).map((e, n) => ({
@@ -102,7 +116,7 @@ export async function appendRecipientEvent(
 }
 
 export async function readEventRows(db: Database, request: EventReadRequest): Promise<DeliveryEvent[]> {
-  await publishEvents(db);
+  await publishBeforeRead(db);
   const values: unknown[] = [request.after ?? 0, eventReadLimit(request.limit)];
   const where = ['id > $1'];
   if (request.messageId !== undefined) where.push(`message_id = $${values.push(request.messageId)}`);
@@ -112,7 +126,7 @@ export async function readEventRows(db: Database, request: EventReadRequest): Pr
 }
 
 export async function lastEventRowId(db: Database): Promise<number> {
-  await publishEvents(db);
+  await publishBeforeRead(db);
   const { rows } = await db.pool.query<{ id: string | null }>(`SELECT max(id) AS id FROM ${db.s}.events`);
   return Number(rows[0]?.id ?? 0);
 }

@@ -86,4 +86,35 @@ describe('postgres event log: concurrent writers', () => {
     expect(everything.map((e) => e.messageId).sort()).toEqual([a.messageId, b.messageId].sort());
     expect(seen).toEqual(everything);
   });
+
+  it('reads what is published when the server takes no writes, and publishes the rest once it does', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const store = createPostgresStore({ connectionString: TEST_PG_URL, schema });
+    stores.push(store);
+    await store.open();
+    const first = await store.submit(makeSubmitRequest({ subject: 'published', submittedAt: 1000 }));
+    const published = await readAll(store, 0);
+    expect(published.map((e) => [e.type, e.messageId])).toEqual([['submitted', first.messageId]]);
+
+    // The publish (a DELETE from pending_events) refused as a standby or a full disk would refuse it.
+    const refuse = (sqlstate: string) =>
+      adminQuery(`
+        CREATE OR REPLACE FUNCTION "${schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '${sqlstate}'; END $$;
+        DROP TRIGGER IF EXISTS refuse ON "${schema}".pending_events;
+        CREATE TRIGGER refuse BEFORE DELETE ON "${schema}".pending_events FOR EACH STATEMENT EXECUTE FUNCTION "${schema}".refuse();`);
+    const second = await store.submit(makeSubmitRequest({ subject: 'pending', submittedAt: 2000 }));
+    await refuse('25006');
+    expect(await readAll(store, 0)).toEqual(published);
+    expect(await store.events!.lastEventId()).toBe(published.at(-1)!.id);
+    // Any other failure of the publish is the read's failure.
+    await refuse('42501');
+    await expect(store.events!.readEvents({ after: 0, limit: 10 })).rejects.toMatchObject({ code: '42501' });
+
+    await adminQuery(`DROP TRIGGER refuse ON "${schema}".pending_events`);
+    const later = await readAll(store, published.at(-1)!.id);
+    expect(later.map((e) => [e.type, e.messageId])).toEqual([['submitted', second.messageId]]);
+    expect(later[0]!.id).toBeGreaterThan(published.at(-1)!.id);
+  });
 });
