@@ -1,12 +1,9 @@
 import { XportError } from '@xport/provider-sdk';
 import { inTransaction, type Database } from './database.js';
-import { eventAppendLockSql } from './event-log.js';
 
 /** Aborts a queued message (MAPI's AbortSubmit): refused while a recipient is in flight under a live lease. */
 export async function abortMessage(db: Database, messageId: string, now: number): Promise<void> {
   await inTransaction(db, async (client) => {
-    // First, before any row lock: appends to the event log are serialised (see event-log.ts).
-    await client.query(`SELECT ${eventAppendLockSql(db)}`);
     const { rows: messages } = await client.query<{ seq: number; finished_at: number | null }>(
       `SELECT seq, finished_at FROM ${db.s}.messages WHERE id = $1 AND NOT quarantined FOR UPDATE`,
       [messageId],
@@ -30,7 +27,7 @@ export async function abortMessage(db: Database, messageId: string, now: number)
       );
     }
     await client.query(
-      `INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts)
+      `INSERT INTO ${db.s}.pending_events (type, at, message_id, recipient_index, recipient, provider, attempts)
        SELECT 'deleted', $2, $3, idx, recipient, provider, attempts FROM ${db.s}.recipients
        WHERE message_seq = $1 AND state IN ('queued', 'deferred', 'held', 'in-flight') ORDER BY idx`,
       [message.seq, now, messageId],

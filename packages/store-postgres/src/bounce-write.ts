@@ -1,6 +1,6 @@
 import { asyncBounceTransition, isRecipientState, type AsyncBounce, type AsyncBounceReceipt, type SentMessageKey } from '@xport/provider-sdk';
 import { inTransaction, type Database } from './database.js';
-import { appendRecipientEvent, eventAppendLockSql } from './event-log.js';
+import { appendRecipientEvent } from './event-log.js';
 
 /**
  * Ids of messages with this ENVID or Message-ID, newest first. The expressions are the ones the
@@ -19,8 +19,6 @@ export async function findMessagesByKey(db: Database, key: SentMessageKey, limit
  */
 export async function applyAsyncBounce(db: Database, bounce: AsyncBounce): Promise<AsyncBounceReceipt> {
   return inTransaction(db, async (client) => {
-    // The event log's append lock comes before any row lock (see event-log.ts).
-    await client.query(`SELECT ${eventAppendLockSql(db)}`);
     const { rows } = await client.query<{ seq: string; state: string }>(
       `SELECT r.message_seq AS seq, r.state FROM ${db.s}.recipients r JOIN ${db.s}.messages m ON m.seq = r.message_seq
        WHERE m.id = $1 AND r.idx = $2 FOR UPDATE OF r`,

@@ -1,7 +1,7 @@
 import { recipientTransition, staleLeaseError, unknownRecipientError, type Completion, type CompletionReceipt, type RecipientState } from '@xport/provider-sdk';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
-import { completionEventColumns, eventAppendLockSql } from './event-log.js';
+import { completionEventColumns } from './event-log.js';
 
 interface CompletionRow {
   ord: number;
@@ -31,11 +31,8 @@ const ATTEMPTS = 3;
  */
 function completeBatchSql(db: Database): string {
   return `
-    WITH append_lock AS MATERIALIZED (
-      -- Before any row lock: appends to the event log are serialised (see event-log.ts).
-      SELECT ${eventAppendLockSql(db)}
-    ), input AS (
-      SELECT i.* FROM append_lock, jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
+    WITH input AS (
+      SELECT i.* FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
         provider text, keep_provider boolean, destination text, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean,
         event_type text, event_error jsonb, event_next_at bigint)
     ), target AS (
@@ -65,8 +62,9 @@ function completeBatchSql(db: Database): string {
       WHERE r.message_seq = t.message_seq AND r.idx = t.idx AND t.state = 'in-flight' AND t.lease_id = i.lease_id
       RETURNING i.ord, r.message_seq, i.final, i.at_ms, i.wakes, r.idx, r.recipient, r.provider, r.attempts
     ), completion_events AS (
-      -- The event each applied result owes (none for a hand-over), with the recipient as it is now.
-      INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at)
+      -- The event each applied result owes (none for a hand-over), with the recipient as it is now
+      -- (pending until a reader publishes it: event-log.ts).
+      INSERT INTO ${db.s}.pending_events (type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at)
       SELECT i.event_type, i.at_ms, i.message_id, u.idx, u.recipient, u.provider, u.attempts, i.event_error, i.event_next_at
       FROM updated u JOIN input i ON i.ord = u.ord WHERE i.event_type IS NOT NULL ORDER BY u.ord
     ), closing AS (

@@ -12,26 +12,68 @@ import {
   type EventRecordRow,
   type SubmitRequest,
 } from '@xport/provider-sdk';
-import type { Database } from './database.js';
+import { queryPrepared, type Database } from './database.js';
+import { isStoreFull } from './unavailable.js';
 
 /*
  * Ordering. A reader pages the log by id, so an event must never become visible after one with a
  * higher id: with concurrent transactions, sequence values are taken in one order and committed in
- * another, and a cursor already past a late-committing lower id would skip it for good. So appends
- * are serialised: every statement (or transaction) that appends events first takes one
- * transaction-scoped advisory lock per schema, before any row lock (so appenders cannot deadlock on
- * each other), and holds it to its commit. Ids are then taken and made visible in the same order,
- * and a plain `id > cursor` read never skips. The price: event-writing statements of all daemons on
- * one schema commit one at a time (each already carries a whole group-commit batch).
+ * another, and a cursor already past a late-committing lower id would skip it for good.
+ *
+ * So writers do not number events. Each write appends its events to `pending_events`, in its own
+ * transaction and under no lock (writers of every daemon commit side by side, sharing WAL flushes).
+ * Before reading, a reader publishes: one statement that takes a transaction-scoped advisory lock
+ * per schema, then moves every pending event that has committed into `events`, in append order,
+ * where each takes its id. Publishers run one at a time and each commits before the next takes ids
+ * (locks are released after the commit is visible), so ids become visible in the order they were
+ * taken, and a plain `id > cursor` read made after a publish never skips. An event still pending
+ * when a reader publishes (its write not yet committed) is moved by a later publish, with a higher id.
  */
 
-/** The advisory lock that serialises appends to one schema's event log (its key derived from the schema name). */
-export function eventAppendLockSql(db: Database): string {
+function publishLockSql(db: Database): string {
   return `pg_advisory_xact_lock(hashtextextended('xport.store-postgres.events:' || ${quoteLiteral(db.s)}, 0))`;
 }
 
 function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+const MOVED_COLUMNS = 'type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at, mailbox';
+
+/**
+ * Moves the committed pending events into `events`, numbering them in append order. The lock is an
+ * uncorrelated subquery of the DELETE's condition, so it is taken before the first pending row is
+ * locked (never while holding rows another publisher waits for); the statement's snapshot predates
+ * it, so rows a publisher moved while this one waited are found already deleted and left alone.
+ */
+function publishSql(db: Database): string {
+  return `
+    WITH moved AS (
+      DELETE FROM ${db.s}.pending_events p
+      WHERE (SELECT count(*) FROM (SELECT ${publishLockSql(db)}) l) = 1
+      RETURNING p.seq, p.${MOVED_COLUMNS.split(', ').join(', p.')}
+    )
+    INSERT INTO ${db.s}.events (${MOVED_COLUMNS})
+    SELECT ${MOVED_COLUMNS} FROM moved ORDER BY seq`;
+}
+
+/** Publishes the events committed so far (see the ordering note above); returns how many moved. */
+export async function publishEvents(db: Database): Promise<number> {
+  const { rowCount } = await queryPrepared(db, 'publish_events', publishSql(db), []);
+  return rowCount ?? 0;
+}
+
+/**
+ * Publishes before a read; on a server that takes no writes now (disk full, a standby) the read goes
+ * on without it: what is published is always a prefix of the ids to come, so a reader misses nothing
+ * for good, it only sees the pending events once a publish succeeds.
+ */
+async function publishBeforeRead(db: Database): Promise<void> {
+  try {
+    await publishEvents(db);
+  } catch (error) {
+    if (!isStoreFull(error)) throw error;
+  }
 }
 
 /** The `events` of a submit's input row: `submitEvents`, with the recipient as its stored record. */
@@ -56,8 +98,7 @@ export function completionEventColumns(result: ClaimResult): Record<string, unkn
 
 /**
  * Appends the event an operator's change or a late bounce owes one recipient (`held`, `released`,
- * `deleted`, `bounced`), copying its fields from its row as it is after the change. The caller's
- * transaction must hold the append lock ({@link eventAppendLockSql}), taken before any row lock.
+ * `deleted`, `bounced`), copying its fields from its row as it is after the change, in the caller's transaction.
  */
 export async function appendRecipientEvent(
   client: { query: (text: string, values: unknown[]) => Promise<unknown> },
@@ -68,13 +109,14 @@ export async function appendRecipientEvent(
   error?: RecipientError,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error)
+    `INSERT INTO ${db.s}.pending_events (type, at, message_id, recipient_index, recipient, provider, attempts, error)
      SELECT $1, $2, $3, idx, recipient, provider, attempts, $4::jsonb FROM ${db.s}.recipients WHERE message_seq = $5 AND idx = $6`,
     [type, at, row.messageId, error === undefined ? null : JSON.stringify(error), row.messageSeq, row.index],
   );
 }
 
 export async function readEventRows(db: Database, request: EventReadRequest): Promise<DeliveryEvent[]> {
+  await publishBeforeRead(db);
   const values: unknown[] = [request.after ?? 0, eventReadLimit(request.limit)];
   const where = ['id > $1'];
   if (request.messageId !== undefined) where.push(`message_id = $${values.push(request.messageId)}`);
@@ -84,6 +126,7 @@ export async function readEventRows(db: Database, request: EventReadRequest): Pr
 }
 
 export async function lastEventRowId(db: Database): Promise<number> {
+  await publishBeforeRead(db);
   const { rows } = await db.pool.query<{ id: string | null }>(`SELECT max(id) AS id FROM ${db.s}.events`);
   return Number(rows[0]?.id ?? 0);
 }
@@ -93,6 +136,8 @@ export async function lastEventRowId(db: Database): Promise<number> {
  * written before `before` (events are appended in time order; see the SQLite store's purge).
  */
 export async function purgeEventRows(db: Database, before: number, limit: number): Promise<number> {
+  // Published first: the pending ones are older than anything a later write appends.
+  await publishEvents(db);
   const { rowCount } = await db.pool.query(
     `DELETE FROM ${db.s}.events WHERE id IN (SELECT id FROM (SELECT id, at FROM ${db.s}.events ORDER BY id LIMIT $2) oldest WHERE at < $1)`,
     [before, Math.max(0, limit)],

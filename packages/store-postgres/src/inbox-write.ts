@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { XportError, encodeEnvelopeRecord, type ReceiveRequest } from '@xport/provider-sdk';
 import { attachPartsSql, attachPartsValues, discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
-import { eventAppendLockSql } from './event-log.js';
 
 export type InboxReceipt = Array<{ mailbox: string; id: string }>;
 
@@ -20,15 +19,13 @@ export async function findReceiptByKey(db: Database, key: string | undefined): P
 
 function insertSql(db: Database): string {
   return `
-    WITH append_lock AS MATERIALIZED (
-      -- Before anything else: appends to the event log are serialised (see event-log.ts).
-      SELECT ${eventAppendLockSql(db)}
-    ), receipt AS (
-      INSERT INTO ${db.s}.inbox_receipts (id, idempotency_key, received_at) SELECT $1::text, $2::text, $3::bigint FROM append_lock
+    WITH receipt AS (
+      INSERT INTO ${db.s}.inbox_receipts (id, idempotency_key, received_at) SELECT $1::text, $2::text, $3::bigint
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING id
     ), received_events AS (
-      INSERT INTO ${db.s}.events (type, at, message_id, provider, mailbox)
+      -- Pending until a reader publishes them (event-log.ts).
+      INSERT INTO ${db.s}.pending_events (type, at, message_id, provider, mailbox)
       SELECT 'received', $3::bigint, e.id, $9::text, e.mailbox
       FROM receipt, unnest($4::text[], $5::text[]) WITH ORDINALITY AS e(id, mailbox, ord)
       ORDER BY e.ord

@@ -24,7 +24,6 @@ import {
   type RecipientFilter,
 } from '@xport/provider-sdk';
 import { inTransaction, type Database } from './database.js';
-import { eventAppendLockSql } from './event-log.js';
 
 // The SDK's filter and operation rules as SQL over these columns, bound as $n parameters. A domain
 // filter reads `recipients_by_domain` (schema v5).
@@ -153,8 +152,6 @@ export async function applyQueueOperation(db: Database, request: QueueOperationR
     const q = new Statement();
     const select = `SELECT r.message_seq, r.idx, r.state ${q.selected(db, filter)} AND ${q.applies(operation, now)}
       ORDER BY r.message_seq, r.idx LIMIT ${q.bind(request.limit)} FOR UPDATE OF r SKIP LOCKED`;
-    // The event log's append lock comes before any row lock (see event-log.ts).
-    if (result.event !== undefined) await client.query(`SELECT ${eventAppendLockSql(db)}`);
     const values = [result.state, result.nextAttemptAt, result.lastError === undefined ? null : JSON.stringify(result.lastError), now, result.event ?? null];
     const offset = values.length;
     // Positional parameters of the selection come after the five of the update and its events.
@@ -170,7 +167,7 @@ export async function applyQueueOperation(db: Database, request: QueueOperationR
          SELECT message_seq, count(*)::int AS n FROM changed GROUP BY message_seq
        ),
        appended AS (
-         INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts)
+         INSERT INTO ${db.s}.pending_events (type, at, message_id, recipient_index, recipient, provider, attempts)
          SELECT $5::text, $4, m.id, c.idx, c.recipient, c.provider, c.attempts
          FROM changed c JOIN ${db.s}.messages m ON m.seq = c.message_seq WHERE $5::text IS NOT NULL
          ORDER BY c.message_seq, c.idx

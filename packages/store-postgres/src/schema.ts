@@ -3,7 +3,7 @@ import { XportError, recipientDomain } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 8;
+export const POSTGRES_SCHEMA_VERSION = 9;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -156,6 +156,24 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
     ALTER TABLE ${s}.recipients ADD COLUMN destination TEXT;
     CREATE INDEX recipients_by_state ON ${s}.recipients (state, provider);
     CREATE INDEX messages_quarantined ON ${s}.messages (seq) WHERE quarantined;
+  `,
+  // v9: writers append their events to `pending_events` (in their own transaction, under no lock);
+  // readers first move what has committed there into `events`, where it takes its id under the
+  // publish lock (event-log.ts). Writers of all daemons no longer commit one at a time.
+  (s) => `
+    CREATE TABLE ${s}.pending_events (
+      seq BIGSERIAL PRIMARY KEY,
+      type TEXT NOT NULL,
+      at BIGINT NOT NULL,
+      message_id TEXT NOT NULL,
+      recipient_index INTEGER,
+      recipient JSONB,
+      provider TEXT,
+      attempts INTEGER,
+      error JSONB,
+      next_attempt_at BIGINT,
+      mailbox TEXT
+    );
   `,
 ];
 

@@ -3,7 +3,7 @@ import { encodeEnvelopeRecord, fingerprintToKeep, recipientDestination, recipien
 import { discardParts, type PreparedParts } from './content-write.js';
 import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
-import { eventAppendLockSql, submitEventRows } from './event-log.js';
+import { submitEventRows } from './event-log.js';
 
 /** The message an idempotency key names, with the content fingerprint kept with it (null before schema v3). */
 export interface KeyedMessage {
@@ -31,11 +31,8 @@ export interface PreparedSubmit {
 
 function insertBatchSql(db: Database): string {
   return `
-    WITH append_lock AS MATERIALIZED (
-      -- Before anything else: appends to the event log are serialised (see event-log.ts).
-      SELECT ${eventAppendLockSql(db)}
-    ), input AS (
-      SELECT i.* FROM append_lock, jsonb_to_recordset($1::jsonb) AS i(ord int, id text, idempotency_key text, idempotency_fingerprint text, envelope jsonb, parts jsonb,
+    WITH input AS (
+      SELECT i.* FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id text, idempotency_key text, idempotency_fingerprint text, envelope jsonb, parts jsonb,
         size bigint, submitted_at bigint, expires_at bigint, finished_at bigint, open_recipients int, recipients jsonb, events jsonb)
     ), msg AS (
       INSERT INTO ${db.s}.messages (id, idempotency_key, idempotency_fingerprint, envelope, parts, size, submitted_at, expires_at, finished_at, open_recipients)
@@ -56,7 +53,8 @@ function insertBatchSql(db: Database): string {
     ), streamed_parts AS (
       UPDATE ${db.s}.parts p SET owner = s.owner FROM unnest($8::text[], $9::text[]) AS s(part_id, owner) JOIN msg ON msg.id = s.owner WHERE p.id = s.part_id
     ), submit_events AS (
-      INSERT INTO ${db.s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error)
+      -- Pending until a reader publishes them (event-log.ts).
+      INSERT INTO ${db.s}.pending_events (type, at, message_id, recipient_index, recipient, provider, attempts, error)
       SELECT e.type, e.at, msg.id, e.recipient_index, e.recipient, e.provider, e.attempts, e.error
       FROM msg JOIN input i ON i.id = msg.id,
         jsonb_to_recordset(i.events) AS e(n int, type text, at bigint, recipient_index int, recipient jsonb, provider text, attempts int, error jsonb)

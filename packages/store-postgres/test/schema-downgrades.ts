@@ -4,6 +4,10 @@ import { POSTGRES_SCHEMA_VERSION } from '../src/schema.js';
 // undone, newest first. `UNDO[v]` takes a schema from version v back to v - 1 (`s` is the quoted
 // schema name); a new migration adds its undo here, and every migration test keeps working.
 const UNDO: Readonly<Record<number, (s: string) => string>> = {
+  9: (s) =>
+    `INSERT INTO ${s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at, mailbox)
+     SELECT type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at, mailbox FROM ${s}.pending_events ORDER BY seq;
+     DROP TABLE ${s}.pending_events;`,
   8: (s) => `DROP INDEX ${s}.recipients_by_state; DROP INDEX ${s}.messages_quarantined; ALTER TABLE ${s}.recipients DROP COLUMN destination;`,
   7: (s) => `DROP INDEX ${s}.messages_by_envelope_id; DROP INDEX ${s}.messages_by_header_message_id; DROP INDEX ${s}.suppressions_by_last_bounce;`,
   6: (s) => `DROP TABLE ${s}.events;`,
