@@ -1,8 +1,10 @@
+import type { Ajv } from 'ajv';
 import { createAjv } from './create-ajv.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import type { ProviderManifest } from '@xport/provider-sdk';
 
-const ajv = createAjv({ useDefaults: true });
+// Made on the first provider with a configSchema: a process that validates none builds no compiler.
+let shared: Ajv | undefined;
 
 export type ProviderConfigValidation =
   | { readonly ok: true; readonly config: Record<string, unknown> }
@@ -18,7 +20,7 @@ export function validateProviderConfig(packageName: string, manifest: ProviderMa
   let validate;
   try {
     // A schema with its own $id gets its own ajv, so two providers may reuse an id without clashing.
-    const compiler = Object.hasOwn(manifest.configSchema, '$id') ? createAjv({ useDefaults: true }) : ajv;
+    const compiler = Object.hasOwn(manifest.configSchema, '$id') ? createAjv({ useDefaults: true }) : (shared ??= createAjv({ useDefaults: true }));
     validate = compiler.compile(manifest.configSchema);
   } catch (error) {
     return { ok: false, code: 'XPORT_MANIFEST_INVALID', message: `${packageName}: manifest field /configSchema is not a valid JSON Schema (${(error as Error).message})` };
