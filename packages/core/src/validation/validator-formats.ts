@@ -1,4 +1,4 @@
-import semver from 'semver';
+import validRange from 'semver/ranges/valid.js';
 
 /**
  * The formats of xport's own schemas that ajv-formats does not define: `semver-range` (the
@@ -6,5 +6,5 @@ import semver from 'semver';
  * to a runtime compiler.
  */
 export const validatorFormats = {
-  'semver-range': { type: 'string', validate: (value: string): boolean => semver.validRange(value) !== null },
+  'semver-range': { type: 'string', validate: (value: string): boolean => validRange(value) !== null },
 } as const;
