@@ -34,8 +34,8 @@ const ROUNDS = Number(process.env.XPORT_BENCH_ROUNDS ?? (quick ? 1 : 3));
 const STORES = (process.env.XPORT_BENCH_STORES ?? 'sqlite,postgres').split(',');
 const PROVIDER = 'loopback';
 // The queued recipients wait for a transport that is not running here. A daemon makes every deferred
-// recipient of a transport due when the transport comes online (store-and-forward), so a deep queue
-// of its own transport would be one million sends, not a queue at rest. The claims' cost does not
+// recipient of a transport due when the transport comes back from an outage (store-and-forward), so a
+// deep queue of its own transport would be one million sends at its first outage, not a queue at rest. The claims' cost does not
 // depend on it: they walk the due index up to now, and the filler is due a year ahead either way.
 const PARKED = 'parked';
 const SUBMIT_WINDOW = 50;
@@ -193,12 +193,18 @@ function peakRssMb(pid) {
   return kb / 1024;
 }
 
+/** Wall-clock milliseconds of `xport <args>` as a whole process, the best of three (like the reads above), with every run's. */
 function cliMs(root, args) {
-  const t = performance.now();
-  const run = spawnSync(process.execPath, [BIN, '--root', root, ...args], { encoding: 'utf8' });
-  const ms = performance.now() - t;
-  if (run.status !== 0) throw new Error(`xport ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
-  return { ms, stdout: run.stdout };
+  const runs = [];
+  let stdout = '';
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const run = spawnSync(process.execPath, [BIN, '--root', root, ...args], { encoding: 'utf8' });
+    runs.push(performance.now() - t);
+    if (run.status !== 0) throw new Error(`xport ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+    stdout = run.stdout;
+  }
+  return { ms: Math.min(...runs), runs, stdout };
 }
 
 /** An application root like an integrator's: node_modules links the built loopback and SQLite packages. */
@@ -248,7 +254,7 @@ async function daemonAtDepth(root, path, depth) {
     const status = cliMs(root, ['status']);
     const queue = cliMs(root, ['queue']);
     console.log(`   daemon (xport start, loopback) with ${depth.toLocaleString('en')} queued, after delivering ${FRESH} fresh: peak RSS ${rss.toFixed(0)} MB (target < 250 MB)`);
-    console.log(`   beside it: xport status ${status.ms.toFixed(0)} ms, xport queue ${queue.ms.toFixed(0)} ms (whole CLI processes, Node's start-up included; target < 1 s each)`);
+    console.log(`   beside it: xport status ${status.ms.toFixed(0)} ms, xport queue ${queue.ms.toFixed(0)} ms (whole CLI processes, Node's start-up included, best of ${status.runs.map((ms) => ms.toFixed(0)).join(' / ')} and ${queue.runs.map((ms) => ms.toFixed(0)).join(' / ')}; target < 1 s each)`);
     figures.value(`sqlite: daemon peak RSS at ${depth}`, rss, 'MB');
     figures.value(`sqlite: xport status beside the daemon at ${depth}`, status.ms, 'ms');
     figures.value(`sqlite: xport queue beside the daemon at ${depth}`, queue.ms, 'ms');
@@ -276,7 +282,7 @@ function report(name, depth, measured, base) {
   );
   console.log(
     `   ${''.padStart(10)}         counts ${measured.reads.counts.toFixed(1)} ms, listQueue(100) ${measured.reads.listQueue.toFixed(1)} ms, nextWakeAt ${measured.reads.nextWakeAt.toFixed(2)} ms, getMessage ${measured.reads.getMessage.toFixed(2)} ms` +
-      (measured.cli ? `; xport status ${measured.cli.status.toFixed(0)} ms, xport queue ${measured.cli.queue.toFixed(0)} ms (whole CLI processes)` : ''),
+      (measured.cli ? `; xport status ${measured.cli.status.toFixed(0)} ms, xport queue ${measured.cli.queue.toFixed(0)} ms (whole CLI processes, best of three; target < 1 s)` : ''),
   );
   figures.value(`${name}: rate at ${depth}`, measured.rate, 'msgs/s');
   figures.value(`${name}: claim p50 at ${depth}`, measured.p50, 'ms');
