@@ -201,6 +201,18 @@ const CPU_HOOK = new URL('./process-cpu.mjs', import.meta.url).href;
  * an idle machine, where this machine's other work does not wait in it), and every run's wall clock.
  */
 function cliMs(root, args) {
+  return processMs([BIN, '--root', root, ...args], `xport ${args.join(' ')}`);
+}
+
+/**
+ * The baseline of the CLI figures, measured beside them: a Node process that runs nothing (\`node -e ""\`),
+ * its start-up and exit alone. The ratio to it says what the CLI adds, whatever the machine's load.
+ */
+function bareNodeMs() {
+  return processMs(['-e', ''], 'node -e ""');
+}
+
+function processMs(argv, what) {
   const runs = [];
   const cpus = [];
   const cpuFile = join(tmpdir(), `xport-bench-depth-cpu-${process.pid}`);
@@ -208,9 +220,9 @@ function cliMs(root, args) {
   try {
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
-      const run = spawnSync(process.execPath, ['--import', CPU_HOOK, BIN, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, XPORT_BENCH_CPU_FILE: cpuFile } });
+      const run = spawnSync(process.execPath, ['--import', CPU_HOOK, ...argv], { encoding: 'utf8', env: { ...process.env, XPORT_BENCH_CPU_FILE: cpuFile } });
       runs.push(performance.now() - t);
-      if (run.status !== 0) throw new Error(`xport ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+      if (run.status !== 0) throw new Error(`${what} exited with ${run.status}: ${run.stderr}`);
       cpus.push(Number(readFileSync(cpuFile, 'utf8')));
       stdout = run.stdout;
     }
@@ -266,10 +278,12 @@ async function daemonAtDepth(root, path, depth) {
     const rss = peakRssMb(child.pid);
     const status = cliMs(root, ['status']);
     const queue = cliMs(root, ['queue']);
+    const bare = bareNodeMs();
     console.log(`   daemon (xport start, loopback) with ${depth.toLocaleString('en')} queued, after delivering ${FRESH} fresh: peak RSS ${rss.toFixed(0)} MB (target < 250 MB)`);
     console.log(
       `   beside it: xport status ${status.ms.toFixed(0)} ms (CPU ${status.cpuMs.toFixed(0)} ms), xport queue ${queue.ms.toFixed(0)} ms (CPU ${queue.cpuMs.toFixed(0)} ms)` +
-        ` (whole CLI processes, Node's start-up included, best of ${status.runs.map((ms) => ms.toFixed(0)).join(' / ')} and ${queue.runs.map((ms) => ms.toFixed(0)).join(' / ')}; target < 1 s each)`,
+        ` (whole CLI processes, Node's start-up included, best of ${status.runs.map((ms) => ms.toFixed(0)).join(' / ')} and ${queue.runs.map((ms) => ms.toFixed(0)).join(' / ')}; target < 1 s each)` +
+        `; a bare Node process ${bare.ms.toFixed(0)} ms (CPU ${bare.cpuMs.toFixed(0)} ms)`,
     );
     figures.value(`sqlite: daemon peak RSS at ${depth}`, rss, 'MB');
     figures.value(`sqlite: xport status beside the daemon at ${depth}`, status.ms, 'ms');
@@ -301,7 +315,8 @@ function report(name, depth, measured, base) {
   console.log(
     `   ${''.padStart(10)}         counts ${measured.reads.counts.toFixed(1)} ms, listQueue(100) ${measured.reads.listQueue.toFixed(1)} ms, nextWakeAt ${measured.reads.nextWakeAt.toFixed(2)} ms, getMessage ${measured.reads.getMessage.toFixed(2)} ms` +
       (measured.cli
-        ? `; xport status ${measured.cli.status.ms.toFixed(0)} ms (CPU ${measured.cli.status.cpuMs.toFixed(0)} ms), xport queue ${measured.cli.queue.ms.toFixed(0)} ms (CPU ${measured.cli.queue.cpuMs.toFixed(0)} ms) (whole CLI processes, best of three; target < 1 s)`
+        ? `; xport status ${measured.cli.status.ms.toFixed(0)} ms (CPU ${measured.cli.status.cpuMs.toFixed(0)} ms), xport queue ${measured.cli.queue.ms.toFixed(0)} ms (CPU ${measured.cli.queue.cpuMs.toFixed(0)} ms) (whole CLI processes, best of three; target < 1 s)` +
+          `; a bare Node process ${measured.cli.bare.ms.toFixed(0)} ms (CPU ${measured.cli.bare.cpuMs.toFixed(0)} ms): status ${(measured.cli.status.ms / measured.cli.bare.ms).toFixed(1)}×, queue ${(measured.cli.queue.ms / measured.cli.bare.ms).toFixed(1)}× its wall clock`
         : ''),
   );
   figures.value(`${name}: rate at ${depth}`, measured.rate, 'msgs/s');
@@ -309,9 +324,12 @@ function report(name, depth, measured, base) {
   figures.value(`${name}: claim p99 at ${depth}`, measured.p99, 'ms');
   for (const [read, ms] of Object.entries(measured.reads)) figures.value(`${name}: ${read} at ${depth}`, ms, 'ms');
   if (measured.cli) {
-    for (const [command, { ms, cpuMs }] of Object.entries(measured.cli)) {
+    const { bare, ...commands } = measured.cli;
+    figures.value(`${name}: bare node process beside the CLI at ${depth}`, bare.ms, 'ms');
+    for (const [command, { ms, cpuMs }] of Object.entries(commands)) {
       figures.value(`${name}: xport ${command} at ${depth}`, ms, 'ms');
       figures.value(`${name}: xport ${command} CPU at ${depth}`, cpuMs, 'ms');
+      figures.ratio(`${name}: xport ${command} at ${depth} / a bare node process`, ms / bare.ms, { baseline: 'node -e "" as a whole process, best of three, same run' });
     }
   }
   if (depth !== DEPTHS[0]) figures.ratio(`${name}: rate at ${depth} / at ${DEPTHS[0]}`, r, { baseline: `the rate at ${DEPTHS[0]} queued, same run, interleaved rounds`, ...(depth >= 1_000_000 ? { target: '>= 0.8' } : {}) });
@@ -366,7 +384,7 @@ async function runSqlite() {
     try {
       await measureDepths('sqlite', open, (depth) => {
         writeDaemonConfig(app, pathOf(depth));
-        return { status: cliMs(app, ['status']), queue: cliMs(app, ['queue']) };
+        return { status: cliMs(app, ['status']), queue: cliMs(app, ['queue']), bare: bareNodeMs() };
       });
       writeDaemonConfig(app, pathOf(DEPTHS.at(-1)));
       await daemonAtDepth(app, pathOf(DEPTHS.at(-1)), DEPTHS.at(-1));
