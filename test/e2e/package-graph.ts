@@ -108,7 +108,17 @@ function isResolveCall(node: ts.Node): node is ts.CallExpression {
   return /require/i.test(target.getText()) || (ts.isMetaProperty(target) && target.name.text === 'meta');
 }
 
-/** What a module file imports: static imports, re-exports, `import()` of a literal, `import("x").T`, a resolve of a literal. */
+/** `createRequire(url)('x')` or `require('x')`: a package loaded when first needed, synchronously. */
+function isRequireCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node)) return false;
+  const arg = node.arguments[0];
+  if (arg === undefined || !ts.isStringLiteral(arg)) return false;
+  const callee = node.expression;
+  if (ts.isIdentifier(callee)) return callee.text === 'require';
+  return ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'createRequire';
+}
+
+/** What a module file imports: static imports, re-exports, `import()` of a literal, `import("x").T`, a resolve or a require of a literal. */
 function moduleSpecifiers(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const found: string[] = [];
@@ -117,7 +127,7 @@ function moduleSpecifiers(file: string): string[] {
       found.push(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
       found.push(node.arguments[0].text);
-    } else if (isResolveCall(node)) {
+    } else if (isResolveCall(node) || isRequireCall(node)) {
       found.push((node.arguments[0] as ts.StringLiteral).text);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       found.push(node.argument.literal.text);

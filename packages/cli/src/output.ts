@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { renderTextTable } from './text-table.js';
 
 /** Where a command writes. Injected so tests run commands in-process and read what they printed. */
 export interface CliIO {
@@ -53,11 +53,9 @@ export function processIO(): CliIO {
   };
 }
 
-/** Renders rows as a readable table (cli-table3), one header row. */
+/** Renders rows as a readable table, one header row (see `renderTextTable`). */
 export function renderTable(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap: true });
-  for (const row of rows) table.push(row.map((cell) => String(cell)));
-  return `${table.toString()}\n`;
+  return `${renderTextTable(head, rows)}\n`;
 }
 
 export function printJson(io: CliIO, value: unknown): void {

@@ -46,26 +46,26 @@ export function readInboxEntry(db: Database, id: string): InboxRow | undefined {
 }
 
 /**
- * Recipients by state and provider, quarantined messages left out: every recipient counted in one
- * pass over the table (no join to its message), then the recipients of quarantined messages — rare,
- * found through `messages_quarantined` — taken off.
+ * Recipients by state and provider, quarantined messages left out: the counts the triggers keep in
+ * \`recipient_counts\` (a row per state and provider, whatever the queue's depth), less the recipients
+ * of quarantined messages — rare, found through \`messages_quarantined\`.
  */
 export function countRecipients(db: Database): QueueCounts {
   const byState: Record<RecipientState, number> = { queued: 0, 'in-flight': 0, deferred: 0, held: 0, delivered: 0, failed: 0, expired: 0, aborted: 0 };
   const byProvider: Record<string, { -readonly [K in keyof ProviderQueueCounts]: number }> = {};
-  const rows = sql<[], { state: RecipientState; provider: string | null; n: number }>(
+  const rows = sql<[], { state: RecipientState; provider: string; n: number }>(
     db,
     `SELECT state, provider, sum(n) AS n FROM (
-       SELECT state, provider, count(*) AS n FROM recipients GROUP BY state, provider
+       SELECT state, provider, n FROM recipient_counts
        UNION ALL
-       SELECT r.state, r.provider, -count(*) AS n FROM messages m INDEXED BY messages_quarantined JOIN recipients r ON r.message_seq = m.seq
-       WHERE m.quarantined = 1 GROUP BY r.state, r.provider
+       SELECT r.state, coalesce(r.provider, '') AS provider, -count(*) AS n FROM messages m INDEXED BY messages_quarantined JOIN recipients r ON r.message_seq = m.seq
+       WHERE m.quarantined = 1 GROUP BY r.state, coalesce(r.provider, '')
      ) GROUP BY state, provider HAVING sum(n) <> 0`,
   ).all();
   for (const { state, provider, n } of rows) {
     byState[state] += n;
     if (isFinalRecipientState(state)) continue;
-    const slot = (byProvider[provider ?? ''] ??= { queued: 0, inFlight: 0, deferred: 0, held: 0 });
+    const slot = (byProvider[provider] ??= { queued: 0, inFlight: 0, deferred: 0, held: 0 });
     if (state === 'queued') slot.queued += n;
     else if (state === 'in-flight') slot.inFlight += n;
     else if (state === 'held') slot.held += n;

@@ -1,17 +1,19 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XportError } from '@xport/provider-sdk';
-import { createAjv } from '../validation/create-ajv.js';
+import type { ValidateFunction } from 'ajv';
 import { formatSchemaErrors } from '../validation/format-schema-errors.js';
 import { findJsonShapeProblem } from '../json/safe-json.js';
-import { configSchema, type XportConfig } from './config-schema.js';
+import type { XportConfig } from './config-schema.js';
+import configShape from '../validation/generated/config-shape.js';
 import { toReportOptions } from '../spooler/report-options.js';
 import { checkWebhookSettings } from './webhook-rules.js';
 
 export const CONFIG_FILE_NAME = 'xport.config.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-const validateConfigShape = createAjv({ useDefaults: true }).compile(configSchema);
+/** `configSchema` with its defaults, compiled ahead (scripts/generate-validators.mjs). */
+const validateConfigShape = configShape as ValidateFunction;
 
 /**
  * Validates a configuration object (a copy of it; the input is not changed) and applies every default.

@@ -1,4 +1,5 @@
-import { pino, type Logger as Pino, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger as Pino, DestinationStream, pino as PinoFactory } from 'pino';
 import type { Logger } from '@xport/provider-sdk';
 import type { ConfigLogLevel } from '../config/config-schema.js';
 import type { SecretRedactor } from './secret-redactor.js';
@@ -25,6 +26,12 @@ function toRedactedLine(line: string, redactor: SecretRedactor): string {
   }
 }
 
+let loaded: typeof PinoFactory | undefined;
+
+function loadPino(): typeof PinoFactory {
+  return (loaded ??= (createRequire(import.meta.url)('pino') as { pino: typeof PinoFactory }).pino);
+}
+
 function wrap(instance: Pino): Logger {
   return {
     debug: (message, fields) => instance.debug(fields ?? {}, message),
@@ -45,6 +52,8 @@ function wrap(instance: Pino): Logger {
  * logger.child({ provider: 'smtp' }).info('logged on');
  */
 export function createPinoLogger(options: PinoLoggerOptions): Logger {
+  // Loaded when a kernel first logs through it: a command given its own logger never loads pino.
+  const pino = loadPino();
   const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
   const instance = pino(
     {

@@ -37,6 +37,8 @@ export interface SpoolLoopOptions {
 
 // flush follows hand-overs (not-me) and work freed by limits, but a transport deferring with tiny delays cannot keep it forever.
 const MAX_FLUSH_ROUNDS = 32;
+/** The states of a transport that is down: coming online from one of them is coming back (store-and-forward). */
+const OUTAGE_STATES: ReadonlySet<string> = new Set(['offline', 'logon-failed', 'failed']);
 
 /**
  * The spooler loop: claims due recipients of available transports that have room under their
@@ -77,6 +79,8 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   let unsubscribe: Array<() => void> = [];
   // Recipients claimed or swept since start: flush stops once a round finds none.
   let claimed = 0;
+  // Transports seen down since this loop was made: their next `online` makes their deferred work due.
+  const down = new Set<string>();
 
   const timer = createWakeTimer({
     host,
@@ -160,8 +164,13 @@ export function createSpoolLoop(host: SpoolerHost, events: SpoolerEmitter, optio
   };
 
   const onProviderState = ({ id, to }: { id: string; to: string }): void => {
+    if (OUTAGE_STATES.has(to)) down.add(id);
     if (to !== 'online') return;
     destinations.probeNow(id, host.clock.now());
+    // A transport online for the first time (the daemon's start) comes from no outage: its deferred
+    // recipients keep their backoff (at a million deferred, making them due was 200 transactions of
+    // work at every start, and a retry storm against remotes that had asked to wait).
+    if (!down.delete(id)) return void wake();
     // Store-and-forward: what waited for this provider goes out now, not at its backoff time; a deep
     // queue in short batches (the store signals work after each, so sends start with the first).
     makeDueInBatches(host.store, [id], host.clock.now())

@@ -1,4 +1,8 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type SpanOptions } from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import type * as OtelApiModule from '@opentelemetry/api';
+import type { Attributes, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+
+type OtelApi = typeof OtelApiModule;
 
 /**
  * Spans for submit, each send attempt and each inbound receipt, with the OpenTelemetry messaging
@@ -6,7 +10,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, t
  * `@opentelemetry/api` only: without an SDK the application registered, every span is the API's
  * non-recording span, so these calls cost a small object each and set no attribute.
  */
-const tracer = trace.getTracer('@xport/core');
+
 
 export const MESSAGING_SYSTEM = 'xport';
 
@@ -22,15 +26,22 @@ const RECIPIENTS = 'xport.recipients';
 const OUTCOME = 'xport.outcome';
 const PROVIDER = 'xport.provider';
 
+// The API (forty-odd modules) is loaded with the first span, not with the kernel: a command that
+// submits nothing never loads it. The tracer is the API's proxy, so an SDK registered later is used.
 // Fixed options, built once: a span started with them allocates nothing else when no SDK records.
-const SUBMIT: SpanOptions = {
-  kind: SpanKind.PRODUCER,
-  attributes: { [SYSTEM]: MESSAGING_SYSTEM, [OPERATION_NAME]: 'submit', [OPERATION_TYPE]: 'send', [DESTINATION]: 'outbox' },
-};
-const RECEIVE: SpanOptions = {
-  kind: SpanKind.CONSUMER,
-  attributes: { [SYSTEM]: MESSAGING_SYSTEM, [OPERATION_NAME]: 'receive', [OPERATION_TYPE]: 'receive', [DESTINATION]: 'inbox' },
-};
+let otelKit: { readonly api: OtelApi; readonly tracer: Tracer; readonly submit: SpanOptions; readonly receive: SpanOptions } | undefined;
+
+function otel(): NonNullable<typeof otelKit> {
+  if (otelKit !== undefined) return otelKit;
+  const api = createRequire(import.meta.url)('@opentelemetry/api') as OtelApi;
+  otelKit = {
+    api,
+    tracer: api.trace.getTracer('@xport/core'),
+    submit: { kind: api.SpanKind.PRODUCER, attributes: { [SYSTEM]: MESSAGING_SYSTEM, [OPERATION_NAME]: 'submit', [OPERATION_TYPE]: 'send', [DESTINATION]: 'outbox' } },
+    receive: { kind: api.SpanKind.CONSUMER, attributes: { [SYSTEM]: MESSAGING_SYSTEM, [OPERATION_NAME]: 'receive', [OPERATION_TYPE]: 'receive', [DESTINATION]: 'inbox' } },
+  };
+  return otelKit;
+}
 // One span name and option set per transport (a handful), not a string per send.
 const sendOptions = new Map<string, { name: string; options: SpanOptions }>();
 
@@ -38,7 +49,7 @@ function sendOptionsFor(provider: string): { name: string; options: SpanOptions 
   let found = sendOptions.get(provider);
   if (found === undefined) {
     const attributes: Attributes = { [SYSTEM]: MESSAGING_SYSTEM, [OPERATION_NAME]: 'send', [OPERATION_TYPE]: 'send', [DESTINATION]: provider };
-    found = { name: `send ${provider}`, options: { kind: SpanKind.PRODUCER, attributes } };
+    found = { name: `send ${provider}`, options: { kind: otel().api.SpanKind.PRODUCER, attributes } };
     sendOptions.set(provider, found);
   }
   return found;
@@ -54,7 +65,9 @@ function toErrorType(error: unknown): string {
 
 /** Runs `work` with `span` as the active span (so spans a store or transport starts nest under it), only when it records. */
 export function inSpan<T>(span: Span, work: () => T): T {
-  return span.isRecording() ? context.with(trace.setSpan(context.active(), span), work) : work();
+  if (!span.isRecording()) return work();
+  const { context, trace } = otel().api;
+  return context.with(trace.setSpan(context.active(), span), work);
 }
 
 /**
@@ -63,6 +76,7 @@ export function inSpan<T>(span: Span, work: () => T): T {
  */
 export function traced<T>(span: Span, work: () => Promise<T>, end: (span: Span, result: T) => void): Promise<T> {
   if (!span.isRecording()) return work();
+  const { context, trace } = otel().api;
   const pending = context.with(trace.setSpan(context.active(), span), work);
   pending.then(
     (result) => end(span, result),
@@ -75,14 +89,14 @@ export function traced<T>(span: Span, work: () => Promise<T>, end: (span: Span, 
 export function endSpanWithError(span: Span, error: unknown): void {
   if (span.isRecording()) {
     span.setAttribute(ERROR_TYPE, toErrorType(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({ code: otel().api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
   }
   span.end();
 }
 
 /** `submit outbox`: validation, hooks, routing and the store's write of one submitted message. */
 export function startSubmitSpan(): Span {
-  return tracer.startSpan('submit outbox', SUBMIT);
+  return otel().tracer.startSpan('submit outbox', otel().submit);
 }
 
 export function endSubmitSpan(span: Span, messageId: string, recipients: number): void {
@@ -93,7 +107,7 @@ export function endSubmitSpan(span: Span, messageId: string, recipients: number)
 /** `send <provider>`: one hand-over of a message to a transport (its preprocessors, then `send`). */
 export function startSendSpan(provider: string, messageId: string, recipients: number): Span {
   const { name, options } = sendOptionsFor(provider);
-  const span = tracer.startSpan(name, options);
+  const span = otel().tracer.startSpan(name, options);
   if (span.isRecording()) span.setAttributes({ [MESSAGE_ID]: messageId, [RECIPIENTS]: recipients });
   return span;
 }
@@ -117,7 +131,7 @@ export function endSendSpan(span: Span, outcomes: readonly SendOutcome[] | 'stop
       span.setAttribute(OUTCOME, status);
       if (status === 'failed' || status === 'deferred') {
         span.setAttribute(ERROR_TYPE, worst?.code ?? status);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: `${status} by the transport` });
+        span.setStatus({ code: otel().api.SpanStatusCode.ERROR, message: `${status} by the transport` });
       }
     }
   }
@@ -126,7 +140,7 @@ export function endSendSpan(span: Span, outcomes: readonly SendOutcome[] | 'stop
 
 /** `receive inbox`: inbound hooks and the store's write of one message a transport received. */
 export function startReceiveSpan(receivedBy: string | undefined): Span {
-  const span = tracer.startSpan('receive inbox', RECEIVE);
+  const span = otel().tracer.startSpan('receive inbox', otel().receive);
   if (span.isRecording() && receivedBy !== undefined) span.setAttribute(PROVIDER, receivedBy);
   return span;
 }

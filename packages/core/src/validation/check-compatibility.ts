@@ -1,4 +1,5 @@
-import semver from 'semver';
+// The one function needed, not semver's index (its fifty modules are a cost at every start).
+import satisfies from 'semver/functions/satisfies.js';
 import { KERNEL_API_VERSION } from '../version.js';
 
 /**
@@ -14,5 +15,5 @@ import { KERNEL_API_VERSION } from '../version.js';
  * isKernelCompatible('^1.1.0-beta.1')   // false
  */
 export function isKernelCompatible(range: string, kernelVersion: string = KERNEL_API_VERSION): boolean {
-  return semver.satisfies(kernelVersion, range, { includePrerelease: false });
+  return satisfies(kernelVersion, range, { includePrerelease: false });
 }

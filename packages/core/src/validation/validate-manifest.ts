@@ -1,8 +1,10 @@
-import { manifestSchema, type ProviderManifest } from '@xport/provider-sdk';
-import { createAjv } from './create-ajv.js';
+import type { ValidateFunction } from 'ajv';
+import type { ProviderManifest } from '@xport/provider-sdk';
 import { formatSchemaErrors } from './format-schema-errors.js';
+import manifestShape from './generated/manifest-shape.js';
 
-const validateShape = createAjv().compile(manifestSchema);
+/** The SDK's `manifestSchema`, compiled ahead (scripts/generate-validators.mjs). */
+const validateShape = manifestShape as ValidateFunction;
 
 export type ManifestValidation = { readonly ok: true; readonly manifest: ProviderManifest } | { readonly ok: false; readonly problems: readonly string[] };
 

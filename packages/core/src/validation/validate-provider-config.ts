@@ -1,8 +1,25 @@
+import type { Ajv, ValidateFunction } from 'ajv';
 import { createAjv } from './create-ajv.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import type { ProviderManifest } from '@xport/provider-sdk';
 
-const ajv = createAjv({ useDefaults: true });
+// Made on the first provider with a configSchema: a process that validates none builds no compiler.
+let shared: Ajv | undefined;
+// Each schema is compiled once per process, found again by its text: every discovery reads the
+// manifests anew (a new object each time, which ajv's own cache would compile again).
+const compiled = new Map<string, ValidateFunction>();
+
+function compiledFor(schema: Readonly<Record<string, unknown>>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (validate === undefined) {
+    // A schema with its own $id gets its own ajv, so two providers may reuse an id without clashing.
+    const compiler = Object.hasOwn(schema, '$id') ? createAjv({ useDefaults: true }) : (shared ??= createAjv({ useDefaults: true }));
+    validate = compiler.compile(schema);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
 
 export type ProviderConfigValidation =
   | { readonly ok: true; readonly config: Record<string, unknown> }
@@ -17,9 +34,7 @@ export function validateProviderConfig(packageName: string, manifest: ProviderMa
   if (manifest.configSchema === undefined) return { ok: true, config };
   let validate;
   try {
-    // A schema with its own $id gets its own ajv, so two providers may reuse an id without clashing.
-    const compiler = Object.hasOwn(manifest.configSchema, '$id') ? createAjv({ useDefaults: true }) : ajv;
-    validate = compiler.compile(manifest.configSchema);
+    validate = compiledFor(manifest.configSchema);
   } catch (error) {
     return { ok: false, code: 'XPORT_MANIFEST_INVALID', message: `${packageName}: manifest field /configSchema is not a valid JSON Schema (${(error as Error).message})` };
   }

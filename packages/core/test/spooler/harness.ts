@@ -93,6 +93,10 @@ export async function createHarness(opts: HarnessOptions = {}) {
       else offline.add(id);
       for (const listener of stateListeners) listener({ id, to: online ? 'online' : 'offline' });
     },
+    /** Fires a state event the kernel would fire, without changing whether the spooler sees the provider online. */
+    emitState(id: string, to: string) {
+      for (const listener of stateListeners) listener({ id, to });
+    },
     async inbox(mailbox: string) {
       return store.listInbox(mailbox);
     },

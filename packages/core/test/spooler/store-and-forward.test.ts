@@ -1,5 +1,5 @@
 import { outcome } from '@xport/provider-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLoopbackTransport, loopbackControl } from '../../../provider-loopback/src/index.js';
 import { createHarness, recordingTransport, waitFor } from './harness.js';
 
@@ -54,5 +54,32 @@ describe('store-and-forward', () => {
     h.setOnline('fx', true); // the clock has not moved: only makeDue can make it due
     await waitFor(() => delivered.length === 1);
     expect(transport.calls).toHaveLength(2);
+  });
+});
+
+describe('a transport online for the first time (the daemon starting)', () => {
+  it('leaves its deferred recipients at their backoff time: only a return from an outage makes them due', async () => {
+    h = await createHarness();
+    let up = false;
+    const transport = recordingTransport((r) => r.map(() => (up ? outcome.delivered() : outcome.deferred({ diagnostic: 'try later' }))));
+    h.addTransport('fx', ['x400'], transport);
+    h.spooler.start();
+    const { messageId } = await h.spooler.submit({ to: ['x400:bob'], text: 'hi' });
+    await h.spooler.flush();
+    const deferred = (await h.store.getMessage(messageId))?.recipients[0];
+    expect(deferred).toMatchObject({ state: 'deferred', attempts: 1 });
+
+    const makeDue = vi.spyOn(h.store, 'makeDue');
+    up = true;
+    // The kernel's start: loading, logging on, starting, online. makeDue would be called at once.
+    for (const to of ['loading', 'logging-on', 'starting', 'online']) h.emitState('fx', to);
+    expect(makeDue).not.toHaveBeenCalled();
+    expect((await h.store.getMessage(messageId))?.recipients[0]).toMatchObject({ state: 'deferred', nextAttemptAt: deferred?.nextAttemptAt });
+
+    // Down and back: store-and-forward makes it due and sends it.
+    h.emitState('fx', 'offline');
+    h.emitState('fx', 'online');
+    expect(makeDue).toHaveBeenCalledTimes(1);
+    await waitFor(() => transport.calls.length === 2);
   });
 });
