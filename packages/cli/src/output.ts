@@ -1,4 +1,4 @@
-import { renderTextTable } from './text-table.js';
+import Table from 'cli-table3';
 
 /** Where a command writes. Injected so tests run commands in-process and read what they printed. */
 export interface CliIO {
@@ -53,9 +53,11 @@ export function processIO(): CliIO {
   };
 }
 
-/** Renders rows as a readable table, one header row (see `renderTextTable`). */
+/** Renders rows as a readable table (cli-table3), one header row. */
 export function renderTable(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  return `${renderTextTable(head, rows)}\n`;
+  const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap: true });
+  for (const row of rows) table.push(row.map((cell) => String(cell)));
+  return `${table.toString()}\n`;
 }
 
 export function printJson(io: CliIO, value: unknown): void {
