@@ -102,9 +102,11 @@ export interface Kernel {
   /**
    * Retries, holds, releases or deletes the queued recipients a filter selects (the spooler's
    * `operate`): bounded batches, in-flight recipients skipped and counted, `dryRun` to count first.
+   * A hold with `expire: true` lets the held recipients expire when their message's lifetime passes.
    *
    * @example
    * await kernel.operateQueue({ operation: 'hold', filter: { domains: ['example.org'] } });
+   * await kernel.operateQueue({ operation: 'hold', filter: { domains: ['example.org'] }, expire: true });
    * await kernel.operateQueue({ operation: 'release', filter: { states: ['held'], domains: ['example.org'] } });
    */
   operateQueue(input: QueueOperationInput): Promise<QueueOperationReport>;

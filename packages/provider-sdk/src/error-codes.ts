@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   XPORT_STORE_NOT_FOUND: 'A message, inbox entry or content part does not exist in the store.',
   XPORT_QUEUE_FILTER_UNBOUNDED: 'A queue operation (retry, hold, release, delete) was given a filter that selects every recipient of the queue without all: true (--all); nothing was changed.',
   XPORT_QUEUE_FILTER_INVALID: 'A queue filter or cursor is malformed: a final state, an empty list, a time that is not a number, all: true next to other criteria, or a cursor no listing issued.',
+  XPORT_QUEUE_OPERATION_INVALID: 'A queue operation was given an option that is malformed or not its own: expire (--expire) must be true or false, and only hold takes it; nothing was changed.',
   XPORT_QUEUE_OPERATIONS_UNSUPPORTED: 'The configured message store implements no queue operations (MessageStore.operations, an optional part of the contract), so the queue cannot be listed by filter nor changed in bulk.',
   XPORT_STORE_IN_FLIGHT: 'A message cannot be aborted because a recipient is being sent right now.',
   XPORT_STORE_SCHEMA_NEWER: 'The store was written by a newer xport schema than this version understands.',

@@ -190,8 +190,18 @@ export {
   recipientFilterCondition,
 } from './lifecycle/recipient-filter.js';
 export type { RecipientFilter, FilterInput, FilterColumns } from './lifecycle/recipient-filter.js';
-export { QUEUE_OPERATIONS, DELETED_ERROR, queueOperationsOf, queueOperationApplies, skipsInFlight, queueOperationResult, queueOperationCondition, isQueueOperation } from './lifecycle/queue-operations.js';
-export type { QueueOperation, OperationInput, OperationResult, OperationColumns } from './lifecycle/queue-operations.js';
+export {
+  QUEUE_OPERATIONS,
+  DELETED_ERROR,
+  queueOperationsOf,
+  queueOperationApplies,
+  skipsInFlight,
+  queueOperationResult,
+  queueOperationCondition,
+  isQueueOperation,
+  checkOperationOptions,
+} from './lifecycle/queue-operations.js';
+export type { QueueOperation, OperationInput, OperationOptions, OperationResult, OperationColumns } from './lifecycle/queue-operations.js';
 export { toQueueCursor, fromQueueCursor } from './lifecycle/queue-cursor.js';
 export type { QueuePosition } from './lifecycle/queue-cursor.js';
 export type {

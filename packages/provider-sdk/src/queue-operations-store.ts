@@ -21,6 +21,8 @@ export interface QueueEntry {
   readonly nextAttemptAt: number | null;
   readonly lastError?: RecipientError;
   readonly updatedAt: number;
+  /** True on a held recipient that still expires when its message's lifetime passes (held with `expire`); absent otherwise. */
+  readonly expiresWhileHeld?: true;
 }
 
 /** A page of the queue by filter: in submit order, then recipient index. */
@@ -54,6 +56,12 @@ export interface QueueOperationCount {
 /** One batch of an operation: at most `limit` recipients, changed in one transaction. */
 export interface QueueOperationRequest extends QueueOperationCountRequest {
   readonly limit: number;
+  /**
+   * `hold` only: the recipients it holds still expire when their message's lifetime passes
+   * (`queueOperationResult(...).expiresWhileHeld`, read by the stranded rule). It changes which
+   * recipients are held, never how many, so a count takes no such option.
+   */
+  readonly expire?: boolean;
 }
 
 /** A recipient an operation changed, with what it was (the kernel owes reports and events on it). */

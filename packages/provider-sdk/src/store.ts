@@ -8,7 +8,8 @@ import type { EventLog } from './lifecycle/delivery-events.js';
 /**
  * Where one recipient of a queued message stands. `delivered`, `failed`, `expired` and `aborted`
  * are final; a message whose recipients are all final moves to sent. `held` is set aside by an
- * operator: never claimed, never expired while held, until released.
+ * operator: never claimed until released, and never expired while held unless the hold said
+ * `expire` (then it expires when its message's lifetime passes, never sent).
  */
 export type RecipientState = 'queued' | 'in-flight' | 'deferred' | 'held' | 'delivered' | 'failed' | 'expired' | 'aborted';
 
@@ -325,7 +326,8 @@ export interface MessageStore {
   /**
    * Leases the recipients no send can settle, whatever their provider's availability: waiting ones
    * (queued, deferred, or in flight under an expired lease) that have no responsible provider, or
-   * whose message is past `expiresAt` at `now`. The spooler fails the first and expires the second,
+   * whose message is past `expiresAt` at `now`, and held ones the hold let expire (`isStranded`)
+   * whose message is past `expiresAt`. The spooler fails the first and expires the others,
    * each with its report, so neither an unroutable recipient nor one whose transport stays offline
    * waits forever. Same lease rules as `claim`; order is submit order, then recipient index.
    *

@@ -93,12 +93,17 @@ describe('stranded rule', () => {
     ['in flight under a live lease', { ...base, state: 'in-flight', provider: null, dueAt: 3000 }, false],
     ['in flight under an expired lease', { ...base, state: 'in-flight', provider: null, dueAt: 2000 }, true],
     ['final (not due)', { ...base, state: 'failed', provider: null, dueAt: null }, false],
+    ['held, message expired', { ...base, state: 'held', dueAt: null, expiresAt: 2000 }, false],
+    ['held with expire, message young', { ...base, state: 'held', dueAt: null, expiresWhileHeld: true }, false],
+    ['held with expire, message expired', { ...base, state: 'held', dueAt: null, expiresAt: 2000, expiresWhileHeld: true }, true],
+    ['held with expire, no provider, message young', { ...base, state: 'held', provider: null, dueAt: null, expiresWhileHeld: true }, false],
+    ['queued (flag left from an earlier hold), message young', { ...base, expiresWhileHeld: true }, false],
   ];
   for (const [name, input, stranded] of table) it(`${name}: ${stranded}`, () => expect(isStranded(input, 2000)).toBe(stranded));
 
   it('writes the same rule as a SQL condition', () => {
-    expect(strandedCondition({ state: 's', provider: 'p', dueAt: 'd', expiresAt: 'e' }, '?')).toBe(
-      "d IS NOT NULL AND (s <> 'in-flight' OR d <= ?) AND (p IS NULL OR e <= ?)",
+    expect(strandedCondition({ state: 's', provider: 'p', dueAt: 'd', expiresAt: 'e', expiresWhileHeld: 'h' }, '?')).toBe(
+      "((d IS NOT NULL AND (s <> 'in-flight' OR d <= ?) AND (p IS NULL OR e <= ?)) OR (s = 'held' AND h = TRUE AND e <= ?))",
     );
   });
 });

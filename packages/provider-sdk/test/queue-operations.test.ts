@@ -6,6 +6,7 @@ import {
   RECIPIENT_STATES,
   XportError,
   checkOperationFilter,
+  checkOperationOptions,
   fromQueueCursor,
   isFinalRecipientState,
   isStranded,
@@ -106,18 +107,39 @@ describe('queue operation transitions', () => {
     expect(queueOperationApplies('hold', { state: 'deferred', nextAttemptAt: 9 }, 5)).toBe(true);
     expect(queueOperationApplies('hold', { state: 'in-flight', nextAttemptAt: 1 }, 5)).toBe(false);
     const held = queueOperationResult('hold', 5);
-    expect(held).toEqual({ state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held' });
+    expect(held).toEqual({ state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held', expiresWhileHeld: false });
     const dueAt = recipientDueAt({ state: held.state, nextAttemptAt: held.nextAttemptAt, leaseExpiresAt: null });
     expect(dueAt).toBeNull();
     // Past its message's expiry and with no provider: still not stranded while held.
-    expect(isStranded({ state: 'held', provider: null, dueAt, expiresAt: 0 }, 10 ** 12)).toBe(false);
+    expect(isStranded({ state: 'held', provider: null, dueAt, expiresAt: 0, expiresWhileHeld: held.expiresWhileHeld }, 10 ** 12)).toBe(false);
+  });
+
+  it('hold with expire: held the same way, but stranded (so expired, never sent) once its message is past its lifetime', () => {
+    const held = queueOperationResult('hold', 5, { expire: true });
+    expect(held).toEqual({ state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held', expiresWhileHeld: true });
+    const dueAt = recipientDueAt({ state: held.state, nextAttemptAt: held.nextAttemptAt, leaseExpiresAt: null });
+    expect(dueAt).toBeNull();
+    const recipient = { state: held.state, provider: 'smtp', dueAt, expiresAt: 9000, expiresWhileHeld: held.expiresWhileHeld };
+    expect(isStranded(recipient, 8999)).toBe(false);
+    expect(isStranded(recipient, 9000)).toBe(true);
+    // expire is the hold's alone: every other result clears it, so a released recipient is an ordinary one again.
+    for (const op of ['release', 'retry', 'delete'] as const) expect(queueOperationResult(op, 5, { expire: true }).expiresWhileHeld).toBe(false);
+  });
+
+  it('checks the options: expire is a boolean, and expire: true belongs to hold alone', () => {
+    expect(checkOperationOptions('hold', { expire: true })).toEqual({ expire: true });
+    expect(checkOperationOptions('hold', {})).toEqual({});
+    expect(checkOperationOptions('release', { expire: false })).toEqual({ expire: false });
+    for (const op of ['release', 'retry', 'delete'] as const) expect(codeOf(() => checkOperationOptions(op, { expire: true }))).toBe('XPORT_QUEUE_OPERATION_INVALID');
+    expect(codeOf(() => checkOperationOptions('hold', { expire: 'yes' } as never))).toBe('XPORT_QUEUE_OPERATION_INVALID');
+    expect(codeOf(() => checkOperationOptions('hold', { expire: 1 } as never))).toBe('XPORT_QUEUE_OPERATION_INVALID');
   });
 
   it('release and retry queue due now; retry leaves a due queued recipient alone; delete aborts with the deleted diagnostic', () => {
-    expect(queueOperationResult('release', 7)).toEqual({ state: 'queued', nextAttemptAt: 7, final: false, lastError: undefined, event: 'released' });
+    expect(queueOperationResult('release', 7)).toEqual({ state: 'queued', nextAttemptAt: 7, final: false, lastError: undefined, event: 'released', expiresWhileHeld: false });
     expect(queueOperationApplies('retry', { state: 'queued', nextAttemptAt: 7 }, 7)).toBe(false);
     expect(queueOperationApplies('retry', { state: 'queued', nextAttemptAt: 8 }, 7)).toBe(true);
-    expect(queueOperationResult('delete', 7)).toEqual({ state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR, event: 'deleted' });
+    expect(queueOperationResult('delete', 7)).toEqual({ state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR, event: 'deleted', expiresWhileHeld: false });
     expect(queueOperationResult('retry', 7).event).toBeUndefined();
     expect(DELETED_ERROR.code).toBe('5.0.0');
     expect(skipsInFlight('release')).toBe(false);

@@ -49,6 +49,7 @@ function toQueueEntry(r: MemoryRecipient): QueueEntry {
     updatedAt: r.updatedAt,
   };
   if (r.lastError !== undefined) entry.lastError = r.lastError;
+  if (r.state === 'held' && r.expiresWhileHeld) entry.expiresWhileHeld = true;
   if (message.envelope.subject !== undefined) entry.subject = message.envelope.subject;
   if (message.envelope.from !== undefined) entry.from = message.envelope.from;
   return entry;
@@ -99,7 +100,7 @@ export class MemoryOperations implements QueueOperationsStore {
     this.assertOpen();
     const { operation, now } = request;
     const filter = toRecipientFilter(request.filter);
-    const result = queueOperationResult(operation, now);
+    const result = queueOperationResult(operation, now, { expire: request.expire === true });
     const chosen: MemoryRecipient[] = [];
     let skippedInFlight = 0;
     for (const r of selected(this.outbox, filter)) {

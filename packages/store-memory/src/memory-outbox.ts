@@ -110,7 +110,10 @@ export class MemoryOutbox {
     for (const message of only ? [only] : this.queue) {
       for (const recipient of message.recipients) {
         if (claims.length >= limit) return claims;
-        const stranded = isStranded({ state: recipient.state, provider: recipient.provider, dueAt: dueAt(recipient), expiresAt: message.expiresAt }, request.now);
+        const stranded = isStranded(
+          { state: recipient.state, provider: recipient.provider, dueAt: dueAt(recipient), expiresAt: message.expiresAt, expiresWhileHeld: recipient.expiresWhileHeld },
+          request.now,
+        );
         if (stranded) claims.push(this.lease(recipient, request));
       }
     }
@@ -160,6 +163,7 @@ export class MemoryOutbox {
   applyOperationResult(recipient: MemoryRecipient, result: OperationResult, now: number): boolean {
     recipient.state = result.state;
     recipient.nextAttemptAt = result.nextAttemptAt;
+    recipient.expiresWhileHeld = result.expiresWhileHeld;
     if (result.lastError !== undefined) recipient.lastError = toFrozenError(result.lastError);
     recipient.updatedAt = now;
     this.due.update(recipient, dueAt(recipient));

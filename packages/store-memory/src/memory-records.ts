@@ -34,6 +34,8 @@ export interface MemoryRecipient {
   /** Frozen, like `recipient`. */
   lastError: RecipientError | undefined;
   updatedAt: number;
+  /** Held with `expire` (`OperationResult.expiresWhileHeld`): the stranded rule expires it while held. */
+  expiresWhileHeld: boolean;
   /** The current lease while in flight (undefined otherwise), its holder and expiry (null: no lease). */
   leaseId: string | undefined;
   leaseOwner: string;
@@ -121,6 +123,7 @@ export function createMemoryRecipient(message: MemoryMessage, index: number, inp
     nextAttemptAt: state === 'queued' ? now : null,
     lastError: input.lastError === undefined ? undefined : toFrozenError(input.lastError),
     updatedAt: now,
+    expiresWhileHeld: false,
     leaseId: undefined,
     leaseOwner: '',
     leaseExpiresAt: null,

@@ -175,7 +175,8 @@ interface StrandedRow extends Omit<LeasedRow, 'provider' | 'was_due'> {
 }
 
 // The SDK's stranded rule (isStranded), as the condition it builds: waiting (or under an expired
-// lease), and either without a provider or past the message's lifetime.
+// lease), and either without a provider or past the message's lifetime; or held with expire and past
+// the lifetime (its message is then among the expired candidates).
 function strandedSql(db: Database, oneMessage: boolean): string {
   return `
     WITH stranded AS (
@@ -185,7 +186,7 @@ function strandedSql(db: Database, oneMessage: boolean): string {
           SELECT message_seq FROM ${db.s}.recipients WHERE provider IS NULL AND due_at IS NOT NULL
           UNION ALL SELECT seq FROM ${db.s}.messages WHERE finished_at IS NULL AND expires_at <= $1)
         AND m.finished_at IS NULL AND NOT m.quarantined
-        AND ${strandedCondition({ state: 'r.state', provider: 'r.provider', dueAt: 'r.due_at', expiresAt: 'm.expires_at' }, '$1')} ${oneMessage ? 'AND m.id = $5' : ''}
+        AND ${strandedCondition({ state: 'r.state', provider: 'r.provider', dueAt: 'r.due_at', expiresAt: 'm.expires_at', expiresWhileHeld: 'r.expires_while_held' }, '$1')} ${oneMessage ? 'AND m.id = $5' : ''}
       ORDER BY r.message_seq, r.idx
       LIMIT $2
       FOR UPDATE OF r SKIP LOCKED

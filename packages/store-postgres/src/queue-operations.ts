@@ -64,6 +64,7 @@ interface EntryRow {
   next_attempt_at: string | null;
   last_error: unknown;
   updated_at: string;
+  expires_while_held: boolean;
 }
 
 const toTime = (value: string | number | null): number | null => (value === null ? null : Number(value));
@@ -83,6 +84,7 @@ function toQueueEntry(row: EntryRow): QueueEntry {
     updatedAt: Number(row.updated_at),
   };
   if (row.last_error !== null) entry.lastError = decodeRecipientErrorRecord(row.last_error);
+  if (entry.state === 'held' && row.expires_while_held) entry.expiresWhileHeld = true;
   const envelope = decodeEnvelopeRecord(row.envelope);
   if (envelope.subject !== undefined) entry.subject = envelope.subject;
   if (envelope.from !== undefined) entry.from = envelope.from;
@@ -92,7 +94,7 @@ function toQueueEntry(row: EntryRow): QueueEntry {
 /** A page of the queue by filter, in submit order then index (keyset paging on `(seq, idx)`). */
 export async function listQueueRecipients(db: Database, request: QueueListRequest, filter: RecipientFilter): Promise<QueuePage> {
   const q = new Statement();
-  let text = `SELECT m.seq::text AS seq, m.id, m.envelope, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at
+  let text = `SELECT m.seq::text AS seq, m.id, m.envelope, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at, r.expires_while_held
     ${q.selected(db, filter)}`;
   if (request.cursor !== undefined) {
     const position = fromQueueCursor(request.cursor);
@@ -147,19 +149,20 @@ interface TargetRow {
  */
 export async function applyQueueOperation(db: Database, request: QueueOperationRequest, filter: RecipientFilter): Promise<QueueOperationBatch> {
   const { operation, now } = request;
-  const result = queueOperationResult(operation, now);
+  const result = queueOperationResult(operation, now, { expire: request.expire === true });
   return inTransaction(db, async (client) => {
     const q = new Statement();
     const select = `SELECT r.message_seq, r.idx, r.state ${q.selected(db, filter)} AND ${q.applies(operation, now)}
       ORDER BY r.message_seq, r.idx LIMIT ${q.bind(request.limit)} FOR UPDATE OF r SKIP LOCKED`;
-    const values = [result.state, result.nextAttemptAt, result.lastError === undefined ? null : JSON.stringify(result.lastError), now, result.event ?? null];
+    const values = [result.state, result.nextAttemptAt, result.lastError === undefined ? null : JSON.stringify(result.lastError), now, result.event ?? null, result.expiresWhileHeld];
     const offset = values.length;
-    // Positional parameters of the selection come after the five of the update and its events.
+    // Positional parameters of the selection come after the six of the update and its events.
     const shifted = select.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
     const { rows } = await client.query<TargetRow>(
       `WITH target AS (${shifted}),
        changed AS (
-         UPDATE ${db.s}.recipients r SET state = $1, next_attempt_at = $2, due_at = $2, last_error = COALESCE($3::jsonb, r.last_error), updated_at = $4
+         UPDATE ${db.s}.recipients r SET state = $1, next_attempt_at = $2, due_at = $2, last_error = COALESCE($3::jsonb, r.last_error), updated_at = $4,
+           expires_while_held = $6::boolean
          FROM target t WHERE r.message_seq = t.message_seq AND r.idx = t.idx
          RETURNING r.message_seq, r.idx, r.recipient, r.provider, r.attempts, t.state
        ),

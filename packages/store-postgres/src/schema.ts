@@ -3,7 +3,7 @@ import { XportError, recipientDomain } from '@xport/provider-sdk';
 import type { DatabaseTarget } from './connection.js';
 
 /** The schema version this build writes and understands (kept in the `meta` table). */
-export const POSTGRES_SCHEMA_VERSION = 9;
+export const POSTGRES_SCHEMA_VERSION = 10;
 
 /** `MIGRATIONS[n]` takes a schema from version n to n + 1. `s` is the quoted schema name. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
@@ -175,6 +175,12 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       mailbox TEXT
     );
   `,
+  // v10: a hold may let its recipients expire (`xport queue hold --expire`). `expires_while_held` is
+  // TRUE for a recipient held that way: the stranded sweep (the SDK's strandedCondition) expires it
+  // once its message's lifetime passes. Read only while held; every operation writes it. FALSE for
+  // every recipient stored before: they were held the only way there was, never to expire. (A
+  // constant default: PostgreSQL adds the column without rewriting the table.)
+  (s) => `ALTER TABLE ${s}.recipients ADD COLUMN expires_while_held BOOLEAN NOT NULL DEFAULT FALSE;`,
 ];
 
 /** Work a migration needs beyond SQL, run after `MIGRATIONS[n]` in the same transaction. */

@@ -4,6 +4,7 @@ import { POSTGRES_SCHEMA_VERSION } from '../src/schema.js';
 // undone, newest first. `UNDO[v]` takes a schema from version v back to v - 1 (`s` is the quoted
 // schema name); a new migration adds its undo here, and every migration test keeps working.
 const UNDO: Readonly<Record<number, (s: string) => string>> = {
+  10: (s) => `ALTER TABLE ${s}.recipients DROP COLUMN expires_while_held;`,
   9: (s) =>
     `INSERT INTO ${s}.events (type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at, mailbox)
      SELECT type, at, message_id, recipient_index, recipient, provider, attempts, error, next_attempt_at, mailbox FROM ${s}.pending_events ORDER BY seq;

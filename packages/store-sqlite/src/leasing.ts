@@ -65,15 +65,16 @@ function selectDue(db: Database, request: ClaimRequest, limit: number): DueRow[]
 }
 
 // The SDK's stranded rule (isStranded), as the condition it builds: waiting (or under an expired
-// lease), and either without a provider or past the message's lifetime. The candidate messages come
-// from two partial indexes (unrouted recipients; open messages by expiry).
+// lease), and either without a provider or past the message's lifetime; or held with expire and past
+// the lifetime. The candidate messages come from two partial indexes (unrouted recipients; open
+// messages by expiry: a held recipient to expire is only stranded once its message is there).
 const SELECT_STRANDED = `SELECT r.message_seq, r.idx, m.id, r.recipient, r.role, r.provider, r.attempts, m.envelope, m.parts
   FROM messages m JOIN recipients r ON r.message_seq = m.seq
   WHERE m.seq IN (
     SELECT message_seq FROM recipients INDEXED BY recipients_unrouted WHERE provider IS NULL AND due_at IS NOT NULL
     UNION ALL SELECT seq FROM messages INDEXED BY messages_open_expiry WHERE finished_at IS NULL AND expires_at <= @now)
   AND m.finished_at IS NULL AND m.quarantined = 0
-  AND ${strandedCondition({ state: 'r.state', provider: 'r.provider', dueAt: 'r.due_at', expiresAt: 'm.expires_at' }, '@now')}`;
+  AND ${strandedCondition({ state: 'r.state', provider: 'r.provider', dueAt: 'r.due_at', expiresAt: 'm.expires_at', expiresWhileHeld: 'r.expires_while_held' }, '@now')}`;
 const STRANDED_ORDER = ' ORDER BY m.seq, r.idx LIMIT @limit';
 
 function selectStranded(db: Database, request: StrandedClaimRequest, limit: number): DueRow[] {

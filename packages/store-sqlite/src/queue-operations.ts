@@ -60,6 +60,7 @@ interface EntryRow {
   next_attempt_at: number | null;
   last_error: string | null;
   updated_at: number;
+  expires_while_held: number;
 }
 
 function toQueueEntry(row: EntryRow): QueueEntry {
@@ -77,6 +78,7 @@ function toQueueEntry(row: EntryRow): QueueEntry {
     updatedAt: row.updated_at,
   };
   if (row.last_error !== null) entry.lastError = decodeRecipientErrorRecord(row.last_error);
+  if (entry.state === 'held' && row.expires_while_held === 1) entry.expiresWhileHeld = true;
   const envelope = decodeEnvelopeRecord(row.envelope);
   if (envelope.subject !== undefined) entry.subject = envelope.subject;
   if (envelope.from !== undefined) entry.from = envelope.from;
@@ -96,7 +98,7 @@ export function listQueueRecipients(db: Database, request: QueueListRequest, fil
   params.push(request.limit + 1);
   const rows = sql<Array<string | number>, EntryRow>(
     db,
-    `SELECT m.seq, m.id, m.envelope, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at
+    `SELECT m.seq, m.id, m.envelope, m.submitted_at, m.expires_at, r.idx, r.recipient, r.role, r.provider, r.state, r.attempts, r.next_attempt_at, r.last_error, r.updated_at, r.expires_while_held
      ${FROM} WHERE ${where.text}${after} ORDER BY r.message_seq, r.idx LIMIT ?`,
   ).all(...params);
   const shown = rows.slice(0, request.limit);
@@ -154,10 +156,10 @@ export function applyQueueOperation(db: Database, request: QueueOperationRequest
     db,
     `SELECT m.seq, m.id, r.idx, r.recipient, r.provider, r.state, r.attempts ${FROM} WHERE ${where.text} AND ${applies.text} ORDER BY r.message_seq, r.idx LIMIT ?`,
   ).all(...where.params, ...applies.params, request.limit);
-  const result = queueOperationResult(operation, now);
+  const result = queueOperationResult(operation, now, { expire: request.expire === true });
   const update = sql(
     db,
-    `UPDATE recipients SET state = ?, next_attempt_at = ?, due_at = ?, last_error = COALESCE(?, last_error), updated_at = ?
+    `UPDATE recipients SET state = ?, next_attempt_at = ?, due_at = ?, last_error = COALESCE(?, last_error), updated_at = ?, expires_while_held = ?
      WHERE message_seq = ? AND idx = ?`,
   );
   const countOff = sql<[number, number], { open_recipients: number }>(
@@ -168,7 +170,7 @@ export function applyQueueOperation(db: Database, request: QueueOperationRequest
   const affected: AffectedRecipient[] = [];
   const finishedMessages: string[] = [];
   for (const row of rows) {
-    update.run(result.state, result.nextAttemptAt, result.nextAttemptAt, error, now, row.seq, row.idx);
+    update.run(result.state, result.nextAttemptAt, result.nextAttemptAt, error, now, result.expiresWhileHeld ? 1 : 0, row.seq, row.idx);
     if (result.event !== undefined) appendRecipientEvent(db, row.seq, row.id, row.idx, result.event, now);
     if (result.final && countOff.get(now, row.seq)?.open_recipients === 0) finishedMessages.push(row.id);
     affected.push({

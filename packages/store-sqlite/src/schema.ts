@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { XportError, recipientDomain } from '@xport/provider-sdk';
 
 /** The schema version this build writes and understands (kept in `PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 10;
+export const SQLITE_SCHEMA_VERSION = 11;
 
 /** `MIGRATIONS[n]` takes a database from version n to n + 1. Never edit a shipped one: append. */
 const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
@@ -202,6 +202,11 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
           ON CONFLICT (state, provider) DO UPDATE SET n = n + 1;
       END;
     `),
+  // v11: a hold may let its recipients expire (`xport queue hold --expire`). `expires_while_held` is
+  // 1 for a recipient held that way: the stranded sweep (the SDK's strandedCondition) expires it once
+  // its message's lifetime passes. Read only while held; every operation writes it. 0 for every
+  // recipient stored before: they were held the only way there was, never to expire.
+  (db) => db.exec('ALTER TABLE recipients ADD COLUMN expires_while_held INTEGER NOT NULL DEFAULT 0;'),
 ];
 
 export function readSchemaVersion(db: Database): number {

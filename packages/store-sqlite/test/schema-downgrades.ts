@@ -4,6 +4,7 @@ import { SQLITE_SCHEMA_VERSION } from '../src/schema.js';
 // changes undone, newest first. `UNDO[v]` takes a database from version v back to v - 1; a new
 // migration adds its undo here, and every migration test keeps working.
 const UNDO: Readonly<Record<number, string>> = {
+  11: 'ALTER TABLE recipients DROP COLUMN expires_while_held;',
   10: 'DROP TRIGGER recipient_counts_insert; DROP TRIGGER recipient_counts_delete; DROP TRIGGER recipient_counts_update; DROP TABLE recipient_counts;',
   9:
     'DROP INDEX messages_quarantined; DROP INDEX recipients_due; ' +

@@ -1,6 +1,7 @@
 import {
   DELETED_ERROR,
   checkOperationFilter,
+  checkOperationOptions,
   queueOperationsOf,
   type AffectedRecipient,
   type QueueOperation,
@@ -15,6 +16,13 @@ export interface QueueOperationInput {
   readonly operation: QueueOperation;
   /** Which recipients; one that selects every recipient needs `all: true` (`XPORT_QUEUE_FILTER_UNBOUNDED` otherwise). */
   readonly filter: RecipientFilter;
+  /**
+   * `hold` only: the held recipients still expire when their message's lifetime passes, exactly as
+   * if they were queued (`expired`, a non-delivery report, an `expired` event), and are never sent.
+   * Without it a held recipient never expires while held. Another operation with `expire: true` is
+   * `XPORT_QUEUE_OPERATION_INVALID`.
+   */
+  readonly expire?: boolean;
   /** Count what would change (and what is in flight) without changing anything. */
   readonly dryRun?: boolean;
   /** Most recipients changed per store transaction; `spooler.batchSize` when omitted. */
@@ -100,8 +108,9 @@ class DeleteReports {
  */
 export async function operateQueue(ctx: SettleContext, input: QueueOperationInput, batchSize: number, wake: () => void): Promise<QueueOperationReport> {
   const operations = queueOperationsOf(ctx.store);
-  const filter = checkOperationFilter(input.filter);
   const { operation } = input;
+  const { expire } = checkOperationOptions(operation, { expire: input.expire });
+  const filter = checkOperationFilter(input.filter);
   const planned = await operations.countOperation({ operation, filter, now: ctx.clock.now() });
   const base = { operation, dryRun: input.dryRun === true };
   if (input.dryRun === true) return { ...base, changed: planned.changes, skippedInFlight: planned.inFlight, messages: 0, batches: 0, reports: 0 };
@@ -112,7 +121,13 @@ export async function operateQueue(ctx: SettleContext, input: QueueOperationInpu
   let skippedInFlight = planned.inFlight;
   let batches = 0;
   while (changed < planned.changes) {
-    const batch = await operations.applyOperation({ operation, filter, now: ctx.clock.now(), limit: Math.min(batchSize, planned.changes - changed) });
+    const batch = await operations.applyOperation({
+      operation,
+      filter,
+      now: ctx.clock.now(),
+      limit: Math.min(batchSize, planned.changes - changed),
+      ...(expire === true ? { expire } : {}),
+    });
     batches += 1;
     changed += batch.changed;
     skippedInFlight = batch.skippedInFlight;
@@ -122,6 +137,9 @@ export async function operateQueue(ctx: SettleContext, input: QueueOperationInpu
   }
   await reports?.flush();
   if (changed > 0 && (operation === 'retry' || operation === 'release')) wake();
-  if (changed > 0) ctx.logger.info(`queue ${operation}: ${changed} recipient(s) of ${messages.size} message(s) changed`, { operation, changed, skippedInFlight, batches });
+  if (changed > 0) {
+    const how = expire === true ? ' (to expire with their messages)' : '';
+    ctx.logger.info(`queue ${operation}: ${changed} recipient(s) of ${messages.size} message(s) changed${how}`, { operation, changed, skippedInFlight, batches, ...(expire === true ? { expire } : {}) });
+  }
   return { ...base, changed, skippedInFlight, messages: messages.size, batches, reports: reports?.written ?? 0 };
 }

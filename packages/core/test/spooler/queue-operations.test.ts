@@ -101,4 +101,77 @@ describe('queue operations (spooler.operate)', () => {
     relay.release(1);
     await waitFor(async () => (await states(h!, waiting.messageId))?.[0] === 'delivered');
   });
+
+  it('hold with expire: a held recipient expires with its message (NDR, expired event), never sent; one held without stays held', async () => {
+    const lifetimeMs = 3_600_000;
+    h = await createHarness({ options: { retry: { lifetimeMs } } });
+    const relay = recordingTransport();
+    h.addTransport('loopback', ['loopback'], relay);
+    const expired: string[] = [];
+    h.spooler.on('expired', (e) => expired.push(`${e.recipient.address} ${e.error.code}`));
+    const { messageId } = await h.spooler.submit({ from: 'loopback:me', to: ['loopback:lapses@expire.example', 'loopback:waits@keep.example'], subject: 'held', text: 'x' });
+
+    // A dry run counts the same with or without expire.
+    const dry = await h.spooler.operate({ operation: 'hold', filter: { domains: ['expire.example'] }, expire: true, dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, changed: 1 });
+    expect(await h.spooler.operate({ operation: 'hold', filter: { domains: ['expire.example'] }, dryRun: true })).toEqual(dry);
+    expect(await h.spooler.operate({ operation: 'hold', filter: { domains: ['expire.example'] }, expire: true })).toMatchObject({ changed: 1, messages: 1 });
+    expect(await h.spooler.operate({ operation: 'hold', filter: { domains: ['keep.example'] } })).toMatchObject({ changed: 1, messages: 1 });
+    expect(h.logger.lines.some((l) => l.message === 'queue hold: 1 recipient(s) of 1 message(s) changed (to expire with their messages)')).toBe(true);
+
+    h.spooler.start();
+    await h.spooler.flush();
+    h.clock.advance(lifetimeMs - 1);
+    await h.spooler.flush();
+    expect(await states(h, messageId)).toEqual(['held', 'held']);
+
+    h.clock.advance(1);
+    await h.spooler.flush();
+    const stored = await h.store.getMessage(messageId);
+    expect(stored?.recipients.map((r) => [r.state, r.attempts, r.lastError?.code])).toEqual([
+      ['expired', 0, '4.4.7'],
+      ['held', 0, undefined],
+    ]);
+    expect(stored?.finishedAt).toBeUndefined();
+    expect(expired).toEqual(['lapses@expire.example 4.4.7']);
+    const reports = await h.inbox('loopback:me');
+    expect(reports.map((e) => [e.envelope.kind, e.envelope.reportFor])).toEqual([['report.ndr', messageId]]);
+    const [text] = await h.reportText('loopback:me');
+    expect(text).toContain('lapses@expire.example');
+    expect(text).not.toContain('waits@keep.example');
+    const events = await h.store.events!.readEvents({ after: 0, limit: 100, messageId });
+    expect(events.map((e) => [e.type, e.recipientIndex])).toEqual([
+      ['submitted', undefined],
+      ['held', 0],
+      ['held', 1],
+      ['expired', 0],
+    ]);
+
+    // Held without expire: still held long after; released, it is queued due now and, its message
+    // being past its lifetime, expires as release does today. Neither was ever sent.
+    h.clock.advance(10 * lifetimeMs);
+    await h.spooler.flush();
+    expect(await states(h, messageId)).toEqual(['expired', 'held']);
+    expect(await h.spooler.operate({ operation: 'release', filter: { messageIds: [messageId] } })).toMatchObject({ changed: 1 });
+    await h.spooler.flush();
+    expect(await states(h, messageId)).toEqual(['expired', 'expired']);
+    expect(relay.calls).toEqual([]);
+  });
+
+  it('refuses expire on an operation other than hold, and an expire that is not a boolean, changing nothing', async () => {
+    h = await createHarness();
+    h.addTransport('relay', ['smtp'], recordingTransport());
+    const { messageId } = await h.spooler.submit({ to: ['smtp:a@example.org'], text: 'x' });
+    await h.spooler.operate({ operation: 'hold', filter: { messageIds: [messageId] } });
+    for (const operation of ['release', 'retry', 'delete'] as const) {
+      for (const dryRun of [false, true]) {
+        const error = await h.spooler.operate({ operation, filter: { messageIds: [messageId] }, expire: true, dryRun }).catch((e: unknown) => e);
+        expect(XportError.is(error, 'XPORT_QUEUE_OPERATION_INVALID')).toBe(true);
+        expect((error as XportError).message).toBe(`queue ${operation}: expire applies to hold only (it lets held recipients expire); ${operation} takes no expire`);
+      }
+    }
+    const malformed = await h.spooler.operate({ operation: 'hold', filter: { messageIds: [messageId] }, expire: 'yes' as unknown as boolean }).catch((e: unknown) => e);
+    expect(XportError.is(malformed, 'XPORT_QUEUE_OPERATION_INVALID')).toBe(true);
+    expect(await states(h, messageId)).toEqual(['held']);
+  });
 });

@@ -4,9 +4,10 @@ import type { MessageStore, RecipientError, RecipientState } from '../store.js';
 
 /**
  * What an operator does to recipients of the queue: `retry` makes queued (not yet due) and deferred
- * ones due now; `hold` sets queued and deferred ones aside; `release` queues held ones, due now;
- * `delete` aborts any that is not final (the kernel owes their sender an NDR). None touches a
- * recipient in flight: its sender settles it.
+ * ones due now; `hold` sets queued and deferred ones aside (with `expire`, they still expire when
+ * their message's lifetime passes); `release` queues held ones, due now; `delete` aborts any that is
+ * not final (the kernel owes their sender an NDR). None touches a recipient in flight: its sender
+ * settles it.
  */
 export type QueueOperation = 'retry' | 'hold' | 'release' | 'delete';
 
@@ -54,6 +55,39 @@ export function skipsInFlight(operation: QueueOperation): boolean {
   return operation !== 'release';
 }
 
+/** What an operation is asked to do beyond its filter. */
+export interface OperationOptions {
+  /**
+   * `hold` only: the held recipients still expire when their message's lifetime passes (`expired`,
+   * with its NDR and event, never sent). Without it a held recipient never expires while held.
+   */
+  readonly expire?: boolean;
+}
+
+/**
+ * The options checked against the operation: `expire` must be a boolean, and `expire: true` belongs
+ * to `hold` alone (another operation leaves nothing held to expire). A mistake is
+ * `XPORT_QUEUE_OPERATION_INVALID`, before anything is changed.
+ *
+ * @example
+ * checkOperationOptions('hold', { expire: true });    // { expire: true }
+ * checkOperationOptions('release', { expire: true }); // throws XPORT_QUEUE_OPERATION_INVALID
+ */
+export function checkOperationOptions(operation: QueueOperation, options: OperationOptions): OperationOptions {
+  const { expire } = options as { expire?: unknown };
+  if (expire !== undefined && typeof expire !== 'boolean') {
+    throw new XportError('XPORT_QUEUE_OPERATION_INVALID', `queue ${operation}: expire must be true or false (got ${JSON.stringify(expire) ?? typeof expire})`, {
+      details: { field: 'expire', expected: 'boolean', found: typeof expire },
+    });
+  }
+  if (expire === true && operation !== 'hold') {
+    throw new XportError('XPORT_QUEUE_OPERATION_INVALID', `queue ${operation}: expire applies to hold only (it lets held recipients expire); ${operation} takes no expire`, {
+      details: { field: 'expire', expected: 'operation hold', found: operation },
+    });
+  }
+  return expire === undefined ? {} : { expire };
+}
+
 /** What an operation makes of a recipient it applies to. */
 export interface OperationResult {
   readonly state: Extract<RecipientState, 'queued' | 'held' | 'aborted'>;
@@ -65,26 +99,33 @@ export interface OperationResult {
   readonly lastError: RecipientError | undefined;
   /** The event each changed recipient owes, written in the same transaction; undefined for `retry` (a due time moved, nothing a reader needs). */
   readonly event: 'held' | 'released' | 'deleted' | undefined;
+  /**
+   * True for a recipient held with `expire`: the stranded rule (`isStranded`) still expires it once
+   * its message's lifetime passes. False for every other result, so a release clears it.
+   */
+  readonly expiresWhileHeld: boolean;
 }
 
 /**
  * The recipient after `operation` at `now` (attempts and provider are kept): held ones have no due
- * time, so neither a claim nor the expiry sweep finds them (`recipientDueAt` is null while held);
- * released and retried ones are queued, due now; deleted ones are aborted with {@link DELETED_ERROR}.
+ * time, so a claim never finds them (`recipientDueAt` is null while held), nor the expiry sweep
+ * unless held with `expire` (`expiresWhileHeld`); released and retried ones are queued, due now;
+ * deleted ones are aborted with {@link DELETED_ERROR}.
  *
  * @example
- * queueOperationResult('release', 5000); // { state: 'queued', nextAttemptAt: 5000, final: false, lastError: undefined, event: 'released' }
+ * queueOperationResult('release', 5000); // { state: 'queued', nextAttemptAt: 5000, final: false, lastError: undefined, event: 'released', expiresWhileHeld: false }
+ * queueOperationResult('hold', 5000, { expire: true }).expiresWhileHeld; // true
  */
-export function queueOperationResult(operation: QueueOperation, now: number): OperationResult {
+export function queueOperationResult(operation: QueueOperation, now: number, options: OperationOptions = {}): OperationResult {
   switch (operation) {
     case 'hold':
-      return { state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held' };
+      return { state: 'held', nextAttemptAt: null, final: false, lastError: undefined, event: 'held', expiresWhileHeld: options.expire === true };
     case 'release':
-      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined, event: 'released' };
+      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined, event: 'released', expiresWhileHeld: false };
     case 'retry':
-      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined, event: undefined };
+      return { state: 'queued', nextAttemptAt: now, final: false, lastError: undefined, event: undefined, expiresWhileHeld: false };
     case 'delete':
-      return { state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR, event: 'deleted' };
+      return { state: 'aborted', nextAttemptAt: null, final: true, lastError: DELETED_ERROR, event: 'deleted', expiresWhileHeld: false };
   }
 }
 

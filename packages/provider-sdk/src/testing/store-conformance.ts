@@ -12,6 +12,7 @@ import { defaultsCases } from './store-cases/defaults.js';
 import { deferralCases } from './store-cases/deferral.js';
 import { eventCases } from './store-cases/events.js';
 import { finishCases } from './store-cases/finish.js';
+import { heldExpiryCases } from './store-cases/held-expiry.js';
 import { idempotencyCases } from './store-cases/idempotency.js';
 import { inboxCases } from './store-cases/inbox.js';
 import { leaseCases } from './store-cases/lease.js';
@@ -112,6 +113,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     defaultsCases(context);
     suppressionCases(context);
     operationCases(context);
+    heldExpiryCases(context);
     eventCases(context);
     operationEventCases(context);
     bounceCases(context);
