@@ -30,6 +30,8 @@ export interface StoredRecipient {
   readonly nextAttemptAt: number | null;
   readonly lastError?: RecipientError;
   readonly updatedAt: number;
+  /** True on a held recipient that still expires when its message's lifetime passes (held with `expire`); absent otherwise. */
+  readonly expiresWhileHeld?: true;
 }
 
 export interface StoredMessage {

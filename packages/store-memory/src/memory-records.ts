@@ -151,6 +151,7 @@ function toStoredRecipient(r: MemoryRecipient): StoredRecipient {
     updatedAt: r.updatedAt,
   };
   if (r.lastError !== undefined) stored.lastError = r.lastError;
+  if (r.state === 'held' && r.expiresWhileHeld) stored.expiresWhileHeld = true;
   return stored;
 }
 

@@ -16,7 +16,7 @@ export async function readMessage(db: Database, messageId: string): Promise<(Mes
     'read_message',
     `SELECT ${MESSAGE_COLUMNS}, (
        SELECT COALESCE(json_agg(r ORDER BY r.idx), '[]'::json) FROM (
-         SELECT message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at
+         SELECT message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at, expires_while_held
          FROM ${db.s}.recipients WHERE message_seq = m.seq
        ) r
      ) AS recipients
@@ -50,7 +50,7 @@ export async function readRecipients(db: Database, seqs: readonly number[]): Pro
   const bySeq = new Map<number, RecipientRow[]>();
   if (seqs.length === 0) return bySeq;
   const { rows } = await db.pool.query<RecipientRow>(
-    `SELECT message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at
+    `SELECT message_seq, idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at, expires_while_held
      FROM ${db.s}.recipients WHERE message_seq = ANY($1::bigint[]) ORDER BY message_seq, idx`,
     [seqs],
   );

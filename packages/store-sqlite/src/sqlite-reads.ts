@@ -13,7 +13,7 @@ export function readMessage(db: Database, messageId: string): MessageRow | undef
 export function readRecipients(db: Database, seq: number): RecipientRow[] {
   return sql<[number], RecipientRow>(
     db,
-    'SELECT idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at FROM recipients WHERE message_seq = ? ORDER BY idx',
+    'SELECT idx, recipient, role, provider, state, attempts, next_attempt_at, last_error, updated_at, expires_while_held FROM recipients WHERE message_seq = ? ORDER BY idx',
   ).all(seq);
 }
 

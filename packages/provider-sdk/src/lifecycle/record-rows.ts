@@ -32,6 +32,8 @@ export interface RecipientRecordRow {
   readonly next_attempt_at: number | null;
   readonly last_error: unknown;
   readonly updated_at: number;
+  /** 0/1 or a boolean: held with `expire` (read only while held). Absent: never. */
+  readonly expires_while_held?: unknown;
 }
 
 export interface InboxRecordRow {
@@ -58,6 +60,7 @@ function decodeRecipientRow(r: RecipientRecordRow): StoredRecipient {
     updatedAt: r.updated_at,
   };
   if (r.last_error !== null && r.last_error !== undefined) stored.lastError = decodeRecipientErrorRecord(r.last_error);
+  if (stored.state === 'held' && (r.expires_while_held === true || r.expires_while_held === 1)) stored.expiresWhileHeld = true;
   return stored;
 }
 

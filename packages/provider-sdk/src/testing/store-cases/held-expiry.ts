@@ -45,6 +45,7 @@ export function heldExpiryCases({ store, reopen }: ConformanceContext): void {
         [1, 'held', true],
         [2, 'held', false],
       ]);
+      expect((await store().getMessage(id))?.recipients.map((r) => r.expiresWhileHeld)).toEqual([true, true, undefined]);
       expect((await store().counts()).byProvider['p1']).toEqual({ queued: 0, inFlight: 0, deferred: 0, held: 3 });
 
       // Before the message's expiry nothing is claimed or swept; at it, no claim either (held is never sent).
@@ -67,6 +68,7 @@ export function heldExpiryCases({ store, reopen }: ConformanceContext): void {
         ['held', 0, undefined],
       ]);
       expect(message?.finishedAt).toBeUndefined();
+      expect(message?.recipients.map((r) => r.expiresWhileHeld)).toEqual([undefined, undefined, undefined]);
       // The one held without expire stays held, however late it gets.
       expect(await store().claimStranded({ owner: 's', limit: 10, leaseMs: LEASE_MS, now: 10 ** 9 })).toEqual([]);
       expect((await store().counts()).byState).toMatchObject({ held: 1, expired: 2, 'in-flight': 0 });
@@ -80,6 +82,7 @@ export function heldExpiryCases({ store, reopen }: ConformanceContext): void {
       const released = await ops().applyOperation({ operation: 'release', filter: { messageIds: [id] }, now: 3000, limit: 100 });
       expect(released.affected.map((a) => [a.from, a.to])).toEqual([['held', 'queued']]);
       expect(await expiring(id)).toEqual([[0, 'queued', false]]);
+      expect((await store().getMessage(id))?.recipients[0]?.expiresWhileHeld).toBeUndefined();
       await hold({ messageIds: [id] }, 3100);
       expect(await expiring(id)).toEqual([[0, 'held', false]]);
       expect(await store().claimStranded({ owner: 's', limit: 10, leaseMs: LEASE_MS, now: 6000 })).toEqual([]);
@@ -95,6 +98,7 @@ export function heldExpiryCases({ store, reopen }: ConformanceContext): void {
         [0, 'held', true],
         [1, 'held', true],
       ]);
+      expect((await store().getMessage(id))?.recipients.map((r) => r.expiresWhileHeld)).toEqual([true, true]);
       expect(await store().claim({ owner: 's', limit: 10, leaseMs: LEASE_MS, now: 99_000 })).toEqual([]);
       const stranded = await store().claimStranded({ owner: 'sweeper', limit: 10, leaseMs: LEASE_MS, now: 5000 });
       expect(stranded.map((c) => [c.messageId, c.recipientIndex])).toEqual([
