@@ -5,6 +5,7 @@ import { appRoot, openKernel } from '../app.js';
 import { formatTime, printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { describeEvent } from './event-rows.js';
+import { formatRecipientState } from './recipient-state-text.js';
 import { withStore } from './with-store.js';
 
 /** The JSON `xport message --json` prints: the stored message, each recipient with its timeline. */
@@ -34,7 +35,7 @@ function render(history: MessageHistory): string {
       r.index,
       formatRecipient(r.recipient),
       r.provider ?? '-',
-      r.state,
+      formatRecipientState(r),
       r.attempts,
       formatTime(r.nextAttemptAt),
       r.lastError ? `${r.lastError.code} ${r.lastError.diagnostic}` : '',

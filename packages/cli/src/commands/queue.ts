@@ -3,8 +3,9 @@ import { formatRecipient, queueOperationsOf, toRecipientFilter, type QueueEntry,
 import { appRoot, openKernel } from '../app.js';
 import { formatTime, printJson, renderTable } from '../output.js';
 import type { CommandContext } from '../program.js';
-import { runQueueOperation, toOperation, type OperationOptions } from './queue-operations.js';
+import { refuseExpireWithoutHold, runQueueOperation, toOperation, type OperationOptions } from './queue-operations.js';
 import { addFilterOptions, hasFilter, toFilter } from './queue-filter.js';
+import { formatRecipientState } from './recipient-state-text.js';
 import { withStore } from './with-store.js';
 
 const HEAD = ['message', 'recipient', 'provider', 'state', 'attempts', 'next attempt', 'last error'];
@@ -14,7 +15,7 @@ function toRows(entries: readonly QueueEntry[]): Array<Array<string | number>> {
     e.messageId,
     formatRecipient(e.recipient),
     e.provider ?? '-',
-    e.state,
+    formatRecipientState(e),
     e.attempts,
     formatTime(e.nextAttemptAt),
     e.lastError ? `${e.lastError.code} ${e.lastError.diagnostic}` : '',
@@ -23,14 +24,15 @@ function toRows(entries: readonly QueueEntry[]): Array<Array<string | number>> {
 
 function toMessageRows(messages: readonly StoredMessage[]): Array<Array<string | number>> {
   return messages.flatMap((m) =>
-    m.recipients.map((r) => [m.id, formatRecipient(r.recipient), r.provider ?? '-', r.state, r.attempts, formatTime(r.nextAttemptAt), r.lastError ? `${r.lastError.code} ${r.lastError.diagnostic}` : '']),
+    m.recipients.map((r) => [m.id, formatRecipient(r.recipient), r.provider ?? '-', formatRecipientState(r), r.attempts, formatTime(r.nextAttemptAt), r.lastError ? `${r.lastError.code} ${r.lastError.diagnostic}` : '']),
   );
 }
 
 /**
  * `xport queue [hold|release|retry|delete] [filters] [--json]`: without a verb, the outbox, one row
  * per recipient (with filters, only the recipients they select); with one, that operation on the
- * recipients the filters select (`--all` for every one, `--dry-run` to count first). A verb rather
+ * recipients the filters select (`--all` for every one, `--dry-run` to count first, `--expire` with
+ * hold to let the held ones expire). A verb rather
  * than subcommands: the filters are the same options either way. Works beside a daemon.
  */
 export function registerQueue(program: Command, context: CommandContext): void {
@@ -42,11 +44,13 @@ export function registerQueue(program: Command, context: CommandContext): void {
       .option('--json', 'print JSON: the messages; with a filter, the recipients it selects; with an operation, what it changed')
       .option('--limit <n>', 'most messages (with a filter: recipients) to show', '100')
       .option('--all', 'with an operation: every recipient of the queue (required when no filter narrows the selection)')
-      .option('--dry-run', 'with an operation: print what would change, change nothing'),
+      .option('--dry-run', 'with an operation: print what would change, change nothing')
+      .option('--expire', "with hold: the held recipients still expire when their message's lifetime passes (without it they never expire while held)"),
   ).action(async (verb: string | undefined, options: OperationOptions & { limit: string }) => {
     const { io } = context;
     const kernel = openKernel(appRoot(io, context.globals()), io);
     if (verb !== undefined) return runQueueOperation(io, kernel, toOperation(verb), options);
+    if (options.expire !== undefined) refuseExpireWithoutHold();
     await withStore(kernel, async (store) => {
       const limit = Number(options.limit);
       if (!hasFilter(options)) {
