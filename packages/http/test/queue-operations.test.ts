@@ -99,4 +99,48 @@ describe('the queue by filter and bulk operations over HTTP', () => {
       expect(res.json()).toMatchObject({ code: 'XPORT_QUEUE_OPERATIONS_UNSUPPORTED' });
     }
   });
+
+  it('holds with expire: true (shown as expiresWhileHeld in the queue and the message), and answers 400 for expire on another operation or not a boolean', async () => {
+    app = await createApiApp({ config: { providers: { loopback: { config: { offline: true } } } } });
+    const id = await submit(['loopback:lapses', 'loopback:waits']);
+    const first = { filter: { messageIds: [id] } };
+    for (const operation of ['release', 'retry', 'delete']) {
+      const refused = await operate(operation, { ...first, expire: true });
+      expect(refused.status).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'XPORT_QUEUE_OPERATION_INVALID', message: `queue ${operation}: expire applies to hold only (it lets held recipients expire); ${operation} takes no expire` });
+    }
+    for (const expire of ['true', 1, null, { on: true }]) {
+      const malformed = await operate('hold', { ...first, expire });
+      expect(malformed.status).toBe(400);
+      expect(malformed.json()).toMatchObject({ code: 'XPORT_HTTP_REQUEST_INVALID' });
+    }
+    expect((await operate('hold', { ...first, expires: true })).json()).toMatchObject({ code: 'XPORT_HTTP_REQUEST_INVALID' });
+    expect((await list(`message=${id}`)).recipients.map((r) => r.state)).toEqual(['queued', 'queued']);
+
+    // A dry run counts the same with or without expire.
+    const dry = (await operate('hold', { ...first, expire: true, dryRun: true })).json();
+    expect(dry).toEqual({ operation: 'hold', dryRun: true, changed: 2, skippedInFlight: 0, messages: 0, batches: 0, reports: 0 });
+    expect((await operate('hold', { ...first, dryRun: true })).json()).toEqual(dry);
+    const held = await operate('hold', { filter: { messageIds: [id], states: ['queued'] }, ids: [id], expire: true });
+    expect(held.status).toBe(200);
+    expect(held.json()).toMatchObject({ operation: 'hold', changed: 2, messages: 1 });
+    // expire: false on another operation is simply no expire.
+    expect((await operate('release', { filter: { messageIds: [id], states: ['held'] }, expire: false, dryRun: true })).json()).toMatchObject({ changed: 2 });
+
+    const queue = (await list(`message=${id}`)).recipients as Array<QueuePage['recipients'][number] & { expiresWhileHeld?: boolean }>;
+    expect(queue.map((r) => [r.recipient.address, r.state, r.expiresWhileHeld])).toEqual([
+      ['lapses', 'held', true],
+      ['waits', 'held', true],
+    ]);
+    const message = (await app.request({ method: 'GET', url: `/v1/messages/${id}` })).json<{ recipients: Array<{ state: string; expiresWhileHeld?: boolean }> }>();
+    expect(message.recipients.map((r) => [r.state, r.expiresWhileHeld])).toEqual([
+      ['held', true],
+      ['held', true],
+    ]);
+    expect((await operate('release', { ids: [id] })).json()).toMatchObject({ changed: 2 });
+    expect((await list(`message=${id}`)).recipients.map((r) => [r.state, 'expiresWhileHeld' in r])).toEqual([
+      ['queued', false],
+      ['queued', false],
+    ]);
+  });
 });

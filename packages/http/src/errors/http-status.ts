@@ -9,6 +9,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   XPORT_QUEUE_FILTER_INVALID: 400,
   // A bulk operation that would select the whole queue without all: true.
   XPORT_QUEUE_FILTER_UNBOUNDED: 400,
+  // expire: true on another operation than hold.
+  XPORT_QUEUE_OPERATION_INVALID: 400,
   XPORT_HTTP_UNAUTHORIZED: 401,
   XPORT_STORE_NOT_FOUND: 404,
   XPORT_HTTP_ROUTE_NOT_FOUND: 404,

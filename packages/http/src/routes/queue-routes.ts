@@ -32,6 +32,7 @@ interface OperationBody {
   readonly filter?: FilterBody;
   readonly ids?: string[];
   readonly dryRun?: boolean;
+  readonly expire?: boolean;
 }
 
 /** The earlier of "older than (seconds)" and "submitted before", as the filter's one time bound. */
@@ -69,6 +70,7 @@ function toQueueRecipientView(e: QueueEntry): Record<string, unknown> {
     href: messagePath(e.messageId),
   };
   if (e.lastError) view.lastError = { code: e.lastError.code, diagnostic: e.lastError.diagnostic };
+  if (e.expiresWhileHeld === true) view.expiresWhileHeld = true;
   if (e.subject !== undefined) view.subject = e.subject;
   if (e.from !== undefined) view.from = toRecipientView(e.from);
   return view;
@@ -127,7 +129,7 @@ export function registerQueueRoutes(app: FastifyInstance, { kernel }: RouteConte
       schema: {
         summary: 'Retry, hold, release or delete recipients by filter',
         description:
-          'retry: queued (not yet due) and deferred recipients become due now; hold: queued and deferred ones are set aside, never sent nor expired until released; release: held ones are queued, due now; delete: queued, deferred and held ones are aborted, with one non-delivery report per message to its sender (none for a report, nor when the message asked for none). Recipients in flight are skipped and counted. Works in bounded batches while the daemon sends.',
+          "retry: queued (not yet due) and deferred recipients become due now; hold: queued and deferred ones are set aside, never sent until released, and never expired while held unless expire: true (then they expire when their message's lifetime passes, with a non-delivery report); release: held ones are queued, due now; delete: queued, deferred and held ones are aborted, with one non-delivery report per message to its sender (none for a report, nor when the message asked for none). Recipients in flight are skipped and counted. Works in bounded batches while the daemon sends.",
         tags: ['queue'],
         params: operationParams,
         body: operationBody,
@@ -135,9 +137,9 @@ export function registerQueueRoutes(app: FastifyInstance, { kernel }: RouteConte
       },
     },
     async (request) => {
-      const { filter: fields = {}, ids, dryRun } = request.body;
+      const { filter: fields = {}, ids, dryRun, expire } = request.body;
       const filter = toFilter(ids ? { ...fields, messageIds: [...(fields.messageIds ?? []), ...ids] } : fields, Date.now());
-      return kernel.operateQueue({ operation: request.params.operation, filter, dryRun: dryRun === true });
+      return kernel.operateQueue({ operation: request.params.operation, filter, dryRun: dryRun === true, ...(expire === undefined ? {} : { expire }) });
     },
   );
 }

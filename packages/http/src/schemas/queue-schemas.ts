@@ -42,6 +42,7 @@ export const queueRecipientSchema = {
     nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
     lastError: { type: 'object', additionalProperties: false, required: ['code', 'diagnostic'], properties: { code: { type: 'string' }, diagnostic: { type: 'string' } } },
     updatedAt: time,
+    expiresWhileHeld: { type: 'boolean', const: true, description: "Present on a held recipient that still expires when its message's lifetime passes (held with expire: true)." },
     submittedAt: time,
     expiresAt: time,
     href: { type: 'string', description: 'Where its message is read.' },
@@ -83,6 +84,11 @@ export const operationBody = {
     },
     ids: names('Message ids: every recipient of these messages the operation applies to.'),
     dryRun: { type: 'boolean', default: false, description: 'Count what would change (and what is in flight); change nothing.' },
+    expire: {
+      type: 'boolean',
+      description:
+        "hold only: the held recipients still expire when their message's lifetime passes (expired, with a non-delivery report and an expired event; never sent). Without it a held recipient never expires while held. true with another operation: 400 XPORT_QUEUE_OPERATION_INVALID.",
+    },
   },
 } as const;
 

@@ -3,7 +3,7 @@
 /** Error responses a route lists, each the shared `Error` body. */
 export function errorResponses(...statuses: number[]): Record<number, unknown> {
   const described: Record<number, string> = {
-    400: 'Malformed request (XPORT_HTTP_REQUEST_INVALID, XPORT_QUEUE_FILTER_INVALID), or a queue operation that selects everything without all: true (XPORT_QUEUE_FILTER_UNBOUNDED).',
+    400: 'Malformed request (XPORT_HTTP_REQUEST_INVALID, XPORT_QUEUE_FILTER_INVALID), a queue operation that selects everything without all: true (XPORT_QUEUE_FILTER_UNBOUNDED), or expire: true on an operation other than hold (XPORT_QUEUE_OPERATION_INVALID).',
     401: 'No or unknown bearer token (XPORT_HTTP_UNAUTHORIZED).',
     404: 'Not found (XPORT_STORE_NOT_FOUND, XPORT_HTTP_ROUTE_NOT_FOUND).',
     409: 'The idempotency key was used for other content (XPORT_IDEMPOTENCY_CONFLICT).',

@@ -131,6 +131,7 @@ export const recipientStatusSchema = {
       properties: { code: { type: 'string' }, diagnostic: { type: 'string' } },
     },
     updatedAt: time,
+    expiresWhileHeld: { type: 'boolean', const: true, description: "Present on a held recipient that still expires when its message's lifetime passes (held with expire: true)." },
     timeline: {
       type: 'array',
       items: { $ref: 'DeliveryEvent#' },

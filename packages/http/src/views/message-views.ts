@@ -42,6 +42,7 @@ function toRecipientStatusView(r: StoredRecipient): Record<string, unknown> {
     updatedAt: toTime(r.updatedAt),
   };
   if (r.lastError) view.lastError = { code: r.lastError.code, diagnostic: r.lastError.diagnostic };
+  if (r.expiresWhileHeld === true) view.expiresWhileHeld = true;
   return view;
 }
 

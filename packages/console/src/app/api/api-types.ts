@@ -18,6 +18,8 @@ export interface RecipientStatus {
   readonly nextAttemptAt: string | null;
   readonly updatedAt: string;
   readonly lastError?: { readonly code: string; readonly diagnostic: string };
+  /** True on a held recipient that still expires when its message's lifetime passes (held with expire: true). */
+  readonly expiresWhileHeld?: true;
   /** Its delivery events, oldest first (on a message's page; absent in the queue). */
   readonly timeline?: readonly DeliveryEvent[];
 }

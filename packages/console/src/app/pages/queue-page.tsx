@@ -43,7 +43,7 @@ function QueueRows({ recipients, selection }: { readonly recipients: readonly Qu
           <td><AddressText address={r.from} /></td>
           <td><AddressText address={r.recipient} /></td>
           <td>{r.provider ?? <span class="muted">none</span>}</td>
-          <td><StateBadge state={r.state} /></td>
+          <td><StateBadge state={r.state} />{r.expiresWhileHeld && <span class="muted" title="still expires when its message's lifetime passes"> expires</span>}</td>
           <td>{r.attempts}</td>
           <td><Instant at={r.nextAttemptAt} /></td>
           <td><Instant at={r.submittedAt} /></td>

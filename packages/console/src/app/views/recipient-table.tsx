@@ -15,7 +15,7 @@ export function RecipientTable({ recipients }: { readonly recipients: readonly R
           <td><AddressText address={r.recipient} /></td>
           <td>{r.role}</td>
           <td>{r.provider ?? <span class="muted">none</span>}</td>
-          <td><StateBadge state={r.state} /></td>
+          <td><StateBadge state={r.state} />{r.expiresWhileHeld && <span class="muted" title="still expires when its message's lifetime passes"> expires</span>}</td>
           <td>{r.attempts}</td>
           <td><Instant at={r.nextAttemptAt} /></td>
           <td><Instant at={r.updatedAt} /></td>
