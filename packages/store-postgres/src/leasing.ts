@@ -44,7 +44,7 @@ export interface LeasedRecipients {
   readonly parts: PartReadAhead[];
 }
 
-const RECIPIENT_COLUMNS = ['recipient', 'role', 'provider', 'state', 'attempts', 'next_attempt_at', 'last_error', 'updated_at'];
+const RECIPIENT_COLUMNS = ['recipient', 'role', 'provider', 'state', 'attempts', 'next_attempt_at', 'last_error', 'updated_at', 'expires_while_held'];
 
 /**
  * The due claim, reading ahead in the same statement: each leased message once (all its recipients,

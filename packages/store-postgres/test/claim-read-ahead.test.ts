@@ -85,6 +85,18 @@ describe('postgres store: claims read ahead', () => {
     expect(served).toEqual(await other.getMessage(messageId));
   });
 
+  it('serves a recipient held with expire as a fresh read does (expiresWhileHeld)', async () => {
+    const { messageId } = await store.submit(makeSubmitRequest({ recipients: [{ to: 'smtp:ada@send.example', provider: 'p1' }, { to: 'smtp:bob@held.example', provider: 'p1' }] }));
+    await store.operations!.applyOperation({ operation: 'hold', filter: { domains: ['held.example'] }, now: 1500, limit: 10, expire: true });
+    await claimOne();
+    const served = await store.getMessage(messageId);
+    expect(served?.recipients.map((r) => [r.state, r.expiresWhileHeld])).toEqual([
+      ['in-flight', undefined],
+      ['held', true],
+    ]);
+    expect(served).toEqual(await other.getMessage(messageId));
+  });
+
   it('serves each read-ahead once: a second getMessage and openPart read the database', async () => {
     const { messageId } = await store.submit(makeSubmitRequest({ text: 'twice' }));
     await claimOne();
