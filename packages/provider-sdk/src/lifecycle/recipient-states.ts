@@ -49,8 +49,9 @@ export interface DueInput {
 
 /**
  * When a recipient can next be claimed: its next attempt while waiting, its lease's expiry while in
- * flight (a claimer that died gives it back then), never (null) once final or while held (so
- * neither a claim nor the expiry sweep finds a held recipient). SQL stores keep this
+ * flight (a claimer that died gives it back then), never (null) once final or while held (so a
+ * claim never finds a held recipient; the expiry sweep finds one only when it was held with
+ * `expire`, see `isStranded`). SQL stores keep this
  * value in an indexed column (`due_at`) and claim by `due_at <= now`.
  *
  * @example
