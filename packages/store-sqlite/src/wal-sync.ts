@@ -6,8 +6,9 @@ const errnoOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-// A sync refused for want of room fails the writes it covers; the next sync may succeed.
-const NO_ROOM = /^(ENOSPC|EDQUOT)$/;
+// A sync refused for want of room (or on a filesystem made read-only) fails the writes it covers;
+// the next sync may succeed.
+const NO_ROOM = /^(ENOSPC|EDQUOT|EROFS)$/;
 
 /** What a group commit needs of a WAL sync (`WalSync`; a test gives its own). */
 export interface CommitSync {
@@ -48,7 +49,8 @@ export class WalSync implements CommitSync {
     let fd: number;
     try {
       // The WAL exists once a commit went through, and SQLite keeps it while this connection is open.
-      fd = this.fd ??= openSync(this.wal, 'r+');
+      // Read-only is enough for fdatasync on Linux, and opens on a filesystem remounted read-only.
+      fd = this.fd ??= openSync(this.wal, 'r');
     } catch (error) {
       return Promise.reject(this.fail(error));
     }
@@ -80,7 +82,8 @@ export class WalSync implements CommitSync {
 }
 
 /**
- * What a failed WAL sync means: a full disk (`ENOSPC`, `EDQUOT`) fails the writes the sync covered
+ * What a failed WAL sync means: a full disk (`ENOSPC`, `EDQUOT`) or a filesystem made read-only
+ * (`EROFS`) fails the writes the sync covered
  * and nothing more; anything else (`EIO`, a WAL that cannot be opened) is `lasting`: the error every
  * later write is refused with, its `code` the errno.
  */
