@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
 import type { ShmGuard } from './shm-guard.js';
+import type { CommitSync } from './wal-sync.js';
 import { sql } from './statements.js';
 import { toStorageError, toStoreError } from './storage-errors.js';
 
@@ -20,6 +21,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * With a commit window, a batch also takes the writes of the next `windowMs`: writes that trickle in
  * one per turn (a relay's replies) then share a sync, and each write waits up to that long.
  *
+ * With a `WalSync`, the WAL is flushed off the event loop after `COMMIT` and the batch's writes resolve
+ * when that flush returns; the next batch waits for it (and so takes every write issued meanwhile),
+ * which keeps one sync in flight at a time and never lets a later write resolve before an earlier one.
+ *
  * A batch that fails (disk full, read-only, an I/O error) fails each of its jobs with a coded error
  * and leaves the connection out of any transaction, so the next batch starts clean: once the disk
  * has room again, writes go through with no reopening.
@@ -27,6 +32,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class GroupCommitWriter {
   private pending: Job[] = [];
   private scheduled = false;
+  /** A batch's WAL sync is in flight: the next batch waits for it. */
+  private syncing = false;
   private closed = false;
   private drained: Array<() => void> = [];
 
@@ -36,6 +43,7 @@ export class GroupCommitWriter {
     private readonly maxBatch = 2000,
     private readonly windowMs = 0,
     private readonly guard?: ShmGuard,
+    private readonly walSync?: CommitSync,
   ) {}
 
   /** Runs `work` inside the next batch's transaction; resolves with its result once committed. */
@@ -43,6 +51,8 @@ export class GroupCommitWriter {
     if (this.closed) {
       return Promise.reject(new XportError('XPORT_STORE_UNAVAILABLE', `sqlite store ${this.path}: cannot ${action}: the store is closed`, { details: { path: this.path, action } }));
     }
+    const failure = this.walSync?.failure;
+    if (failure) return Promise.reject(toStorageError(this.path, action, failure));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ action, work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
@@ -52,13 +62,13 @@ export class GroupCommitWriter {
   /** Stops taking jobs and resolves once the queued ones are written. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.pending.length === 0 && !this.scheduled) return;
+    if (this.pending.length === 0 && !this.scheduled && !this.syncing) return;
     await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
   /** `more`: what a full batch left behind goes in the next turn, without another window. */
   private schedule(more = false): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.syncing) return;
     this.scheduled = true;
     // setImmediate, not a microtask: it gathers every write issued in this turn, including those
     // issued from I/O callbacks that run before the check phase.
@@ -71,7 +81,6 @@ export class GroupCommitWriter {
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending.splice(0, this.maxBatch);
-    if (this.pending.length > 0) this.schedule(true);
     let outcomes: Outcome[];
     try {
       outcomes = this.runBatch(batch);
@@ -79,12 +88,33 @@ export class GroupCommitWriter {
       // Never out of a timer callback: that would end the process and leave these jobs unsettled.
       outcomes = this.failAll(batch, error);
     }
+    if (this.walSync && outcomes.some((o) => o.ok)) {
+      this.syncing = true;
+      this.walSync.sync().then(
+        () => this.afterSync(batch, outcomes),
+        (error: unknown) => this.afterSync(batch, outcomes, error),
+      );
+      return;
+    }
+    if (this.pending.length > 0) this.schedule(true);
+    this.settle(batch, outcomes);
+  }
+
+  /** The batch's commit is on disk (or its sync failed, `error`): its writes resolve, the next batch may begin. */
+  private afterSync(batch: readonly Job[], outcomes: Outcome[], error?: unknown): void {
+    this.syncing = false;
+    if (error !== undefined) outcomes = outcomes.map((o, i) => (o.ok ? { ok: false, error: toStorageError(this.path, batch[i]!.action, error) } : o));
+    if (this.pending.length > 0) this.schedule(true);
+    this.settle(batch, outcomes);
+  }
+
+  private settle(batch: readonly Job[], outcomes: readonly Outcome[]): void {
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
-    if (this.pending.length === 0 && !this.scheduled) {
+    if (this.pending.length === 0 && !this.scheduled && !this.syncing) {
       for (const resolve of this.drained.splice(0)) resolve();
     }
   }

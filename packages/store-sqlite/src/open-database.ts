@@ -6,6 +6,7 @@ import { assertSchemaNotNewer, migrateSchema } from './schema.js';
 import { checkWritable } from './storage-diagnosis.js';
 import { toRefusedStorage, toStorageError, toStoreError } from './storage-errors.js';
 import { prepareStoreFiles, storeFiles } from './store-files.js';
+import { WalSync } from './wal-sync.js';
 
 export interface ConnectionSettings {
   readonly path: string;
@@ -18,6 +19,11 @@ export interface ConnectionSettings {
 export interface OpenedDatabase {
   readonly db: Database;
   readonly tightened: readonly string[];
+  /**
+   * Under `FULL`, what makes a commit durable: the connection runs `NORMAL` once migrated, and the
+   * group commit syncs the WAL through this off the event loop before any write of a batch resolves.
+   */
+  readonly walSync?: WalSync;
 }
 
 /**
@@ -42,6 +48,8 @@ function assertWritable(path: string): void {
 /**
  * Opens the database in WAL mode, refuses a newer schema before writing anything, then migrates.
  * WAL + `synchronous` FULL makes a commit durable against power loss; NORMAL against a process crash.
+ * FULL is kept by the caller syncing the WAL after each commit (`walSync`), not by SQLite at `COMMIT`:
+ * the connection runs NORMAL (checkpoints still sync the WAL before and the database after they copy).
  * The directory is created `0700` and the files `0600`, whatever the umask.
  */
 export function openDatabase(settings: ConnectionSettings): OpenedDatabase {
@@ -77,6 +85,10 @@ export function openDatabase(settings: ConnectionSettings): OpenedDatabase {
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(settings.maxSizeBytes / pageSize))}`);
     }
     migrateSchema(db, path);
+    if (settings.synchronous === 'FULL' && path !== ':memory:') {
+      db.pragma('synchronous = NORMAL');
+      return { db, tightened, walSync: new WalSync(path) };
+    }
     return { db, tightened };
   } catch (error) {
     db.close();

@@ -41,6 +41,7 @@ import { SqliteSuppression } from './sqlite-suppression.js';
 import { SqliteEvents } from './sqlite-events.js';
 import { STORE_DEFAULTS, openSentRetention, purgeHistory } from '@xport/provider-sdk';
 import { WorkSignal } from './work-signal.js';
+import type { WalSync } from './wal-sync.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 import { newRecordId } from './record-ids.js';
 
@@ -49,6 +50,7 @@ class SqliteStore implements MessageStore {
   private db: Database | undefined;
   private guard: ShmGuard | undefined;
   private writer: GroupCommitWriter | undefined;
+  private walSync: WalSync | undefined;
   private stopRetention: (() => void) | undefined;
   private readonly work: WorkSignal;
   private readonly records: RecordReader;
@@ -84,7 +86,7 @@ class SqliteStore implements MessageStore {
   async open(): Promise<void> {
     if (this.db) return;
     const { path, logger } = this.options;
-    const { db, tightened } = openDatabase({
+    const { db, tightened, walSync } = openDatabase({
       path,
       synchronous: this.options.synchronous ?? 'FULL',
       busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
@@ -93,7 +95,8 @@ class SqliteStore implements MessageStore {
     for (const file of tightened) logger?.warn(`sqlite store ${path}: ${file} was readable by group or others; it is now 0600 (owner only)`, { path, file });
     this.db = db;
     this.guard = new ShmGuard(path);
-    this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard);
+    this.walSync = walSync;
+    this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard, walSync);
     try {
       await this.writer.run('remove orphaned content', (conn) => deleteOrphanParts(conn, Date.now()));
     } catch (error) {
@@ -113,6 +116,8 @@ class SqliteStore implements MessageStore {
     this.stopRetention?.();
     this.work.clear();
     await this.writer?.close();
+    this.walSync?.close();
+    this.walSync = undefined;
     if (this.db) this.guard?.beforeClose(this.options.logger);
     this.db?.close();
     this.db = undefined;
