@@ -3,6 +3,7 @@ import { createKernel, type Kernel } from '@xport/core';
 import { readWholePart, type MessageStore, type TransportProvider } from '@xport/provider-sdk';
 import { createE2eApp, type E2eApp } from './test-app.js';
 import { nodemailer, simpleParser, startSink, type Sink, type SinkMail } from './smtp-sink.js';
+import { outcomeEvents } from './outcome-events.js';
 
 // Asynchronous bounces against real SMTP peers: xport relays a message to an in-process
 // smtp-server that accepts it (250), then the relay's bounce for it arrives on xport's own SMTP
@@ -42,22 +43,10 @@ function listenPort(k: Kernel): number {
   return (k.transport('smtp') as TransportProvider & { listenAddress(): { port: number } }).listenAddress().port;
 }
 
-/** Resolves once every recipient of `messageId` named in `indexes` has an outcome event. */
-function settled(k: Kernel, messageId: string, indexes: readonly number[]): Promise<void> {
-  const waiting = new Set(indexes);
-  return new Promise((resolve) => {
-    const done = (event: { messageId: string; recipientIndex: number }): void => {
-      if (event.messageId !== messageId) return;
-      waiting.delete(event.recipientIndex);
-      if (waiting.size === 0) resolve();
-    };
-    for (const name of ['delivered', 'failed', 'deferred'] as const) k.spooler().on(name, done);
-  });
-}
-
 async function sendAndSettle(k: Kernel, input: Parameters<Kernel['submit']>[0], count: number): Promise<string> {
+  const outcomes = outcomeEvents(k, ['delivered', 'failed', 'deferred']);
   const { messageId } = await k.submit(input);
-  const done = settled(k, messageId, [...Array(count).keys()]);
+  const done = outcomes.settled(messageId, [...Array(count).keys()]);
   await k.spooler().flush();
   await done;
   return messageId;

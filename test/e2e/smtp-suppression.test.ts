@@ -3,6 +3,7 @@ import { createKernel, type Kernel } from '@xport/core';
 import { readWholePart } from '@xport/provider-sdk';
 import { createE2eApp, type E2eApp } from './test-app.js';
 import { startSink, type Sink } from './smtp-sink.js';
+import { outcomeEvents } from './outcome-events.js';
 
 // The suppression list against a real SMTP peer: a relay that answers 550 5.1.1 for one address
 // makes a hard bounce, and the next message to that address fails it at submit, with an NDR, while
@@ -20,20 +21,6 @@ afterEach(async () => {
   sink = undefined;
   app = undefined;
 });
-
-/** Resolves once every recipient of `messageId` named in `indexes` has a final event (delivered or failed). */
-function settled(k: Kernel, messageId: string, indexes: readonly number[]): Promise<void> {
-  const waiting = new Set(indexes);
-  return new Promise((resolve) => {
-    const done = (event: { messageId: string; recipientIndex: number }): void => {
-      if (event.messageId !== messageId) return;
-      waiting.delete(event.recipientIndex);
-      if (waiting.size === 0) resolve();
-    };
-    k.spooler().on('delivered', done);
-    k.spooler().on('failed', done);
-  });
-}
 
 describe('suppression list over SMTP', () => {
   it('a 550 5.1.1 from the relay suppresses the address: the next message fails it at submit with an NDR and relays the others', async () => {
@@ -54,9 +41,10 @@ describe('suppression list over SMTP', () => {
     kernel = createKernel({ root: app.root, env: {} });
     await kernel.start();
     const k = kernel;
+    const finals = outcomeEvents(k);
 
     const first = await k.submit({ from: 'ada@example.org', to: ['gone@remote.test', 'bob@remote.test'], subject: 'one', text: 'hi' });
-    const firstDone = settled(k, first.messageId, [0, 1]);
+    const firstDone = finals.settled(first.messageId, [0, 1]);
     await k.spooler().flush();
     await firstDone;
     const store = k.store()!;
@@ -67,7 +55,7 @@ describe('suppression list over SMTP', () => {
       ['carol@remote.test', 'smtp', 'queued'],
       ['gone@remote.test', null, 'failed'],
     ]);
-    const secondDone = settled(k, second.messageId, [0]);
+    const secondDone = finals.settled(second.messageId, [0]);
     await k.spooler().flush();
     await secondDone;
 
