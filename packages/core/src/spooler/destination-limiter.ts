@@ -1,7 +1,7 @@
 import type { BackoffPolicy } from '../backoff/exponential-backoff.js';
 import { FRESH_DESTINATION_FLOW, nextDestinationFlow, type DestinationFlow, type DestinationSignal } from './destination-flow.js';
 import { limitsOfDestination } from './destination-limits.js';
-import type { ProviderLimits } from './host.js';
+import type { DestinationLimits, ProviderLimits } from './host.js';
 import { nextTokenTime, refillBucket, type TokenBucket } from './token-bucket.js';
 
 /** Shortest put-off of a recipient whose destination has no free slot: about one send's time. */
@@ -38,8 +38,11 @@ interface Destination {
   bucket: TokenBucket | undefined;
   /** Mean send duration (exponentially weighted), to put off recipients while its slots are full. */
   meanSendMs: number;
-  /** Hand-over times within the last second, oldest first. */
+  /** Hand-over times, oldest first; those before `recentFrom` are older than a second (see `forgetBefore`). */
   recent: number[];
+  recentFrom: number;
+  /** Its limits, worked out from the transport's `limits` object they were read from (`limitsFor`). */
+  limits: ResolvedLimits | undefined;
   /** When the next group put off for want of a slot comes due: put-offs are spread at the pace the destination takes sends. */
   nextTurnAt: number;
   /** The last hand-over or answer. */
@@ -83,12 +86,29 @@ export interface DestinationLimiter {
   status(now: number): DestinationStatus[];
 }
 
-/** Drops hand-over times older than a second. */
-function forgetBefore(d: Destination, now: number): void {
-  let old = 0;
-  while (old < d.recent.length && d.recent[old]! <= now - 1000) old += 1;
-  if (old > 0) d.recent.splice(0, old);
+interface ResolvedLimits extends DestinationLimits {
+  /** The transport's limits these were worked out from: read again once the configuration changes. */
+  readonly from: ProviderLimits;
+  /** Configured concurrency; Infinity: unlimited. */
+  readonly configured: number;
 }
+
+/**
+ * Steps past hand-over times older than a second. Constant time a send: the times are dropped from
+ * the front in bulk once they are half the array, not spliced off one send at a time (at tens of
+ * thousands of sends a second, a splice per send cost more than the send).
+ */
+function forgetBefore(d: Destination, now: number): void {
+  const { recent } = d;
+  while (d.recentFrom < recent.length && recent[d.recentFrom]! <= now - 1000) d.recentFrom += 1;
+  if (d.recentFrom > 64 && d.recentFrom * 2 >= recent.length) {
+    recent.splice(0, d.recentFrom);
+    d.recentFrom = 0;
+  }
+}
+
+/** Hand-overs within the last second (after `forgetBefore`). */
+const sentLastSecond = (d: Destination): number => d.recent.length - d.recentFrom;
 
 export function createDestinationLimiter(parts: DestinationLimiterParts): DestinationLimiter {
   const destinations = new Map<string, Map<string, Destination>>();
@@ -104,14 +124,19 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
     let byName = destinations.get(provider);
     if (!byName) destinations.set(provider, (byName = new Map()));
     let d = byName.get(name);
-    if (!d) byName.set(name, (d = { provider, name, inFlight: 0, flow: FRESH_DESTINATION_FLOW, bucket: undefined, meanSendMs: 0, recent: [], nextTurnAt: 0, usedAt: -Infinity }));
+    if (!d) byName.set(name, (d = { provider, name, inFlight: 0, flow: FRESH_DESTINATION_FLOW, bucket: undefined, meanSendMs: 0, recent: [], recentFrom: 0, limits: undefined, nextTurnAt: 0, usedAt: -Infinity }));
     return d;
   };
-  const limitsFor = (d: Destination) => {
+  const resolvedLimits = (d: Destination): ResolvedLimits => {
     const transport = parts.limitsOf(d.provider);
+    if (d.limits?.from === transport) return d.limits;
     const own = limitsOfDestination(transport.perDestination, d.name);
     const configured = own.concurrency > 0 ? own.concurrency : transport.concurrency > 0 ? transport.concurrency : Infinity;
-    return { ...own, configured, allowed: Math.min(configured, d.flow.window) };
+    return (d.limits = { ...own, from: transport, configured });
+  };
+  const limitsFor = (d: Destination) => {
+    const limits = resolvedLimits(d);
+    return { configured: limits.configured, ratePerSecond: limits.ratePerSecond, suspendAfterFailures: limits.suspendAfterFailures, allowed: Math.min(limits.configured, d.flow.window) };
   };
   /**
    * Until when a group waits for a slot: one send's time from now, and no earlier than the turn after
@@ -166,7 +191,7 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
     cancel(provider, name) {
       const d = get(provider, name);
       d.inFlight = Math.max(0, d.inFlight - 1);
-      d.recent.pop();
+      if (d.recent.length > d.recentFrom) d.recent.pop();
     },
     release(provider, name, signal, durationMs, now) {
       const d = get(provider, name);
@@ -219,7 +244,7 @@ export function createDestinationLimiter(parts: DestinationLimiterParts): Destin
             concurrency: Number.isFinite(limits.allowed) ? limits.allowed : null,
             concurrencyLimit: Number.isFinite(limits.configured) ? limits.configured : null,
             ratePerSecond: limits.ratePerSecond > 0 ? limits.ratePerSecond : null,
-            sentLastSecond: d.recent.length,
+            sentLastSecond: sentLastSecond(d),
             suspendedUntil: until === undefined ? null : new Date(until).toISOString(),
             failuresInRow: d.flow.failures,
           });

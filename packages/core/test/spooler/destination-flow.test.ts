@@ -153,4 +153,33 @@ describe('destination limits', () => {
     expect(limiter.admit('p', 'r', 0)).toEqual({ admitted: false, until: 500, suspended: false });
     expect(limiter.status(0)[0]).toMatchObject({ ratePerSecond: 2, sentLastSecond: 2 });
   });
+
+  it('counts the sends of the last second across thousands of sends, and cancelled ones out', () => {
+    const limiter = createDestinationLimiter({ limitsOf: () => ({ concurrency: 0, ratePerSecond: 0 }), backoff: () => ({ minDelayMs: 500, maxDelayMs: 5000 }) });
+    // 5,000 sends, one every millisecond: at each point the last second holds the last 1,000.
+    for (let t = 0; t < 5000; t++) {
+      expect(limiter.admit('p', 'd', t).admitted).toBe(true);
+      limiter.release('p', 'd', 'answered', 1, t);
+      if (t % 997 === 0) expect(limiter.status(t)[0]!.sentLastSecond).toBe(Math.min(t + 1, 1000));
+    }
+    expect(limiter.status(4999)[0]!.sentLastSecond).toBe(1000);
+    limiter.admit('p', 'd', 4999);
+    limiter.cancel('p', 'd');
+    expect(limiter.status(4999)[0]!.sentLastSecond).toBe(1000);
+    // Nothing within the last second: none, and a cancel then takes nothing older away.
+    limiter.cancel('p', 'd');
+    expect(limiter.status(7000)[0]!.sentLastSecond).toBe(0);
+    limiter.admit('p', 'd', 7000);
+    expect(limiter.status(7000)[0]!.sentLastSecond).toBe(1);
+  });
+
+  it("reads a transport's limits again once its configuration changes", () => {
+    let limits = { concurrency: 1, ratePerSecond: 0 };
+    const limiter = createDestinationLimiter({ limitsOf: () => limits, backoff: () => ({ minDelayMs: 500, maxDelayMs: 5000 }) });
+    expect(limiter.admit('p', 'd', 0).admitted).toBe(true);
+    expect(limiter.admit('p', 'd', 0).admitted).toBe(false);
+    limits = { concurrency: 2, ratePerSecond: 0 };
+    expect(limiter.admit('p', 'd', 0).admitted).toBe(true);
+    expect(limiter.status(0)[0]).toMatchObject({ concurrencyLimit: 2, inFlight: 2 });
+  });
 });
