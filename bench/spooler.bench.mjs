@@ -3,8 +3,10 @@
 // kernel (a temp app whose node_modules links provider-loopback and the store; found by manifest),
 // on the SQLite store and on the memory store, against the store-only baseline (submit → claim →
 // complete of the same count directly on the same store type), all measured in this run, each
-// after unmeasured warm-up runs of its own, as the median of interleaved rounds. A second figure is the floor: the store operations the
-// kernel's path performs for each message (adding the message read and the inbox write), alone.
+// after unmeasured warm-up runs of its own, as the median of interleaved rounds. Two more baselines:
+// the store-only baseline made fair (submit and drain interleaved as the kernel does, the inbox write
+// included), and the floor: the store operations the kernel's path performs for each message (adding
+// the message read and the inbox write), alone, interleaved the same way.
 // Submissions keep WINDOW messages in flight, as an integrator feeding the kernel would.
 // Each store is measured in a process of its own; XPORT_BENCH_STORE=store-sqlite|store-memory runs one.
 import { spawnSync } from 'node:child_process';
@@ -81,33 +83,50 @@ async function kernelRun(storeId) {
 }
 
 /**
- * Opens `store`, submits MESSAGES messages (WINDOW in flight), then four claimers take batches of
+ * Opens `store`, submits MESSAGES messages (WINDOW in flight) while four claimers take batches of
  * 100 and run `settle(store, claim)` on each; resolves with the elapsed ms of submits and claims.
+ * `interleaved` false submits them all before the first claim (as bench/store.bench.mjs does);
+ * true drains while the submits go on, as a kernel does (a claimer that finds nothing due waits
+ * for the next submit).
  */
-async function drainStore(store, settle) {
+async function drainStore(store, settle, interleaved = false) {
   await store.open();
   const envelope = { from: { type: 'loopback', address: 'bench' }, subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false };
   const started = performance.now();
-  await windowed(MESSAGES, WINDOW, (n) =>
-    store.submit({
+  let submitted = 0;
+  let waiting = [];
+  const submits = windowed(MESSAGES, WINDOW, async (n) => {
+    await store.submit({
       envelope,
       recipients: [{ recipient: { type: 'loopback', address: `r${n % 1000}` }, role: 'to', provider: 'loopback' }],
       parts: [{ kind: 'text', contentType: 'text/plain; charset=utf-8', content: TEXT }],
       submittedAt: 1000,
       expiresAt: 1_000_000_000,
-    }),
-  );
+    });
+    submitted += 1;
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  });
+  if (!interleaved) await submits;
   let done = 0;
   await Promise.all(
     Array.from({ length: 4 }, async (_, i) => {
       for (;;) {
+        const before = submitted;
         const claims = await store.claim({ owner: `bench-${i}`, limit: 100, leaseMs: 600_000, now: 2000 });
-        if (claims.length === 0) return;
+        if (claims.length === 0) {
+          if (submitted === MESSAGES) return;
+          // Nothing due yet: wait for the next submit (at once if one landed since this claim began).
+          if (submitted === before) await new Promise((resolve) => waiting.push(resolve));
+          continue;
+        }
         await Promise.all(claims.map((c) => settle(store, c)));
         done += claims.length;
       }
     }),
   );
+  await submits;
   const elapsed = performance.now() - started;
   if (done !== MESSAGES) throw new Error(`completed ${done} of ${MESSAGES}`);
   await store.close();
@@ -123,13 +142,31 @@ const storeRun = (store) => drainStore(store, (s, c) => s.complete({ ...c, resul
  * events or limits: a floor for the kernel on this store, in this run.
  */
 const storeOpsFloorRun = (store) =>
-  drainStore(store, async (s, c) => {
-    const message = await s.getMessage(c.messageId);
-    const part = message.parts[0];
-    const body = await s.readPart(part.partId);
-    await s.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: message.envelope, parts: [{ kind: 'text', contentType: part.contentType, content: body.toString('utf8') }], receivedAt: 2001 });
-    await s.complete({ ...c, result: { state: 'delivered' }, now: 2001 });
-  });
+  drainStore(
+    store,
+    async (s, c) => {
+      const message = await s.getMessage(c.messageId);
+      const part = message.parts[0];
+      const body = await s.readPart(part.partId);
+      await s.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: message.envelope, parts: [{ kind: 'text', contentType: part.contentType, content: body.toString('utf8') }], receivedAt: 2001 });
+      await s.complete({ ...c, result: { state: 'delivered' }, now: 2001 });
+    },
+    true,
+  );
+
+/**
+ * The store-only baseline made fair to the kernel: submit and drain interleaved as the kernel does,
+ * the inbox write included (the kernel's loopback path cannot skip it), warmed up like the kernel.
+ */
+const storeFairRun = (store) =>
+  drainStore(
+    store,
+    async (s, c) => {
+      await s.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: { from: { type: 'loopback', address: 'bench' }, subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false }, parts: [{ kind: 'text', contentType: 'text/plain; charset=utf-8', content: TEXT }], receivedAt: 2001 });
+      await s.complete({ ...c, result: { state: 'delivered' }, now: 2001 });
+    },
+    true,
+  );
 
 const rate = (ms) => Math.round((MESSAGES / ms) * 1000);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -163,33 +200,41 @@ try {
     for (let i = 0; i < WARM_RUNS; i++) {
       await storeRun(makeStore(`warm-up-${i}`));
       await storeOpsFloorRun(makeStore(`warm-up-floor-${i}`));
+      await storeFairRun(makeStore(`warm-up-fair-${i}`));
       await kernelRun(storeId);
     }
-    const runs = { baseline: [], floor: [], kernel: [], submitOnly: [] };
+    const runs = { baseline: [], fair: [], floor: [], kernel: [], submitOnly: [] };
     for (let round = 0; round < ROUNDS; round++) {
       runs.baseline.push(rate(await storeRun(makeStore(`baseline-${round}`))));
       runs.floor.push(rate(await storeOpsFloorRun(makeStore(`floor-${round}`))));
+      runs.fair.push(rate(await storeFairRun(makeStore(`fair-${round}`))));
       const run = await kernelRun(storeId);
       runs.kernel.push(rate(run.total));
       runs.submitOnly.push(rate(run.submit));
     }
-    rows.push({ storeId, target, runs, kernel: median(runs.kernel), submitOnly: median(runs.submitOnly), baseline: median(runs.baseline), floor: median(runs.floor) });
+    rows.push({ storeId, target, runs, kernel: median(runs.kernel), submitOnly: median(runs.submitOnly), baseline: median(runs.baseline), fair: median(runs.fair), floor: median(runs.floor) });
   }
   const figures = benchFigures(import.meta.url);
   for (const r of rows) {
     figures.value(`${r.storeId}: through the kernel`, r.kernel, 'msgs/s');
     figures.value(`${r.storeId}: store-only baseline`, r.baseline, 'msgs/s');
+    figures.value(`${r.storeId}: store-only baseline made fair`, r.fair, 'msgs/s');
     figures.value(`${r.storeId}: store operations of the path`, r.floor, 'msgs/s');
     figures.ratio(`${r.storeId}: kernel / store-only`, r.kernel / r.baseline, { baseline: 'store-only submit and drain', target: `kernel >= ${r.target} msgs/s` });
-    figures.ratio(`${r.storeId}: kernel / store operations`, r.kernel / r.floor, { baseline: 'the same store operations without the kernel' });
-    console.log(`${r.storeId}: rounds (msgs/s) kernel ${r.runs.kernel.join(' ')} | store-only ${r.runs.baseline.join(' ')} | store operations of the path ${r.runs.floor.join(' ')}`);
+    figures.ratio(`${r.storeId}: kernel / store-only made fair`, r.kernel / r.fair, { baseline: 'store-only submit and drain interleaved, inbox write included', ...(r.storeId === 'store-sqlite' ? { target: '>= 0.6' } : {}) });
+    figures.ratio(`${r.storeId}: kernel / store operations`, r.kernel / r.floor, { baseline: 'the same store operations without the kernel', target: '>= 0.9' });
+    console.log(`${r.storeId}: rounds (msgs/s) kernel ${r.runs.kernel.join(' ')} | store-only ${r.runs.baseline.join(' ')} | store-only made fair ${r.runs.fair.join(' ')} | store operations of the path ${r.runs.floor.join(' ')}`);
     console.log(
       `${r.storeId}: ${r.kernel} msgs/s through the kernel (median of ${ROUNDS}; submit → loopback → inbox, ${MESSAGES} messages, ${WINDOW} submits in flight, providers.loopback.limits.concurrency ${CONCURRENCY}; submits alone ${r.submitOnly} msgs/s)` +
         ` | store-only baseline ${r.baseline} msgs/s | ratio ${(r.kernel / r.baseline).toFixed(2)} | target >= ${r.target} msgs/s`,
     );
     console.log(
+      `${r.storeId}: store-only made fair (submit and drain interleaved, inbox write included) ${r.fair} msgs/s` +
+        ` | kernel / that ${(r.kernel / r.fair).toFixed(2)}${r.storeId === 'store-sqlite' ? ' (target >= 0.6)' : ''}`,
+    );
+    console.log(
       `${r.storeId}: store operations of the path alone (submit, claim, getMessage, readPart, receive, complete; no kernel) ${r.floor} msgs/s` +
-        ` | kernel / those ${(r.kernel / r.floor).toFixed(2)} | those / target ${(r.floor / r.target).toFixed(2)}`,
+        ` | kernel / those ${(r.kernel / r.floor).toFixed(2)} (target >= 0.9) | those / target ${(r.floor / r.target).toFixed(2)}`,
     );
   }
 } finally {
