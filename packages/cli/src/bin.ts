@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from './program.js';
+import { runCli } from './run-cli.js';
 import { processIO } from './output.js';
 import { installFaultHandlers } from './process-faults.js';
 

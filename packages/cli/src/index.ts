@@ -1,8 +1,9 @@
 // @xport/cli — the xport command line, also usable in-process (tests, embedding).
 
 // Running the CLI
-export { runCli, createProgram } from './program.js';
-export type { ExitCode, CommandContext } from './program.js';
+export { runCli } from './run-cli.js';
+export { createProgram } from './program.js';
+export type { ExitCode, CommandContext } from './program-root.js';
 export { processIO } from './output.js';
 export type { CliIO } from './output.js';
 export { EXIT_CODES, toExitCode } from './exit-codes.js';

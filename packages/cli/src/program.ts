@@ -1,7 +1,6 @@
-import { Command, CommanderError } from 'commander';
-import { XportError } from '@xport/provider-sdk';
+import type { Command } from 'commander';
 import type { CliIO } from './output.js';
-import { toExitCode } from './exit-codes.js';
+import { createRootProgram, type ExitCode, type RegisterCommand } from './program-root.js';
 import { registerProviders } from './commands/providers.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerQueue } from './commands/queue.js';
@@ -17,47 +16,32 @@ import { registerEvents } from './commands/events.js';
 import { registerNew } from './commands/new-command.js';
 import { registerRevalidate } from './commands/revalidate.js';
 
-/** A command's result: the process exit code. */
-export type ExitCode = number;
+export type { ExitCode, CommandContext } from './program-root.js';
 
-export function createProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
-  const program = new Command('xport')
-    .description('xport: message transport through pluggable providers')
-    .option('--root <dir>', 'application root (where xport.config.json is)', '.')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
-  const context = { io, setExit, globals: () => program.opts<{ root: string }>() };
-  for (const register of [registerProviders, registerDoctor, registerStart, registerStatus, registerSend, registerQueue, registerMessage, registerEvents, registerInbox, registerSuppression, registerFlush, registerAbort, registerRevalidate, registerNew]) {
-    register(program, context);
-  }
-  return program;
-}
-
-export interface CommandContext {
-  readonly io: CliIO;
-  setExit(code: ExitCode): void;
-  globals(): { root: string };
-}
+/** Every command, in the order `xport --help` lists them. */
+const COMMANDS: readonly RegisterCommand[] = [
+  registerProviders,
+  registerDoctor,
+  registerStart,
+  registerStatus,
+  registerSend,
+  registerQueue,
+  registerMessage,
+  registerEvents,
+  registerInbox,
+  registerSuppression,
+  registerFlush,
+  registerAbort,
+  registerRevalidate,
+  registerNew,
+];
 
 /**
- * Runs the CLI with `argv` (without node and script) and resolves with the exit code (see
- * `toExitCode`). Errors are printed with their code, never with a stack, never with a secret.
- *
- * @example
- * process.exitCode = await runCli(['providers', '--json'], processIO());
+ * The whole program, every command registered (loads every command's modules: `runCli` loads only
+ * the one it runs).
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  let exit: ExitCode = 0;
-  const program = createProgram(io, (code) => {
-    exit = Math.max(exit, code);
-  });
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return exit;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    if (XportError.is(error)) io.stderr(`xport: ${error.code}: ${error.message}\n`);
-    else io.stderr(`xport: ${error instanceof Error ? error.message : String(error)}\n`);
-    return toExitCode(error);
-  }
+export function createProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
+  const { program, context } = createRootProgram(io, setExit);
+  for (const register of COMMANDS) register(program, context);
+  return program;
 }
