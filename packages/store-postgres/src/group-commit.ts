@@ -46,6 +46,38 @@ export class GroupCommit<J, R> {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /**
+   * Lets a statement of another kind carry the jobs queued now: when no batch is being written and
+   * some are queued, `write` gets them (at most one batch) and must hand their outcomes, one per job
+   * in order, to `settle` before it resolves; a job it did not settle gets the error `write` threw.
+   * Otherwise `alone` runs. Meanwhile no batch of this kind is written, as if `write` were one.
+   */
+  async carry<T>(write: (jobs: readonly J[], settle: (outcomes: Array<JobOutcome<R>>) => void) => Promise<T>, alone: () => Promise<T>): Promise<T> {
+    if (this.busy || this.queue.length === 0) return alone();
+    this.busy = true;
+    const batch = this.takeBatch();
+    let settled = false;
+    const settle = (outcomes: Array<JobOutcome<R>>): void => {
+      if (settled) return;
+      settled = true;
+      this.settle(batch, outcomes);
+    };
+    try {
+      return await write(
+        batch.map((p) => p.job),
+        settle,
+      );
+    } catch (error) {
+      settle(batch.map(() => ({ ok: false, error })));
+      throw error;
+    } finally {
+      settle(batch.map(() => ({ ok: false, error: new Error('group commit: the carrying statement returned no outcome for this job') })));
+      this.busy = false;
+      if (this.queue.length > 0) void this.flush();
+      else this.settleIdle();
+    }
+  }
+
   private schedule(): void {
     if (this.busy || this.scheduled) return;
     this.scheduled = true;
@@ -82,15 +114,19 @@ export class GroupCommit<J, R> {
     } catch (error) {
       outcomes = batch.map(() => ({ ok: false, error }));
     }
+    this.settle(batch, outcomes);
+    this.busy = false;
+    // What queued up during this commit goes out now, as the next batch.
+    if (this.queue.length > 0) void this.flush();
+    else this.settleIdle();
+  }
+
+  private settle(batch: ReadonlyArray<Pending<J, R>>, outcomes: ReadonlyArray<JobOutcome<R>>): void {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i] ?? { ok: false, error: new Error('group commit: the batch returned no outcome for this job') };
       if (outcome.ok) pending.resolve(outcome.value);
       else pending.reject(outcome.error);
     });
-    this.busy = false;
-    // What queued up during this commit goes out now, as the next batch.
-    if (this.queue.length > 0) void this.flush();
-    else this.settleIdle();
   }
 
   private settleIdle(): void {
