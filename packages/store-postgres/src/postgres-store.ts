@@ -209,13 +209,12 @@ class PostgresStore implements MessageStore {
   }
 
   /**
-   * A claim waits for the end of this turn of the event loop, then carries the completions queued
-   * meanwhile in its own statement (carried-completions.ts): a send slot that frees asks for the
-   * next claim in the same turn as it records the last results.
+   * A claim goes at the end of this turn of the event loop, carrying the completions queued in it
+   * in its own statement (carried-completions.ts): a send slot that frees asks for the next claim
+   * in the same turn as it records the last results.
    */
   claim(request: ClaimRequest): Promise<Claim[]> {
     return this.run('claim recipients', async (db) => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
       const ticket = this.readAhead.ticket();
       const partBytes = Math.min(READ_AHEAD_PART_BYTES, this.chunkSize);
       const leased = await this.leasing(
