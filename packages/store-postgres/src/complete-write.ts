@@ -3,7 +3,7 @@ import { queryPrepared, type Database } from './database.js';
 import type { JobOutcome } from './group-commit.js';
 import { completionEventColumns } from './event-log.js';
 
-interface CompletionRow {
+export interface CompletionRow {
   ord: number;
   found_state: RecipientState | null;
   found_lease: string | null;
@@ -13,8 +13,8 @@ interface CompletionRow {
 
 // Deadlocks (a batch and an abort, or two daemons' batches touching one message) and serialization
 // failures are retried: the statement as a whole was rolled back, nothing of it was applied.
-const RETRYABLE = new Set(['40P01', '40001']);
-const ATTEMPTS = 3;
+export const RETRYABLE = new Set(['40P01', '40001']);
+export const ATTEMPTS = 3;
 
 /**
  * One statement for a whole batch of completions: lock the target rows in key order (so batches of
@@ -31,8 +31,26 @@ const ATTEMPTS = 3;
  */
 function completeBatchSql(db: Database): string {
   return `
-    WITH input AS (
-      SELECT i.* FROM jsonb_to_recordset($1::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
+    WITH ${completionCtes(db, '$1')}
+    SELECT i.ord, t.state AS found_state, t.lease_id AS found_lease, u.ord IS NOT NULL AS applied,
+      COALESCE(f.finished_at IS NOT NULL AND f.last_ord = i.ord, false) AS finished,
+      (SELECT count(*) FROM pg_notify($2, '') WHERE EXISTS (SELECT 1 FROM updated WHERE wakes)) AS notified
+    FROM input i
+    LEFT JOIN target t ON t.ord = i.ord
+    LEFT JOIN updated u ON u.ord = i.ord
+    LEFT JOIN finished f ON f.seq = u.message_seq
+    ORDER BY i.ord`;
+}
+
+/**
+ * The completion's CTEs (input, target, updated, completion_events, closing, finished), reading the
+ * batch from the jsonb parameter `input`: for the statement above, and for a claim that carries a
+ * batch (carried-completions.ts). `target` holds the rows the batch writes.
+ */
+export function completionCtes(db: Database, input: string): string {
+  return `
+    input AS (
+      SELECT i.* FROM jsonb_to_recordset(${input}::jsonb) AS i(ord int, message_id text, idx int, lease_id text, state text,
         provider text, keep_provider boolean, destination text, counted int, final boolean, next_at bigint, keep_place boolean, at_ms bigint, error jsonb, wakes boolean,
         event_type text, event_error jsonb, event_next_at bigint)
     ), target AS (
@@ -76,15 +94,12 @@ function completeBatchSql(db: Database): string {
       FROM closing c
       WHERE m.seq = c.message_seq
       RETURNING m.seq, m.finished_at, c.last_ord
-    )
-    SELECT i.ord, t.state AS found_state, t.lease_id AS found_lease, u.ord IS NOT NULL AS applied,
-      COALESCE(f.finished_at IS NOT NULL AND f.last_ord = i.ord, false) AS finished,
-      (SELECT count(*) FROM pg_notify($2, '') WHERE EXISTS (SELECT 1 FROM updated WHERE wakes)) AS notified
-    FROM input i
-    LEFT JOIN target t ON t.ord = i.ord
-    LEFT JOIN updated u ON u.ord = i.ord
-    LEFT JOIN finished f ON f.seq = u.message_seq
-    ORDER BY i.ord`;
+    )`;
+}
+
+/** A batch as the jsonb the completion statements read (`input`). */
+export function completionInput(completions: readonly Completion[]): string {
+  return JSON.stringify(completions.map(toInputRow));
 }
 
 function toInputRow(completion: Completion, ord: number): Record<string, unknown> {
@@ -109,14 +124,14 @@ function toInputRow(completion: Completion, ord: number): Record<string, unknown
   };
 }
 
-function toReceipt(db: Database, completion: Completion, row: CompletionRow | undefined): JobOutcome<CompletionReceipt> {
+export function toReceipt(db: Database, completion: Completion, row: CompletionRow | undefined): JobOutcome<CompletionReceipt> {
   if (!row || row.found_state === null) return { ok: false, error: unknownRecipientError(db.target.label, completion) };
   if (!row.applied) return { ok: false, error: staleLeaseError(db.target.label, completion, { state: row.found_state, leaseId: row.found_lease }) };
   return { ok: true, value: { messageFinished: row.finished } };
 }
 
 async function runCompletionBatch(db: Database, completions: readonly Completion[]): Promise<Array<JobOutcome<CompletionReceipt>>> {
-  const input = JSON.stringify(completions.map(toInputRow));
+  const input = completionInput(completions);
   for (let attempt = 1; ; attempt += 1) {
     try {
       const { rows } = await queryPrepared<CompletionRow>(db, 'complete', completeBatchSql(db), [input, db.channel]);

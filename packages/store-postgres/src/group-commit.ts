@@ -27,6 +27,8 @@ export class GroupCommit<J, R> {
   private busy = false;
   private scheduled = false;
   private idle: Array<() => void> = [];
+  // Statements of another kind waiting for the end of this turn to carry its jobs (carry()).
+  private readonly carriers: Array<(batch: Array<Pending<J, R>> | undefined) => Promise<void>> = [];
   private readonly maxBatch: number;
 
   constructor(private readonly options: GroupCommitOptions<J, R>) {
@@ -44,6 +46,48 @@ export class GroupCommit<J, R> {
   drained(): Promise<void> {
     if (!this.busy && !this.scheduled && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /**
+   * Lets a statement of another kind carry the jobs of this turn. At the end of the turn (when this
+   * kind's own batch would go), if no batch is being written and jobs are queued, `write` gets them
+   * (at most one batch; with several carriers in one turn, the first) and must hand their outcomes,
+   * one per job in order, to `settle` before it resolves; a job it did not settle gets the error
+   * `write` threw. Otherwise `alone` runs, at once when a batch is being written. While `write`
+   * runs, no batch of this kind is written, as if it were one.
+   */
+  carry<T>(write: (jobs: readonly J[], settle: (outcomes: Array<JobOutcome<R>>) => void) => Promise<T>, alone: () => Promise<T>): Promise<T> {
+    if (this.busy) return alone();
+    return new Promise<T>((resolve, reject) => {
+      this.carriers.push(async (batch) => {
+        try {
+          resolve(batch === undefined ? await alone() : await this.carried(batch, write));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      this.schedule();
+    });
+  }
+
+  private async carried<T>(batch: Array<Pending<J, R>>, write: (jobs: readonly J[], settle: (outcomes: Array<JobOutcome<R>>) => void) => Promise<T>): Promise<T> {
+    let settled = false;
+    const settle = (outcomes: ReadonlyArray<JobOutcome<R>>): void => {
+      if (settled) return;
+      settled = true;
+      this.settle(batch, outcomes);
+    };
+    try {
+      return await write(
+        batch.map((p) => p.job),
+        settle,
+      );
+    } catch (error) {
+      settle(batch.map(() => ({ ok: false, error })));
+      throw error;
+    } finally {
+      settle(batch.map(() => ({ ok: false, error: new Error('group commit: the carrying statement returned no outcome for this job') })));
+    }
   }
 
   private schedule(): void {
@@ -73,6 +117,15 @@ export class GroupCommit<J, R> {
   }
 
   private async flush(): Promise<void> {
+    const carriers = this.carriers.splice(0);
+    if (carriers.length > 0 && !this.busy && this.queue.length > 0) {
+      this.busy = true;
+      const batch = this.takeBatch();
+      for (const carrier of carriers.slice(1)) void carrier(undefined);
+      await carriers[0]!(batch);
+      return this.next();
+    }
+    for (const carrier of carriers) void carrier(undefined);
     if (this.busy || this.queue.length === 0) return this.settleIdle();
     this.busy = true;
     const batch = this.takeBatch();
@@ -82,15 +135,23 @@ export class GroupCommit<J, R> {
     } catch (error) {
       outcomes = batch.map(() => ({ ok: false, error }));
     }
+    this.settle(batch, outcomes);
+    this.next();
+  }
+
+  private next(): void {
+    this.busy = false;
+    // What queued up during this commit goes out now, as the next batch.
+    if (this.queue.length > 0) void this.flush();
+    else this.settleIdle();
+  }
+
+  private settle(batch: ReadonlyArray<Pending<J, R>>, outcomes: ReadonlyArray<JobOutcome<R>>): void {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i] ?? { ok: false, error: new Error('group commit: the batch returned no outcome for this job') };
       if (outcome.ok) pending.resolve(outcome.value);
       else pending.reject(outcome.error);
     });
-    this.busy = false;
-    // What queued up during this commit goes out now, as the next batch.
-    if (this.queue.length > 0) void this.flush();
-    else this.settleIdle();
   }
 
   private settleIdle(): void {

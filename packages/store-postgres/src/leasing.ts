@@ -44,6 +44,9 @@ export interface LeasedRecipients {
   readonly parts: PartReadAhead[];
 }
 
+// A row the claim leased (a TID probe of the rows `due` locked).
+const LEASED_ROW = 'r.ctid = ANY (ARRAY(SELECT d.row_id FROM due d))';
+
 const RECIPIENT_COLUMNS = ['recipient', 'role', 'provider', 'state', 'attempts', 'next_attempt_at', 'last_error', 'updated_at', 'expires_while_held'];
 
 /**
@@ -57,19 +60,22 @@ const RECIPIENT_COLUMNS = ['recipient', 'role', 'provider', 'state', 'attempts',
  * row: the statement is a named prepared statement with a generic plan, so no step may depend on
  * the planner guessing how many rows `$2` leases.
  */
-function claimSql(db: Database, filtered: boolean, skipping: boolean): string {
-  const leasedRow = 'r.ctid = ANY (ARRAY(SELECT d.row_id FROM due d))';
-  const shown = RECIPIENT_COLUMNS.map((c) => {
-    if (c === 'state') return `CASE WHEN ${leasedRow} THEN 'in-flight' ELSE r.state END AS state`;
-    if (c === 'updated_at') return `CASE WHEN ${leasedRow} THEN $1 ELSE r.updated_at END AS updated_at`;
-    return `r.${c}`;
-  }).join(', ');
+export function claimSql(db: Database, filtered: boolean, skipping: boolean): string {
+  return `WITH ${claimCtes(db, filtered, skipping)}\n${claimSelect(db)}`;
+}
+
+/**
+ * The claim's CTEs (due, leased, numbered). `exclude`, a condition on `r`, leaves out rows another
+ * part of the same statement writes (a statement must not update one row twice).
+ */
+export function claimCtes(db: Database, filtered: boolean, skipping: boolean, exclude?: string): string {
   return `
-    WITH due AS (
+    due AS (
       SELECT r.ctid AS row_id, r.message_seq, r.idx, r.due_at
       FROM ${db.s}.recipients r
       WHERE r.due_at <= $1 AND r.provider IS NOT NULL ${filtered ? 'AND r.provider = ANY($6::text[])' : ''}
         ${skipping ? `AND (r.destination IS NULL OR r.destination <> ALL($${filtered ? 7 : 6}::text[]))` : ''}
+        ${exclude === undefined ? '' : `AND ${exclude}`}
       ORDER BY r.due_at, r.message_seq, r.idx
       LIMIT $2
       FOR UPDATE SKIP LOCKED
@@ -79,13 +85,24 @@ function claimSql(db: Database, filtered: boolean, skipping: boolean): string {
       FROM due
       -- ctid = ANY(array) can only be a TID scan of the locked rows; joined on the key or on ctid
       -- alone, the generic plan is a hash join over a scan of every recipient.
-      WHERE ${leasedRow} AND r.ctid = due.row_id
+      WHERE ${LEASED_ROW} AND r.ctid = due.row_id
       RETURNING r.message_seq, r.idx, due.due_at AS was_due, r.lease_id, r.recipient, r.role, r.provider, r.attempts
     ), numbered AS (
       SELECT l.*, row_number() OVER (PARTITION BY l.message_seq ORDER BY l.idx) AS nth FROM leased l
-    )
+    )`;
+}
+
+
+/** The claim's rows (18 columns, then `extraColumns`): each leased recipient, and beside the first of each message what it reads ahead. */
+export function claimSelect(db: Database, extraColumns = ''): string {
+  const shown = RECIPIENT_COLUMNS.map((c) => {
+    if (c === 'state') return `CASE WHEN ${LEASED_ROW} THEN 'in-flight' ELSE r.state END AS state`;
+    if (c === 'updated_at') return `CASE WHEN ${LEASED_ROW} THEN $1 ELSE r.updated_at END AS updated_at`;
+    return `r.${c}`;
+  }).join(', ');
+  return `
     SELECT (SELECT m.id FROM ${db.s}.messages m WHERE m.seq = l.message_seq) AS id, l.message_seq, l.idx, l.was_due, l.lease_id, l.recipient, l.role, l.provider, l.attempts,
-      ra.idempotency_key, ra.envelope, ra.parts, ra.size, ra.submitted_at, ra.expires_at, ra.finished_at, ra.recipients, ra.small_parts
+      ra.idempotency_key, ra.envelope, ra.parts, ra.size, ra.submitted_at, ra.expires_at, ra.finished_at, ra.recipients, ra.small_parts${extraColumns}
     FROM numbered l
     LEFT JOIN LATERAL (
       SELECT m.idempotency_key, m.envelope, m.parts, m.size, m.submitted_at, m.expires_at, m.finished_at,
@@ -128,20 +145,43 @@ function claimSql(db: Database, filtered: boolean, skipping: boolean): string {
  * content it brings back per part.
  */
 export async function leaseDueRecipients(db: Database, request: ClaimRequest, partBytes: number): Promise<LeasedRecipients> {
+  const statement = dueClaimStatement(request, partBytes);
+  if (statement === undefined) return { claims: [], messages: [], parts: [] };
+  const { filtered, skipping } = statement;
+  const { rows } = await queryPrepared<LeasedClaimRow>(db, `claim${statementSuffix(statement)}`, claimSql(db, filtered, skipping), [...statement.values]);
+  return toLeasedRecipients(rows, statement.leaseExpiresAt);
+}
+
+/** A due claim's parameters and the shape of its statement (undefined: the claim can lease nothing). */
+export interface DueClaimStatement {
+  readonly filtered: boolean;
+  readonly skipping: boolean;
+  readonly values: readonly unknown[];
+  readonly leaseExpiresAt: number;
+}
+
+export function dueClaimStatement(request: ClaimRequest, partBytes: number): DueClaimStatement | undefined {
   const limit = Math.max(0, Math.floor(request.limit));
-  if (limit === 0 || (request.providers !== undefined && request.providers.length === 0)) return { claims: [], messages: [], parts: [] };
+  if (limit === 0 || (request.providers !== undefined && request.providers.length === 0)) return undefined;
   const leaseExpiresAt = leaseExpiry(request);
   const filtered = request.providers !== undefined;
   const skipping = request.skipDestinations !== undefined && request.skipDestinations.length > 0;
   const values: unknown[] = [request.now, limit, request.owner, leaseExpiresAt, partBytes];
   if (filtered) values.push(request.providers);
   if (skipping) values.push(request.skipDestinations);
-  const { rows } = await queryPrepared<LeasedRow & ReadAheadColumns>(
-    db,
-    `claim${filtered ? '_providers' : ''}${skipping ? '_skipping' : ''}`,
-    claimSql(db, filtered, skipping),
-    values,
-  );
+  return { filtered, skipping, values, leaseExpiresAt };
+}
+
+/** The prepared statement name's tail for a claim of this shape. */
+export function statementSuffix(statement: Pick<DueClaimStatement, 'filtered' | 'skipping'>): string {
+  return `${statement.filtered ? '_providers' : ''}${statement.skipping ? '_skipping' : ''}`;
+}
+
+/** One row of the claim statement (claimSelect). */
+export type LeasedClaimRow = LeasedRow & ReadAheadColumns;
+
+/** The claims, in due order, and what the statement read ahead beside them. */
+export function toLeasedRecipients(rows: LeasedClaimRow[], leaseExpiresAt: number): LeasedRecipients {
   // RETURNING has no order of its own: hand claims out in due order, then submit order.
   rows.sort((a, b) => a.was_due - b.was_due || a.message_seq - b.message_seq || a.idx - b.idx);
   const messages: MessageReadAhead[] = [];

@@ -24,6 +24,7 @@ import {
   type BounceStore,
 } from '@xport/provider-sdk';
 import { abortMessage } from './abort-write.js';
+import { claimCarrying } from './carried-completions.js';
 import { applyQueueOperation, countQueueOperation, listQueueRecipients } from './queue-operations.js';
 import { leaseDueRecipients, leaseStrandedRecipients } from './leasing.js';
 import { applyCompletions, makeRecipientsDue, purgeFinished } from './complete-write.js';
@@ -207,10 +208,21 @@ class PostgresStore implements MessageStore {
     }
   }
 
+  /**
+   * A claim goes at the end of this turn of the event loop, carrying the completions queued in it
+   * in its own statement (carried-completions.ts): a send slot that frees asks for the next claim
+   * in the same turn as it records the last results.
+   */
   claim(request: ClaimRequest): Promise<Claim[]> {
     return this.run('claim recipients', async (db) => {
       const ticket = this.readAhead.ticket();
-      const leased = await this.leasing(leaseDueRecipients(db, request, Math.min(READ_AHEAD_PART_BYTES, this.chunkSize)));
+      const partBytes = Math.min(READ_AHEAD_PART_BYTES, this.chunkSize);
+      const leased = await this.leasing(
+        this.completions.carry(
+          (completions, settle) => claimCarrying(db, request, partBytes, completions, settle, (e) => isUnavailable(e) || isStoreFull(e)),
+          () => leaseDueRecipients(db, request, partBytes),
+        ),
+      );
       this.readAhead.keep(ticket, leased.claims.map((c) => c.messageId), leased.messages, leased.parts);
       return leased.claims;
     });

@@ -62,7 +62,7 @@ describe('postgres store query plans', () => {
     await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   });
 
-  it('reads no table whole in claim, complete, counts, nextWakeAt, claimStranded, listQueue and getMessage', async () => {
+  it('reads no table whole in claim, complete, a claim carrying completions, counts, nextWakeAt, claimStranded, listQueue and getMessage', async () => {
     const store = createPostgresStore({ connectionString: TEST_PG_URL, schema, poolSize: 2 });
     await store.open();
     const sent: Array<{ text: string; values: unknown[] | undefined }> = [];
@@ -77,8 +77,10 @@ describe('postgres store query plans', () => {
       const first = await store.submit(makeSubmitRequest({ recipients: [{ to: 'a', provider: 'p1', destination: 'd1' }, { to: 'b', provider: 'p1', destination: 'd2' }] }));
       await store.submit(makeSubmitRequest({ recipients: [{ to: 'c', provider: null, state: 'queued' }], expiresAt: 1500 }));
       const claims = await store.claim({ owner: 's', limit: 10, leaseMs: 60_000, now: 2000, providers: ['p1'], skipDestinations: ['d2'] });
-      await store.claim({ owner: 's', limit: 10, leaseMs: 60_000, now: 2000 });
+      const rest = await store.claim({ owner: 's', limit: 10, leaseMs: 60_000, now: 2000 });
       await store.complete({ ...claims[0]!, result: { state: 'delivered' }, now: 2001 });
+      // A claim issued in the same turn as a completion carries it (carried-completions.ts).
+      await Promise.all([store.complete({ ...rest[0]!, result: { state: 'delivered' }, now: 2001 }), store.claim({ owner: 's', limit: 10, leaseMs: 60_000, now: 2000, providers: ['p1'] })]);
       await store.claimStranded({ owner: 's', limit: 10, leaseMs: 60_000, now: 2000 });
       await store.counts();
       await store.nextWakeAt();
@@ -93,6 +95,7 @@ describe('postgres store query plans', () => {
     expect(hot.some(({ text }) => text.includes('r.destination <> ALL'))).toBe(true);
     expect(hot.some(({ text }) => text.includes('expires_at <= $1'))).toBe(true);
     expect(hot.some(({ text }) => text.includes('keep_provider'))).toBe(true);
+    expect(hot.some(({ text }) => text.includes('keep_provider') && text.includes('FOR UPDATE SKIP LOCKED'))).toBe(true);
     expect(hot.some(({ text }) => text.includes('count(*)'))).toBe(true);
     const offending: Array<{ text: string; scans: string[] }> = [];
     for (const { text, values } of hot) {
