@@ -1,21 +1,10 @@
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { XportError, type MessageStore } from '@xport/provider-sdk';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { createPostgresStore } from '../src/index.js';
 import { TEST_PG_URL, dropSchema, freshSchema } from './test-database.js';
+import { countStatements } from './statement-counter.js';
 
-/** The names (or texts) of the statements the store's pool sends meanwhile. */
-function countStatements(): { readonly names: string[]; restore: () => void } {
-  const names: string[] = [];
-  const original = pg.Client.prototype.query;
-  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const config = args[0] as string | { name?: string; text?: string };
-    names.push(typeof config === 'string' ? config : (config.name ?? config.text ?? '?'));
-    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
-  return { names, restore: () => spy.mockRestore() };
-}
 
 const codeOf = (r: PromiseSettledResult<unknown>): string => (r.status === 'rejected' ? (XportError.is(r.reason) ? r.reason.code : 'error') : r.status);
 
