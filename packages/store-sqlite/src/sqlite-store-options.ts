@@ -21,6 +21,13 @@ export interface SqliteStoreOptions {
    * replies) share one WAL sync; every write then waits up to that long.
    */
   readonly commitWindowMs?: number;
+  /**
+   * Who moves the WAL into the database file. `worker` (default): a worker thread with a connection
+   * of its own, between group commits, at most every 50 ms, so no checkpoint's copying and syncing
+   * runs on the event loop (the writer checkpoints itself at 1,000 pages only as a backstop).
+   * `writer`: SQLite's own way, inside the `COMMIT` that takes the WAL past 256 pages.
+   */
+  readonly checkpoints?: 'worker' | 'writer';
   /** Where quarantined records are reported. */
   readonly logger?: Logger;
 }
