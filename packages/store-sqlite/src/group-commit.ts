@@ -153,7 +153,7 @@ export class GroupCommitWriter {
     this.idleCheckpoint = undefined;
     // A batch to come arms it again after its commit.
     if (this.closed || this.scheduled || this.pending.length > 0) return;
-    if (this.syncing || !this.checkpointer!.due()) {
+    if (this.syncing || !this.checkpointer!.due(true)) {
       this.armIdleCheckpoint();
       return;
     }

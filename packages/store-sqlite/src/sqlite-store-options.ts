@@ -23,9 +23,10 @@ export interface SqliteStoreOptions {
   readonly commitWindowMs?: number;
   /**
    * Who moves the WAL into the database file. `worker` (default): a worker thread with a connection
-   * of its own, between group commits, at most every 50 ms, so no checkpoint's copying and syncing
-   * runs on the event loop (the writer checkpoints itself at 1,000 pages only as a backstop).
-   * `writer`: SQLite's own way, inside the `COMMIT` that takes the WAL past 256 pages.
+   * of its own, between group commits, once the WAL holds 128 pages (and 50 ms after the last commit
+   * once writes stop), so the copying and syncing of a checkpoint runs off the event loop; the writer
+   * still checkpoints itself at 256 pages, for a batch that alone crosses that. `writer`: SQLite's own
+   * way, inside the `COMMIT` that takes the WAL past 256 pages.
    */
   readonly checkpoints?: 'worker' | 'writer';
   /** Where quarantined records are reported. */

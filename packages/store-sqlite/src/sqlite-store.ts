@@ -99,7 +99,7 @@ class SqliteStore implements MessageStore {
     this.db = db;
     this.guard = new ShmGuard(path);
     this.walSync = walSync;
-    this.checkpointer = path === ':memory:' || this.options.checkpoints === 'writer' ? undefined : startCheckpointer(db, path, logger);
+    this.checkpointer = path === ':memory:' || this.options.checkpoints === 'writer' ? undefined : startCheckpointer(path, logger);
     this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard, walSync, this.checkpointer);
     try {
       await this.writer.run('remove orphaned content', (conn) => deleteOrphanParts(conn, Date.now()));

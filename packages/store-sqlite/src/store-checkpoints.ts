@@ -1,32 +1,26 @@
-import type { Database } from 'better-sqlite3';
 import type { Logger } from '@xport/provider-sdk';
 import { Checkpointer } from './checkpointer.js';
 import type { CheckpointReply } from './checkpoint-worker.js';
 import { WAL_AUTOCHECKPOINT_PAGES } from './open-database.js';
 
-/** The least time between two checkpoints of the worker (ms): a batch waits for one at most this often. */
-export const CHECKPOINT_INTERVAL_MS = 50;
+/** The worker checkpoints after a commit that leaves this many frames in the WAL: half the writer's own threshold. */
+export const CHECKPOINT_FRAMES = WAL_AUTOCHECKPOINT_PAGES / 2;
+
+/** Once writes stop, the last commit's frames are checkpointed this long after it (ms). */
+export const IDLE_CHECKPOINT_MS = 50;
 
 /**
- * The writer's own autocheckpoint while the worker runs: SQLite's default, a backstop for a WAL the
- * worker did not keep small (held by a long read in another process, for one). The worker checkpoints
- * at every interval, far below it.
+ * The checkpoint worker of the store at `path`. The writer keeps its own autocheckpoint at
+ * {@link WAL_AUTOCHECKPOINT_PAGES}, for a batch that alone crosses it and for when the worker stops.
+ * A failed checkpoint (a full disk) is logged once, and its recovery once; the next commit tries again.
  */
-export const BACKSTOP_AUTOCHECKPOINT_PAGES = 1000;
-
-/**
- * Starts the checkpoint worker for the store's connection `db`: from now on the writer checkpoints
- * only as a backstop, and again at {@link WAL_AUTOCHECKPOINT_PAGES} if the worker stops. A failed
- * checkpoint (a full disk) is logged once, and its recovery once; the next interval tries again.
- */
-export function startCheckpointer(db: Database, path: string, logger: Logger | undefined, options: { readonly intervalMs?: number; readonly driver?: string } = {}): Checkpointer {
-  db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+export function startCheckpointer(path: string, logger: Logger | undefined, options: { readonly frames?: number; readonly driver?: string } = {}): Checkpointer {
   let failing: string | undefined;
   return new Checkpointer(path, {
-    intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+    frames: options.frames ?? CHECKPOINT_FRAMES,
+    intervalMs: IDLE_CHECKPOINT_MS,
     ...(options.driver === undefined ? {} : { driver: options.driver }),
     onStopped: (error) => {
-      if (db.open) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       logger?.warn(`sqlite store ${path}: the checkpoint worker stopped (${error.message.split('\n')[0]}); the writer checkpoints the WAL itself from now on`, { path });
     },
     onReady: () => logger?.debug(`sqlite store ${path}: checkpoints run in a worker thread`, { path }),

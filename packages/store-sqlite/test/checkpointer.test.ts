@@ -6,7 +6,7 @@ import type { CheckpointReply } from '../src/checkpoint-worker.js';
 import { Checkpointer } from '../src/checkpointer.js';
 import { GroupCommitWriter } from '../src/group-commit.js';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from '../src/open-database.js';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer } from '../src/store-checkpoints.js';
+import { startCheckpointer } from '../src/store-checkpoints.js';
 import { storeFiles } from '../src/store-files.js';
 import { makeTempDir } from './temp-store.js';
 
@@ -37,7 +37,7 @@ describe('checkpoints in a worker thread', () => {
     // The writer never checkpoints itself here: only the worker can keep the WAL small.
     db.pragma('wal_autocheckpoint = 0');
     const replies: CheckpointReply[] = [];
-    const checkpointer = new Checkpointer(temp.dbPath, { intervalMs: 0, onStopped: (error) => expect.fail(error.message), onReply: (reply) => replies.push(reply) });
+    const checkpointer = new Checkpointer(temp.dbPath, { frames: 1, intervalMs: 0, onStopped: (error) => expect.fail(error.message), onReply: (reply) => replies.push(reply) });
     const writer = new GroupCommitWriter(db, temp.dbPath, undefined, 0, undefined, undefined, checkpointer);
     const insert = () => writer.run('insert', (conn) => conn.prepare('INSERT INTO blobs (data) VALUES (?)').run(BLOB));
     try {
@@ -70,12 +70,41 @@ describe('checkpoints in a worker thread', () => {
     expect(statSync(storeFiles(temp.dbPath).wal).size).toBeGreaterThan(60 * BLOB.length);
   });
 
-  it('leaves the writer a backstop while the worker runs, and its own checkpoints back when the worker cannot start', async () => {
+  it('checkpoints once the WAL holds its threshold of frames, and once writes stop whatever it holds', async () => {
+    const replies: CheckpointReply[] = [];
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    const checkpointer = new Checkpointer(temp.dbPath, { frames: 40, intervalMs: 0, onStopped: (error) => expect.fail(error.message), onReady: () => ready(), onReply: (reply) => replies.push(reply) });
+    const insert = () => db.prepare('INSERT INTO blobs (data) VALUES (?)').run(BLOB);
+    try {
+      // No WAL index yet, or an empty WAL: nothing is due, and no worker starts.
+      expect(checkpointer.due()).toBe(false);
+      insert(); // 17 frames
+      expect(checkpointer.due()).toBe(false);
+      insert();
+      insert(); // 51
+      // Due: the first one starts the worker, and the ones after it is ready run.
+      expect(checkpointer.due()).toBe(false);
+      await started;
+      expect(checkpointer.due()).toBe(true);
+      await checkpointer.checkpoint();
+      expect(replies.at(-1)).toMatchObject({ kind: 'checkpointed', busy: false });
+      expect((replies.at(-1) as { log: number }).log).toBeGreaterThanOrEqual(51);
+      // The next write restarts the WAL: below the threshold, only an idle checkpoint takes it.
+      insert();
+      expect(checkpointer.due()).toBe(false);
+      expect(checkpointer.due(true)).toBe(true);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('logs a worker that cannot start, after which the writer checkpoints alone', async () => {
     const logger = recordingLogger();
     let stopped!: () => void;
     const stop = new Promise<void>((resolve) => (stopped = resolve));
-    const checkpointer = startCheckpointer(db, temp.dbPath, { ...logger, warn: (message: string) => (logger.warn(message), stopped()) }, { intervalMs: 0, driver: '/nonexistent/better-sqlite3.js' });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
+    const checkpointer = startCheckpointer(temp.dbPath, { ...logger, warn: (message: string) => (logger.warn(message), stopped()) }, { frames: 1, driver: '/nonexistent/better-sqlite3.js' });
+    db.prepare('INSERT INTO blobs (data) VALUES (?)').run(BLOB);
     // The first checkpoint due starts the worker, which cannot load its driver.
     expect(checkpointer.due()).toBe(false);
     await stop;
@@ -88,7 +117,7 @@ describe('checkpoints in a worker thread', () => {
 
   it('closes the worker connection with the store, so the last connection can remove the WAL', async () => {
     const replies: CheckpointReply[] = [];
-    const checkpointer = new Checkpointer(temp.dbPath, { intervalMs: 0, onStopped: (error) => expect.fail(error.message), onReply: (reply) => replies.push(reply) });
+    const checkpointer = new Checkpointer(temp.dbPath, { frames: 1, intervalMs: 0, onStopped: (error) => expect.fail(error.message), onReply: (reply) => replies.push(reply) });
     const writer = new GroupCommitWriter(db, temp.dbPath, undefined, 0, undefined, undefined, checkpointer);
     while (replies.length === 0) await writer.run('insert', (conn) => conn.prepare('INSERT INTO blobs (data) VALUES (?)').run(BLOB));
     await writer.close();
