@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { XportError } from '@xport/provider-sdk';
+import type { BatchCheckpoint } from './checkpointer.js';
 import type { ShmGuard } from './shm-guard.js';
 import type { CommitSync } from './wal-sync.js';
 import { sql } from './statements.js';
@@ -25,6 +26,11 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * when that flush returns; the next batch waits for it (and so takes every write issued meanwhile),
  * which keeps one sync in flight at a time and never lets a later write resolve before an earlier one.
  *
+ * With a `BatchCheckpoint`, a checkpoint due after a batch runs before the next batch begins (the
+ * batch's writes do not wait for it): with no commit in between, the checkpoint takes the whole WAL
+ * and the next batch starts it again from its beginning. Once writes stop, one more checkpoint
+ * follows the last commit within an interval, so an idle store's WAL is in the database file.
+ *
  * A batch that fails (disk full, read-only, an I/O error) fails each of its jobs with a coded error
  * and leaves the connection out of any transaction, so the next batch starts clean: once the disk
  * has room again, writes go through with no reopening.
@@ -32,10 +38,12 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class GroupCommitWriter {
   private pending: Job[] = [];
   private scheduled = false;
-  /** A batch's WAL sync is in flight: the next batch waits for it. */
+  /** A batch's WAL sync or checkpoint is in flight: the next batch waits for it. */
   private syncing = false;
   private closed = false;
   private drained: Array<() => void> = [];
+  /** The checkpoint after the last commit, once writes stop. */
+  private idleCheckpoint: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -44,6 +52,7 @@ export class GroupCommitWriter {
     private readonly windowMs = 0,
     private readonly guard?: ShmGuard,
     private readonly walSync?: CommitSync,
+    private readonly checkpointer?: BatchCheckpoint,
   ) {}
 
   /** Runs `work` inside the next batch's transaction; resolves with its result once committed. */
@@ -62,6 +71,8 @@ export class GroupCommitWriter {
   /** Stops taking jobs and resolves once the queued ones are written. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = undefined;
     if (this.pending.length === 0 && !this.scheduled && !this.syncing) return;
     await new Promise<void>((resolve) => this.drained.push(resolve));
   }
@@ -88,24 +99,75 @@ export class GroupCommitWriter {
       // Never out of a timer callback: that would end the process and leave these jobs unsettled.
       outcomes = this.failAll(batch, error);
     }
-    if (this.walSync && outcomes.some((o) => o.ok)) {
+    const committed = outcomes.some((o) => o.ok);
+    const checkpoint = committed ? this.checkpointAfterCommit() : undefined;
+    if (this.walSync && committed) {
       this.syncing = true;
       this.walSync.sync().then(
-        () => this.afterSync(batch, outcomes),
-        (error: unknown) => this.afterSync(batch, outcomes, error),
+        () => this.afterSync(batch, outcomes, checkpoint),
+        (error: unknown) => this.afterSync(batch, outcomes, checkpoint, error),
       );
       return;
     }
-    if (this.pending.length > 0) this.schedule(true);
-    this.settle(batch, outcomes);
+    this.afterSync(batch, outcomes, checkpoint);
   }
 
-  /** The batch's commit is on disk (or its sync failed, `error`): its writes resolve, the next batch may begin. */
-  private afterSync(batch: readonly Job[], outcomes: Outcome[], error?: unknown): void {
-    this.syncing = false;
+  /**
+   * The batch's commit is on disk (or its sync failed, `error`): its writes resolve; the next batch
+   * begins once `checkpoint`, if any, is over too.
+   */
+  private afterSync(batch: readonly Job[], outcomes: Outcome[], checkpoint: Promise<void> | undefined, error?: unknown): void {
     if (error !== undefined) outcomes = outcomes.map((o, i) => (o.ok ? { ok: false, error: toStorageError(this.path, batch[i]!.action, error) } : o));
-    if (this.pending.length > 0) this.schedule(true);
+    if (checkpoint === undefined) {
+      this.resume();
+      this.settle(batch, outcomes);
+      return;
+    }
+    this.syncing = true;
     this.settle(batch, outcomes);
+    void checkpoint.then(() => {
+      this.resume();
+      this.settleDrained();
+    });
+  }
+
+  /** A checkpoint, when one is due after this commit; else one once writes stop, if none came first. */
+  private checkpointAfterCommit(): Promise<void> | undefined {
+    if (this.checkpointer === undefined) return undefined;
+    clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = undefined;
+    if (this.checkpointer.due()) return this.checkpointer.checkpoint();
+    this.armIdleCheckpoint();
+    return undefined;
+  }
+
+  private armIdleCheckpoint(): void {
+    const wait = this.checkpointer?.intervalMs;
+    if (wait === undefined || this.closed) return;
+    this.idleCheckpoint = setTimeout(this.checkpointWhenIdle, wait);
+    this.idleCheckpoint.unref();
+  }
+
+  /** Writes stopped (or go on without a checkpoint): one runs now, the next batch waiting for it, or later if none is due yet. */
+  private readonly checkpointWhenIdle = (): void => {
+    this.idleCheckpoint = undefined;
+    // A batch to come arms it again after its commit.
+    if (this.closed || this.scheduled || this.pending.length > 0) return;
+    if (this.syncing || !this.checkpointer!.due(true)) {
+      this.armIdleCheckpoint();
+      return;
+    }
+    this.syncing = true;
+    void this.checkpointer!.checkpoint().then(() => {
+      this.resume();
+      this.settleDrained();
+    });
+  };
+
+  /** The next batch may begin: it goes in the next turn if writes are waiting. */
+  private resume(): void {
+    this.syncing = false;
+    if (this.pending.length > 0) this.schedule(true);
   }
 
   private settle(batch: readonly Job[], outcomes: readonly Outcome[]): void {
@@ -114,6 +176,11 @@ export class GroupCommitWriter {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+    this.settleDrained();
+  }
+
+  /** Resolves `close()` once nothing is queued or in flight. */
+  private settleDrained(): void {
     if (this.pending.length === 0 && !this.scheduled && !this.syncing) {
       for (const resolve of this.drained.splice(0)) resolve();
     }

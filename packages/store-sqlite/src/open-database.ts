@@ -8,6 +8,9 @@ import { toRefusedStorage, toStorageError, toStoreError } from './storage-errors
 import { prepareStoreFiles, storeFiles } from './store-files.js';
 import { WalSync } from './wal-sync.js';
 
+/** The WAL size (pages) at which the writer's connection checkpoints when no checkpoint worker runs. */
+export const WAL_AUTOCHECKPOINT_PAGES = 256;
+
 export interface ConnectionSettings {
   readonly path: string;
   readonly synchronous: 'FULL' | 'NORMAL';
@@ -79,7 +82,7 @@ export function openDatabase(settings: ConnectionSettings): OpenedDatabase {
     // for the pages it moves. With SQLite's default (1000 pages, 4 MiB) a small or nearly full disk
     // could end with every page in the WAL and no room left to move them: full for good. A quarter of
     // that keeps the WAL small beside the data, at the same total checkpoint work.
-    db.pragma('wal_autocheckpoint = 256');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     if (settings.maxSizeBytes !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(settings.maxSizeBytes / pageSize))}`);

@@ -21,6 +21,14 @@ export interface SqliteStoreOptions {
    * replies) share one WAL sync; every write then waits up to that long.
    */
   readonly commitWindowMs?: number;
+  /**
+   * Who moves the WAL into the database file. `worker` (default): a worker thread with a connection
+   * of its own, between group commits, once the WAL holds 128 pages (and 50 ms after the last commit
+   * once writes stop), so the copying and syncing of a checkpoint runs off the event loop; the writer
+   * still checkpoints itself at 256 pages, for a batch that alone crosses that. `writer`: SQLite's own
+   * way, inside the `COMMIT` that takes the WAL past 256 pages.
+   */
+  readonly checkpoints?: 'worker' | 'writer';
   /** Where quarantined records are reported. */
   readonly logger?: Logger;
 }

@@ -28,6 +28,8 @@ import { leaseDueRecipients, leaseStrandedRecipients, type Quarantined } from '.
 import { abortMessage, applyCompletion, makeRecipientsDue, purgeFinished } from './complete-write.js';
 import { deleteOrphanParts, discardStreamedParts, prepareParts } from './content-writer.js';
 import { GroupCommitWriter } from './group-commit.js';
+import { startCheckpointer } from './store-checkpoints.js';
+import type { Checkpointer } from './checkpointer.js';
 import { findReceiptByKey, insertInboxEntries, setRead } from './inbox-write.js';
 import { openDatabase } from './open-database.js';
 import { ShmGuard } from './shm-guard.js';
@@ -51,6 +53,7 @@ class SqliteStore implements MessageStore {
   private guard: ShmGuard | undefined;
   private writer: GroupCommitWriter | undefined;
   private walSync: WalSync | undefined;
+  private checkpointer: Checkpointer | undefined;
   private stopRetention: (() => void) | undefined;
   private readonly work: WorkSignal;
   private readonly records: RecordReader;
@@ -96,7 +99,8 @@ class SqliteStore implements MessageStore {
     this.db = db;
     this.guard = new ShmGuard(path);
     this.walSync = walSync;
-    this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard, walSync);
+    this.checkpointer = path === ':memory:' || this.options.checkpoints === 'writer' ? undefined : startCheckpointer(path, logger);
+    this.writer = new GroupCommitWriter(db, path, undefined, this.options.commitWindowMs ?? 0, this.guard, walSync, this.checkpointer);
     try {
       await this.writer.run('remove orphaned content', (conn) => deleteOrphanParts(conn, Date.now()));
     } catch (error) {
@@ -116,6 +120,8 @@ class SqliteStore implements MessageStore {
     this.stopRetention?.();
     this.work.clear();
     await this.writer?.close();
+    await this.checkpointer?.close();
+    this.checkpointer = undefined;
     this.walSync?.close();
     this.walSync = undefined;
     if (this.db) this.guard?.beforeClose(this.options.logger);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
-import { XportError, type MessageStore } from '@xport/provider-sdk';
+import { XportError, type Logger, type MessageStore } from '@xport/provider-sdk';
 import { makeReceiveRequest, makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { createSqliteStore } from '../src/index.js';
 import { CANNOT_CHATTR, CANNOT_MOUNT, describeIf, mountSmallDisk, setImmutable, type SmallDisk } from '../../../test/support/small-disk.js';
@@ -87,8 +87,8 @@ describeIf(CANNOT_MOUNT, 'sqlite store on a full filesystem (tmpfs)', () => {
     expect((await store.listQueue({ limit: 100 })).map((m) => m.id)).toEqual(accepted.map((r) => r.messageId));
   });
 
-  it('stays usable after a WAL checkpoint stopped half-way for lack of space', async () => {
-    store = createSqliteStore({ path });
+  it("stays usable after the writer's WAL checkpoint stopped half-way for lack of space", async () => {
+    store = createSqliteStore({ path, checkpoints: 'writer' });
     await store.open();
     const walFrames = (): number => Math.floor((statSync(`${path}-wal`).size - 32) / (4096 + 24));
     // Fill the WAL to just under the store's automatic checkpoint (256 pages), 100 KiB a message.
@@ -109,6 +109,39 @@ describeIf(CANNOT_MOUNT, 'sqlite store on a full filesystem (tmpfs)', () => {
     await store.close();
     store = undefined;
     // The last connection's close checkpointed everything: the WAL is gone, the file is whole.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(integrity(path)).toBe('ok');
+  });
+
+  it('stays usable after a checkpoint in the worker stopped half-way for lack of space, logs it once, and checkpoints again once there is room', async () => {
+    const lines: string[] = [];
+    let heard: (() => void) | undefined;
+    const record = (message: string): void => {
+      lines.push(message);
+      heard?.();
+    };
+    const logged = async (pattern: RegExp): Promise<void> => {
+      while (!lines.some((line) => pattern.test(line))) await new Promise<void>((resolve) => (heard = resolve));
+    };
+    const logger: Logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
+    store = createSqliteStore({ path, logger });
+    await store.open();
+    const accepted = [(await store.submit(makeSubmitRequest({ text: 'first' }))).messageId];
+    await logged(/checkpoints run in a worker thread/);
+    // Room for a 500 KiB commit's WAL frames, not for the database file to grow by as much: the
+    // checkpoint that follows it, once writes stop, runs out of space.
+    disk.fill(700 * 1024);
+    accepted.push((await store.submit(makeSubmitRequest({ text: body(1, 500 * 1024) }))).messageId);
+    await logged(/a checkpoint failed \(SQLITE_FULL/);
+    expect((await store.listQueue({ limit: 10_000 })).map((m) => m.id)).toEqual(accepted);
+
+    disk.free();
+    accepted.push((await store.submit(makeSubmitRequest({ text: 'room again' }))).messageId);
+    await logged(/checkpoints go through again/);
+    expect(lines.filter((line) => /a checkpoint failed/.test(line))).toHaveLength(1);
+    expect((await store.listQueue({ limit: 10_000 })).map((m) => m.id)).toEqual(accepted);
+    await store.close();
+    store = undefined;
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(integrity(path)).toBe('ok');
   });
