@@ -1,24 +1,16 @@
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
-import type { Logger } from '@xport/provider-sdk';
 import type { CheckpointReply } from '../src/checkpoint-worker.js';
 import { Checkpointer } from '../src/checkpointer.js';
 import { GroupCommitWriter } from '../src/group-commit.js';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from '../src/open-database.js';
 import { startCheckpointer } from '../src/store-checkpoints.js';
 import { storeFiles } from '../src/store-files.js';
+import { recordingLogger } from './recording-logger.js';
 import { makeTempDir } from './temp-store.js';
 
 const BLOB = Buffer.alloc(64 * 1024, 7);
-
-/** A logger that keeps what it is given. */
-function recordingLogger(): Logger & { readonly lines: Array<{ level: string; message: string }> } {
-  const lines: Array<{ level: string; message: string }> = [];
-  const log = (level: string) => (message: string) => void lines.push({ level, message });
-  const logger = { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: () => logger };
-  return logger;
-}
 
 describe('checkpoints in a worker thread', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -100,10 +92,10 @@ describe('checkpoints in a worker thread', () => {
   });
 
   it('logs a worker that cannot start, after which the writer checkpoints alone', async () => {
-    const logger = recordingLogger();
     let stopped!: () => void;
     const stop = new Promise<void>((resolve) => (stopped = resolve));
-    const checkpointer = startCheckpointer(temp.dbPath, { ...logger, warn: (message: string) => (logger.warn(message), stopped()) }, { frames: 1, driver: '/nonexistent/better-sqlite3.js' });
+    const logger = recordingLogger((line) => line.level === 'warn' && stopped());
+    const checkpointer = startCheckpointer(temp.dbPath, logger, { frames: 1, driver: '/nonexistent/better-sqlite3.js' });
     db.prepare('INSERT INTO blobs (data) VALUES (?)').run(BLOB);
     // The first checkpoint due starts the worker, which cannot load its driver.
     expect(checkpointer.due()).toBe(false);

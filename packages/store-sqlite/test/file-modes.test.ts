@@ -2,22 +2,11 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeSubmitRequest } from '@xport/provider-sdk/testing';
-import type { Logger } from '@xport/provider-sdk';
 import { createSqliteStore } from '../src/index.js';
+import { recordingLogger } from './recording-logger.js';
 import { makeTempDir } from './temp-store.js';
 
 const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8).padStart(3, '0');
-
-function recordingLogger(lines: string[]): Logger {
-  const logger: Logger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message) => void lines.push(message),
-    error: (message) => void lines.push(message),
-    child: () => logger,
-  };
-  return logger;
-}
 
 describe('sqlite store file modes', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -56,13 +45,13 @@ describe('sqlite store file modes', () => {
     await first.close();
     writeFileSync(`${path}-shm`, '');
     for (const file of [path, `${path}-shm`]) chmodSync(file, 0o644);
-    const lines: string[] = [];
-    const store = createSqliteStore({ path, logger: recordingLogger(lines) });
+    const logger = recordingLogger();
+    const store = createSqliteStore({ path, logger });
     await store.open();
     try {
       expect([modeOf(path), modeOf(`${path}-wal`), modeOf(`${path}-shm`)]).toEqual(['600', '600', '600']);
       expect(modeOf(dir)).toBe('755');
-      expect(lines.filter((l) => l.includes('was readable by group or others; it is now 0600'))).toHaveLength(2);
+      expect(logger.lines.filter((l) => l.level === 'warn' && l.message.includes('was readable by group or others; it is now 0600'))).toHaveLength(2);
     } finally {
       await store.close();
     }

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
-import { XportError, type Logger, type MessageStore } from '@xport/provider-sdk';
+import { XportError, type MessageStore } from '@xport/provider-sdk';
 import { makeReceiveRequest, makeSubmitRequest } from '@xport/provider-sdk/testing';
 import { createSqliteStore } from '../src/index.js';
 import { CANNOT_CHATTR, CANNOT_MOUNT, describeIf, mountSmallDisk, setImmutable, type SmallDisk } from '../../../test/support/small-disk.js';
+import { recordingLogger } from './recording-logger.js';
 import { makeTempDir } from './temp-store.js';
 
 const codeOf = (error: unknown): string => (XportError.is(error) ? error.code : String(error));
@@ -114,16 +115,11 @@ describeIf(CANNOT_MOUNT, 'sqlite store on a full filesystem (tmpfs)', () => {
   });
 
   it('stays usable after a checkpoint in the worker stopped half-way for lack of space, logs it once, and checkpoints again once there is room', async () => {
-    const lines: string[] = [];
     let heard: (() => void) | undefined;
-    const record = (message: string): void => {
-      lines.push(message);
-      heard?.();
-    };
+    const logger = recordingLogger(() => heard?.());
     const logged = async (pattern: RegExp): Promise<void> => {
-      while (!lines.some((line) => pattern.test(line))) await new Promise<void>((resolve) => (heard = resolve));
+      while (!logger.lines.some((line) => pattern.test(line.message))) await new Promise<void>((resolve) => (heard = resolve));
     };
-    const logger: Logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
     store = createSqliteStore({ path, logger });
     await store.open();
     const accepted = [(await store.submit(makeSubmitRequest({ text: 'first' }))).messageId];
@@ -138,7 +134,7 @@ describeIf(CANNOT_MOUNT, 'sqlite store on a full filesystem (tmpfs)', () => {
     disk.free();
     accepted.push((await store.submit(makeSubmitRequest({ text: 'room again' }))).messageId);
     await logged(/checkpoints go through again/);
-    expect(lines.filter((line) => /a checkpoint failed/.test(line))).toHaveLength(1);
+    expect(logger.lines.filter((line) => /a checkpoint failed/.test(line.message))).toHaveLength(1);
     expect((await store.listQueue({ limit: 10_000 })).map((m) => m.id)).toEqual(accepted);
     await store.close();
     store = undefined;
