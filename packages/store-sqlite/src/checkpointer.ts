@@ -54,7 +54,9 @@ export class Checkpointer implements BatchCheckpoint {
   private waiting: (() => void) | undefined;
   private readonly shm: string;
   private shmFd: number | undefined;
-  private readonly header = Buffer.alloc(4);
+  private readonly header = Buffer.alloc(20);
+  /** `iChange` of the WAL index header when the last checkpoint began: no commit since, nothing new to move. */
+  private changeAtCheckpoint: number | undefined;
 
   constructor(
     private readonly path: string,
@@ -69,23 +71,25 @@ export class Checkpointer implements BatchCheckpoint {
 
   due(idle = false): boolean {
     if (this.stopped || this.waiting !== undefined) return false;
-    const frames = this.walFrames();
-    if (idle ? frames === 0 || performance.now() - this.lastAt < this.options.intervalMs : frames < this.options.frames) return false;
+    const { change, frames } = this.walHeader();
+    if (idle ? frames === 0 || change === this.changeAtCheckpoint || performance.now() - this.lastAt < this.options.intervalMs : frames < this.options.frames) return false;
     if (this.worker === undefined) this.worker = this.spawn();
     return this.ready;
   }
 
   /**
-   * The frames in the WAL: `mxFrame` of the WAL index header (offset 16, native byte order; see
-   * https://www.sqlite.org/walformat.html), read, never mapped. 0 while there is no index.
+   * From the WAL index header (native byte order; see https://www.sqlite.org/walformat.html), read,
+   * never mapped: `iChange` (offset 8), counted up by every commit that writes frames, and `mxFrame`
+   * (offset 16), the frames in the WAL. Nothing while there is no index.
    */
-  private walFrames(): number {
+  private walHeader(): { change: number | undefined; frames: number } {
     try {
       this.shmFd ??= openSync(this.shm, 'r');
-      if (readSync(this.shmFd, this.header, 0, 4, 16) < 4) return 0;
-      return endianness() === 'LE' ? this.header.readUInt32LE(0) : this.header.readUInt32BE(0);
+      if (readSync(this.shmFd, this.header, 0, 20, 0) < 20) return { change: undefined, frames: 0 };
+      const le = endianness() === 'LE';
+      return { change: le ? this.header.readUInt32LE(8) : this.header.readUInt32BE(8), frames: le ? this.header.readUInt32LE(16) : this.header.readUInt32BE(16) };
     } catch {
-      return 0;
+      return { change: undefined, frames: 0 };
     }
   }
 
@@ -93,6 +97,7 @@ export class Checkpointer implements BatchCheckpoint {
     const worker = this.worker;
     if (this.stopped || !this.ready || worker === undefined || this.waiting !== undefined) return Promise.resolve();
     this.lastAt = performance.now();
+    this.changeAtCheckpoint = this.walHeader().change;
     return new Promise((resolve) => {
       this.waiting = resolve;
       worker.postMessage('checkpoint' satisfies CheckpointRequest);

@@ -148,15 +148,20 @@ export class GroupCommitWriter {
     this.idleCheckpoint.unref();
   }
 
-  /** Writes stopped (or go on without a checkpoint): one runs now, the next batch waiting for it, or later if none is due yet. */
+  /**
+   * Writes stopped (or go on without a checkpoint): one runs now, the next batch waiting for it, if
+   * the WAL holds commits no checkpoint took yet (none while the worker is still starting: the next
+   * commit arms it again).
+   */
   private readonly checkpointWhenIdle = (): void => {
     this.idleCheckpoint = undefined;
     // A batch to come arms it again after its commit.
     if (this.closed || this.scheduled || this.pending.length > 0) return;
-    if (this.syncing || !this.checkpointer!.due(true)) {
+    if (this.syncing) {
       this.armIdleCheckpoint();
       return;
     }
+    if (!this.checkpointer!.due(true)) return;
     this.syncing = true;
     void this.checkpointer!.checkpoint().then(() => {
       this.resume();

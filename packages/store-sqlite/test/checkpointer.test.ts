@@ -86,6 +86,11 @@ describe('checkpoints in a worker thread', () => {
       insert();
       expect(checkpointer.due()).toBe(false);
       expect(checkpointer.due(true)).toBe(true);
+      await checkpointer.checkpoint();
+      // Nothing committed since: an idle checkpoint would move nothing.
+      expect(checkpointer.due(true)).toBe(false);
+      insert();
+      expect(checkpointer.due(true)).toBe(true);
     } finally {
       await checkpointer.close();
     }
