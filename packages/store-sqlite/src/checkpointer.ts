@@ -7,6 +7,9 @@ import { Worker } from 'node:worker_threads';
 import { checkpointWorkerMain, type CheckpointReply, type CheckpointRequest, type CheckpointWorkerData } from './checkpoint-worker.js';
 import { storeFiles } from './store-files.js';
 
+/** The WAL index is in the machine's byte order. */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** What a group commit needs of a checkpointer (`Checkpointer`; a test gives its own). */
 export interface BatchCheckpoint {
   /** Whether a checkpoint should follow the commit that just went through (`idle`: the last one, writes stopped since). */
@@ -21,7 +24,7 @@ export interface BatchCheckpoint {
 export interface CheckpointerOptions {
   /** A checkpoint follows a commit that leaves at least this many frames in the WAL. */
   readonly frames: number;
-  /** Once writes stop, a checkpoint follows the last commit this long after it (ms), whatever the WAL holds. */
+  /** Once writes stop, a checkpoint follows the last commit this long after it (ms), if a commit wrote frames since the last checkpoint. */
   readonly intervalMs: number;
   /** Called once if the worker cannot run (it did not start, or it died): the writer must checkpoint itself again. */
   readonly onStopped: (error: Error) => void;
@@ -57,6 +60,8 @@ export class Checkpointer implements BatchCheckpoint {
   private readonly header = Buffer.alloc(20);
   /** `iChange` of the WAL index header when the last checkpoint began: no commit since, nothing new to move. */
   private changeAtCheckpoint: number | undefined;
+  /** `iChange` as `due()` last read it: the checkpoint that follows starts from there. */
+  private changeSeen: number | undefined;
 
   constructor(
     private readonly path: string,
@@ -72,6 +77,7 @@ export class Checkpointer implements BatchCheckpoint {
   due(idle = false): boolean {
     if (this.stopped || this.waiting !== undefined) return false;
     const { change, frames } = this.walHeader();
+    this.changeSeen = change;
     if (idle ? frames === 0 || change === this.changeAtCheckpoint || performance.now() - this.lastAt < this.options.intervalMs : frames < this.options.frames) return false;
     if (this.worker === undefined) this.worker = this.spawn();
     return this.ready;
@@ -86,8 +92,8 @@ export class Checkpointer implements BatchCheckpoint {
     try {
       this.shmFd ??= openSync(this.shm, 'r');
       if (readSync(this.shmFd, this.header, 0, 20, 0) < 20) return { change: undefined, frames: 0 };
-      const le = endianness() === 'LE';
-      return { change: le ? this.header.readUInt32LE(8) : this.header.readUInt32BE(8), frames: le ? this.header.readUInt32LE(16) : this.header.readUInt32BE(16) };
+      const read = (offset: number): number => (LITTLE_ENDIAN ? this.header.readUInt32LE(offset) : this.header.readUInt32BE(offset));
+      return { change: read(8), frames: read(16) };
     } catch {
       return { change: undefined, frames: 0 };
     }
@@ -97,7 +103,8 @@ export class Checkpointer implements BatchCheckpoint {
     const worker = this.worker;
     if (this.stopped || !this.ready || worker === undefined || this.waiting !== undefined) return Promise.resolve();
     this.lastAt = performance.now();
-    this.changeAtCheckpoint = this.walHeader().change;
+    // Read by the due() just before it: no commit can come in between.
+    this.changeAtCheckpoint = this.changeSeen;
     return new Promise((resolve) => {
       this.waiting = resolve;
       worker.postMessage('checkpoint' satisfies CheckpointRequest);
@@ -123,7 +130,7 @@ export class Checkpointer implements BatchCheckpoint {
   private spawn(): Worker {
     const data: CheckpointWorkerData = {
       path: this.path,
-      shm: storeFiles(this.path).shm,
+      shm: this.shm,
       driver: this.options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
     };
     const worker = new Worker(`(${checkpointWorkerMain.toString()})(require)`, { eval: true, workerData: data });
