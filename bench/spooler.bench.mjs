@@ -8,8 +8,11 @@
 // included), and the floor: the store operations the kernel's path performs for each message (adding
 // the message read and the inbox write), alone, interleaved the same way.
 // Submissions keep WINDOW messages in flight, as an integrator feeding the kernel would.
-// Each store is measured in a process of its own; XPORT_BENCH_STORE=store-sqlite|store-memory runs one.
-import { spawnSync } from 'node:child_process';
+// Each store is measured in two processes of their own, the kernel in one and the store-only paths
+// in the other (see below); XPORT_BENCH_STORE=store-sqlite|store-memory measures one store.
+import { fork } from 'node:child_process';
+import { on, once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -177,41 +180,76 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 // median of each is reported.
 const WARM_RUNS = Number(process.env.XPORT_BENCH_WARM_RUNS ?? 4);
 const ROUNDS = Number(process.env.XPORT_BENCH_ROUNDS ?? 3);
-const STORES = ['store-sqlite', 'store-memory'];
+const STORES = { 'store-sqlite': 5_000, 'store-memory': 50_000 };
 
 // A daemon runs one store. Measured in one process, the second store's kernel runs on code the JIT
 // compiled for the first one's classes too (the memory path ran 10-30 % slower after the SQLite one),
-// so each store gets a process of its own.
-if (process.env.XPORT_BENCH_STORE === undefined) {
-  for (const storeId of STORES) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, XPORT_BENCH_STORE: storeId } });
-    if (child.status !== 0) process.exit(child.status ?? 1);
+// and the kernel's fault attribution (an AsyncLocalStorage) turns on Node 20's promise hooks for the
+// rest of its process, which made every store-only path measured after it 4-5 % slower too. So each
+// store gets two processes of its own: one runs the kernel, the other the store-only paths, and both
+// warm up once and then measure one round at a time, in turn, when this process asks.
+if (process.env.XPORT_BENCH_ROLE !== undefined) {
+  const storeId = process.env.XPORT_BENCH_STORE;
+  const makeStore = storeId === 'store-sqlite' ? (name) => createSqliteStore({ path: join(dir(), `${name}.db`) }) : () => createMemoryStore();
+  const kernelRole = process.env.XPORT_BENCH_ROLE === 'kernel';
+  let storeDir;
+  const dir = () => (storeDir ??= mkdtempSync(join(tmpdir(), 'xport-bench-spooler-store-')));
+  let runs = 0;
+  const round = async () => {
+    const n = runs++;
+    if (kernelRole) {
+      const run = await kernelRun(storeId);
+      return { kernel: rate(run.total), submitOnly: rate(run.submit) };
+    }
+    return {
+      baseline: rate(await storeRun(makeStore(`baseline-${n}`))),
+      floor: rate(await storeOpsFloorRun(makeStore(`floor-${n}`))),
+      fair: rate(await storeFairRun(makeStore(`fair-${n}`))),
+    };
+  };
+  try {
+    for (let i = 0; i < WARM_RUNS; i++) await round();
+    process.send({ ready: true });
+    for await (const [message] of on(process, 'message')) {
+      if (message === 'stop') break;
+      process.send(await round());
+    }
+  } finally {
+    if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
   }
+  process.disconnect();
   process.exit(0);
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'xport-bench-spooler-store-'));
-try {
+/** A child process measuring one role of one store, one round per `next()`. */
+async function startRole(storeId, role) {
+  const child = fork(fileURLToPath(import.meta.url), { env: { ...process.env, XPORT_BENCH_STORE: storeId, XPORT_BENCH_ROLE: role } });
+  const replies = on(child, 'message');
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`spooler bench: the ${role} process for ${storeId} exited with ${code} before it answered`);
+  });
+  exited.catch(() => {}); // observed through reply(); the exit after 'stop' is expected
+  const reply = async () => (await Promise.race([replies.next(), exited])).value[0];
+  await reply();
+  return {
+    next: () => (child.send('round'), reply()),
+    stop: async () => {
+      child.send('stop');
+      await once(child, 'exit');
+    },
+  };
+}
+
+{
   const rows = [];
-  for (const [storeId, makeStore, target] of [
-    ['store-sqlite', (name) => createSqliteStore({ path: join(dir, `${name}.db`) }), 5_000],
-    ['store-memory', () => createMemoryStore(), 50_000],
-  ].filter(([id]) => process.env.XPORT_BENCH_STORE === id)) {
-    for (let i = 0; i < WARM_RUNS; i++) {
-      await storeRun(makeStore(`warm-up-${i}`));
-      await storeOpsFloorRun(makeStore(`warm-up-floor-${i}`));
-      await storeFairRun(makeStore(`warm-up-fair-${i}`));
-      await kernelRun(storeId);
-    }
+  for (const [storeId, target] of Object.entries(STORES).filter(([id]) => process.env.XPORT_BENCH_STORE === undefined || process.env.XPORT_BENCH_STORE === id)) {
+    const baselines = await startRole(storeId, 'baselines');
+    const kernel = await startRole(storeId, 'kernel');
     const runs = { baseline: [], fair: [], floor: [], kernel: [], submitOnly: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      runs.baseline.push(rate(await storeRun(makeStore(`baseline-${round}`))));
-      runs.floor.push(rate(await storeOpsFloorRun(makeStore(`floor-${round}`))));
-      runs.fair.push(rate(await storeFairRun(makeStore(`fair-${round}`))));
-      const run = await kernelRun(storeId);
-      runs.kernel.push(rate(run.total));
-      runs.submitOnly.push(rate(run.submit));
+      for (const [name, value] of Object.entries({ ...(await baselines.next()), ...(await kernel.next()) })) runs[name].push(value);
     }
+    await Promise.all([baselines.stop(), kernel.stop()]);
     rows.push({ storeId, target, runs, kernel: median(runs.kernel), submitOnly: median(runs.submitOnly), baseline: median(runs.baseline), fair: median(runs.fair), floor: median(runs.floor) });
   }
   const figures = benchFigures(import.meta.url);
@@ -237,6 +275,4 @@ try {
         ` | kernel / those ${(r.kernel / r.floor).toFixed(2)} (target >= 0.9) | those / target ${(r.floor / r.target).toFixed(2)}`,
     );
   }
-} finally {
-  await rm(dir, { recursive: true, force: true });
 }
