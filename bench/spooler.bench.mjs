@@ -42,6 +42,16 @@ async function createApp(storeId, config) {
   return root;
 }
 
+/**
+ * CPU time (user + system, all threads: the SQLite store's WAL sync and checkpoints run off the main
+ * thread) this process used since `before`, in ms. Steadier than the rate on a busy machine, since
+ * time spent waiting for a core is not counted.
+ */
+function cpuMsSince(before) {
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000;
+}
+
 /** Runs `task(n)` for n in [0, count) with `window` of them in flight. */
 async function windowed(count, window, task) {
   let next = 0;
@@ -69,16 +79,18 @@ async function kernelRun(storeId) {
       if (++delivered === MESSAGES) resolveAll();
     });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await windowed(MESSAGES, WINDOW, (n) => kernel.submit({ from: 'loopback:bench', to: [`loopback:r${n % 1000}`], subject: `m${n}`, text: TEXT }));
     const submitted = performance.now();
     await all;
     const finished = performance.now();
+    const cpuMs = cpuMsSince(cpu);
     const store = kernel.store();
     const counts = await store.counts();
     if (counts.byState.delivered !== MESSAGES) throw new Error(`delivered ${counts.byState.delivered} of ${MESSAGES}`);
     const inbox = await store.listInbox('loopback:r7');
     if (inbox.length !== MESSAGES / 1000) throw new Error(`mailbox loopback:r7 holds ${inbox.length}, expected ${MESSAGES / 1000}`);
-    return { total: finished - started, submit: submitted - started };
+    return { total: finished - started, submit: submitted - started, cpuMs };
   } finally {
     await kernel.stop();
     await rm(root, { recursive: true, force: true });
@@ -87,7 +99,8 @@ async function kernelRun(storeId) {
 
 /**
  * Opens `store`, submits MESSAGES messages (WINDOW in flight) while four claimers take batches of
- * 100 and run `settle(store, claim)` on each; resolves with the elapsed ms of submits and claims.
+ * 100 and run `settle(store, claim)` on each; resolves with the elapsed ms of submits and claims
+ * (`total`) and the CPU ms they took (`cpuMs`).
  * `interleaved` false submits them all before the first claim (as bench/store.bench.mjs does);
  * true drains while the submits go on, as a kernel does (a claimer that finds nothing due waits
  * for the next submit).
@@ -96,6 +109,7 @@ async function drainStore(store, settle, interleaved = false) {
   await store.open();
   const envelope = { from: { type: 'loopback', address: 'bench' }, subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let submitted = 0;
   let waiting = [];
   const submits = windowed(MESSAGES, WINDOW, async (n) => {
@@ -131,9 +145,10 @@ async function drainStore(store, settle, interleaved = false) {
   );
   await submits;
   const elapsed = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   if (done !== MESSAGES) throw new Error(`completed ${done} of ${MESSAGES}`);
   await store.close();
-  return elapsed;
+  return { total: elapsed, cpuMs };
 }
 
 /** The store alone: submit → claim → complete the same count, as bench/store.bench.mjs does. */
@@ -172,6 +187,7 @@ const storeFairRun = (store) =>
   );
 
 const rate = (ms) => Math.round((MESSAGES / ms) * 1000);
+const cpuUsPerMessage = (ms) => Math.round((ms * 1000) / MESSAGES * 10) / 10;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 // The JIT keeps improving a path over its first tens of thousands of messages (kernel runs on the
 // memory store climbed for three or four runs of 20,000: about 30k, 45k, 53k, then 55-65k msgs/s),
@@ -199,12 +215,17 @@ if (process.env.XPORT_BENCH_ROLE !== undefined) {
     const n = runs++;
     if (kernelRole) {
       const run = await kernelRun(storeId);
-      return { kernel: rate(run.total), submitOnly: rate(run.submit) };
+      return { kernel: rate(run.total), submitOnly: rate(run.submit), kernelCpu: cpuUsPerMessage(run.cpuMs) };
     }
+    const baseline = await storeRun(makeStore(`baseline-${n}`));
+    const floor = await storeOpsFloorRun(makeStore(`floor-${n}`));
+    const fair = await storeFairRun(makeStore(`fair-${n}`));
     return {
-      baseline: rate(await storeRun(makeStore(`baseline-${n}`))),
-      floor: rate(await storeOpsFloorRun(makeStore(`floor-${n}`))),
-      fair: rate(await storeFairRun(makeStore(`fair-${n}`))),
+      baseline: rate(baseline.total),
+      floor: rate(floor.total),
+      fair: rate(fair.total),
+      floorCpu: cpuUsPerMessage(floor.cpuMs),
+      fairCpu: cpuUsPerMessage(fair.cpuMs),
     };
   };
   try {
@@ -245,12 +266,12 @@ async function startRole(storeId, role) {
   for (const [storeId, target] of Object.entries(STORES).filter(([id]) => process.env.XPORT_BENCH_STORE === undefined || process.env.XPORT_BENCH_STORE === id)) {
     const baselines = await startRole(storeId, 'baselines');
     const kernel = await startRole(storeId, 'kernel');
-    const runs = { baseline: [], fair: [], floor: [], kernel: [], submitOnly: [] };
+    const runs = { baseline: [], fair: [], floor: [], kernel: [], submitOnly: [], kernelCpu: [], floorCpu: [], fairCpu: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, value] of Object.entries({ ...(await baselines.next()), ...(await kernel.next()) })) runs[name].push(value);
     }
     await Promise.all([baselines.stop(), kernel.stop()]);
-    rows.push({ storeId, target, runs, kernel: median(runs.kernel), submitOnly: median(runs.submitOnly), baseline: median(runs.baseline), fair: median(runs.fair), floor: median(runs.floor) });
+    rows.push({ storeId, target, runs, kernel: median(runs.kernel), submitOnly: median(runs.submitOnly), baseline: median(runs.baseline), fair: median(runs.fair), floor: median(runs.floor), kernelCpu: median(runs.kernelCpu), floorCpu: median(runs.floorCpu), fairCpu: median(runs.fairCpu) });
   }
   const figures = benchFigures(import.meta.url);
   for (const r of rows) {
@@ -261,6 +282,9 @@ async function startRole(storeId, role) {
     figures.ratio(`${r.storeId}: kernel / store-only`, r.kernel / r.baseline, { baseline: 'store-only submit and drain', target: `kernel >= ${r.target} msgs/s` });
     figures.ratio(`${r.storeId}: kernel / store-only made fair`, r.kernel / r.fair, { baseline: 'store-only submit and drain interleaved, inbox write included', ...(r.storeId === 'store-sqlite' ? { target: '>= 0.6' } : {}) });
     figures.ratio(`${r.storeId}: kernel / store operations`, r.kernel / r.floor, { baseline: 'the same store operations without the kernel', target: '>= 0.9' });
+    figures.value(`${r.storeId}: CPU a message through the kernel`, r.kernelCpu, 'µs');
+    figures.value(`${r.storeId}: CPU a message, store operations of the path`, r.floorCpu, 'µs');
+    figures.ratio(`${r.storeId}: kernel / store operations, by CPU a message`, r.floorCpu / r.kernelCpu, { baseline: 'CPU a message of the same store operations without the kernel' });
     console.log(`${r.storeId}: rounds (msgs/s) kernel ${r.runs.kernel.join(' ')} | store-only ${r.runs.baseline.join(' ')} | store-only made fair ${r.runs.fair.join(' ')} | store operations of the path ${r.runs.floor.join(' ')}`);
     console.log(
       `${r.storeId}: ${r.kernel} msgs/s through the kernel (median of ${ROUNDS}; submit → loopback → inbox, ${MESSAGES} messages, ${WINDOW} submits in flight, providers.loopback.limits.concurrency ${CONCURRENCY}; submits alone ${r.submitOnly} msgs/s)` +
@@ -273,6 +297,10 @@ async function startRole(storeId, role) {
     console.log(
       `${r.storeId}: store operations of the path alone (submit, claim, getMessage, readPart, receive, complete; no kernel) ${r.floor} msgs/s` +
         ` | kernel / those ${(r.kernel / r.floor).toFixed(2)} (target >= 0.9) | those / target ${(r.floor / r.target).toFixed(2)}`,
+    );
+    console.log(
+      `${r.storeId}: CPU a message (process, all threads; medians): kernel ${r.kernelCpu} µs | store operations of the path ${r.floorCpu} µs | store-only made fair ${r.fairCpu} µs` +
+        ` | kernel / store operations by CPU ${(r.floorCpu / r.kernelCpu).toFixed(2)} (rounds: kernel ${r.runs.kernelCpu.join(' ')} | store operations ${r.runs.floorCpu.join(' ')})`,
     );
   }
 }
