@@ -206,10 +206,10 @@ const STORES = { 'store-sqlite': 5_000, 'store-memory': 50_000 };
 // warm up once and then measure one round at a time, in turn, when this process asks.
 if (process.env.XPORT_BENCH_ROLE !== undefined) {
   const storeId = process.env.XPORT_BENCH_STORE;
-  const makeStore = storeId === 'store-sqlite' ? (name) => createSqliteStore({ path: join(dir(), `${name}.db`) }) : () => createMemoryStore();
   const kernelRole = process.env.XPORT_BENCH_ROLE === 'kernel';
   let storeDir;
   const dir = () => (storeDir ??= mkdtempSync(join(tmpdir(), 'xport-bench-spooler-store-')));
+  const makeStore = storeId === 'store-sqlite' ? (name) => createSqliteStore({ path: join(dir(), `${name}.db`) }) : () => createMemoryStore();
   let runs = 0;
   const round = async () => {
     const n = runs++;
