@@ -3,6 +3,8 @@
 //   raw: raw nodemailer, pooled, Nagle off (the baseline);
 //   memory: xport, kernel + provider-smtp found by discovery on the memory store, N submits until all delivered;
 //   direct: the provider's send() alone, without the kernel;
+//   journal: raw nodemailer behind a bare durable SQLite journal (a row at accept, an update at sent):
+//     the floor under any SQLite path; journalWorker: the same with the journal in a worker thread;
 //   sqlite, sqliteWindow: the kernel path on the SQLite store, without and with commitWindowMs 2;
 //   nagle: raw nodemailer with its default socket (Nagle on), to show what that costs;
 //   inbound: messages/s the kernel's SMTP listener accepts into the SQLite store.
@@ -10,17 +12,19 @@
 // ratios against the baseline; asserts nothing.
 // SMTP_BENCH_MESSAGES (default 3000) sets N; SMTP_BENCH_ROUNDS (default 3) the measured rounds; SMTP_BENCH_WARM_RUNS (default 6)
 // the unmeasured runs of each path before its measured one; SMTP_BENCH_CONCURRENCY the spooler's limit for smtp;
-// SMTP_BENCH_PATH=raw|memory|direct|sqlite|sqliteWindow|nagle|inbound runs one path in this process, e.g. under --cpu-prof.
+// SMTP_BENCH_PATH=raw|journal|journalWorker|memory|direct|sqlite|sqliteWindow|nagle|inbound runs one path in this process, e.g. under --cpu-prof.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { openDurableJournal } from './durable-journal.mjs';
+import { openDurableJournalInWorker } from './durable-journal-worker.mjs';
 import { benchFigures } from './figures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,17 +111,27 @@ function mainThreadCpuMs() {
   }
 }
 
+/**
+ * Times one run. Besides the rate, the main thread's CPU a message (the sender's own work) and the
+ * whole process's (every thread: the sender, the sink, the SQLite store's WAL syncs and checkpoints),
+ * with how many cores that kept busy on average: what a path needs of the machine, not only of its thread.
+ */
 async function timed(label, count, run) {
   const cpuBefore = mainThreadCpuMs();
+  const processBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const processUsed = process.cpuUsage(processBefore);
   const cpuAfter = mainThreadCpuMs();
   const rate = count / seconds;
   const cpuUs = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / count;
+  const processCpuUs = (processUsed.user + processUsed.system) / count;
+  const cores = (processUsed.user + processUsed.system) / 1e6 / seconds;
   const cpu = cpuUs === undefined ? '' : `, main thread ${cpuUs.toFixed(0).padStart(4)} us CPU/msg`;
-  console.log(`${label.padEnd(52)} ${String(count).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${rate.toFixed(0).padStart(5)} msgs/s${cpu}`);
-  return { rate, cpuUs };
+  const whole = `, process ${processCpuUs.toFixed(0).padStart(4)} us CPU/msg (${cores.toFixed(2)} cores busy)`;
+  console.log(`${label.padEnd(52)} ${String(count).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${rate.toFixed(0).padStart(5)} msgs/s${cpu}${whole}`);
+  return { rate, cpuUs, processCpuUs, cores };
 }
 
 async function rawNodemailer(port, count, socket) {
@@ -126,6 +140,25 @@ async function rawNodemailer(port, count, socket) {
     await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'bench@example.org', to: 'sink@example.net', subject: `bench ${i}`, text: Readable.from([TEXT]), textEncoding: 'base64' })));
   } finally {
     transport.close();
+  }
+}
+
+/**
+ * Raw nodemailer behind the least a durable relay writes (bench/durable-journal.mjs): each message is
+ * on disk before it is sent and marked sent after. No kernel: a floor for the SQLite paths' cost.
+ */
+async function rawWithJournal(port, count, inWorker = false) {
+  const journal = await (inWorker ? openDurableJournalInWorker : openDurableJournal)(join(packages, 'store-sqlite'));
+  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, getSocket: noDelaySocket, logger: false });
+  try {
+    await Promise.all(Array.from({ length: count }, async (_, i) => {
+      await journal.accept(i, 'sink@example.net', TEXT);
+      await transport.sendMail({ from: 'bench@example.org', to: 'sink@example.net', subject: `bench ${i}`, text: Readable.from([TEXT]), textEncoding: 'base64' });
+      await journal.markSent(i);
+    }));
+  } finally {
+    transport.close();
+    await journal.close();
   }
 }
 
@@ -245,6 +278,8 @@ const PATHS = [
   { key: 'raw' },
   { key: 'memory', ratio: 'xport kernel + smtp, memory store / raw', note: ' (target >= 0.9x)' },
   { key: 'direct', ratio: 'provider send() alone / raw', note: '' },
+  { key: 'journal', ratio: 'raw nodemailer + bare durable SQLite journal / raw', note: ' (the floor of any SQLite path: a row at accept, an update at sent)' },
+  { key: 'journalWorker', ratio: 'raw nodemailer + the journal in a worker thread / raw', note: ' (the same floor with its statements off the sending thread)' },
   { key: 'sqlite', ratio: 'xport kernel + smtp, SQLite store / raw', note: ' (durable: one WAL fsync per group commit)' },
   { key: 'sqliteWindow', ratio: 'xport kernel + smtp, SQLite commitWindowMs 2 / raw', note: '' },
 ];
@@ -258,6 +293,12 @@ async function runPath(key, port, quiet) {
     case 'nagle':
       if (quiet) return (await rawNodemailer(port, NAGLE_MESSAGES, {}), {});
       return timed('raw nodemailer, pool 5, default socket (Nagle on)', NAGLE_MESSAGES, () => rawNodemailer(port, NAGLE_MESSAGES, {}));
+    case 'journal':
+      if (quiet) return (await rawWithJournal(port, MESSAGES), {});
+      return timed('raw nodemailer + a bare durable SQLite journal', MESSAGES, () => rawWithJournal(port, MESSAGES));
+    case 'journalWorker':
+      if (quiet) return (await rawWithJournal(port, MESSAGES, true), {});
+      return timed('raw nodemailer + the journal in a worker thread', MESSAGES, () => rawWithJournal(port, MESSAGES, true));
     case 'memory':
       return throughKernel(port, 'store-memory', quiet);
     case 'direct':
@@ -267,7 +308,7 @@ async function runPath(key, port, quiet) {
     case 'sqliteWindow':
       return throughKernel(port, 'store-sqlite', quiet, { commitWindowMs: 2 });
     default:
-      throw new Error(`SMTP_BENCH_PATH must be one of raw, nagle, memory, direct, sqlite, sqliteWindow, inbound; not ${key}`);
+      throw new Error(`SMTP_BENCH_PATH must be one of raw, journal, journalWorker, nagle, memory, direct, sqlite, sqliteWindow, inbound; not ${key}`);
   }
 }
 
@@ -286,7 +327,7 @@ async function runOnePath(key, warmRuns) {
     for (let i = 0; i < (key === 'nagle' ? 1 : warmRuns); i++) await runPath(key, sink.port, true);
     const result = await runPath(key, sink.port, false);
     const notDelivered = (result.other ?? 0) + (result.failures ?? 0);
-    console.log(`RESULT ${JSON.stringify({ rate: result.rate, cpuUs: result.cpuUs, notDelivered, sinkCount: await sink.count() })}`);
+    console.log(`RESULT ${JSON.stringify({ rate: result.rate, cpuUs: result.cpuUs, processCpuUs: result.processCpuUs, cores: result.cores, notDelivered, sinkCount: await sink.count() })}`);
   } finally {
     await sink.close();
   }
@@ -344,6 +385,19 @@ async function main() {
   figures.value('messages not delivered', notDelivered, 'messages');
   for (const path of PATHS.slice(1)) console.log(`ratio ${path.ratio}: ${(rate(path.key) / raw).toFixed(2)}x${path.note}${cpuNote(path.key)}`);
   console.log(`ratio Nagle on / Nagle off: ${(nagle.rate / raw).toFixed(2)}x`);
+  // What each path needs of the whole machine. Raw nodemailer and its sink already keep most of the
+  // cores busy, so a path's CPU a message (every thread) bounds its rate whatever thread does the work:
+  // this machine's cores divided by it is the most the path could send if nothing but CPU limited it.
+  const processCpu = (key) => median(runs[key].map((r) => r.processCpuUs));
+  const coresBusy = (key) => median(runs[key].map((r) => r.cores));
+  const machineCores = availableParallelism();
+  for (const path of PATHS) {
+    const ceiling = (machineCores * 1e6) / processCpu(path.key);
+    const label = path.key === 'raw' ? 'raw nodemailer' : path.ratio.replace(/ \/ raw$/, '');
+    console.log(`whole process, ${label}: ${processCpu(path.key).toFixed(0)} us CPU/msg, ${coresBusy(path.key).toFixed(2)} of ${machineCores} cores busy; CPU-bound ceiling ${ceiling.toFixed(0)} msgs/s = ${(ceiling / raw).toFixed(2)}x raw's rate`);
+    figures.value(`${label}: process CPU a message`, processCpu(path.key), 'µs');
+    figures.ratio(`${label}: CPU-bound ceiling / raw nodemailer`, ceiling / raw, { baseline: `raw nodemailer's rate; the ceiling is ${machineCores} cores over the path's CPU a message, every thread` });
+  }
   if (notDelivered > 0) console.log(`!!! ${notDelivered} messages NOT delivered`);
   inChild('inbound');
 }
