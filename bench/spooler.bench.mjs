@@ -103,9 +103,10 @@ async function kernelRun(storeId) {
  * (`total`) and the CPU ms they took (`cpuMs`).
  * `interleaved` false submits them all before the first claim (as bench/store.bench.mjs does);
  * true drains while the submits go on, as a kernel does (a claimer that finds nothing due waits
- * for the next submit).
+ * for the next submit). `lookUpSuppression` looks each recipient up in the suppression list before
+ * its submit, as the kernel does.
  */
-async function drainStore(store, settle, interleaved = false) {
+async function drainStore(store, settle, interleaved = false, lookUpSuppression = false) {
   await store.open();
   const envelope = { from: { type: 'loopback', address: 'bench' }, subject: 'bench', headers: {}, kind: 'note', deliveryReport: false, suppressNdr: false };
   const started = performance.now();
@@ -113,6 +114,7 @@ async function drainStore(store, settle, interleaved = false) {
   let submitted = 0;
   let waiting = [];
   const submits = windowed(MESSAGES, WINDOW, async (n) => {
+    if (lookUpSuppression) await store.suppression.findSuppressions([`loopback:r${n % 1000}`]);
     await store.submit({
       envelope,
       recipients: [{ recipient: { type: 'loopback', address: `r${n % 1000}` }, role: 'to', provider: 'loopback' }],
@@ -155,9 +157,10 @@ async function drainStore(store, settle, interleaved = false) {
 const storeRun = (store) => drainStore(store, (s, c) => s.complete({ ...c, result: { state: 'delivered' }, now: 2001 }));
 
 /**
- * The store operations the kernel's loopback path cannot do without, alone: submit, claim, read the
- * message and its body whole, write the inbox entry, complete. No validation, routing, transport,
- * events or limits: a floor for the kernel on this store, in this run.
+ * The store operations the kernel's loopback path performs, alone: look the recipient up in the
+ * suppression list, submit, claim, read the message and its body whole, write the inbox entry under
+ * the transport's idempotency key, complete. No validation, routing, transport, events or limits: a
+ * floor for the kernel on this store, in this run.
  */
 const storeOpsFloorRun = (store) =>
   drainStore(
@@ -166,9 +169,10 @@ const storeOpsFloorRun = (store) =>
       const message = await s.getMessage(c.messageId);
       const part = message.parts[0];
       const body = await s.readPart(part.partId);
-      await s.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: message.envelope, parts: [{ kind: 'text', contentType: part.contentType, content: body.toString('utf8') }], receivedAt: 2001 });
+      await s.receive({ mailboxes: [`loopback:${c.recipient.address}`], envelope: message.envelope, parts: [{ kind: 'text', contentType: part.contentType, content: body.toString('utf8') }], receivedAt: 2001, idempotencyKey: `loopback:${c.messageId}:${c.recipientIndex}` });
       await s.complete({ ...c, result: { state: 'delivered' }, now: 2001 });
     },
+    true,
     true,
   );
 
@@ -295,7 +299,7 @@ async function startRole(storeId, role) {
         ` | kernel / that ${(r.kernel / r.fair).toFixed(2)}${r.storeId === 'store-sqlite' ? ' (target >= 0.6)' : ''}`,
     );
     console.log(
-      `${r.storeId}: store operations of the path alone (submit, claim, getMessage, readPart, receive, complete; no kernel) ${r.floor} msgs/s` +
+      `${r.storeId}: store operations of the path alone (suppression look-up, submit, claim, getMessage, readPart, receive with its idempotency key, complete; no kernel) ${r.floor} msgs/s` +
         ` | kernel / those ${(r.kernel / r.floor).toFixed(2)} (target >= 0.9) | those / target ${(r.floor / r.target).toFixed(2)}`,
     );
     console.log(
