@@ -15,8 +15,10 @@ export interface RecordingSink {
   readonly port: number;
   /** Times each message (by its X-Fault-Seq header) was accepted with 250, per envelope recipient. */
   readonly accepted: Map<string, number>;
-  /** TCP connections the server saw. */
+  /** TCP connections the server saw (past its greeting: not those it refused for `maxClients`). */
   readonly connections: number;
+  /** The most sessions it held at once. */
+  readonly peakSessions: number;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,10 @@ export interface RecordingSinkOptions {
   readonly dataReply?: () => { code: number; text: string } | undefined;
   /** Called right after the 250 reply to DATA was written (the test may SIGKILL the sender then). */
   readonly afterAccept?: (seq: string) => void;
+  /** Sessions held at once; one more is greeted `421 Too many connected clients` and closed (smtp-server's own limit). */
+  readonly maxClients?: number;
+  /** How long the relay takes over each message before its reply to DATA (a slow relay). */
+  readonly dataDelayMs?: number;
 }
 
 const replyError = (reply: { code: number; text: string }): Error => Object.assign(new Error(reply.text), { responseCode: reply.code });
@@ -34,6 +40,10 @@ const replyError = (reply: { code: number; text: string }): Error => Object.assi
 export async function startRecordingSink(options: RecordingSinkOptions = {}): Promise<RecordingSink> {
   const accepted = new Map<string, number>();
   let connections = 0;
+  // smtp-server calls onClose for a connection it refused for maxClients too, which never reached onConnect.
+  const open = new WeakSet<object>();
+  let peakSessions = 0;
+  let sessions = 0;
   const server = new SMTPServer({
     logger: false,
     disableReverseLookup: true,
@@ -41,14 +51,21 @@ export async function startRecordingSink(options: RecordingSinkOptions = {}): Pr
     authOptional: true,
     disabledCommands: ['AUTH'],
     size: 0,
-    onConnect(_session, callback) {
+    ...(options.maxClients === undefined ? {} : { maxClients: options.maxClients }),
+    onConnect(session, callback) {
       connections += 1;
+      open.add(session);
+      sessions += 1;
+      peakSessions = Math.max(peakSessions, sessions);
       callback();
+    },
+    onClose(session) {
+      if (open.delete(session)) sessions -= 1;
     },
     onData(stream: Readable, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      const answer = (): void => {
         const reply = options.dataReply?.();
         if (reply) return callback(replyError(reply));
         const head = Buffer.concat(chunks).subarray(0, 8192).toString('latin1');
@@ -59,7 +76,8 @@ export async function startRecordingSink(options: RecordingSinkOptions = {}): Pr
         }
         callback(null, 'OK queued');
         if (options.afterAccept) setImmediate(() => options.afterAccept!(seq));
-      });
+      };
+      stream.on('end', () => (options.dataDelayMs === undefined ? answer() : setTimeout(answer, options.dataDelayMs)));
     },
   });
   // A sender SIGKILLed mid-session resets its connection: expected here, not a failure of the sink.
@@ -73,6 +91,9 @@ export async function startRecordingSink(options: RecordingSinkOptions = {}): Pr
     accepted,
     get connections() {
       return connections;
+    },
+    get peakSessions() {
+      return peakSessions;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
