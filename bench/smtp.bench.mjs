@@ -134,8 +134,11 @@ async function timed(label, count, run) {
   return { rate, cpuUs, processCpuUs, cores };
 }
 
+/** Raw nodemailer's pooled transport to the sink, with `socket` options (Nagle off: `{ getSocket: noDelaySocket }`). */
+const rawTransport = (port, socket) => nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, ...socket, logger: false });
+
 async function rawNodemailer(port, count, socket) {
-  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, ...socket, logger: false });
+  const transport = rawTransport(port, socket);
   try {
     await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'bench@example.org', to: 'sink@example.net', subject: `bench ${i}`, text: Readable.from([TEXT]), textEncoding: 'base64' })));
   } finally {
@@ -149,7 +152,7 @@ async function rawNodemailer(port, count, socket) {
  */
 async function rawWithJournal(port, count, inWorker = false) {
   const journal = await (inWorker ? openDurableJournalInWorker : openDurableJournal)(join(packages, 'store-sqlite'));
-  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, getSocket: noDelaySocket, logger: false });
+  const transport = rawTransport(port, { getSocket: noDelaySocket });
   try {
     await Promise.all(Array.from({ length: count }, async (_, i) => {
       await journal.accept(i, 'sink@example.net', TEXT);
@@ -258,7 +261,7 @@ async function inboundThroughKernel() {
   try {
     await kernel.start();
     const { port } = kernel.transport('smtp').listenAddress();
-    const client = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, ...POOL, getSocket: noDelaySocket, logger: false });
+    const client = rawTransport(port, { getSocket: noDelaySocket });
     const { rate } = await timed('inbound: listener -> kernel -> SQLite inbox', MESSAGES, () =>
       Promise.all(Array.from({ length: MESSAGES }, (_, i) => client.sendMail({ from: 'peer@example.net', to: 'ada@example.org', subject: `in ${i}`, text: TEXT.toString() }))));
     client.close();

@@ -1,6 +1,6 @@
 import { createKernel, type Kernel } from '@xport/core';
 import type { MessageStore } from '@xport/provider-sdk';
-import { createE2eApp, percentile, submitMany, type E2eApp } from '../support/harness.js';
+import { createE2eApp, percentile, submitMany, until, type E2eApp } from '../support/harness.js';
 import { startRecordingSink, type RecordingSink } from '../support/smtp-sink.js';
 
 export interface ThrottledDestinationOptions {
@@ -41,14 +41,6 @@ export interface ThrottledDestinationFigures {
   readonly seconds: number;
 }
 
-const timeLimit = <T>(what: string, promise: Promise<T>, ms: number): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-};
-
 /**
  * A relay that holds only `relaySessions` sessions and greets the next one with `421 Too many
  * connected clients`, behind a transport allowed 8 sends at once; and a second destination
@@ -83,14 +75,11 @@ export async function runThrottledDestinationScenario(options: ThrottledDestinat
 
     let refused421 = 0;
     let lowestConcurrency: number | null = null;
-    let firstRefusal!: () => void;
-    const refusing = new Promise<void>((resolve) => (firstRefusal = resolve));
     let othersDeferred = 0;
     spooler.on('deferred', (e) => {
       if (e.provider === 'loopback') othersDeferred += 1;
       if (e.provider !== 'smtp' || !/\b421\b/.test(e.error.diagnostic)) return;
       refused421 += 1;
-      firstRefusal();
       const [destination] = k.destinations().filter((d) => d.provider === 'smtp');
       if (destination?.concurrency != null) lowestConcurrency = Math.min(lowestConcurrency ?? Infinity, destination.concurrency);
     });
@@ -100,38 +89,31 @@ export async function runThrottledDestinationScenario(options: ThrottledDestinat
     let relayBacklogAtOthersDone = -1;
     const othersSubmittedAt = new Map<string, number>();
     const othersLatency: number[] = [];
-    let relayDone!: () => void;
-    let othersDone!: () => void;
-    const allRelay = new Promise<void>((resolve) => (relayDone = resolve));
-    const allOthers = new Promise<void>((resolve) => (othersDone = resolve));
     spooler.on('delivered', (e) => {
-      if (e.provider === 'smtp' && ++relayDelivered === options.messages) relayDone();
+      if (e.provider === 'smtp') relayDelivered += 1;
       if (e.provider !== 'loopback') return;
       const submittedAt = othersSubmittedAt.get(e.recipient.address);
       if (submittedAt !== undefined) othersLatency.push(performance.now() - submittedAt);
-      if (++othersDelivered === options.others) {
-        relayBacklogAtOthersDone = options.messages - relayDelivered;
-        othersDone();
-      }
+      if (++othersDelivered === options.others) relayBacklogAtOthersDone = options.messages - relayDelivered;
     });
 
     await submitMany(options.messages, 8, (n) =>
       k.submit({ from: 'sender@example.org', to: [`t${n}@example.net`], subject: `t${n}`, headers: { 'X-Fault-Seq': `t${n}` }, text: `message ${n}` }),
     );
-    await timeLimit('the relay to refuse a send with 421', refusing, options.timeLimitMs);
+    await until('the relay to refuse a send with 421', () => refused421 > 0, options.timeLimitMs);
     await submitMany(options.others, 8, (n) => {
       othersSubmittedAt.set(`o${n}`, performance.now());
       return k.submit({ from: 'sender@example.org', to: [`loopback:o${n}`], subject: `o${n}`, text: `message ${n}` });
     });
-    await timeLimit('every message to the other destination', allOthers, options.timeLimitMs);
-    await timeLimit('every message at the relay', allRelay, options.timeLimitMs);
+    await until('every message to the other destination', () => othersDelivered === options.others, options.timeLimitMs, () => ({ othersDelivered }));
+    await until('every message at the relay', () => relayDelivered === options.messages, options.timeLimitMs, () => ({ relayDelivered, refused421 }));
 
     const store = k.store() as MessageStore;
     let othersMaxAttempts = 0;
     for (const message of await store.listSent({ limit: options.messages + options.others + 1 })) {
       for (const r of message.recipients) if (r.recipient.type === 'loopback') othersMaxAttempts = Math.max(othersMaxAttempts, r.attempts);
     }
-    const counts = [...Array.from({ length: options.messages }, (_, n) => relay.accepted.get(`t${n} t${n}@example.net`) ?? 0)];
+    const counts = Array.from({ length: options.messages }, (_, n) => relay.accepted.get(`t${n} t${n}@example.net`) ?? 0);
     othersLatency.sort((a, b) => a - b);
     return {
       messages: options.messages,
